@@ -1,0 +1,60 @@
+// Corpus sweep: expands every template in a folder and prints crashes, findings by id, unsupported functions,
+// and the share of evaluated expressions that stayed unknown, by cause. Exit 1 on any crash.
+import { readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadTemplate } from '../engine/template/template.js';
+import { expand } from '../engine/expansion/expand.js';
+import { readParameterFile } from '../engine/expansion/parameters.js';
+import { fileLinkResolver } from '../cli/links.js';
+import { corpusEntries } from './corpus-files.js';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: npm run corpus -- <folder>');
+  process.exit(2);
+}
+const entries = corpusEntries(dir);
+const resolveLink = fileLinkResolver(dir, process.cwd());
+const findings = new Map<string, number>();
+const unsupported = new Map<string, number>();
+const unknown = new Map<string, number>();
+const crashes: string[] = [];
+const slow: string[] = [];
+let evaluated = 0;
+let resources = 0;
+const started = performance.now();
+for (const e of entries) {
+  const t0 = performance.now();
+  try {
+    const doc = loadTemplate(e.template, readFileSync(e.template, 'utf8'));
+    const params = e.parameters ? readParameterFile(loadTemplate(e.parameters, readFileSync(e.parameters, 'utf8'))) : undefined;
+    const d = expand(doc, { parameters: params?.values, parametersFile: e.parameters, resolveLink });
+    resources += d.resources.length;
+    for (const f of [...(params?.findings ?? []), ...d.findings]) {
+      findings.set(f.ruleId, (findings.get(f.ruleId) ?? 0) + 1);
+      const m = /The template function '([^']+)' is not valid/.exec(f.message);
+      if (m) unsupported.set(m[1], (unsupported.get(m[1]) ?? 0) + 1);
+      if (process.env.VERBOSE) console.log(`${f.at.file}${f.at.pointer ? '#' + f.at.pointer : ''}: ${f.message} [${f.ruleId}]`);
+    }
+    evaluated += d.stats.evaluated;
+    for (const [cause, n] of Object.entries(d.stats.unknown)) unknown.set(cause, (unknown.get(cause) ?? 0) + (n ?? 0));
+  } catch (err) {
+    crashes.push(`${e.template}: ${(err as Error).stack ?? String(err)}`);
+  }
+  const ms = performance.now() - t0;
+  if (ms > 2000) slow.push(`${relative(dir, e.template)} (${ms.toFixed(0)} ms)`);
+}
+const total = performance.now() - started;
+const pct = (n: number): string => `${((100 * n) / Math.max(1, evaluated)).toFixed(2)}%`;
+console.log(`corpus: ${dirname(dir + '/x')}`);
+console.log(`files: ${entries.length} templates (${entries.filter((e) => e.parameters).length} with a parameter file), ${resources} resources, ${total.toFixed(0)} ms`);
+console.log(`crashes: ${crashes.length}`);
+for (const c of crashes.slice(0, 20)) console.log(`  ${c.split('\n').slice(0, 4).join('\n    ')}`);
+console.log(`slow (> 2 s): ${slow.length}${slow.length ? ': ' + slow.join(', ') : ''}`);
+console.log('findings by id:');
+for (const [k, v] of [...findings].sort()) console.log(`  ${k}: ${v}`);
+console.log(`unsupported functions: ${unsupported.size === 0 ? 'none' : [...unsupported].map(([k, v]) => `${k} (${v})`).join(', ')}`);
+console.log(`expressions evaluated: ${evaluated}; unknown: ${pct([...unknown.values()].reduce((a, b) => a + b, 0))}`);
+for (const [k, v] of [...unknown].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v} (${pct(v)})`);
+if (crashes.length > 0 || unsupported.size > 0) process.exitCode = 1;

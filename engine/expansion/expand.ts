@@ -1,0 +1,851 @@
+// Expands a template with its parameters and scope into the flat list of resources Azure would deploy:
+// parameters, variables (lazy), copy loops, conditions, child resources, nested and linked deployments,
+// languageVersion 2.0 symbolic resources. Imports template/ and expressions/ only.
+import type { Location, RawFinding } from '../template/finding.js';
+import type { TemplateDoc } from '../template/template.js';
+import { pointerJoin } from '../template/template.js';
+import type { EvalHost, UserFunction } from '../expressions/evaluator.js';
+import { evaluateString, markRuntime } from '../expressions/evaluator.js';
+import { isExpression, parseExpression } from '../expressions/ast.js';
+import { DEFAULT_SCOPE, levelFromSchema } from '../expressions/scope.js';
+import type { Scope } from '../expressions/scope.js';
+import { providerPath } from '../expressions/functions/deployment.js';
+import type { Value, ValueObject } from '../expressions/value.js';
+import { ExpressionError, Unknown, getProp, isObject, newObject } from '../expressions/value.js';
+import type { Deployment, ExpandOptions, ExpandedResource, ExpansionStats, Limits, SafetyCaps, UnresolvedDeployment } from './types.js';
+import { ARM_LIMITS, SAFETY_CAPS } from './types.js';
+
+/** Thrown to stop all work when a safety cap is hit; turned into a limit-exceeded finding. */
+class CapReached extends Error {}
+
+/** Keys of a resource declaration that are structure, not deployed body. */
+const STRUCTURAL = new Set(['resources', 'copy', 'condition', 'dependson', 'comments', 'existing']);
+
+interface CopyFrame {
+  readonly name: string;
+  readonly index: number | Unknown;
+}
+
+/** A registered resource while expansion runs; `body` is evaluated lazily because reference() may need it early. */
+class Res {
+  body: ValueObject | undefined;
+  evaluating = false;
+  nested: TemplateRun | undefined;
+  nestedDone = false;
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly name: string,
+    readonly symbolicName: string | undefined,
+    readonly apiVersion: string,
+    readonly condition: true | Unknown,
+    readonly existing: boolean,
+    readonly decl: ValueObject,
+    readonly at: Location,
+    readonly copyIndex: number | undefined,
+    readonly order: readonly number[],
+    readonly host: InstanceHost,
+    readonly deployments: readonly string[],
+  ) {}
+}
+
+/** The whole expansion: every template instance (root, nested, linked) shares one index and one findings list. */
+class Expansion {
+  readonly findings: RawFinding[] = [];
+  readonly resources: Res[] = [];
+  readonly byKey = new Map<string, Res[]>();
+  readonly unresolved: UnresolvedDeployment[] = [];
+  readonly stats: ExpansionStats = { evaluated: 0, unknown: {} };
+  readonly docs = new Map<string, TemplateDoc>();
+  readonly limits: Limits;
+  readonly caps: SafetyCaps;
+  readonly pending: Res[] = [];
+  private reported = new Set<string>();
+  stopped = false;
+
+  constructor(readonly options: ExpandOptions) {
+    this.limits = { ...ARM_LIMITS, ...options.limits };
+    this.caps = { ...SAFETY_CAPS, ...options.caps };
+  }
+
+  report(ruleId: string, message: string, at: Location, resource?: string): void {
+    const key = `${ruleId}\u0000${at.file}\u0000${at.pointer}\u0000${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.findings.push(resource === undefined ? { ruleId, message, at } : { ruleId, message, at, resource });
+  }
+
+  register(res: Res): void {
+    if (this.resources.length >= this.caps.totalResources) {
+      this.report('limit-exceeded', `Expansion stopped after ${this.caps.totalResources} resources (a safety cap).`, res.at);
+      this.stopped = true;
+      throw new CapReached();
+    }
+    this.resources.push(res);
+    const key = res.id.toLowerCase();
+    const list = this.byKey.get(key);
+    if (list) list.push(res);
+    else this.byKey.set(key, [res]);
+  }
+
+  count(v: Value): void {
+    this.stats.evaluated++;
+    if (v instanceof Unknown) this.stats.unknown[v.cause] = (this.stats.unknown[v.cause] ?? 0) + 1;
+  }
+}
+
+/** Evaluator host for one place in one template: the template plus the copy loops around that place. */
+class InstanceHost implements EvalHost {
+  constructor(
+    readonly run: TemplateRun,
+    readonly copies: readonly CopyFrame[],
+    readonly inParameterDefault = false,
+  ) {}
+  get scope(): Scope {
+    return this.run.evalScope;
+  }
+  with(frame: CopyFrame): InstanceHost {
+    return new InstanceHost(this.run, [...this.copies, frame], this.inParameterDefault);
+  }
+  parameter(name: string): Value {
+    return this.run.parameter(name);
+  }
+  variable(name: string): Value {
+    return this.run.variable(name);
+  }
+  copyIndex(loop: string | undefined): number | Unknown {
+    for (let i = this.copies.length - 1; i >= 0; i--) {
+      const f = this.copies[i];
+      if (loop === undefined || f.name.toLowerCase() === loop.toLowerCase()) return f.index;
+    }
+    if (this.run.outerHost) return this.run.outerHost.copyIndex(loop);
+    throw new ExpressionError(loop === undefined ? 'copyIndex() is only valid inside a copy loop.' : `The copy loop '${loop}' is not in scope.`);
+  }
+  reference(target: Value, _apiVersion: Value | undefined, full: boolean): Value {
+    return this.run.reference(target, full);
+  }
+  deployment(): Value {
+    return this.run.deploymentObject();
+  }
+  userFunction(name: string): UserFunction | undefined {
+    return this.run.userFunction(name);
+  }
+}
+
+/**
+ * One template instance: the root template, or the template of one nested deployment (one copy instance).
+ * With `outer` expression scope, parameters and variables come from the parent.
+ */
+class TemplateRun {
+  readonly evalScope: Scope;
+  private readonly paramDecls: ValueObject;
+  private readonly varDecls: ValueObject;
+  private readonly paramCache = new Map<string, Value>();
+  private readonly varCache = new Map<string, Value>();
+  private readonly varStack: string[] = [];
+  private readonly functions = new Map<string, UserFunction>();
+  readonly symbolic = new Map<string, Res[]>();
+  private readonly byName = new Map<string, Res[]>();
+  readonly symbolicMode: boolean;
+  private outputsCache: ValueObject | undefined;
+  private outputsBusy = false;
+  readonly template: ValueObject;
+
+  constructor(
+    readonly ex: Engine,
+    readonly doc: TemplateDoc,
+    readonly base: string,
+    template: ValueObject,
+    readonly targetScope: Scope,
+    readonly provided: ReadonlyMap<string, Value>,
+    readonly deploymentName: string,
+    readonly chain: readonly string[],
+    readonly depth: number,
+    readonly outerHost: InstanceHost | undefined,
+    readonly order: readonly number[],
+  ) {
+    this.template = template;
+    const scopeFromSchema = { ...targetScope, level: levelFromSchema(getProp(template, '$schema')) };
+    // With outer scope, functions such as resourceGroup() answer for the parent deployment (documented ARM quirk:
+    // https://learn.microsoft.com/azure/azure-resource-manager/templates/linked-templates#expression-evaluation-scope-in-nested-templates).
+    this.evalScope = outerHost ? outerHost.scope : scopeFromSchema;
+    this.targetScope = scopeFromSchema;
+    const p = getProp(template, 'parameters');
+    this.paramDecls = isObject(p) ? p : newObject();
+    const v = getProp(template, 'variables');
+    this.varDecls = isObject(v) ? v : newObject();
+    const lv = getProp(template, 'languageVersion');
+    const resources = getProp(template, 'resources');
+    this.symbolicMode = (typeof lv === 'string' && /^2\./.test(lv)) || isObject(resources);
+    this.readFunctions();
+    this.checkLimits();
+  }
+
+  get file(): string {
+    return this.doc.file;
+  }
+
+  at(pointer: string): Location {
+    return { file: this.doc.file, pointer };
+  }
+
+  private checkLimits(): void {
+    const l = this.ex.limits;
+    const count = (v: Value | undefined): number => (isObject(v) ? Object.keys(v).length : 0);
+    if (this.depth === 0 && this.doc.text.length > l.templateBytes)
+      this.ex.report('limit-exceeded', `The template is ${(this.doc.text.length / 1048576).toFixed(1)} MB; ARM accepts at most ${l.templateBytes / 1048576} MB.`, this.at(this.base));
+    if (!this.outerHost) {
+      const np = count(this.paramDecls);
+      if (np > l.parameters) this.ex.report('limit-exceeded', `The template declares ${np} parameters; ARM accepts at most ${l.parameters}.`, this.at(pointerJoin(this.base, 'parameters')));
+      const nv = count(this.varDecls);
+      if (nv > l.variables) this.ex.report('limit-exceeded', `The template declares ${nv} variables; ARM accepts at most ${l.variables}.`, this.at(pointerJoin(this.base, 'variables')));
+    }
+    const no = count(getProp(this.template, 'outputs'));
+    if (no > l.outputs) this.ex.report('limit-exceeded', `The template declares ${no} outputs; ARM accepts at most ${l.outputs}.`, this.at(pointerJoin(this.base, 'outputs')));
+  }
+
+  private readFunctions(): void {
+    const fs = getProp(this.template, 'functions');
+    if (!Array.isArray(fs)) return;
+    for (const ns of fs) {
+      if (!isObject(ns)) continue;
+      const nsName = getProp(ns, 'namespace');
+      const members = getProp(ns, 'members');
+      if (typeof nsName !== 'string' || !isObject(members)) continue;
+      for (const [name, def] of Object.entries(members)) {
+        if (!isObject(def)) continue;
+        const params = getProp(def, 'parameters');
+        const output = getProp(def, 'output');
+        const value = isObject(output) ? getProp(output, 'value') : undefined;
+        let body: UserFunction['output'] = value ?? null;
+        if (typeof value === 'string' && isExpression(value)) {
+          try {
+            body = parseExpression(value.slice(1, -1));
+          } catch (e) {
+            if (!(e instanceof ExpressionError)) throw e;
+            body = null;
+          }
+        }
+        this.functions.set(`${nsName}.${name}`.toLowerCase(), {
+          params: Array.isArray(params) ? params.map((x) => (isObject(x) ? String(getProp(x, 'name') ?? '') : '')) : [],
+          output: body,
+        });
+      }
+    }
+  }
+
+  userFunction(name: string): UserFunction | undefined {
+    return this.functions.get(name) ?? this.outerHost?.run.userFunction(name);
+  }
+
+  // ---- evaluation with findings --------------------------------------------------------------------------
+
+  /** Evaluates one template string at a pointer; an error becomes an expression-invalid finding and an Unknown. */
+  evalAt(s: string, host: InstanceHost, pointer: string): Value {
+    if (s.length < 2 || s.charCodeAt(0) !== 91) return s;
+    if (s.length > this.ex.limits.expressionLength && isExpression(s))
+      this.ex.report('limit-exceeded', `The expression is ${s.length} characters long; ARM accepts at most ${this.ex.limits.expressionLength}.`, this.at(pointer));
+    try {
+      const v = evaluateString(s, host);
+      if (isExpression(s)) this.ex.count(v);
+      return v;
+    } catch (e) {
+      if (e instanceof CapReached) throw e;
+      if (e instanceof RangeError) {
+        this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(pointer));
+        return new Unknown('limit', 'expression too deep');
+      }
+      if (!(e instanceof ExpressionError)) throw e;
+      this.ex.report('expression-invalid', e.message, this.at(pointer));
+      const u = new Unknown('error', e.message);
+      this.ex.count(u);
+      return u;
+    }
+  }
+
+  /** Evaluates a JSON structure: every string expression, expression keys, and property `copy` arrays. */
+  evalDeep(v: Value, host: InstanceHost, pointer: string, depth = 0): Value {
+    if (typeof v === 'string') return this.evalAt(v, host, pointer);
+    if (depth > 256) {
+      this.ex.report('limit-exceeded', 'The value nests too deeply to evaluate.', this.at(pointer));
+      return new Unknown('limit', 'value too deep');
+    }
+    if (Array.isArray(v)) return v.map((x, i) => this.evalDeep(x, host, pointerJoin(pointer, i), depth + 1));
+    if (!isObject(v)) return v;
+    const out = newObject();
+    for (const k of Object.keys(v)) {
+      const child = v[k];
+      if (Array.isArray(child) && k.toLowerCase() === 'copy' && child.every((c) => isObject(c) && getProp(c, 'input') !== undefined)) {
+        child.forEach((c, i) => this.propertyCopy(c as ValueObject, host, pointerJoin(pointerJoin(pointer, k), i), out, depth));
+        continue;
+      }
+      let key = k;
+      if (k.length > 1 && k.charCodeAt(0) === 91) {
+        const kv = this.evalAt(k, host, pointerJoin(pointer, k));
+        key = typeof kv === 'string' ? kv : kv instanceof Unknown ? `$unknown:${kv.origin}` : String(kv);
+      }
+      out[key] = this.evalDeep(child, host, pointerJoin(pointer, k), depth + 1);
+    }
+    return out;
+  }
+
+  /** `"copy": [{ "name": "disks", "count": n, "input": {...} }]` inside properties or a variable value. */
+  private propertyCopy(c: ValueObject, host: InstanceHost, pointer: string, out: Record<string, Value>, depth: number): void {
+    const nameV = getProp(c, 'name');
+    const name = typeof nameV === 'string' ? (this.evalAt(nameV, host, pointerJoin(pointer, 'name')) as string) : '';
+    if (typeof name !== 'string' || name === '') {
+      this.ex.report('template-invalid', 'A property copy loop needs a name.', this.at(pointer));
+      return;
+    }
+    const count = this.copyCount(getProp(c, 'count') ?? null, host, pointerJoin(pointer, 'count'));
+    if (count instanceof Unknown) {
+      out[name] = new Unknown(count.cause, `copy '${name}' count: ${count.origin}`);
+      return;
+    }
+    const input = getProp(c, 'input') ?? null;
+    const items: Value[] = [];
+    for (let i = 0; i < count; i++) items.push(this.evalDeep(input, host.with({ name, index: i }), pointerJoin(pointer, 'input'), depth + 1));
+    out[name] = items;
+  }
+
+  /** Evaluates a copy count against ARM's limit (a finding) and the safety cap (stops the loop there). */
+  copyCount(raw: Value, host: InstanceHost, pointer: string): number | Unknown {
+    const v = typeof raw === 'string' ? this.evalAt(raw, host, pointer) : raw;
+    if (v instanceof Unknown) return v;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      this.ex.report('template-invalid', `A copy count must be a non-negative integer, got ${JSON.stringify(v)}.`, this.at(pointer));
+      return 0;
+    }
+    if (v > this.ex.limits.copyCount)
+      this.ex.report('limit-exceeded', `The copy count is ${v}; ARM accepts at most ${this.ex.limits.copyCount}.`, this.at(pointer));
+    if (v > this.ex.caps.copyCount) {
+      this.ex.report('limit-exceeded', `Only the first ${this.ex.caps.copyCount} of ${v} copies were analysed (a safety cap).`, this.at(pointer));
+      return this.ex.caps.copyCount;
+    }
+    return v;
+  }
+
+  // ---- parameters and variables ----------------------------------------------------------------------------
+
+  private findKey(obj: ValueObject, name: string): string | undefined {
+    if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
+    const lower = name.toLowerCase();
+    return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  }
+
+  parameter(name: string): Value {
+    if (this.outerHost) return this.outerHost.parameter(name);
+    const lower = name.toLowerCase();
+    const hit = this.paramCache.get(lower);
+    if (hit !== undefined) return hit;
+    const key = this.findKey(this.paramDecls, name);
+    if (key === undefined) throw new ExpressionError(`The template parameter '${name}' is not found.`);
+    const decl = this.paramDecls[key];
+    let value: Value;
+    const given = this.provided.get(lower);
+    const allowed = isObject(decl) ? getProp(decl, 'allowedValues') : undefined;
+    if (given !== undefined) value = given;
+    else {
+      const def = isObject(decl) ? getProp(decl, 'defaultValue') : undefined;
+      if (def !== undefined) {
+        this.paramCache.set(lower, new Unknown('error', `parameter '${name}' refers to itself`));
+        value = this.evalDeep(def, new InstanceHost(this, [], true), pointerJoin(pointerJoin(pointerJoin(this.base, 'parameters'), key), 'defaultValue'));
+      } else
+        value = new Unknown('parameter', `parameter '${key}' has no value`, Array.isArray(allowed) && allowed.length > 0 ? allowed : undefined);
+    }
+    this.paramCache.set(lower, value);
+    return value;
+  }
+
+  variable(name: string): Value {
+    if (this.outerHost) return this.outerHost.variable(name);
+    const lower = name.toLowerCase();
+    const hit = this.varCache.get(lower);
+    if (hit !== undefined) return hit;
+    if (this.varStack.includes(lower)) {
+      const cycle = [...this.varStack.slice(this.varStack.indexOf(lower)), lower].join(' → ');
+      throw new ExpressionError(`The variables form a cycle: ${cycle}.`);
+    }
+    const key = this.findKey(this.varDecls, name);
+    let value: Value;
+    this.varStack.push(lower);
+    try {
+      if (key !== undefined && key.toLowerCase() !== 'copy') {
+        value = this.evalDeep(this.varDecls[key], new InstanceHost(this, []), pointerJoin(pointerJoin(this.base, 'variables'), key));
+      } else {
+        const loop = this.variableCopy(lower);
+        if (loop === undefined) throw new ExpressionError(`The template variable '${name}' is not found.`);
+        value = loop;
+      }
+    } finally {
+      this.varStack.pop();
+    }
+    this.varCache.set(lower, value);
+    return value;
+  }
+
+  /** The top-level variables `copy` array defines variables that are arrays. */
+  private variableCopy(lower: string): Value | undefined {
+    const key = this.findKey(this.varDecls, 'copy');
+    const loops = key === undefined ? undefined : this.varDecls[key];
+    if (!Array.isArray(loops)) return undefined;
+    for (let i = 0; i < loops.length; i++) {
+      const c = loops[i];
+      if (!isObject(c) || String(getProp(c, 'name') ?? '').toLowerCase() !== lower) continue;
+      const out = newObject();
+      const host = new InstanceHost(this, []);
+      const pointer = pointerJoin(pointerJoin(pointerJoin(this.base, 'variables'), key!), i);
+      this.propertyCopy(c, host, pointer, out, 0);
+      return Object.values(out)[0];
+    }
+    return undefined;
+  }
+
+  // ---- resources -------------------------------------------------------------------------------------------
+
+  /** Registers every resource declaration of this template (names, types, conditions; bodies stay lazy). */
+  registerAll(): void {
+    const resources = getProp(this.template, 'resources');
+    const base = pointerJoin(this.base, 'resources');
+    if (Array.isArray(resources)) {
+      resources.forEach((r, i) => this.declare(r, pointerJoin(base, i), undefined, undefined, new InstanceHost(this, []), [...this.order, i]));
+    } else if (isObject(resources)) {
+      Object.keys(resources).forEach((sym, i) =>
+        this.declare(resources[sym], pointerJoin(base, sym), undefined, sym, new InstanceHost(this, []), [...this.order, i]),
+      );
+    } else if (resources !== undefined) {
+      this.ex.report('template-invalid', "The template's 'resources' must be an array (or an object with languageVersion 2.0).", this.at(base));
+    }
+  }
+
+  private declare(decl: Value, pointer: string, parent: Res | undefined, symbolicName: string | undefined, host: InstanceHost, order: number[]): void {
+    if (!isObject(decl)) {
+      this.ex.report('template-invalid', 'A resource must be an object.', this.at(pointer));
+      return;
+    }
+    const copy = getProp(decl, 'copy');
+    if (isObject(copy)) {
+      const nameV = getProp(copy, 'name');
+      const loopName = typeof nameV === 'string' ? nameV : '';
+      const count = this.copyCount(getProp(copy, 'count') ?? null, host, pointerJoin(pointerJoin(pointer, 'copy'), 'count'));
+      if (count instanceof Unknown) {
+        this.instance(decl, pointer, parent, symbolicName, host.with({ name: loopName, index: new Unknown(count.cause, `copy '${loopName}' index: ${count.origin}`) }), [...order, 0], undefined);
+        return;
+      }
+      for (let i = 0; i < count; i++) this.instance(decl, pointer, parent, symbolicName, host.with({ name: loopName, index: i }), [...order, i], i);
+      return;
+    }
+    this.instance(decl, pointer, parent, symbolicName, host, order, undefined);
+  }
+
+  private instance(decl: ValueObject, pointer: string, parent: Res | undefined, symbolicName: string | undefined, host: InstanceHost, order: number[], copyIndex: number | undefined): void {
+    const cond = getProp(decl, 'condition');
+    let condition: true | Unknown = true;
+    if (cond !== undefined) {
+      const c = typeof cond === 'string' ? this.evalAt(cond, host, pointerJoin(pointer, 'condition')) : cond;
+      if (c instanceof Unknown) condition = new Unknown(c.cause === 'error' ? 'error' : 'condition', `condition: ${c.origin}`);
+      else if (c === false) return;
+      else if (c !== true) {
+        this.ex.report('template-invalid', `A resource condition must be a Boolean, got ${JSON.stringify(c)}.`, this.at(pointerJoin(pointer, 'condition')));
+        return;
+      }
+    }
+    if (parent && parent.condition instanceof Unknown && condition === true) condition = parent.condition;
+    const typeV = this.evalAt(String(getProp(decl, 'type') ?? ''), host, pointerJoin(pointer, 'type'));
+    const nameRaw = getProp(decl, 'name');
+    const nameV = typeof nameRaw === 'string' ? this.evalAt(nameRaw, host, pointerJoin(pointer, 'name')) : nameRaw;
+    const apiRaw = getProp(decl, 'apiVersion');
+    const apiV = typeof apiRaw === 'string' ? this.evalAt(apiRaw, host, pointerJoin(pointer, 'apiVersion')) : '';
+    if (typeof typeV !== 'string' || typeV === '') {
+      this.ex.report('template-invalid', 'A resource needs a type.', this.at(pointer));
+      return;
+    }
+    let type = typeV;
+    let name = typeof nameV === 'string' ? nameV : nameV instanceof Unknown ? `{${nameV.origin}}` : '';
+    const existing = getProp(decl, 'existing') === true;
+    if (parent) {
+      // Child declared inside its parent: the type and name may be relative ("subnets", "subnet1") or full.
+      const full = type.includes('/') && type.split('/')[0].includes('.');
+      if (!full) type = `${parent.type}/${type}`;
+      if (name.split('/').length < type.split('/').length - 1) name = `${parent.name}/${name}`;
+    }
+    if (!name && !(nameV instanceof Unknown)) {
+      this.ex.report('template-invalid', 'A resource needs a name.', this.at(pointer));
+      return;
+    }
+    const id = this.resourceIdFor(decl, type, name, host, pointer);
+    const res = new Res(id, type, name, symbolicName, typeof apiV === 'string' ? apiV : '', condition, existing, decl, this.at(pointer), copyIndex, order, host, this.chain);
+    this.ex.register(res);
+    if (symbolicName !== undefined) push(this.symbolic, symbolicName.toLowerCase(), res);
+    push(this.byName, name.toLowerCase(), res);
+    if (this.depth === 0 || this.ex.resources.length > 0) {
+      const total = this.ex.resources.length;
+      if (total === this.ex.limits.resources + 1)
+        this.ex.report('limit-exceeded', `The deployment has more than ${this.ex.limits.resources} resources (copies included); ARM accepts at most ${this.ex.limits.resources} per template.`, this.at(pointer));
+    }
+    if (type.toLowerCase() === 'microsoft.resources/deployments' && !existing) this.ex.pending.push(res);
+    const children = getProp(decl, 'resources');
+    if (Array.isArray(children)) children.forEach((c, i) => this.declare(c, pointerJoin(pointerJoin(pointer, 'resources'), i), res, undefined, host, [...order, 100000 + i]));
+  }
+
+  /** The normalised id of a declared resource, honouring `scope` (extension resources) and deployment targets. */
+  private resourceIdFor(decl: ValueObject, type: string, name: string, host: InstanceHost, pointer: string): string {
+    let tail: string;
+    try {
+      tail = providerPath('resource', type, [name]);
+    } catch {
+      tail = `/providers/${type}/${name}`;
+    }
+    const scopeRaw = getProp(decl, 'scope');
+    if (typeof scopeRaw === 'string') {
+      const s = this.evalAt(scopeRaw, host, pointerJoin(pointer, 'scope'));
+      if (typeof s === 'string') {
+        if (s.startsWith('/')) return `${s}${tail}`;
+        // languageVersion 2.0 symbolic scope: "[format('Microsoft.Network/...', ...)]" or a symbolic name.
+        const target = this.symbolic.get(s.toLowerCase());
+        if (target?.[0]) return `${target[0].id}${tail}`;
+      }
+    }
+    const sub = this.stringProp(decl, 'subscriptionId', host, pointer) ?? this.targetScope.subscriptionId;
+    const rg = this.stringProp(decl, 'resourceGroup', host, pointer) ?? this.targetScope.resourceGroup;
+    const level = this.targetScope.level;
+    if (type.toLowerCase() === 'microsoft.resources/resourcegroups') return `/subscriptions/${sub}${tail}`;
+    if (level === 'resourceGroup' || getProp(decl, 'resourceGroup') !== undefined) return `/subscriptions/${sub}/resourceGroups/${rg}${tail}`;
+    if (level === 'subscription') return `/subscriptions/${sub}${tail}`;
+    if (level === 'managementGroup') return `/providers/Microsoft.Management/managementGroups/${this.targetScope.managementGroup}${tail}`;
+    return tail;
+  }
+
+  private stringProp(decl: ValueObject, key: string, host: InstanceHost, pointer: string): string | undefined {
+    const raw = getProp(decl, key);
+    if (typeof raw !== 'string') return undefined;
+    const v = this.evalAt(raw, host, pointerJoin(pointer, key));
+    return typeof v === 'string' ? v : v instanceof Unknown ? `{${v.origin}}` : undefined;
+  }
+
+  // ---- reference() -----------------------------------------------------------------------------------------
+
+  reference(target: Value, full: boolean): Value {
+    if (this.outerHost) return this.outerHost.reference(target, undefined, full);
+    if (typeof target !== 'string') throw new ExpressionError('reference() expects a resource name, id or symbolic name.');
+    const res = this.findResource(target);
+    if (!res) return new Unknown('reference', `reference('${target}') is not a resource in the analysed files`);
+    return this.ex.referenceOf(res, full);
+  }
+
+  findResource(target: string): Res | undefined {
+    const lower = target.toLowerCase();
+    if (this.symbolicMode) {
+      const sym = this.symbolic.get(lower);
+      if (sym && sym.length === 1) return sym[0];
+    }
+    if (lower.startsWith('/')) return this.ex.byKey.get(lower)?.[0];
+    const named = this.byName.get(lower);
+    if (named && named.length >= 1) return named[0];
+    return undefined;
+  }
+
+  deploymentObject(): Value {
+    return {
+      name: this.deploymentName,
+      location: this.targetScope.location,
+      properties: {
+        template: { contentVersion: String(getProp(this.template, 'contentVersion') ?? '1.0.0.0'), metadata: getProp(this.template, 'metadata') ?? null },
+        templateHash: '0',
+        parameters: {},
+        mode: 'Incremental',
+        provisioningState: 'Accepted',
+      },
+    };
+  }
+
+  /** The evaluated outputs, as `reference(deployment).outputs` shows them: { name: { type, value } }. */
+  outputs(): ValueObject {
+    if (this.outputsCache) return this.outputsCache;
+    if (this.outputsBusy) throw new ExpressionError(`The outputs of deployment '${this.deploymentName}' refer to themselves.`);
+    this.outputsBusy = true;
+    const out = newObject();
+    const decls = getProp(this.template, 'outputs');
+    try {
+      if (isObject(decls)) {
+        for (const k of Object.keys(decls)) {
+          const d = decls[k];
+          if (!isObject(d)) continue;
+          const pointer = pointerJoin(pointerJoin(this.base, 'outputs'), k);
+          const host = new InstanceHost(this, []);
+          const cond = getProp(d, 'condition');
+          if (cond !== undefined) {
+            const c = typeof cond === 'string' ? this.evalAt(cond, host, pointerJoin(pointer, 'condition')) : cond;
+            if (c === false) continue;
+          }
+          const copy = getProp(d, 'copy');
+          let value: Value;
+          if (isObject(copy)) {
+            const tmp = newObject();
+            this.propertyCopy({ name: k, count: getProp(copy, 'count') ?? 0, input: getProp(copy, 'input') ?? null }, host, pointerJoin(pointer, 'copy'), tmp, 0);
+            value = tmp[k] ?? null;
+          } else value = this.evalDeep(getProp(d, 'value') ?? null, host, pointerJoin(pointer, 'value'));
+          const entry = newObject();
+          entry.type = getProp(d, 'type') ?? 'object';
+          entry.value = value;
+          out[k] = entry;
+        }
+      }
+    } finally {
+      this.outputsBusy = false;
+    }
+    this.outputsCache = out;
+    return out;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** Extends Expansion with body evaluation, reference views and nested deployments (kept together: they recurse). */
+class Engine extends Expansion {
+  body(res: Res): ValueObject {
+    if (res.body) return res.body;
+    if (res.evaluating) throw new ExpressionError(`The resource '${res.name}' refers to itself through reference().`);
+    res.evaluating = true;
+    try {
+      const run = res.host.run;
+      const out = newObject();
+      const isDeployment = res.type.toLowerCase() === 'microsoft.resources/deployments';
+      for (const k of Object.keys(res.decl)) {
+        const lower = k.toLowerCase();
+        if (STRUCTURAL.has(lower)) continue;
+        if (lower === 'name') out[k] = res.name;
+        else if (lower === 'type') out[k] = res.type;
+        else if (lower === 'apiversion') out[k] = res.apiVersion;
+        else if (isDeployment && lower === 'properties') out[k] = this.deploymentProperties(res, run);
+        else out[k] = run.evalDeep(res.decl[k], res.host, pointerJoin(res.at.pointer, k));
+      }
+      res.body = out;
+      return out;
+    } finally {
+      res.evaluating = false;
+    }
+  }
+
+  /** A deployment's properties, without evaluating the inner template in the outer context. */
+  private deploymentProperties(res: Res, run: TemplateRun): Value {
+    const props = getProp(res.decl, 'properties');
+    if (!isObject(props)) return props ?? null;
+    const out = newObject();
+    for (const k of Object.keys(props)) {
+      const lower = k.toLowerCase();
+      const pointer = pointerJoin(pointerJoin(res.at.pointer, 'properties'), k);
+      if (lower === 'template') out[k] = '(template)';
+      else if (lower === 'parameters' && this.scopeOf(props) === 'outer') out[k] = props[k];
+      else out[k] = run.evalDeep(props[k], res.host, pointer);
+    }
+    return out;
+  }
+
+  scopeOf(props: ValueObject): 'inner' | 'outer' {
+    const eo = getProp(props, 'expressionEvaluationOptions');
+    const s = isObject(eo) ? getProp(eo, 'scope') : undefined;
+    return typeof s === 'string' && s.toLowerCase() === 'inner' ? 'inner' : 'outer';
+  }
+
+  referenceOf(res: Res, full: boolean): Value {
+    if (res.existing)
+      return new Unknown('reference', `reference('${res.symbolicName ?? res.name}') is an existing resource outside the analysed files`);
+    const isDeployment = res.type.toLowerCase() === 'microsoft.resources/deployments';
+    if (isDeployment) {
+      this.expandNested(res);
+      if (!res.nested) return new Unknown('external', `the template of deployment '${res.name}' was not analysed`);
+      const outputs = res.nested.outputs();
+      const props = newObject();
+      props.outputs = outputs;
+      props.provisioningState = 'Succeeded';
+      return markRuntime(full ? ({ properties: props, id: res.id, name: res.name, type: res.type } as ValueObject) : props, `reference('${res.name}')`);
+    }
+    const body = this.body(res);
+    const origin = `reference('${res.symbolicName ?? res.name}')`;
+    if (full) {
+      const o = newObject();
+      for (const k of Object.keys(body)) o[k] = body[k];
+      o.id = res.id;
+      o.name = res.name;
+      o.type = res.type;
+      o.apiVersion = res.apiVersion;
+      return markRuntime(o, origin);
+    }
+    const props = getProp(body, 'properties');
+    return markRuntime(isObject(props) ? props : newObject(), `${origin}`);
+  }
+
+  /** Expands the template of a nested deployment resource (inline or linked by relativePath) once. */
+  expandNested(res: Res): void {
+    if (res.nestedDone) return;
+    res.nestedDone = true;
+    const run = res.host.run;
+    const props = getProp(res.decl, 'properties');
+    if (!isObject(props)) return;
+    if (run.depth + 1 > this.caps.nestingDepth) {
+      this.report('limit-exceeded', `Nested deployments go deeper than ${this.caps.nestingDepth} levels; the rest was not analysed.`, res.at, res.name);
+      this.unresolved.push({ name: res.name, at: res.at, reason: 'nesting too deep' });
+      return;
+    }
+    const scope = this.scopeOf(props);
+    let doc = run.doc;
+    let base = pointerJoin(pointerJoin(res.at.pointer, 'properties'), 'template');
+    let template = getProp(props, 'template');
+    const link = getProp(props, 'templateLink');
+    if (!isObject(template) && isObject(link)) {
+      const rel = getProp(link, 'relativePath');
+      const relV = typeof rel === 'string' ? run.evalAt(rel, res.host, pointerJoin(pointerJoin(pointerJoin(res.at.pointer, 'properties'), 'templateLink'), 'relativePath')) : undefined;
+      if (typeof relV === 'string' && this.options.resolveLink) {
+        const loaded = this.options.resolveLink(relV, run.doc.file);
+        if ('error' in loaded) {
+          this.report('template-invalid', `The linked template '${relV}' cannot be read: ${loaded.error}`, res.at, res.name);
+          this.unresolved.push({ name: res.name, at: res.at, reason: loaded.error });
+          return;
+        }
+        for (const p of loaded.problems) this.report('template-invalid', p.message, { file: loaded.file, pointer: '' });
+        if (!isObject(loaded.value as Value)) {
+          this.unresolved.push({ name: res.name, at: res.at, reason: `the linked template '${relV}' is not a template` });
+          return;
+        }
+        this.docs.set(loaded.file, loaded);
+        doc = loaded;
+        base = '';
+        template = loaded.value as ValueObject;
+      } else {
+        const uri = getProp(link, 'uri') ?? getProp(link, 'id');
+        const what = typeof relV === 'string' ? `the linked template '${relV}' (no file access here)` : `the linked template ${typeof uri === 'string' ? `'${uri}'` : ''} is fetched by URL at deployment, which egress-lint never does`;
+        this.unresolved.push({ name: res.name, at: res.at, reason: what });
+        return;
+      }
+    }
+    if (!isObject(template)) {
+      if (template !== undefined) this.report('template-invalid', 'A nested deployment template must be an object.', res.at, res.name);
+      else this.unresolved.push({ name: res.name, at: res.at, reason: 'the deployment has no template' });
+      return;
+    }
+    // The deployment's resourceGroup / subscriptionId retarget the resources inside it.
+    const body = this.body(res);
+    const rg = getProp(body, 'resourceGroup');
+    const sub = getProp(body, 'subscriptionId');
+    const target: Scope = {
+      ...run.targetScope,
+      resourceGroup: typeof rg === 'string' ? rg : run.targetScope.resourceGroup,
+      subscriptionId: typeof sub === 'string' ? sub : run.targetScope.subscriptionId,
+    };
+    const provided = new Map<string, Value>();
+    if (scope === 'inner') {
+      const params = getProp(props, 'parameters');
+      if (isObject(params)) {
+        for (const k of Object.keys(params)) {
+          const p = params[k];
+          const pointer = pointerJoin(pointerJoin(pointerJoin(res.at.pointer, 'properties'), 'parameters'), k);
+          provided.set(k.toLowerCase(), parameterEntry(p, (v, sub2) => run.evalDeep(v, res.host, pointerJoin(pointer, sub2))));
+        }
+      }
+    }
+    const nested = new TemplateRun(this, doc, base, template, target, provided, res.name, [...res.deployments, res.name], run.depth + 1, scope === 'outer' ? res.host : undefined, [...res.order]);
+    res.nested = nested;
+    nested.registerAll();
+  }
+
+  finish(root: TemplateRun): Deployment {
+    // Nested deployments expand after their parent registered everything, so outer reference()s resolve.
+    for (let i = 0; i < this.pending.length; i++) this.expandNested(this.pending[i]);
+    for (const r of this.resources) if (!r.existing) this.body(r);
+    return this.result(root, root.outputs());
+  }
+
+  /** The deployment as far as it was expanded (all of it, unless a safety cap stopped the work). */
+  result(root: TemplateRun, outputs: ValueObject): Deployment {
+    const resources: ExpandedResource[] = [...this.resources]
+      .sort((a, b) => compareOrder(a.order, b.order))
+      .map((r) => {
+        const body = r.body ?? newObject();
+        const base = {
+          id: r.id,
+          key: r.id.toLowerCase(),
+          type: r.type,
+          name: r.name,
+          apiVersion: r.apiVersion,
+          condition: r.condition,
+          existing: r.existing,
+          body,
+          properties: getProp(body, 'properties') ?? null,
+          at: r.at,
+          deployments: r.deployments,
+        };
+        return { ...base, ...(r.symbolicName !== undefined ? { symbolicName: r.symbolicName } : {}), ...(r.copyIndex !== undefined ? { copyIndex: r.copyIndex } : {}) };
+      });
+    return {
+      file: root.file,
+      resources,
+      outputs,
+      findings: this.findings,
+      unresolved: this.unresolved,
+      stats: this.stats,
+      docs: this.docs,
+      scope: root.targetScope,
+    };
+  }
+}
+
+function compareOrder(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** A parameter entry `{ "value": v }` or a Key Vault `{ "reference": {...} }` (unknown offline). */
+export function parameterEntry(p: Value, evaluate: (v: Value, key: string) => Value): Value {
+  if (!isObject(p)) return evaluate(p, '');
+  const value = getProp(p, 'value');
+  if (value !== undefined) return evaluate(value, 'value');
+  const ref = getProp(p, 'reference');
+  if (isObject(ref)) {
+    const secret = getProp(ref, 'secretName');
+    return new Unknown('external', `a Key Vault secret${typeof secret === 'string' ? ` '${secret}'` : ''} read at deployment`);
+  }
+  return new Unknown('parameter', 'a parameter entry without a value');
+}
+
+/**
+ * Expands a loaded template into the resources Azure would deploy. Never throws for template content:
+ * problems become findings (template-invalid, expression-invalid, limit-exceeded).
+ */
+export function expand(doc: TemplateDoc, options: ExpandOptions = {}): Deployment {
+  const ex = new Engine(options);
+  ex.docs.set(doc.file, doc);
+  const scope: Scope = { ...DEFAULT_SCOPE, ...options.scope };
+  for (const p of doc.problems) ex.report('template-invalid', p.message, { file: doc.file, pointer: '' });
+  const value = doc.value as Value;
+  if (!isObject(value)) {
+    if (doc.problems.length === 0) ex.report('template-invalid', 'The file is not an ARM template: its top level must be an object.', { file: doc.file, pointer: '' });
+    return emptyDeployment(ex, doc, scope);
+  }
+  const provided = new Map<string, Value>();
+  for (const [k, v] of Object.entries(options.parameters ?? {})) provided.set(k.toLowerCase(), v);
+  const root = new TemplateRun(ex, doc, '', value, scope, provided, scope.deploymentName, [], 0, undefined, []);
+  if (options.parameters && options.parametersFile) {
+    const declared = getProp(value, 'parameters');
+    for (const k of Object.keys(options.parameters)) {
+      if (!isObject(declared) || getProp(declared, k) === undefined)
+        ex.report('template-invalid', `The parameter file sets '${k}', which the template does not declare.`, { file: options.parametersFile, pointer: pointerJoin('/parameters', k) });
+    }
+  }
+  try {
+    root.registerAll();
+    return ex.finish(root);
+  } catch (e) {
+    if (!(e instanceof CapReached)) throw e;
+    return ex.result(root, newObject());
+  }
+}
+
+function emptyDeployment(ex: Engine, doc: TemplateDoc, scope: Scope): Deployment {
+  return { file: doc.file, resources: [], outputs: newObject(), findings: ex.findings, unresolved: ex.unresolved, stats: ex.stats, docs: ex.docs, scope };
+}

@@ -1,0 +1,101 @@
+// The result of expansion: the flat list of resources Azure would deploy, with provenance and findings.
+import type { Location, RawFinding } from '../template/finding.js';
+import type { TemplateDoc } from '../template/template.js';
+import type { Scope } from '../expressions/scope.js';
+import type { UnknownCause, Value, ValueObject, Unknown } from '../expressions/value.js';
+
+/** ARM's documented template limits (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits). */
+export interface Limits {
+  readonly templateBytes: number;
+  readonly parameters: number;
+  readonly variables: number;
+  readonly resources: number;
+  readonly outputs: number;
+  readonly copyCount: number;
+  readonly expressionLength: number;
+}
+
+export const ARM_LIMITS: Limits = {
+  templateBytes: 4 * 1024 * 1024,
+  parameters: 256,
+  variables: 512,
+  resources: 800,
+  outputs: 64,
+  copyCount: 800,
+  expressionLength: 24_576,
+};
+
+/** Caps far above ARM's limits that stop the work on hostile input, so no template can make expansion unbounded. */
+export interface SafetyCaps {
+  readonly copyCount: number;
+  readonly totalResources: number;
+  readonly nestingDepth: number;
+}
+
+export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 1_000_000, nestingDepth: 32 };
+
+/** Reads a linked template (templateLink.relativePath) from disk; supplied by the CLI, absent in pure use. */
+export type LinkResolver = (relativePath: string, fromFile: string) => TemplateDoc | { readonly error: string };
+
+export interface ExpandOptions {
+  readonly scope?: Partial<Scope>;
+  /** Parameter values (as in a parameter file's `value`s); Unknown for Key Vault references. */
+  readonly parameters?: Readonly<Record<string, Value>>;
+  /** Where the parameter values came from, for findings. */
+  readonly parametersFile?: string;
+  readonly resolveLink?: LinkResolver;
+  readonly limits?: Partial<Limits>;
+  readonly caps?: Partial<SafetyCaps>;
+}
+
+/** One resource Azure would deploy (or that the template names as `existing`). */
+export interface ExpandedResource {
+  /** Normalised resource id: /subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{child}/{name}]. */
+  readonly id: string;
+  /** The id lower-cased: ARM ids compare case-insensitively. */
+  readonly key: string;
+  /** Fully qualified type, e.g. Microsoft.Network/virtualNetworks/subnets. */
+  readonly type: string;
+  /** Full name with parent segments, e.g. vnet1/subnet1. */
+  readonly name: string;
+  readonly symbolicName?: string;
+  readonly apiVersion: string;
+  /** true, or Unknown when the condition depends on something not known offline ("maybe deployed"). */
+  readonly condition: true | Unknown;
+  /** languageVersion 2.0 `existing: true`: referenced, not deployed. */
+  readonly existing: boolean;
+  /** The evaluated resource body (properties, sku, location, zones, ...), without resources/copy/condition. */
+  readonly body: ValueObject;
+  readonly properties: Value;
+  /** Where it is declared; `copyIndex` for one instance of a copy loop. */
+  readonly at: Location;
+  readonly copyIndex?: number;
+  /** Names of the nested deployments it sits in, outermost first. */
+  readonly deployments: readonly string[];
+}
+
+/** A nested deployment whose template could not be read (a URL, a template spec, a missing file). */
+export interface UnresolvedDeployment {
+  readonly name: string;
+  readonly at: Location;
+  readonly reason: string;
+}
+
+export interface ExpansionStats {
+  /** Expressions evaluated (template strings in `[...]`). */
+  evaluated: number;
+  /** Expressions whose value stayed unknown, by cause. */
+  unknown: Partial<Record<UnknownCause, number>>;
+}
+
+export interface Deployment {
+  readonly file: string;
+  readonly resources: readonly ExpandedResource[];
+  readonly outputs: ValueObject;
+  readonly findings: readonly RawFinding[];
+  readonly unresolved: readonly UnresolvedDeployment[];
+  readonly stats: ExpansionStats;
+  /** Every document read (the root, linked templates), by file name, for positions. */
+  readonly docs: ReadonlyMap<string, TemplateDoc>;
+  readonly scope: Scope;
+}

@@ -1,0 +1,258 @@
+// Evaluates ARM expression trees against a host (parameters, variables, copy state, references, scope).
+// Imports only its own folder; the expansion stage supplies the host.
+import type { Expr } from './ast.js';
+import { parseTemplateString } from './ast.js';
+import type { Scope } from './scope.js';
+import type { Value, ValueObject } from './value.js';
+import { ExpressionError, Lambda, Unknown, getProp, isObject, typeName } from './value.js';
+import { lookupFunction } from './functions/index.js';
+
+/** A user-defined function from the template's `functions` section. */
+export interface UserFunction {
+  readonly params: readonly string[];
+  readonly output: Expr | Value;
+}
+
+/** What the evaluator needs from the stage that owns the template (the expansion stage, or a test). */
+export interface EvalHost {
+  readonly scope: Scope;
+  parameter(name: string): Value;
+  variable(name: string): Value;
+  /** The current index of the named (or innermost) copy loop (Unknown when the loop count is). Throws outside a loop. */
+  copyIndex(loop: string | undefined): number | Unknown;
+  /** reference(target, apiVersion, 'Full'): a resource in the deployment, or an Unknown. */
+  reference(target: Value, apiVersion: Value | undefined, full: boolean): Value;
+  /** resourceInfo / symbolic resource access in languageVersion 2.0 (returns id, name, type, apiVersion). */
+  resourceInfo?(symbolicName: string): Value;
+  /** deployment() object. */
+  deployment(): Value;
+  userFunction(name: string): UserFunction | undefined;
+  /** True while evaluating a parameter default value: utcNow() and newGuid() are allowed there. */
+  readonly inParameterDefault?: boolean;
+}
+
+/** The state a function sees while it runs. */
+export interface CallContext {
+  readonly host: EvalHost;
+  readonly lambdaEnv: ReadonlyMap<string, Value> | undefined;
+  /** Evaluates a sub-expression in this context (lazy functions use it). */
+  evaluate(e: Expr, env?: ReadonlyMap<string, Value>): Value;
+  /** Calls a lambda value with arguments. */
+  apply(fn: Value, args: readonly Value[], fname: string): Value;
+}
+
+/** One function of the ARM expression language. */
+export interface FnDef {
+  readonly min: number;
+  readonly max: number;
+  /** Called with evaluated arguments. Any top-level Unknown argument makes the result Unknown unless `unknownAware`. */
+  readonly fn?: (args: readonly Value[], ctx: CallContext, name: string) => Value;
+  /** Called with the argument trees: for short-circuiting and lambdas. */
+  readonly lazy?: (args: readonly Expr[], ctx: CallContext, name: string) => Value;
+  readonly unknownAware?: boolean;
+}
+
+/** The longest string or array one function call may return. */
+export const MAX_VALUE_LENGTH = 16_000_000;
+
+/** Objects returned by reference() whose missing properties are assigned by Azure at deployment. */
+const runtimeBacked = new WeakMap<object, string>();
+
+/** Marks an object (from reference()) so that missing properties evaluate to a runtime Unknown instead of an error. */
+export function markRuntime<T extends Value>(v: T, origin: string): T {
+  if (typeof v === 'object' && v !== null && !(v instanceof Unknown) && !(v instanceof Lambda)) runtimeBacked.set(v, origin);
+  return v;
+}
+
+/** The origin of a reference()-backed object or array (see markRuntime), or undefined for an ordinary value. */
+export function runtimeOrigin(v: Value): string | undefined {
+  return typeof v === 'object' && v !== null ? runtimeBacked.get(v) : undefined;
+}
+
+function propOf(target: Value, name: string): Value {
+  if (target instanceof Unknown) return mapUnknown(target, `.${name}`, (c) => propOf(c, name));
+  if (isObject(target)) {
+    const v = getProp(target, name);
+    const origin = runtimeBacked.get(target);
+    if (v === undefined) {
+      if (origin !== undefined) return new Unknown('runtime', `${origin}.${name} (assigned at deployment)`);
+      throw new ExpressionError(
+        `The property '${name}' doesn't exist; available properties are ${Object.keys(target).slice(0, 12).map((k) => `'${k}'`).join(', ') || 'none'}.`,
+      );
+    }
+    if (origin !== undefined) markRuntime(v, `${origin}.${name}`);
+    return v;
+  }
+  throw new ExpressionError(`Cannot read property '${name}' of a value of type ${typeName(target)}.`);
+}
+
+function indexOf(target: Value, index: Value): Value {
+  if (target instanceof Unknown) return mapUnknown(target, `[${JSON.stringify(index)}]`, (c) => indexOf(c, index));
+  if (index instanceof Unknown) return new Unknown(index.cause, index.origin);
+  if (Array.isArray(target)) {
+    if (typeof index !== 'number' || !Number.isInteger(index))
+      throw new ExpressionError(`An array index must be an integer, not ${typeName(index)}.`);
+    if (index < 0 || index >= target.length) {
+      const origin = runtimeBacked.get(target);
+      if (origin !== undefined) return new Unknown('runtime', `${origin}[${index}] (assigned at deployment)`);
+      throw new ExpressionError(`The index ${index} is out of range for an array of length ${target.length}.`);
+    }
+    const v = target[index];
+    const origin = runtimeBacked.get(target);
+    if (origin !== undefined) markRuntime(v, `${origin}[${index}]`);
+    return v;
+  }
+  if (isObject(target)) {
+    if (typeof index !== 'string') throw new ExpressionError(`An object key must be a string, not ${typeName(index)}.`);
+    return propOf(target, index);
+  }
+  throw new ExpressionError(`Cannot index a value of type ${typeName(target)}.`);
+}
+
+/** Applies an access to an Unknown: keeps the cause, extends the origin, and maps candidates when there are some. */
+function mapUnknown(u: Unknown, suffix: string, f: (c: Value) => Value): Unknown {
+  let candidates: Value[] | undefined;
+  if (u.candidates) {
+    candidates = [];
+    for (const c of u.candidates) {
+      try {
+        candidates.push(f(c));
+      } catch (e) {
+        if (!(e instanceof ExpressionError)) throw e;
+      }
+    }
+  }
+  return new Unknown(u.cause, u.origin.length > 300 ? u.origin : u.origin + suffix, candidates);
+}
+
+class Ctx implements CallContext {
+  constructor(
+    readonly host: EvalHost,
+    readonly lambdaEnv: ReadonlyMap<string, Value> | undefined,
+    private depth: number,
+  ) {}
+
+  evaluate(e: Expr, env?: ReadonlyMap<string, Value>): Value {
+    if (env !== undefined && env !== this.lambdaEnv) return new Ctx(this.host, env, this.depth).evaluate(e);
+    switch (e.k) {
+      case 'str':
+      case 'num':
+        return e.v;
+      case 'prop':
+        return propOf(this.evaluate(e.obj), e.name);
+      case 'idx':
+        return indexOf(this.evaluate(e.obj), this.evaluate(e.index));
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  call(e: Extract<Expr, { k: 'call' }>): Value {
+    if (e.name.includes('.')) return this.callUser(e);
+    const def = lookupFunction(e.name);
+    if (!def) throw new ExpressionError(`The template function '${e.display}' is not valid.`);
+    if (e.args.length < def.min || e.args.length > def.max) {
+      const expected = def.min === def.max ? `${def.min}` : def.max === Infinity ? `at least ${def.min}` : `${def.min} to ${def.max}`;
+      throw new ExpressionError(`The template function '${e.display}' expects ${expected} argument(s), got ${e.args.length}.`);
+    }
+    if (def.lazy) return def.lazy(e.args, this, e.display);
+    const args = e.args.map((a) => this.evaluate(a));
+    if (!def.unknownAware) {
+      for (const a of args) if (a instanceof Unknown) return new Unknown(a.cause, a.origin);
+    }
+    const out = def.fn!(args, this, e.display);
+    // A safety cap far above ARM's 4 MB template limit: doubling concat() chains must not exhaust memory.
+    if ((typeof out === 'string' || Array.isArray(out)) && out.length > MAX_VALUE_LENGTH)
+      throw new ExpressionError(`The result of '${e.display}' is longer than ${MAX_VALUE_LENGTH} elements; evaluation stopped.`);
+    return out;
+  }
+
+  callUser(e: Extract<Expr, { k: 'call' }>): Value {
+    const f = this.host.userFunction(e.name);
+    if (!f) throw new ExpressionError(`The user-defined function '${e.display}' is not defined.`);
+    if (e.args.length !== f.params.length)
+      throw new ExpressionError(`The user-defined function '${e.display}' expects ${f.params.length} argument(s), got ${e.args.length}.`);
+    if (this.depth > 32) throw new ExpressionError(`User-defined functions call each other too deeply at '${e.display}'.`);
+    const env = new Map<string, Value>();
+    f.params.forEach((p, i) => env.set(p.toLowerCase(), this.evaluate(e.args[i])));
+    const inner = new Ctx(new UserFunctionHost(this.host, env), undefined, this.depth + 1);
+    return inner.evaluateTemplateValue(f.output);
+  }
+
+  apply(fn: Value, args: readonly Value[], fname: string): Value {
+    if (!(fn instanceof Lambda)) throw new ExpressionError(`The function '${fname}' expects a lambda, got ${typeName(fn)}.`);
+    if (fn.params.length !== args.length && !(fn.params.length < args.length && fn.params.length > 0))
+      throw new ExpressionError(`The lambda given to '${fname}' takes ${fn.params.length} parameter(s), but ${args.length} are passed.`);
+    const env = new Map<string, Value>(fn.env ?? []);
+    fn.params.forEach((p, i) => env.set(p.toLowerCase(), args[i]));
+    return this.evaluate(fn.body, env);
+  }
+
+  /** Evaluates a template value (a string that may be an expression, or a JSON structure holding them). */
+  evaluateTemplateValue(v: Expr | Value): Value {
+    if (v !== null && typeof v === 'object' && 'k' in v && typeof (v as { k: unknown }).k === 'string' && !isObject(v as Value))
+      return this.evaluate(v as Expr);
+    return evaluateDeep(v as Value, this.host, this.lambdaEnv);
+  }
+}
+
+/** Inside a user-defined function only its parameters are visible (ARM forbids variables() and reference() there). */
+class UserFunctionHost implements EvalHost {
+  constructor(
+    private readonly outer: EvalHost,
+    private readonly params: ReadonlyMap<string, Value>,
+  ) {}
+  get scope(): Scope {
+    return this.outer.scope;
+  }
+  parameter(name: string): Value {
+    const v = this.params.get(name.toLowerCase());
+    if (v === undefined) throw new ExpressionError(`The parameter '${name}' is not a parameter of this user-defined function.`);
+    return v;
+  }
+  variable(name: string): Value {
+    throw new ExpressionError(`variables('${name}') cannot be used inside a user-defined function.`);
+  }
+  copyIndex(): number {
+    throw new ExpressionError('copyIndex() cannot be used inside a user-defined function.');
+  }
+  reference(): Value {
+    throw new ExpressionError('reference() cannot be used inside a user-defined function.');
+  }
+  deployment(): Value {
+    throw new ExpressionError('deployment() cannot be used inside a user-defined function.');
+  }
+  userFunction(name: string): UserFunction | undefined {
+    return this.outer.userFunction(name);
+  }
+}
+
+/** Evaluates one template string (literal or `[expression]`). Throws ExpressionError. */
+export function evaluateString(s: string, host: EvalHost, env?: ReadonlyMap<string, Value>): Value {
+  const parsed = parseTemplateString(s);
+  if ('literal' in parsed) return parsed.literal;
+  return new Ctx(host, env, 0).evaluate(parsed.expr);
+}
+
+/** Evaluates an expression tree. Throws ExpressionError. */
+export function evaluateExpr(e: Expr, host: EvalHost, env?: ReadonlyMap<string, Value>): Value {
+  return new Ctx(host, env, 0).evaluate(e);
+}
+
+/**
+ * Evaluates every string inside a JSON structure. Keys that are expressions are evaluated too (ARM allows
+ * `"[variables('name')]": value` keys). Throws ExpressionError on the first error.
+ */
+export function evaluateDeep(v: Value, host: EvalHost, env?: ReadonlyMap<string, Value>): Value {
+  if (typeof v === 'string') return v.length > 1 && v.charCodeAt(0) === 91 ? evaluateString(v, host, env) : v;
+  if (Array.isArray(v)) return v.map((x) => evaluateDeep(x, host, env));
+  if (isObject(v)) {
+    const out: Record<string, Value> = Object.create(null);
+    for (const k of Object.keys(v)) {
+      const key = k.charCodeAt(0) === 91 ? evaluateString(k, host, env) : k;
+      out[typeof key === 'string' ? key : String(key instanceof Unknown ? `$unknown:${key.origin}` : key)] = evaluateDeep(v[k], host, env);
+    }
+    return out as ValueObject;
+  }
+  return v;
+}

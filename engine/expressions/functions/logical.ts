@@ -1,0 +1,107 @@
+// Logical and comparison functions: and, or, not, if, bool, true, false, coalesce, equals, greater, less...
+import type { FnDef } from '../evaluator.js';
+import type { Value } from '../value.js';
+import { Unknown, deepEqual, findUnknown } from '../value.js';
+import { bool, fail } from './args.js';
+
+/** Builds the "a or b" unknown that if() returns when its condition is unknown. */
+export function choice(cond: Unknown, a: Value, b: Value): Value {
+  if (deepEqual(a, b)) return a;
+  return new Unknown('condition', cond.origin, [a, b]);
+}
+
+function compare(fname: string, a: Value, b: Value): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  return fail(`The template function '${fname}' expects two integers or two strings.`);
+}
+
+function toBool(v: Value, fname: string): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    if (v.toLowerCase() === 'true') return true;
+    if (v.toLowerCase() === 'false') return false;
+  }
+  if (typeof v === 'number' && Number.isInteger(v)) return v !== 0;
+  return fail(`The template function '${fname}' cannot convert '${String(v)}' to a Boolean.`);
+}
+
+export const logical: Record<string, FnDef> = {
+  true: { min: 0, max: 0, fn: () => true },
+  false: { min: 0, max: 0, fn: () => false },
+  null: { min: 0, max: 0, fn: () => null },
+  bool: { min: 1, max: 1, fn: ([v], _c, n) => toBool(v, n) },
+  not: { min: 1, max: 1, fn: ([v], _c, n) => !bool(v, n, 0) },
+  // and/or short-circuit on a known decisive operand even when another operand is unknown.
+  and: {
+    min: 2,
+    max: Infinity,
+    lazy: (args, ctx, n) => {
+      let unknown: Unknown | undefined;
+      for (let i = 0; i < args.length; i++) {
+        const v = ctx.evaluate(args[i]);
+        if (v instanceof Unknown) unknown ??= v;
+        else if (!bool(v, n, i)) return false;
+      }
+      return unknown ? new Unknown(unknown.cause, unknown.origin) : true;
+    },
+  },
+  or: {
+    min: 2,
+    max: Infinity,
+    lazy: (args, ctx, n) => {
+      let unknown: Unknown | undefined;
+      for (let i = 0; i < args.length; i++) {
+        const v = ctx.evaluate(args[i]);
+        if (v instanceof Unknown) unknown ??= v;
+        else if (bool(v, n, i)) return true;
+      }
+      return unknown ? new Unknown(unknown.cause, unknown.origin) : false;
+    },
+  },
+  // if() evaluates only the branch it takes, as the ARM engine does (templates rely on it to avoid errors).
+  if: {
+    min: 3,
+    max: 3,
+    lazy: ([c, a, b], ctx, n) => {
+      const cond = ctx.evaluate(c);
+      if (cond instanceof Unknown) {
+        const branch = (e: typeof a): Value => {
+          try {
+            return ctx.evaluate(e);
+          } catch {
+            return new Unknown('condition', cond.origin);
+          }
+        };
+        return choice(cond, branch(a), branch(b));
+      }
+      return bool(cond, n, 0) ? ctx.evaluate(a) : ctx.evaluate(b);
+    },
+  },
+  coalesce: {
+    min: 1,
+    max: Infinity,
+    lazy: (args, ctx) => {
+      for (const a of args) {
+        const v = ctx.evaluate(a);
+        if (v instanceof Unknown) return v;
+        if (v !== null) return v;
+      }
+      return null;
+    },
+  },
+  equals: {
+    min: 2,
+    max: 2,
+    unknownAware: true,
+    fn: ([a, b]) => {
+      const u = findUnknown(a) ?? findUnknown(b);
+      if (u) return new Unknown(u.cause, u.origin);
+      return deepEqual(a, b);
+    },
+  },
+  greater: { min: 2, max: 2, fn: ([a, b], _c, n) => compare(n, a, b) > 0 },
+  greaterorequals: { min: 2, max: 2, fn: ([a, b], _c, n) => compare(n, a, b) >= 0 },
+  less: { min: 2, max: 2, fn: ([a, b], _c, n) => compare(n, a, b) < 0 },
+  lessorequals: { min: 2, max: 2, fn: ([a, b], _c, n) => compare(n, a, b) <= 0 },
+};

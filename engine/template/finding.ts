@@ -1,0 +1,18 @@
+// Where a finding or a value came from: a file and an RFC 6901 pointer into it. Shared by every engine stage.
+
+/** A place in a template file. `pointer` is an RFC 6901 JSON pointer; the loader turns it into a line and column. */
+export interface Location {
+  readonly file: string;
+  readonly pointer: string;
+}
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** A problem before severity and position are applied: a rule id, the message, and where. */
+export interface RawFinding {
+  readonly ruleId: string;
+  readonly message: string;
+  readonly at: Location;
+  /** The deployed name of the resource the finding is about, when there is one. */
+  readonly resource?: string;
+}

@@ -1,0 +1,234 @@
+// Loads ARM template text (JSON or JSONC) into a value plus a lazy JSON-pointer → source-range index.
+// Must not import anything else from engine/ (it is the bottom of the pipeline).
+import { parseTree, findNodeAtLocation, printParseErrorCode, ParseErrorCode } from 'jsonc-parser';
+import type { Node, ParseError } from 'jsonc-parser';
+
+/** A span of the source text, 0-based offsets. */
+export interface SourceRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** A 0-based line and column (UTF-16 code units). Formatters add 1. */
+export interface LineColumn {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A problem found while reading a template file. */
+export interface LoadProblem {
+  readonly message: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** A loaded template document: its value and a way back from pointers to source ranges. */
+export interface TemplateDoc {
+  readonly file: string;
+  readonly text: string;
+  /** The parsed value, or undefined when the text could not be parsed at all. */
+  readonly value: unknown;
+  /** Syntax errors that make the value unreliable (empty when the file is usable). */
+  readonly problems: readonly LoadProblem[];
+  /** The source range of a JSON pointer ("" is the whole document), or the nearest existing ancestor. */
+  range(pointer: string): SourceRange;
+  /** 0-based line and column of an offset. */
+  lineColumn(offset: number): LineColumn;
+}
+
+/** Splits an RFC 6901 JSON pointer into its segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Appends a segment to an RFC 6901 JSON pointer. */
+export function pointerJoin(pointer: string, segment: string | number): string {
+  return `${pointer}/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+function describe(error: ParseError): string {
+  switch (error.error) {
+    case ParseErrorCode.InvalidSymbol:
+      return 'Unexpected character.';
+    case ParseErrorCode.UnexpectedEndOfString:
+      return 'Unterminated string.';
+    case ParseErrorCode.UnexpectedEndOfComment:
+      return 'Unterminated comment.';
+    case ParseErrorCode.CommaExpected:
+      return 'Expected a comma.';
+    case ParseErrorCode.ColonExpected:
+      return 'Expected a colon.';
+    case ParseErrorCode.CloseBraceExpected:
+      return 'Expected "}".';
+    case ParseErrorCode.CloseBracketExpected:
+      return 'Expected "]".';
+    case ParseErrorCode.EndOfFileExpected:
+      return 'Unexpected text after the end of the JSON value.';
+    default:
+      return `${printParseErrorCode(error.error)}.`;
+  }
+}
+
+/** Turns a jsonc-parser node into a plain value; objects get a null prototype so no key can reach Object.prototype. */
+function nodeValue(node: Node, depth: number): unknown {
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = Object.create(null);
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (k && v) out[String(k.value)] = nodeValue(v, depth + 1);
+      }
+      return out;
+    }
+    case 'array':
+      return (node.children ?? []).map((c) => nodeValue(c, depth + 1));
+    default:
+      return node.value;
+  }
+}
+
+class Doc implements TemplateDoc {
+  private tree: Node | undefined | null = null;
+  private lineStarts: number[] | undefined;
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly value: unknown,
+    readonly problems: readonly LoadProblem[],
+    tree?: Node,
+  ) {
+    if (tree) this.tree = tree;
+  }
+
+  private getTree(): Node | undefined {
+    if (this.tree === null) this.tree = parseTree(this.text, [], { allowTrailingComma: true, disallowComments: false }) ?? undefined;
+    return this.tree;
+  }
+
+  range(pointer: string): SourceRange {
+    const root = this.getTree();
+    if (!root) return { offset: 0, length: 0 };
+    const segments = pointerSegments(pointer);
+    // Walk down as far as the pointer exists, so a pointer into a generated value still lands nearby.
+    for (let n = segments.length; n >= 0; n--) {
+      const path = segments.slice(0, n).map((s, i) => (isArrayAt(root, segments.slice(0, i)) ? Number(s) : s));
+      const node = findNodeAtLocation(root, path);
+      if (node) {
+        // For an object property, point at the key rather than the value so the caret sits on the name.
+        const parent = node.parent;
+        if (parent && parent.type === 'property' && parent.children?.[0]) {
+          const key = parent.children[0];
+          return { offset: key.offset, length: node.offset + node.length - key.offset };
+        }
+        return { offset: node.offset, length: node.length };
+      }
+    }
+    return { offset: root.offset, length: root.length };
+  }
+
+  lineColumn(offset: number): LineColumn {
+    if (!this.lineStarts) {
+      const starts = [0];
+      const t = this.text;
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13 && t.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: offset - starts[lo] };
+  }
+}
+
+function isArrayAt(root: Node, path: string[]): boolean {
+  const node = path.length === 0 ? root : findNodeAtLocation(root, path.map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+  return node?.type === 'array';
+}
+
+/** Two copies of the text with raw control characters inside string literals made legal: one escaped, one same-length. */
+function withoutRawControls(text: string): { escaped: string; sameLength: string } {
+  let escaped = '';
+  let same = '';
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+      else if (c < 32) {
+        const chunk = text.slice(last, i);
+        escaped += chunk + '\\u' + c.toString(16).padStart(4, '0');
+        same += chunk + ' ';
+        last = i + 1;
+      }
+    } else if (c === 34) inString = true;
+    else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    }
+  }
+  return { escaped: escaped + text.slice(last), sameLength: same + text.slice(last) };
+}
+
+/**
+ * Loads template text. Strict JSON takes the fast path (JSON.parse); anything else goes through jsonc-parser,
+ * which tolerates what ARM tolerates and reports the rest as problems with their offsets.
+ */
+export function loadTemplate(file: string, input: string): TemplateDoc {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  try {
+    return new Doc(file, text, JSON.parse(text), []);
+  } catch {
+    // fall through to the tolerant parser
+  }
+  // ARM's own reader accepts comments, trailing commas and raw control characters inside strings; all of
+  // them occur in Microsoft's quickstart templates, so they are not problems here either.
+  let errors: ParseError[] = [];
+  let tree: Node | undefined;
+  let value: unknown;
+  try {
+    tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+    if (errors.some((e) => e.error === ParseErrorCode.UnexpectedEndOfString || e.error === ParseErrorCode.InvalidCharacter)) {
+      // Raw line breaks or tabs inside strings: parse a same-length copy (control characters as spaces) for
+      // positions, and an escaped copy for the values.
+      const clean = withoutRawControls(text);
+      const cleanErrors: ParseError[] = [];
+      const cleanTree = parseTree(clean.sameLength, cleanErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+      if (cleanErrors.length < errors.length) {
+        errors = cleanErrors;
+        tree = cleanTree;
+        const escapedTree = parseTree(clean.escaped, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+        value = escapedTree ? nodeValue(escapedTree, 0) : undefined;
+      }
+    }
+    if (value === undefined) value = tree ? nodeValue(tree, 0) : undefined;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return new Doc(file, text, undefined, [{ message: 'The JSON is nested too deeply to read.', offset: 0, length: 0 }]);
+  }
+  const problems: LoadProblem[] = errors
+    .filter((e) => e.error !== ParseErrorCode.InvalidCharacter)
+    .map((e) => ({ message: describe(e), offset: e.offset, length: e.length }));
+  if (!tree) {
+    if (problems.length === 0) problems.push({ message: 'The file is empty.', offset: 0, length: 0 });
+    return new Doc(file, text, undefined, problems);
+  }
+  return new Doc(file, text, value, problems, tree);
+}
