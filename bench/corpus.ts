@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadTemplate } from '../engine/template/template.js';
-import { expand } from '../engine/expansion/expand.js';
 import { readParameterFile } from '../engine/expansion/parameters.js';
+import { runRules } from '../engine/lint.js';
+import { expand } from '../engine/expansion/expand.js';
+import { rules } from '../rules/index.js';
 import { fileLinkResolver } from '../cli/links.js';
 import { corpusEntries } from './corpus-files.js';
 
@@ -23,6 +25,9 @@ const crashes: string[] = [];
 const slow: string[] = [];
 let evaluated = 0;
 let resources = 0;
+const verdicts = new Map<string, number>();
+const ruleCounts = new Map<string, number>();
+const vmLines: string[] = [];
 const started = performance.now();
 for (const e of entries) {
   const t0 = performance.now();
@@ -37,6 +42,12 @@ for (const e of entries) {
       if (m) unsupported.set(m[1], (unsupported.get(m[1]) ?? 0) + 1);
       if (process.env.VERBOSE) console.log(`${f.at.file}${f.at.pointer ? '#' + f.at.pointer : ''}: ${f.message} [${f.ruleId}]`);
     }
+    const linted = runRules(d, rules);
+    for (const v of linted.vms) {
+      verdicts.set(v.verdict, (verdicts.get(v.verdict) ?? 0) + 1);
+      if (process.env.VMS) vmLines.push(`${relative(dir, e.template)}: ${v.vm.name} ${v.verdict} [${v.egress.map((x) => `${x.name} via ${x.via}`).join(', ')}]`);
+    }
+    for (const f of linted.findings) ruleCounts.set(f.ruleId, (ruleCounts.get(f.ruleId) ?? 0) + 1);
     evaluated += d.stats.evaluated;
     for (const [cause, n] of Object.entries(d.stats.unknown)) unknown.set(cause, (unknown.get(cause) ?? 0) + (n ?? 0));
   } catch (err) {
@@ -46,14 +57,20 @@ for (const e of entries) {
   if (ms > 2000) slow.push(`${relative(dir, e.template)} (${ms.toFixed(0)} ms)`);
 }
 const total = performance.now() - started;
+for (const l of vmLines) console.log(l);
 const pct = (n: number): string => `${((100 * n) / Math.max(1, evaluated)).toFixed(2)}%`;
 console.log(`corpus: ${dirname(dir + '/x')}`);
 console.log(`files: ${entries.length} templates (${entries.filter((e) => e.parameters).length} with a parameter file), ${resources} resources, ${total.toFixed(0)} ms`);
 console.log(`crashes: ${crashes.length}`);
 for (const c of crashes.slice(0, 20)) console.log(`  ${c.split('\n').slice(0, 4).join('\n    ')}`);
 console.log(`slow (> 2 s): ${slow.length}${slow.length ? ': ' + slow.join(', ') : ''}`);
-console.log('findings by id:');
+console.log('expansion findings by id:');
 for (const [k, v] of [...findings].sort()) console.log(`  ${k}: ${v}`);
+const vmTotal = [...verdicts.values()].reduce((a, b) => a + b, 0);
+console.log(`VMs and scale sets: ${vmTotal}`);
+for (const [k, v] of [...verdicts].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v}`);
+console.log('lint findings by rule:');
+for (const [k, v] of [...ruleCounts].sort()) console.log(`  ${k}: ${v}`);
 console.log(`unsupported functions: ${unsupported.size === 0 ? 'none' : [...unsupported].map(([k, v]) => `${k} (${v})`).join(', ')}`);
 console.log(`expressions evaluated: ${evaluated}; unknown: ${pct([...unknown.values()].reduce((a, b) => a + b, 0))}`);
 for (const [k, v] of [...unknown].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v} (${pct(v)})`);

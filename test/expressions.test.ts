@@ -6,7 +6,7 @@ import { evaluateString } from '../engine/expressions/evaluator.js';
 import { FUNCTIONS } from '../engine/expressions/functions/index.js';
 import { DEFAULT_SCOPE } from '../engine/expressions/scope.js';
 import type { Value } from '../engine/expressions/value.js';
-import { ExpressionError, Unknown } from '../engine/expressions/value.js';
+import { ExpressionError, Unknown, isObject } from '../engine/expressions/value.js';
 import { TableHost } from './harness/expr-host.js';
 
 interface Row {
@@ -29,7 +29,10 @@ const seen = new Set<string>();
 /** Plain JSON view of a value: Unknown → {"$unknown": cause}, null-prototype objects → ordinary objects. */
 function plain(v: Value): unknown {
   if (v instanceof Unknown) return { $unknown: v.cause };
-  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x instanceof Unknown ? { $unknown: x.cause } : x)));
+  // A walk, not a JSON.stringify replacer: Unknown.toJSON() runs before a replacer sees the value.
+  if (Array.isArray(v)) return v.map(plain);
+  if (isObject(v)) return Object.fromEntries(Object.keys(v).map((k) => [k, plain(v[k])]));
+  return v;
 }
 
 for (const file of files) {
@@ -66,5 +69,21 @@ const coverage = suite('expressions/coverage');
 coverage('every registered function has at least one table row', () => {
   const missing = Object.keys(FUNCTIONS).filter((f) => !seen.has(f));
   assert.equal(missing, [], `functions without a row: ${missing.join(', ')}`);
+});
+
+// Every function Microsoft documents (peers-and-functions.md §3.1 and the newer table) must be registered.
+const DOCUMENTED = `array concat contains createArray empty first indexOf intersection last lastIndexOf length max min range skip take union
+parseCidr cidrSubnet cidrHost coalesce equals greater greaterOrEquals less lessOrEquals dateTimeAdd dateTimeFromEpoch dateTimeToEpoch utcNow
+deployment environment parameters variables filter map reduce sort toObject and bool false if not or true add copyIndex div float int mod mul sub
+createObject items json null extensionResourceId listKeys listSecrets listAccountSas pickZones providers reference references resourceId
+subscriptionResourceId tenantResourceId managementGroup resourceGroup subscription tenant base64 base64ToJson base64ToString dataUri
+dataUriToString endsWith format guid join newGuid padLeft replace split startsWith string substring toLower toUpper trim uniqueString uri
+uriComponent uriComponentToString managementGroupResourceId flatten tryGet lambda lambdaVariables objectKeys shallowMerge groupBy mapValues
+deployer listOutputsWithSecureValues toLogicalZone toPhysicalZone indexFromEnd tryIndexFromEnd`.split(/\s+/);
+
+coverage('every documented ARM function is registered', async () => {
+  const { lookupFunction } = await import('../engine/expressions/functions/index.js');
+  const missing = DOCUMENTED.filter((f) => !lookupFunction(f.toLowerCase()));
+  assert.equal(missing, [], `documented functions missing from the registry: ${missing.join(', ')}`);
 });
 coverage.run();

@@ -21,14 +21,30 @@ class CapReached extends Error {}
 /** Keys of a resource declaration that are structure, not deployed body. */
 const STRUCTURAL = new Set(['resources', 'copy', 'condition', 'dependson', 'comments', 'existing']);
 
+/**
+ * One copy loop around the place being evaluated. `copyIndex()` without a loop name means the resource (or output)
+ * loop, never a property or variable loop: "If no value is provided for loopName, the current resource type
+ * iteration is used" (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-numeric#copyindex).
+ */
 interface CopyFrame {
   readonly name: string;
   readonly index: number | Unknown;
+  readonly kind: 'resource' | 'property' | 'variable' | 'output';
+}
+
+/** What a child resource declared inside its parent takes from it. */
+interface ParentRef {
+  readonly type: string;
+  readonly name: string;
+  /** False when the parent's name depends on an unknown. */
+  readonly known: boolean;
 }
 
 /** A registered resource while expansion runs; `body` is evaluated lazily because reference() may need it early. */
 class Res {
   body: ValueObject | undefined;
+  /** The body as reference() shows it (null-valued properties dropped), built on first use. */
+  view: ValueObject | undefined;
   evaluating = false;
   nested: TemplateRun | undefined;
   nestedDone = false;
@@ -61,6 +77,9 @@ class Expansion {
   readonly caps: SafetyCaps;
   readonly pending: Res[] = [];
   private reported = new Set<string>();
+  private copyItems = 0;
+  /** Every template instance, root first, in the order they were created. */
+  readonly runs: TemplateRun[] = [];
   stopped = false;
 
   constructor(readonly options: ExpandOptions) {
@@ -86,6 +105,14 @@ class Expansion {
     const list = this.byKey.get(key);
     if (list) list.push(res);
     else this.byKey.set(key, [res]);
+  }
+
+  /** Counts one property, variable or output copy item against the safety cap; stops all work past it. */
+  iteration(at: Location): void {
+    if (++this.copyItems <= this.caps.copyItems) return;
+    this.report('limit-exceeded', `Expansion stopped after ${this.caps.copyItems} copy items (a safety cap).`, at);
+    this.stopped = true;
+    throw new CapReached();
   }
 
   count(v: Value): void {
@@ -116,7 +143,7 @@ class InstanceHost implements EvalHost {
   copyIndex(loop: string | undefined): number | Unknown {
     for (let i = this.copies.length - 1; i >= 0; i--) {
       const f = this.copies[i];
-      if (loop === undefined || f.name.toLowerCase() === loop.toLowerCase()) return f.index;
+      if (loop === undefined ? f.kind === 'resource' || f.kind === 'output' : f.name.toLowerCase() === loop.toLowerCase()) return f.index;
     }
     if (this.run.outerHost) return this.run.outerHost.copyIndex(loop);
     throw new ExpressionError(loop === undefined ? 'copyIndex() is only valid inside a copy loop.' : `The copy loop '${loop}' is not in scope.`);
@@ -150,6 +177,13 @@ class TemplateRun {
   private outputsCache: ValueObject | undefined;
   private outputsBusy = false;
   readonly template: ValueObject;
+  /** The condition of the deployment resource this template belongs to (Unknown: every resource is "maybe"). */
+  baseCondition: true | Unknown = true;
+  /** Set when no parameter value can be known: a `parametersLink` (never fetched) or a `parameters` expression that is unknown. */
+  parametersUnknown: Unknown | undefined;
+  /** Resources this template registered, for ARM's per-template limit. */
+  registered = 0;
+  private readonly paramStack: string[] = [];
 
   constructor(
     readonly ex: Engine,
@@ -192,8 +226,12 @@ class TemplateRun {
   private checkLimits(): void {
     const l = this.ex.limits;
     const count = (v: Value | undefined): number => (isObject(v) ? Object.keys(v).length : 0);
-    if (this.depth === 0 && this.doc.text.length > l.templateBytes)
-      this.ex.report('limit-exceeded', `The template is ${(this.doc.text.length / 1048576).toFixed(1)} MB; ARM accepts at most ${l.templateBytes / 1048576} MB.`, this.at(this.base));
+    // Each file ARM receives (the root template, every linked one) has the size limit.
+    if (this.base === '' && this.doc.text.length * 3 > l.templateBytes) {
+      const bytes = utf8Length(this.doc.text);
+      if (bytes > l.templateBytes)
+        this.ex.report('limit-exceeded', `The template is ${bytes} bytes; ARM accepts at most ${formatBytes(l.templateBytes)}.`, this.at(this.base));
+    }
     if (!this.outerHost) {
       const np = count(this.paramDecls);
       if (np > l.parameters) this.ex.report('limit-exceeded', `The template declares ${np} parameters; ARM accepts at most ${l.parameters}.`, this.at(pointerJoin(this.base, 'parameters')));
@@ -207,31 +245,33 @@ class TemplateRun {
   private readFunctions(): void {
     const fs = getProp(this.template, 'functions');
     if (!Array.isArray(fs)) return;
-    for (const ns of fs) {
-      if (!isObject(ns)) continue;
+    fs.forEach((ns, i) => {
+      if (!isObject(ns)) return;
       const nsName = getProp(ns, 'namespace');
       const members = getProp(ns, 'members');
-      if (typeof nsName !== 'string' || !isObject(members)) continue;
+      if (typeof nsName !== 'string' || !isObject(members)) return;
       for (const [name, def] of Object.entries(members)) {
         if (!isObject(def)) continue;
         const params = getProp(def, 'parameters');
         const output = getProp(def, 'output');
         const value = isObject(output) ? getProp(output, 'value') : undefined;
-        let body: UserFunction['output'] = value ?? null;
+        // The body stays a template value (the evaluator parses `[...]` strings when the function is called);
+        // a syntax error is reported here, at the definition, once.
         if (typeof value === 'string' && isExpression(value)) {
           try {
-            body = parseExpression(value.slice(1, -1));
+            parseExpression(value.slice(1, -1));
           } catch (e) {
             if (!(e instanceof ExpressionError)) throw e;
-            body = null;
+            const pointer = [i, 'members', name, 'output', 'value'].reduce<string>((p, seg) => pointerJoin(p, seg), pointerJoin(this.base, 'functions'));
+            this.ex.report('expression-invalid', e.message, this.at(pointer));
           }
         }
         this.functions.set(`${nsName}.${name}`.toLowerCase(), {
           params: Array.isArray(params) ? params.map((x) => (isObject(x) ? String(getProp(x, 'name') ?? '') : '')) : [],
-          output: body,
+          output: value ?? null,
         });
       }
-    }
+    });
   }
 
   userFunction(name: string): UserFunction | undefined {
@@ -289,10 +329,10 @@ class TemplateRun {
     return out;
   }
 
-  /** `"copy": [{ "name": "disks", "count": n, "input": {...} }]` inside properties or a variable value. */
-  private propertyCopy(c: ValueObject, host: InstanceHost, pointer: string, out: Record<string, Value>, depth: number): void {
+  /** `"copy": [{ "name": "disks", "count": n, "input": {...} }]` inside properties or a variable value (or an output's copy). */
+  propertyCopy(c: ValueObject, host: InstanceHost, pointer: string, out: Record<string, Value>, depth: number, kind: CopyFrame['kind'] = 'property'): void {
     const nameV = getProp(c, 'name');
-    const name = typeof nameV === 'string' ? (this.evalAt(nameV, host, pointerJoin(pointer, 'name')) as string) : '';
+    const name = typeof nameV === 'string' ? this.evalAt(nameV, host, pointerJoin(pointer, 'name')) : '';
     if (typeof name !== 'string' || name === '') {
       this.ex.report('template-invalid', 'A property copy loop needs a name.', this.at(pointer));
       return;
@@ -304,13 +344,18 @@ class TemplateRun {
     }
     const input = getProp(c, 'input') ?? null;
     const items: Value[] = [];
-    for (let i = 0; i < count; i++) items.push(this.evalDeep(input, host.with({ name, index: i }), pointerJoin(pointer, 'input'), depth + 1));
+    for (let i = 0; i < count; i++) {
+      this.ex.iteration(this.at(pointer));
+      items.push(this.evalDeep(input, host.with({ name, index: i, kind }), pointerJoin(pointer, 'input'), depth + 1));
+    }
     out[name] = items;
   }
 
   /** Evaluates a copy count against ARM's limit (a finding) and the safety cap (stops the loop there). */
   copyCount(raw: Value, host: InstanceHost, pointer: string): number | Unknown {
-    const v = typeof raw === 'string' ? this.evalAt(raw, host, pointer) : raw;
+    let v = typeof raw === 'string' ? this.evalAt(raw, host, pointer) : raw;
+    // ARM reads the count leniently: "count": "3" is 3.
+    if (typeof v === 'string' && /^\d{1,9}$/.test(v)) v = Number(v);
     if (v instanceof Unknown) return v;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
       this.ex.report('template-invalid', `A copy count must be a non-negative integer, got ${JSON.stringify(v)}.`, this.at(pointer));
@@ -340,21 +385,57 @@ class TemplateRun {
     if (hit !== undefined) return hit;
     const key = this.findKey(this.paramDecls, name);
     if (key === undefined) throw new ExpressionError(`The template parameter '${name}' is not found.`);
+    if (this.paramStack.includes(lower)) {
+      const cycle = [...this.paramStack.slice(this.paramStack.indexOf(lower)), lower].join(' → ');
+      throw new ExpressionError(`The parameter default values form a cycle: ${cycle}.`);
+    }
     const decl = this.paramDecls[key];
     let value: Value;
     const given = this.provided.get(lower);
     const allowed = isObject(decl) ? getProp(decl, 'allowedValues') : undefined;
+    const candidates = Array.isArray(allowed) && allowed.length > 0 ? allowed : undefined;
     if (given !== undefined) value = given;
+    else if (this.parametersUnknown !== undefined) value = new Unknown(this.parametersUnknown.cause, `parameter '${key}': ${this.parametersUnknown.origin}`, candidates);
     else {
       const def = isObject(decl) ? getProp(decl, 'defaultValue') : undefined;
       if (def !== undefined) {
-        this.paramCache.set(lower, new Unknown('error', `parameter '${name}' refers to itself`));
-        value = this.evalDeep(def, new InstanceHost(this, [], true), pointerJoin(pointerJoin(pointerJoin(this.base, 'parameters'), key), 'defaultValue'));
-      } else
-        value = new Unknown('parameter', `parameter '${key}' has no value`, Array.isArray(allowed) && allowed.length > 0 ? allowed : undefined);
+        this.paramStack.push(lower);
+        try {
+          value = this.evalDeep(def, new InstanceHost(this, [], true), pointerJoin(pointerJoin(pointerJoin(this.base, 'parameters'), key), 'defaultValue'));
+        } finally {
+          this.paramStack.pop();
+        }
+      } else value = new Unknown('parameter', `parameter '${key}' has no value`, candidates);
     }
     this.paramCache.set(lower, value);
     return value;
+  }
+
+  /** Evaluates every parameter, variable and output once, so an error in an unused one is still reported (ARM evaluates them all). */
+  evaluateDeclarations(): void {
+    const names: Array<['parameter' | 'variable', string]> = [];
+    if (!this.outerHost) {
+      for (const k of Object.keys(this.paramDecls)) names.push(['parameter', k]);
+      for (const k of Object.keys(this.varDecls)) {
+        const loops = this.varDecls[k];
+        if (k.toLowerCase() !== 'copy') names.push(['variable', k]);
+        else if (Array.isArray(loops)) for (const c of loops) if (isObject(c) && typeof getProp(c, 'name') === 'string') names.push(['variable', getProp(c, 'name') as string]);
+      }
+    }
+    for (const [kind, name] of names) {
+      try {
+        if (kind === 'parameter') this.parameter(name);
+        else this.variable(name);
+      } catch (e) {
+        // Errors inside a value were reported where they occurred; this catches only a name that is not there.
+        if (!(e instanceof ExpressionError)) throw e;
+      }
+    }
+    try {
+      this.outputs();
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+    }
   }
 
   variable(name: string): Value {
@@ -395,7 +476,7 @@ class TemplateRun {
       const out = newObject();
       const host = new InstanceHost(this, []);
       const pointer = pointerJoin(pointerJoin(pointerJoin(this.base, 'variables'), key!), i);
-      this.propertyCopy(c, host, pointer, out, 0);
+      this.propertyCopy(c, host, pointer, out, 0, 'variable');
       return Object.values(out)[0];
     }
     return undefined;
@@ -418,7 +499,7 @@ class TemplateRun {
     }
   }
 
-  private declare(decl: Value, pointer: string, parent: Res | undefined, symbolicName: string | undefined, host: InstanceHost, order: number[]): void {
+  private declare(decl: Value, pointer: string, parent: ParentRef | undefined, symbolicName: string | undefined, host: InstanceHost, order: number[]): void {
     if (!isObject(decl)) {
       this.ex.report('template-invalid', 'A resource must be an object.', this.at(pointer));
       return;
@@ -427,42 +508,48 @@ class TemplateRun {
     if (isObject(copy)) {
       const nameV = getProp(copy, 'name');
       const loopName = typeof nameV === 'string' ? nameV : '';
+      if (loopName === '') this.ex.report('template-invalid', 'A resource copy loop needs a name.', this.at(pointerJoin(pointer, 'copy')));
       const count = this.copyCount(getProp(copy, 'count') ?? null, host, pointerJoin(pointerJoin(pointer, 'copy'), 'count'));
       if (count instanceof Unknown) {
-        this.instance(decl, pointer, parent, symbolicName, host.with({ name: loopName, index: new Unknown(count.cause, `copy '${loopName}' index: ${count.origin}`) }), [...order, 0], undefined);
+        const index = new Unknown(count.cause, `copy '${loopName}' index: ${count.origin}`);
+        this.instance(decl, pointer, parent, symbolicName, host.with({ name: loopName, index, kind: 'resource' }), [...order, 0], undefined);
         return;
       }
-      for (let i = 0; i < count; i++) this.instance(decl, pointer, parent, symbolicName, host.with({ name: loopName, index: i }), [...order, i], i);
+      for (let i = 0; i < count; i++) this.instance(decl, pointer, parent, symbolicName, host.with({ name: loopName, index: i, kind: 'resource' }), [...order, i], i);
       return;
     }
     this.instance(decl, pointer, parent, symbolicName, host, order, undefined);
   }
 
-  private instance(decl: ValueObject, pointer: string, parent: Res | undefined, symbolicName: string | undefined, host: InstanceHost, order: number[], copyIndex: number | undefined): void {
+  private instance(decl: ValueObject, pointer: string, parent: ParentRef | undefined, symbolicName: string | undefined, host: InstanceHost, order: number[], copyIndex: number | undefined): void {
+    const children = getProp(decl, 'resources');
+    const hasChildren = Array.isArray(children) && children.length > 0;
     const cond = getProp(decl, 'condition');
-    let condition: true | Unknown = true;
+    let condition: boolean | Unknown = true;
     if (cond !== undefined) {
       const c = typeof cond === 'string' ? this.evalAt(cond, host, pointerJoin(pointer, 'condition')) : cond;
       if (c instanceof Unknown) condition = new Unknown(c.cause === 'error' ? 'error' : 'condition', `condition: ${c.origin}`);
-      else if (c === false) return;
+      else if (c === false) condition = false;
       else if (c !== true) {
         this.ex.report('template-invalid', `A resource condition must be a Boolean, got ${JSON.stringify(c)}.`, this.at(pointerJoin(pointer, 'condition')));
-        return;
+        condition = false;
       }
     }
-    if (parent && parent.condition instanceof Unknown && condition === true) condition = parent.condition;
+    // A resource skipped by its condition still matters when it declares children: the condition does not
+    // cascade to them (https://learn.microsoft.com/azure/azure-resource-manager/templates/conditional-resource-deployment).
+    if (condition === false && !hasChildren) return;
+    // Resources inside a nested deployment are deployed only if the deployment is.
+    if (condition === true && this.baseCondition instanceof Unknown) condition = this.baseCondition;
     const typeV = this.evalAt(String(getProp(decl, 'type') ?? ''), host, pointerJoin(pointer, 'type'));
     const nameRaw = getProp(decl, 'name');
     const nameV = typeof nameRaw === 'string' ? this.evalAt(nameRaw, host, pointerJoin(pointer, 'name')) : nameRaw;
-    const apiRaw = getProp(decl, 'apiVersion');
-    const apiV = typeof apiRaw === 'string' ? this.evalAt(apiRaw, host, pointerJoin(pointer, 'apiVersion')) : '';
     if (typeof typeV !== 'string' || typeV === '') {
       this.ex.report('template-invalid', 'A resource needs a type.', this.at(pointer));
       return;
     }
     let type = typeV;
     let name = typeof nameV === 'string' ? nameV : nameV instanceof Unknown ? `{${nameV.origin}}` : '';
-    const existing = getProp(decl, 'existing') === true;
+    const known = typeof nameV === 'string' && (parent?.known ?? true);
     if (parent) {
       // Child declared inside its parent: the type and name may be relative ("subnets", "subnet1") or full.
       const full = type.includes('/') && type.split('/')[0].includes('.');
@@ -473,27 +560,36 @@ class TemplateRun {
       this.ex.report('template-invalid', 'A resource needs a name.', this.at(pointer));
       return;
     }
-    const id = this.resourceIdFor(decl, type, name, host, pointer);
-    const res = new Res(id, type, name, symbolicName, typeof apiV === 'string' ? apiV : '', condition, existing, decl, this.at(pointer), copyIndex, order, host, this.chain);
-    this.ex.register(res);
-    if (symbolicName !== undefined) push(this.symbolic, symbolicName.toLowerCase(), res);
-    push(this.byName, name.toLowerCase(), res);
-    if (this.depth === 0 || this.ex.resources.length > 0) {
-      const total = this.ex.resources.length;
-      if (total === this.ex.limits.resources + 1)
-        this.ex.report('limit-exceeded', `The deployment has more than ${this.ex.limits.resources} resources (copies included); ARM accepts at most ${this.ex.limits.resources} per template.`, this.at(pointer));
+    if (condition !== false) {
+      const apiRaw = getProp(decl, 'apiVersion');
+      const apiV = typeof apiRaw === 'string' ? this.evalAt(apiRaw, host, pointerJoin(pointer, 'apiVersion')) : '';
+      const existing = getProp(decl, 'existing') === true;
+      const id = this.resourceIdFor(decl, type, name, known, host, pointer);
+      // ARM rejects a template that deploys one resource twice (conditions that may be false excepted).
+      if (condition === true && !existing && known && this.ex.byKey.get(id.toLowerCase())?.some((r) => r.host.run === this && r.condition === true && !r.existing))
+        this.ex.report('template-invalid', `The resource '${name}' of type '${type}' is declared more than once.`, this.at(pointer));
+      const res = new Res(id, type, name, symbolicName, typeof apiV === 'string' ? apiV : '', condition, existing, decl, this.at(pointer), copyIndex, order, host, this.chain);
+      this.ex.register(res);
+      if (symbolicName !== undefined) push(this.symbolic, symbolicName.toLowerCase(), res);
+      push(this.byName, name.toLowerCase(), res);
+      this.registered++;
+      // ARM counts resources per template, copies included (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits).
+      if (this.registered === this.ex.limits.resources + 1)
+        this.ex.report('limit-exceeded', `The template deploys more than ${this.ex.limits.resources} resources (copies included); ARM accepts at most ${this.ex.limits.resources}.`, this.at(pointer));
+      if (type.toLowerCase() === 'microsoft.resources/deployments' && !existing) this.ex.pending.push(res);
     }
-    if (type.toLowerCase() === 'microsoft.resources/deployments' && !existing) this.ex.pending.push(res);
-    const children = getProp(decl, 'resources');
-    if (Array.isArray(children)) children.forEach((c, i) => this.declare(c, pointerJoin(pointerJoin(pointer, 'resources'), i), res, undefined, host, [...order, 100000 + i]));
+    if (hasChildren) children.forEach((c, i) => this.declare(c, pointerJoin(pointerJoin(pointer, 'resources'), i), { type, name, known }, undefined, host, [...order, 100000 + i]));
   }
 
   /** The normalised id of a declared resource, honouring `scope` (extension resources) and deployment targets. */
-  private resourceIdFor(decl: ValueObject, type: string, name: string, host: InstanceHost, pointer: string): string {
+  private resourceIdFor(decl: ValueObject, type: string, name: string, known: boolean, host: InstanceHost, pointer: string): string {
     let tail: string;
     try {
       tail = providerPath('resource', type, [name]);
     } catch {
+      const types = type.split('/').length - 1;
+      if (known)
+        this.ex.report('template-invalid', `The resource name '${name}' has ${name.split('/').length} segment(s); its type '${type}' needs ${types}.`, this.at(pointerJoin(pointer, 'name')));
       tail = `/providers/${type}/${name}`;
     }
     const scopeRaw = getProp(decl, 'scope');
@@ -501,15 +597,18 @@ class TemplateRun {
       const s = this.evalAt(scopeRaw, host, pointerJoin(pointer, 'scope'));
       if (typeof s === 'string') {
         if (s.startsWith('/')) return `${s}${tail}`;
-        // languageVersion 2.0 symbolic scope: "[format('Microsoft.Network/...', ...)]" or a symbolic name.
+        // A symbolic name, or a resource-group-relative id such as 'Microsoft.Network/virtualNetworks/vnet1'
+        // (what Bicep writes for `scope: vnet` on an extension resource).
         const target = this.symbolic.get(s.toLowerCase());
         if (target?.[0]) return `${target[0].id}${tail}`;
+        if (s.split('/')[0].includes('.')) return `/subscriptions/${this.targetScope.subscriptionId}/resourceGroups/${this.targetScope.resourceGroup}/providers/${s}${tail}`;
       }
     }
     const sub = this.stringProp(decl, 'subscriptionId', host, pointer) ?? this.targetScope.subscriptionId;
     const rg = this.stringProp(decl, 'resourceGroup', host, pointer) ?? this.targetScope.resourceGroup;
     const level = this.targetScope.level;
-    if (type.toLowerCase() === 'microsoft.resources/resourcegroups') return `/subscriptions/${sub}${tail}`;
+    // A resource group's id has no provider segment: /subscriptions/{sub}/resourceGroups/{name}.
+    if (type.toLowerCase() === 'microsoft.resources/resourcegroups') return `/subscriptions/${sub}/resourceGroups/${name}`;
     if (level === 'resourceGroup' || getProp(decl, 'resourceGroup') !== undefined) return `/subscriptions/${sub}/resourceGroups/${rg}${tail}`;
     if (level === 'subscription') return `/subscriptions/${sub}${tail}`;
     if (level === 'managementGroup') return `/providers/Microsoft.Management/managementGroups/${this.targetScope.managementGroup}${tail}`;
@@ -526,27 +625,45 @@ class TemplateRun {
   // ---- reference() -----------------------------------------------------------------------------------------
 
   reference(target: Value, full: boolean): Value {
-    if (this.outerHost) return this.outerHost.reference(target, undefined, full);
     if (typeof target !== 'string') throw new ExpressionError('reference() expects a resource name, id or symbolic name.');
     const res = this.findResource(target);
     if (!res) return new Unknown('reference', `reference('${target}') is not a resource in the analysed files`);
     return this.ex.referenceOf(res, full);
   }
 
+  /**
+   * The resource a reference() target names: a symbolic name (languageVersion 2.0), a resource id, a name
+   * ('vnet1/subnet1'), or a type-qualified name ('Microsoft.Network/publicIPAddresses/pip1'), which older
+   * templates pass. Looks in this template first, then (outer expression scope) in the templates around it.
+   */
   findResource(target: string): Res | undefined {
-    const lower = target.toLowerCase();
+    const lower = target.toLowerCase().replace(RG_WITH_PROVIDER, '/subscriptions/$1/resourcegroups/$2');
+    if (lower.startsWith('/')) return this.ex.byKey.get(lower)?.[0];
+    return this.findLocal(lower) ?? this.outerHost?.run.findResource(lower);
+  }
+
+  private findLocal(lower: string): Res | undefined {
     if (this.symbolicMode) {
       const sym = this.symbolic.get(lower);
       if (sym && sym.length === 1) return sym[0];
     }
-    if (lower.startsWith('/')) return this.ex.byKey.get(lower)?.[0];
     const named = this.byName.get(lower);
     if (named && named.length >= 1) return named[0];
+    const parts = lower.split('/');
+    if (parts.length >= 3 && parts[0].includes('.')) {
+      // {namespace}/{type}[/{child type}]/{name}[/{child name}]: as many names as types.
+      const types = Math.ceil((parts.length - 1) / 2);
+      const type = parts.slice(0, 1 + types).join('/');
+      const name = parts.slice(1 + types).join('/');
+      const hit = this.byName.get(name)?.find((r) => r.type.toLowerCase() === type);
+      if (hit) return hit;
+    }
     return undefined;
   }
 
   deploymentObject(): Value {
-    return {
+    // templateLink exists only when the template was deployed from a URL: reading it offline is unknown.
+    return markRuntime({
       name: this.deploymentName,
       location: this.targetScope.location,
       properties: {
@@ -556,7 +673,7 @@ class TemplateRun {
         mode: 'Incremental',
         provisioningState: 'Accepted',
       },
-    };
+    } as ValueObject, 'deployment()');
   }
 
   /** The evaluated outputs, as `reference(deployment).outputs` shows them: { name: { type, value } }. */
@@ -582,7 +699,7 @@ class TemplateRun {
           let value: Value;
           if (isObject(copy)) {
             const tmp = newObject();
-            this.propertyCopy({ name: k, count: getProp(copy, 'count') ?? 0, input: getProp(copy, 'input') ?? null }, host, pointerJoin(pointer, 'copy'), tmp, 0);
+            this.propertyCopy({ name: k, count: getProp(copy, 'count') ?? 0, input: getProp(copy, 'input') ?? null }, host, pointerJoin(pointer, 'copy'), tmp, 0, 'output');
             value = tmp[k] ?? null;
           } else value = this.evalDeep(getProp(d, 'value') ?? null, host, pointerJoin(pointer, 'value'));
           const entry = newObject();
@@ -597,6 +714,38 @@ class TemplateRun {
     this.outputsCache = out;
     return out;
   }
+}
+
+/** A copy of a value without the object properties whose value is null (arrays keep their length). */
+function withoutNulls(v: Value, depth: number): Value {
+  if (depth > 64) return v;
+  if (Array.isArray(v)) return v.map((x: Value) => withoutNulls(x, depth + 1));
+  if (!isObject(v)) return v;
+  const out = newObject();
+  for (const k of Object.keys(v)) if (v[k] !== null) out[k] = withoutNulls(v[k], depth + 1);
+  return out;
+}
+
+/** subscriptionResourceId('Microsoft.Resources/resourceGroups', name) spells a resource group id with a provider segment. */
+const RG_WITH_PROVIDER = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.resources\/resourcegroups\/([^/]+)$/;
+
+/** The UTF-8 size of a text without encoding it (ARM's 4 MB limit counts bytes). */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function formatBytes(n: number): string {
+  return n % 1048576 === 0 ? `${n / 1048576} MB` : `${n} bytes`;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -646,7 +795,9 @@ class Engine extends Expansion {
     return out;
   }
 
+  /** The expression scope of a nested template; a linked template (templateLink) always has inner scope. */
   scopeOf(props: ValueObject): 'inner' | 'outer' {
+    if (!isObject(getProp(props, 'template')) && isObject(getProp(props, 'templateLink'))) return 'inner';
     const eo = getProp(props, 'expressionEvaluationOptions');
     const s = isObject(eo) ? getProp(eo, 'scope') : undefined;
     return typeof s === 'string' && s.toLowerCase() === 'inner' ? 'inner' : 'outer';
@@ -663,9 +814,12 @@ class Engine extends Expansion {
       const props = newObject();
       props.outputs = outputs;
       props.provisioningState = 'Succeeded';
-      return markRuntime(full ? ({ properties: props, id: res.id, name: res.name, type: res.type } as ValueObject) : props, `reference('${res.name}')`);
+      return markRuntime(full ? ({ properties: props, id: res.id, name: res.name, type: res.type } as ValueObject) : props, `reference('${res.name}')`, res.id, full ? '' : 'properties');
     }
-    const body = this.body(res);
+    // ARM leaves properties set to null out of the request, so the deployed resource does not have them: the
+    // reference() view drops them, and reading one is the runtime value (e.g. `contains(reference(x), 'p')` is false).
+    res.view ??= withoutNulls(this.body(res), 0) as ValueObject;
+    const body = res.view;
     const origin = `reference('${res.symbolicName ?? res.name}')`;
     if (full) {
       const o = newObject();
@@ -674,10 +828,11 @@ class Engine extends Expansion {
       o.name = res.name;
       o.type = res.type;
       o.apiVersion = res.apiVersion;
-      return markRuntime(o, origin);
+      return markRuntime(o, origin, res.id, '');
     }
     const props = getProp(body, 'properties');
-    return markRuntime(isObject(props) ? props : newObject(), `${origin}`);
+    if (props instanceof Unknown) return new Unknown(props.cause, `${origin}: ${props.origin}`);
+    return markRuntime(isObject(props) ? props : newObject(), origin, res.id, 'properties');
   }
 
   /** Expands the template of a nested deployment resource (inline or linked by relativePath) once. */
@@ -698,17 +853,20 @@ class Engine extends Expansion {
     let template = getProp(props, 'template');
     const link = getProp(props, 'templateLink');
     if (!isObject(template) && isObject(link)) {
+      const relPointer = pointerJoin(pointerJoin(pointerJoin(res.at.pointer, 'properties'), 'templateLink'), 'relativePath');
       const rel = getProp(link, 'relativePath');
-      const relV = typeof rel === 'string' ? run.evalAt(rel, res.host, pointerJoin(pointerJoin(pointerJoin(res.at.pointer, 'properties'), 'templateLink'), 'relativePath')) : undefined;
+      const relV = typeof rel === 'string' ? run.evalAt(rel, res.host, relPointer) : undefined;
       if (typeof relV === 'string' && this.options.resolveLink) {
         const loaded = this.options.resolveLink(relV, run.doc.file);
         if ('error' in loaded) {
-          this.report('template-invalid', `The linked template '${relV}' cannot be read: ${loaded.error}`, res.at, res.name);
+          this.report('template-invalid', `The linked template '${relV}' cannot be read: ${loaded.error}.`, run.at(relPointer), res.name);
           this.unresolved.push({ name: res.name, at: res.at, reason: loaded.error });
           return;
         }
         for (const p of loaded.problems) this.report('template-invalid', p.message, { file: loaded.file, pointer: '' });
         if (!isObject(loaded.value as Value)) {
+          if (loaded.problems.length === 0)
+            this.report('template-invalid', 'The file is not an ARM template: its top level must be an object.', { file: loaded.file, pointer: '' });
           this.unresolved.push({ name: res.name, at: res.at, reason: `the linked template '${relV}' is not a template` });
           return;
         }
@@ -737,19 +895,20 @@ class Engine extends Expansion {
       resourceGroup: typeof rg === 'string' ? rg : run.targetScope.resourceGroup,
       subscriptionId: typeof sub === 'string' ? sub : run.targetScope.subscriptionId,
     };
+    // With inner scope the deployment's body holds the parameter entries already evaluated in the parent.
     const provided = new Map<string, Value>();
-    if (scope === 'inner') {
-      const params = getProp(props, 'parameters');
-      if (isObject(params)) {
-        for (const k of Object.keys(params)) {
-          const p = params[k];
-          const pointer = pointerJoin(pointerJoin(pointerJoin(res.at.pointer, 'properties'), 'parameters'), k);
-          provided.set(k.toLowerCase(), parameterEntry(p, (v, sub2) => run.evalDeep(v, res.host, pointerJoin(pointer, sub2))));
-        }
-      }
-    }
+    const bodyProps = getProp(body, 'properties');
+    const params = scope === 'inner' && isObject(bodyProps) ? getProp(bodyProps, 'parameters') : undefined;
+    if (isObject(params)) for (const k of Object.keys(params)) provided.set(k.toLowerCase(), parameterEntry(params[k], (v) => v));
     const nested = new TemplateRun(this, doc, base, template, target, provided, res.name, [...res.deployments, res.name], run.depth + 1, scope === 'outer' ? res.host : undefined, [...res.order]);
+    nested.baseCondition = res.condition;
+    const paramsLink = getProp(props, 'parametersLink');
+    if (scope === 'inner' && isObject(paramsLink)) {
+      const uri = getProp(paramsLink, 'uri');
+      nested.parametersUnknown = new Unknown('external', `the parameter file ${typeof uri === 'string' ? `'${uri}' ` : ''}is fetched at deployment`);
+    } else if (params instanceof Unknown) nested.parametersUnknown = params;
     res.nested = nested;
+    this.runs.push(nested);
     nested.registerAll();
   }
 
@@ -757,6 +916,7 @@ class Engine extends Expansion {
     // Nested deployments expand after their parent registered everything, so outer reference()s resolve.
     for (let i = 0; i < this.pending.length; i++) this.expandNested(this.pending[i]);
     for (const r of this.resources) if (!r.existing) this.body(r);
+    for (let i = 0; i < this.runs.length; i++) this.runs[i].evaluateDeclarations();
     return this.result(root, root.outputs());
   }
 
@@ -802,7 +962,13 @@ function compareOrder(a: readonly number[], b: readonly number[]): number {
 
 /** A parameter entry `{ "value": v }` or a Key Vault `{ "reference": {...} }` (unknown offline). */
 export function parameterEntry(p: Value, evaluate: (v: Value, key: string) => Value): Value {
-  if (!isObject(p)) return evaluate(p, '');
+  if (!isObject(p)) {
+    // Bicep writes a whole entry as one expression: "[if(c, createObject('value', a), createObject('value', b))]".
+    const whole = evaluate(p, '');
+    if (whole instanceof Unknown) return whole;
+    if (!isObject(whole)) return whole;
+    return parameterEntry(whole, (v) => v);
+  }
   const value = getProp(p, 'value');
   if (value !== undefined) return evaluate(value, 'value');
   const ref = getProp(p, 'reference');
@@ -837,6 +1003,7 @@ export function expand(doc: TemplateDoc, options: ExpandOptions = {}): Deploymen
         ex.report('template-invalid', `The parameter file sets '${k}', which the template does not declare.`, { file: options.parametersFile, pointer: pointerJoin('/parameters', k) });
     }
   }
+  ex.runs.push(root);
   try {
     root.registerAll();
     return ex.finish(root);

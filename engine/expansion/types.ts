@@ -27,12 +27,17 @@ export const ARM_LIMITS: Limits = {
 
 /** Caps far above ARM's limits that stop the work on hostile input, so no template can make expansion unbounded. */
 export interface SafetyCaps {
+  /** Iterations of one copy loop; the rest of the loop is skipped. */
   readonly copyCount: number;
+  /** Resources across the whole expansion (nested and linked templates included); expansion stops. */
   readonly totalResources: number;
+  /** Property, variable and output copy items across the whole expansion (nested loops multiply); expansion stops. */
+  readonly copyItems: number;
+  /** Nested deployments inside nested deployments; deeper ones stay unresolved. */
   readonly nestingDepth: number;
 }
 
-export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 1_000_000, nestingDepth: 32 };
+export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 1_000_000, copyItems: 2_000_000, nestingDepth: 32 };
 
 /** Reads a linked template (templateLink.relativePath) from disk; supplied by the CLI, absent in pure use. */
 export type LinkResolver = (relativePath: string, fromFile: string) => TemplateDoc | { readonly error: string };

@@ -55,18 +55,43 @@ export interface FnDef {
 /** The longest string or array one function call may return. */
 export const MAX_VALUE_LENGTH = 16_000_000;
 
-/** Objects returned by reference() whose missing properties are assigned by Azure at deployment. */
-const runtimeBacked = new WeakMap<object, string>();
+interface RuntimeOrigin {
+  readonly origin: string;
+  readonly id: string;
+  readonly path: string;
+}
 
-/** Marks an object (from reference()) so that missing properties evaluate to a runtime Unknown instead of an error. */
-export function markRuntime<T extends Value>(v: T, origin: string): T {
-  if (typeof v === 'object' && v !== null && !(v instanceof Unknown) && !(v instanceof Lambda)) runtimeBacked.set(v, origin);
+/** Objects returned by reference() whose missing properties are assigned by Azure at deployment. */
+const runtimeBacked = new WeakMap<object, RuntimeOrigin>();
+
+/**
+ * Marks an object (from reference()) so that missing properties evaluate to a runtime Unknown instead of an
+ * error. `id` is the referenced resource's id, so the network stage can follow e.g. a firewall's private IP.
+ */
+export function markRuntime<T extends Value>(v: T, origin: string, id = '', path = ''): T {
+  if (typeof v === 'object' && v !== null && !(v instanceof Unknown) && !(v instanceof Lambda)) runtimeBacked.set(v, { origin, id, path });
   return v;
 }
 
-/** The origin of a reference()-backed object or array (see markRuntime), or undefined for an ordinary value. */
-export function runtimeOrigin(v: Value): string | undefined {
-  return typeof v === 'object' && v !== null ? runtimeBacked.get(v) : undefined;
+function runtimeChild(parent: RuntimeOrigin, v: Value, suffix: string): void {
+  if (typeof v === 'object' && v !== null && !(v instanceof Unknown) && !(v instanceof Lambda) && !runtimeBacked.has(v))
+    runtimeBacked.set(v, { origin: parent.origin + suffix, id: parent.id, path: parent.path + suffix });
+}
+
+function runtimeUnknown(parent: RuntimeOrigin, suffix: string): Unknown {
+  return new Unknown('runtime', `${parent.origin}${suffix} (assigned at deployment)`, undefined, { id: parent.id, path: parent.path + suffix });
+}
+
+/**
+ * A member read by a function such as tryGet: under a reference()-backed parent it is marked as that parent's child,
+ * or, when missing (undefined), becomes the runtime Unknown Azure fills in; under an ordinary parent it is unchanged.
+ */
+export function runtimeMember(parent: Value, member: Value | undefined, suffix: string): Value | undefined {
+  const origin = typeof parent === 'object' && parent !== null ? runtimeBacked.get(parent) : undefined;
+  if (origin === undefined) return member;
+  if (member === undefined) return runtimeUnknown(origin, suffix);
+  runtimeChild(origin, member, suffix);
+  return member;
 }
 
 function propOf(target: Value, name: string): Value {
@@ -75,12 +100,12 @@ function propOf(target: Value, name: string): Value {
     const v = getProp(target, name);
     const origin = runtimeBacked.get(target);
     if (v === undefined) {
-      if (origin !== undefined) return new Unknown('runtime', `${origin}.${name} (assigned at deployment)`);
+      if (origin !== undefined) return runtimeUnknown(origin, `.${name}`);
       throw new ExpressionError(
         `The property '${name}' doesn't exist; available properties are ${Object.keys(target).slice(0, 12).map((k) => `'${k}'`).join(', ') || 'none'}.`,
       );
     }
-    if (origin !== undefined) markRuntime(v, `${origin}.${name}`);
+    if (origin !== undefined) runtimeChild(origin, v, `.${name}`);
     return v;
   }
   throw new ExpressionError(`Cannot read property '${name}' of a value of type ${typeName(target)}.`);
@@ -94,12 +119,12 @@ function indexOf(target: Value, index: Value): Value {
       throw new ExpressionError(`An array index must be an integer, not ${typeName(index)}.`);
     if (index < 0 || index >= target.length) {
       const origin = runtimeBacked.get(target);
-      if (origin !== undefined) return new Unknown('runtime', `${origin}[${index}] (assigned at deployment)`);
+      if (origin !== undefined) return runtimeUnknown(origin, `[${index}]`);
       throw new ExpressionError(`The index ${index} is out of range for an array of length ${target.length}.`);
     }
     const v = target[index];
     const origin = runtimeBacked.get(target);
-    if (origin !== undefined) markRuntime(v, `${origin}[${index}]`);
+    if (origin !== undefined) runtimeChild(origin, v, `[${index}]`);
     return v;
   }
   if (isObject(target)) {
@@ -122,7 +147,7 @@ function mapUnknown(u: Unknown, suffix: string, f: (c: Value) => Value): Unknown
       }
     }
   }
-  return new Unknown(u.cause, u.origin.length > 300 ? u.origin : u.origin + suffix, candidates);
+  return new Unknown(u.cause, u.origin.length > 300 ? u.origin : u.origin + suffix, candidates, u.source ? { id: u.source.id, path: u.source.path + suffix } : undefined);
 }
 
 class Ctx implements CallContext {

@@ -1,5 +1,6 @@
 // Values flowing through the ARM expression evaluator: JSON, Unknown{cause, origin} and lambdas.
 // Imports nothing from engine/ but its own folder.
+import type { Expr } from './ast.js';
 
 /** Why a value could not be known offline. Stable words: the corpus sweep groups by them. */
 export type UnknownCause =
@@ -18,6 +19,8 @@ export class Unknown {
     readonly cause: UnknownCause,
     readonly origin: string,
     readonly candidates?: readonly Value[],
+    /** For a property Azure assigns at deployment: the resource id and the property path it was read from. */
+    readonly source?: { readonly id: string; readonly path: string },
   ) {}
   toJSON(): { $unknown: string } {
     return { $unknown: this.origin };
@@ -28,7 +31,7 @@ export class Unknown {
 export class Lambda {
   constructor(
     readonly params: readonly string[],
-    readonly body: import('./ast.js').Expr,
+    readonly body: Expr,
     readonly env: ReadonlyMap<string, Value> | undefined,
   ) {}
 }

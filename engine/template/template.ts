@@ -2,6 +2,7 @@
 // Must not import anything else from engine/ (it is the bottom of the pipeline).
 import { parseTree, findNodeAtLocation, printParseErrorCode, ParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
+import { StrictJsonLocator } from './locate.js';
 
 /** A span of the source text, 0-based offsets. */
 export interface SourceRange {
@@ -47,7 +48,8 @@ export function pointerSegments(pointer: string): string[] {
 
 /** Appends a segment to an RFC 6901 JSON pointer. */
 export function pointerJoin(pointer: string, segment: string | number): string {
-  return `${pointer}/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (typeof segment === 'number' || (segment.indexOf('~') < 0 && segment.indexOf('/') < 0)) return `${pointer}/${segment}`;
+  return `${pointer}/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 function describe(error: ParseError): string {
@@ -93,6 +95,7 @@ function nodeValue(node: Node, depth: number): unknown {
 
 class Doc implements TemplateDoc {
   private tree: Node | undefined | null = null;
+  private strict: StrictJsonLocator | undefined;
   private lineStarts: number[] | undefined;
   constructor(
     readonly file: string,
@@ -110,6 +113,11 @@ class Doc implements TemplateDoc {
   }
 
   range(pointer: string): SourceRange {
+    if (this.problems.length === 0 && this.tree === null) {
+      // Strict JSON (JSON.parse accepted it): the lean locator, no syntax tree.
+      this.strict ??= new StrictJsonLocator(this.text);
+      return this.strict.find(pointerSegments(pointer));
+    }
     const root = this.getTree();
     if (!root) return { offset: 0, length: 0 };
     const segments = pointerSegments(pointer);

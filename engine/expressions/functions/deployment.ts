@@ -49,7 +49,8 @@ export function resourceGroupObject(scope: Scope): ValueObject {
 
 /** Splits a fully qualified type (`Microsoft.Network/virtualNetworks/subnets`) into namespace and type segments. */
 export function typeSegments(type: string): { namespace: string; types: string[] } {
-  const parts = type.split('/');
+  // ARM accepts a trailing slash ('Microsoft.Storage/storageAccounts/'); templates in the wild use it.
+  const parts = type.split('/').filter((p) => p !== '');
   return { namespace: parts[0], types: parts.slice(1) };
 }
 

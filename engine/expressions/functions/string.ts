@@ -1,4 +1,472 @@
-// string functions of the ARM expression language.
+// String functions of the ARM expression language: base64*, dataUri*, format, guid, uniqueString, join, json,
+// padLeft, replace, split, string, substring, toLower/toUpper, trim, uri*. Imports its own folder only.
+// Reference: https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-string
 import type { FnDef } from '../evaluator.js';
+import type { Value } from '../value.js';
+import { Lambda, Unknown, findUnknown, newObject, toJsonText, typeName } from '../value.js';
+import { arr, fail, int, str } from './args.js';
+import { composite, numberText } from './format.js';
+import { armGuid, uniqueString } from './hash.js';
 
-export const string: Record<string, FnDef> = {};
+const utf8 = new TextEncoder();
+// .NET's Encoding.UTF8.GetString keeps a byte order mark and replaces invalid bytes with U+FFFD.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Strings longer than this are not built (padLeft); the evaluation stops with a 'limit' unknown instead. */
+const MAX_BUILT_LENGTH = 1_000_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conversions
+
+/** The text ARM's string() gives a value: strings as-is, booleans 'True'/'False', null '', the rest compact JSON. */
+export function armString(v: Value, fname: string): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  // ARM prints booleans the .NET way (https://github.com/Azure/PSRule.Rules.Azure/issues/793).
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return numberText(v);
+  if (v instanceof Lambda) return fail(`The template function '${fname}' cannot convert a lambda to a string.`);
+  return toJsonText(v);
+}
+
+/** Per-code-point invariant case mapping; mappings that change the length (ß → SS) are skipped, as in .NET. */
+function simpleCase(s: string, upper: boolean): string {
+  if (/^[\x00-\x7f]*$/.test(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  let out = '';
+  for (const ch of s) {
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    out += m.length === ch.length ? m : ch;
+  }
+  return out;
+}
+
+/** .NET's char.IsWhiteSpace set, which String.Trim() removes (JavaScript's trim also removes U+FEFF). */
+const DOTNET_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const TRIM = new RegExp(`^[${DOTNET_SPACE}]+|[${DOTNET_SPACE}]+$`, 'g');
+const WHITESPACE_CHAR = new RegExp(`[${DOTNET_SPACE}]`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Base64 and data URIs
+
+/** Convert.FromBase64String: whitespace ignored, length a multiple of 4, at most two '=' at the end. */
+function base64Bytes(s: string, fname: string): Uint8Array {
+  const t = s.replace(/[ \t\r\n]/g, '');
+  if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(t))
+    fail(`The template function '${fname}' got a value that is not a valid Base-64 string.`);
+  return Buffer.from(t, 'base64');
+}
+
+function percentDecodeBytes(s: string): Uint8Array {
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 37 && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      for (const b of utf8.encode(s[i])) bytes.push(b);
+    }
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** Decodes `data:[<mediatype>][;base64],<data>` (RFC 2397) to text, honouring a charset parameter. */
+function dataUriToText(s: string, fname: string): string {
+  const comma = s.indexOf(',');
+  if (!/^data:/i.test(s) || comma < 0) fail(`The template function '${fname}' got a value that is not a valid data URI.`);
+  const meta = s.slice(5, comma).split(';').map((p) => p.trim());
+  const payload = s.slice(comma + 1);
+  const isBase64 = meta.length > 1 && meta[meta.length - 1].toLowerCase() === 'base64';
+  const bytes = isBase64 ? base64Bytes(payload, fname) : percentDecodeBytes(payload);
+  const charset = meta.find((p) => /^charset=/i.test(p))?.slice(8);
+  let decoder = utf8Decoder;
+  if (charset) {
+    try {
+      decoder = new TextDecoder(charset, { ignoreBOM: true });
+    } catch {
+      decoder = utf8Decoder;
+    }
+  }
+  return decoder.decode(bytes);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// URIs
+
+/**
+ * Uri.EscapeDataString: every byte of the UTF-8 form except RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~)
+ * is percent-encoded, so unlike encodeURIComponent it also escapes ! ' ( ) *. Lone surrogates become U+FFFD.
+ */
+function escapeDataString(s: string): string {
+  let out = '';
+  for (const b of utf8.encode(s)) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-._~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Length of the valid UTF-8 sequence starting at bytes[i], or 0 when the byte does not start one. */
+function utf8SequenceLength(bytes: readonly number[], i: number): number {
+  const b = bytes[i];
+  const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+  if (n === 0 || i + n > bytes.length) return 0;
+  for (let j = 1; j < n; j++) if ((bytes[i + j] & 0xc0) !== 0x80) return 0;
+  if (n === 3 && b === 0xe0 && bytes[i + 1] < 0xa0) return 0;
+  if (n === 3 && b === 0xed && bytes[i + 1] >= 0xa0) return 0;
+  if (n === 4 && b === 0xf0 && bytes[i + 1] < 0x90) return 0;
+  if (n === 4 && b === 0xf4 && bytes[i + 1] >= 0x90) return 0;
+  return n;
+}
+
+/** Uri.UnescapeDataString: decodes %XX runs that form valid UTF-8 and leaves every other escape as written. */
+function unescapeDataString(s: string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] !== '%' || !/^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      out += s[i++];
+      continue;
+    }
+    const bytes: number[] = [];
+    const texts: string[] = [];
+    while (s[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      texts.push(s.slice(i, i + 3));
+      i += 3;
+    }
+    for (let j = 0; j < bytes.length; ) {
+      const n = utf8SequenceLength(bytes, j);
+      if (n === 0) {
+        out += texts[j++];
+      } else {
+        out += utf8Decoder.decode(Uint8Array.from(bytes.slice(j, j + n)));
+        j += n;
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON text as ARM (Newtonsoft.Json) reads it
+
+/** Newtonsoft's default maximum nesting depth. */
+const MAX_JSON_DEPTH = 64;
+
+/**
+ * Parses JSON text the way Newtonsoft.Json's JToken.Parse does, which ARM's json() and base64ToJson() use: it
+ * also accepts single-quoted strings (Learn's base64ToJson example decodes "{'one': 'a', 'two': 'b'}"), unquoted
+ * property names, comments and trailing commas. Objects are built with null prototypes.
+ */
+export function parseArmJson(text: string, fname: string): Value {
+  let pos = 0;
+  const bad = (what: string): never =>
+    fail(`The template function '${fname}' got invalid JSON: ${what} at position ${pos}.`);
+
+  const skip = (): void => {
+    for (;;) {
+      const c = text[pos];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff' || c === '\u00a0') pos++;
+      else if (c === '/' && text[pos + 1] === '/') {
+        while (pos < text.length && text[pos] !== '\n' && text[pos] !== '\r') pos++;
+      } else if (c === '/' && text[pos + 1] === '*') {
+        const end = text.indexOf('*/', pos + 2);
+        if (end < 0) bad('an unterminated comment');
+        pos = end + 2;
+      } else return;
+    }
+  };
+
+  const readString = (quote: string): string => {
+    pos++;
+    let out = '';
+    for (;;) {
+      if (pos >= text.length) bad('an unterminated string');
+      const c = text[pos++];
+      if (c === quote) return out;
+      if (c !== '\\') {
+        out += c;
+        continue;
+      }
+      const e = text[pos++];
+      switch (e) {
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case '"':
+        case "'":
+        case '\\':
+        case '/':
+          out += e;
+          break;
+        case 'u': {
+          const hex = text.slice(pos, pos + 4);
+          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) bad('a bad \\u escape');
+          out += String.fromCharCode(parseInt(hex, 16));
+          pos += 4;
+          break;
+        }
+        default:
+          bad('a bad escape sequence');
+      }
+    }
+  };
+
+  const readWord = (): string => {
+    const m = /^[A-Za-z0-9_$+\-.]+/.exec(text.slice(pos, pos + 400));
+    if (!m) return '';
+    pos += m[0].length;
+    return m[0];
+  };
+
+  const readValue = (depth: number): Value => {
+    if (depth > MAX_JSON_DEPTH) bad(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
+    skip();
+    const c = text[pos];
+    if (c === '"' || c === "'") return readString(c);
+    if (c === '{') {
+      pos++;
+      const o = newObject();
+      for (;;) {
+        skip();
+        if (text[pos] === '}') {
+          pos++;
+          return o;
+        }
+        let key: string;
+        const q = text[pos];
+        if (q === undefined) bad('unexpected end of text');
+        if (q === '"' || q === "'") key = readString(q);
+        else {
+          key = readWord();
+          if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) bad('a property name was expected');
+        }
+        skip();
+        if (text[pos] !== ':') bad("':' was expected");
+        pos++;
+        o[key] = readValue(depth + 1);
+        skip();
+        if (text[pos] === ',') pos++;
+        else if (text[pos] !== '}') bad("',' or '}' was expected");
+      }
+    }
+    if (c === '[') {
+      pos++;
+      const a: Value[] = [];
+      for (;;) {
+        skip();
+        if (text[pos] === ']') {
+          pos++;
+          return a;
+        }
+        a.push(readValue(depth + 1));
+        skip();
+        if (text[pos] === ',') pos++;
+        else if (text[pos] !== ']') bad("',' or ']' was expected");
+      }
+    }
+    const start = pos;
+    const w = readWord();
+    if (w === 'true') return true;
+    if (w === 'false') return false;
+    if (w === 'null' || w === 'undefined') return null;
+    if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(w)) {
+      const n = Number(w);
+      if (Number.isFinite(n)) return Object.is(n, -0) ? 0 : n;
+    }
+    pos = start;
+    return bad(pos >= text.length ? 'unexpected end of text' : `unexpected character '${text[pos]}'`);
+  };
+
+  const v = readValue(0);
+  skip();
+  if (pos < text.length) bad('additional text after the JSON value');
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// split
+
+/** String.Split(string[], None): at each position the first matching separator wins; no usable separator → whitespace. */
+function splitString(s: string, seps: readonly string[]): string[] {
+  const useful = seps.filter((x) => x.length > 0);
+  const out: string[] = [];
+  let start = 0;
+  let i = 0;
+  while (i < s.length) {
+    let len = 0;
+    if (useful.length === 0) {
+      if (WHITESPACE_CHAR.test(s[i])) len = 1;
+    } else {
+      for (const sep of useful) {
+        if (s.startsWith(sep, i)) {
+          len = sep.length;
+          break;
+        }
+      }
+    }
+    if (len > 0) {
+      out.push(s.slice(start, i));
+      i += len;
+      start = i;
+    } else i++;
+  }
+  out.push(s.slice(start));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function strings(args: readonly Value[], fname: string): string[] {
+  return args.map((a, i) => str(a, fname, i));
+}
+
+function substringError(fname: string, index: number, length: number | undefined, total: number): never {
+  const lengthPart = length === undefined ? '' : ` the length parameter: '${length}',`;
+  return fail(
+    `The template function '${fname}' failed: the index and length parameters must refer to a location within the string. The index parameter: '${index}',${lengthPart} the length of the string parameter: '${total}'.`,
+  );
+}
+
+function uriOf(base: string, relative: string, fname: string): string {
+  try {
+    return new URL(relative, new URL(base)).href;
+  } catch {
+    return fail(`The template function '${fname}' could not combine '${base}' and '${relative}' into an absolute URI.`);
+  }
+}
+
+export const string: Record<string, FnDef> = {
+  base64: { min: 1, max: 1, fn: ([v], _c, n) => Buffer.from(utf8.encode(str(v, n, 0))).toString('base64') },
+  base64tostring: { min: 1, max: 1, fn: ([v], _c, n) => utf8Decoder.decode(base64Bytes(str(v, n, 0), n)) },
+  base64tojson: {
+    min: 1,
+    max: 1,
+    fn: ([v], _c, n) => parseArmJson(utf8Decoder.decode(base64Bytes(str(v, n, 0), n)), n),
+  },
+  // Learn: dataUri('Hello') is 'data:text/plain;charset=utf8;base64,SGVsbG8='.
+  datauri: {
+    min: 1,
+    max: 1,
+    fn: ([v], _c, n) => `data:text/plain;charset=utf8;base64,${Buffer.from(utf8.encode(str(v, n, 0))).toString('base64')}`,
+  },
+  datauritostring: { min: 1, max: 1, fn: ([v], _c, n) => dataUriToText(str(v, n, 0), n) },
+  // startsWith/endsWith ignore case (ordinal, invariant upper case), per Learn.
+  startswith: {
+    min: 2,
+    max: 2,
+    fn: ([a, b], _c, n) => simpleCase(str(a, n, 0), true).startsWith(simpleCase(str(b, n, 1), true)),
+  },
+  endswith: {
+    min: 2,
+    max: 2,
+    fn: ([a, b], _c, n) => simpleCase(str(a, n, 0), true).endsWith(simpleCase(str(b, n, 1), true)),
+  },
+  format: {
+    min: 1,
+    max: Infinity,
+    unknownAware: true,
+    fn: (args, _c, n) => {
+      const f = args[0];
+      if (f instanceof Unknown) return new Unknown(f.cause, f.origin);
+      return composite(n, str(f, n, 0), args.slice(1));
+    },
+  },
+  guid: { min: 1, max: Infinity, fn: (args, _c, n) => armGuid(strings(args, n)) },
+  uniquestring: { min: 1, max: Infinity, fn: (args, _c, n) => uniqueString(strings(args, n)) },
+  join: {
+    min: 2,
+    max: 2,
+    fn: ([a, d], _c, n) => {
+      const items = arr(a, n, 0);
+      const delimiter = str(d, n, 1);
+      const u = findUnknown(items);
+      if (u) return new Unknown(u.cause, u.origin);
+      return items.map((x) => armString(x, n)).join(delimiter);
+    },
+  },
+  json: { min: 1, max: 1, fn: ([v], _c, n) => parseArmJson(str(v, n, 0), n) },
+  padleft: {
+    min: 2,
+    max: 3,
+    fn: ([v, total, pad], _c, n) => {
+      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v)))
+        fail(`The template function '${n}' expects argument 1 to be a String or an Integer, got ${typeName(v)}.`);
+      const text = String(v);
+      const width = int(total, n, 1);
+      const padChar = pad === undefined ? ' ' : str(pad, n, 2);
+      if (padChar.length !== 1) fail(`The template function '${n}' expects the padding character to be a single character.`);
+      if (width < 0) fail(`The template function '${n}' expects a total length of zero or more, got ${width}.`);
+      if (width > MAX_BUILT_LENGTH) return new Unknown('limit', `${n}() to a length of ${width}`);
+      return text.padStart(width, padChar);
+    },
+  },
+  // Case-sensitive ordinal replacement of every occurrence, like .NET String.Replace.
+  replace: {
+    min: 3,
+    max: 3,
+    fn: ([s, from, to], _c, n) => {
+      const [text, oldValue, newValue] = strings([s, from, to], n);
+      if (oldValue === '') fail(`The template function '${n}' cannot replace an empty string.`);
+      return text.split(oldValue).join(newValue);
+    },
+  },
+  split: {
+    min: 2,
+    max: 2,
+    fn: ([s, d], _c, n) => {
+      const text = str(s, n, 0);
+      if (typeof d === 'string') return splitString(text, [d]);
+      if (!Array.isArray(d))
+        fail(`The template function '${n}' expects argument 2 to be a String or an Array of strings, got ${typeName(d)}.`);
+      const u = findUnknown(d);
+      if (u) return new Unknown(u.cause, u.origin);
+      return splitString(text, (d as readonly Value[]).map((x) => str(x, n, 1)));
+    },
+  },
+  string: {
+    min: 1,
+    max: 1,
+    fn: ([v], _c, n) => {
+      const u = findUnknown(v);
+      if (u) return new Unknown(u.cause, u.origin);
+      return armString(v, n);
+    },
+  },
+  substring: {
+    min: 1,
+    max: 3,
+    fn: ([s, start, length], _c, n) => {
+      const text = str(s, n, 0);
+      const from = start === undefined ? 0 : int(start, n, 1);
+      if (length === undefined) {
+        if (from < 0 || from > text.length) substringError(n, from, undefined, text.length);
+        return text.slice(from);
+      }
+      const count = int(length, n, 2);
+      if (from < 0 || count < 0 || from + count > text.length) substringError(n, from, count, text.length);
+      return text.slice(from, from + count);
+    },
+  },
+  tolower: { min: 1, max: 1, fn: ([v], _c, n) => simpleCase(str(v, n, 0), false) },
+  toupper: { min: 1, max: 1, fn: ([v], _c, n) => simpleCase(str(v, n, 0), true) },
+  trim: { min: 1, max: 1, fn: ([v], _c, n) => str(v, n, 0).replace(TRIM, '') },
+  // RFC 3986 §5 reference resolution, which Learn's uri() examples follow (a base without a trailing slash loses
+  // its last segment).
+  uri: { min: 2, max: 2, fn: ([b, r], _c, n) => uriOf(str(b, n, 0), str(r, n, 1), n) },
+  uricomponent: { min: 1, max: 1, fn: ([v], _c, n) => escapeDataString(str(v, n, 0)) },
+  uricomponenttostring: { min: 1, max: 1, fn: ([v], _c, n) => unescapeDataString(str(v, n, 0)) },
+};

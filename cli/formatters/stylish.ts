@@ -1,0 +1,66 @@
+// The terminal report: per file, each VM's verdict, primary egress and other paths, then the findings with
+// line:column, and a summary line (modelled on ESLint's stylish formatter).
+import type { EgressEntry, LintResult, Verdict, VmReport } from '../../engine/index.js';
+import { COLOR, PLAIN } from '../io.js';
+import type { Paint } from '../io.js';
+import type { FormatContext } from './json.js';
+
+function verdictText(v: Verdict, c: Paint): string {
+  switch (v) {
+    case 'deterministic':
+    case 'deterministic-set':
+      return c.green(v);
+    case 'no-egress':
+      return c.cyan(v);
+    case 'unknown':
+      return c.yellow(v);
+    default:
+      return c.red(v);
+  }
+}
+
+function entries(e: readonly EgressEntry[]): string {
+  return e.length === 0 ? '(none)' : e.map((x) => x.name + (x.address ? ` (${x.address})` : x.prefix ? ` (${x.prefix})` : '')).join(', ');
+}
+
+function vmBlock(vm: VmReport, c: Paint): string[] {
+  const lines = [`  ${c.bold(vm.name)} ${c.dim(`(${vm.type.split('/').pop()}, line ${vm.line})`)}  ${verdictText(vm.verdict, c)}`];
+  const primary = vm.paths.filter((p) => p.primary);
+  const method = primary[0]?.method ?? 'none';
+  lines.push(`    primary egress: ${entries(vm.primaryEgress)} ${c.dim(`via ${method}`)}`);
+  for (const p of vm.paths) {
+    if (p.primary) continue;
+    lines.push(`    ${c.dim(`${p.nic}/${p.ipConfiguration}:`)} ${entries(p.egress)} ${c.dim(`via ${p.method}`)} ${verdictText(p.verdict, c)}`);
+  }
+  return lines;
+}
+
+export function formatStylish(results: readonly LintResult[], ctx: FormatContext): string {
+  const c = ctx.color ? COLOR : PLAIN;
+  const out: string[] = [];
+  let errors = 0;
+  let warnings = 0;
+  let notes = 0;
+  let vms = 0;
+  for (const r of results) {
+    if (r.vms.length === 0 && r.findings.length === 0) continue;
+    out.push(c.underline(r.file));
+    for (const vm of r.vms) out.push(...vmBlock(vm, c));
+    vms += r.vms.length;
+    const width = Math.max(0, ...r.findings.map((f) => `${f.line}:${f.column}`.length));
+    for (const f of r.findings) {
+      const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.cyan('note   ');
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else notes++;
+      const where = f.file !== r.file ? `${f.file}:` : '';
+      out.push(`  ${c.dim(`${where}${f.line}:${f.column}`.padEnd(width))}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}`);
+      if (f.help) out.push(`  ${' '.repeat(width)}           ${c.dim(`help: ${f.help}`)}`);
+    }
+    out.push('');
+  }
+  const total = errors + warnings + notes;
+  const summary = `${vms} VM${vms === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'}; ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${notes} note${notes === 1 ? '' : 's'})`;
+  out.push(errors ? c.red(c.bold(`✖ ${summary}`)) : warnings ? c.yellow(c.bold(`⚠ ${summary}`)) : c.green(c.bold(`✔ ${summary}`)));
+  return out.join('\n') + '\n';
+}

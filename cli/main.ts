@@ -1,0 +1,173 @@
+// The CLI: argv → discover → load → expand → lint → format → exit code (0 clean, 1 errors, 2 could not lint).
+// Returns the exit code; only bin.ts touches process.exitCode.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import type { Io } from './io.js';
+import { UsageError, useColor } from './io.js';
+
+const HELP = `Usage: egress-lint [options] [paths...]
+       egress-lint expand <template> [--parameters <file>]
+       egress-lint eval "<expression>" [--template <file>] [--parameters <file>]
+
+Finds every VM and scale set in ARM templates (and Bicep-compiled ARM JSON), works out
+which public IPs their Internet-bound traffic can carry, offline, and reports every
+VM whose egress IP is not deterministic.
+
+Paths are files, folders or globs (default: the current folder). Templates are found by
+their $schema; <name>.parameters.json beside a template is used as its parameter file.
+
+Options:
+  -f, --format <name>       stylish (default) or json
+  -o, --output <file>       write the report to a file instead of standard output
+  -p, --parameters <file>   parameter file for the template(s)
+      --rule <id>=<level>   set a rule's level: error, warning, note or off (repeatable)
+      --max-warnings <n>    exit 1 when there are more than n warnings
+  -q, --quiet               report errors only
+      --subscription-id <id>, --resource-group <name>, --location <region>
+                            deployment scope for resourceGroup(), subscription(), uniqueString()
+      --no-color            never colour the output (NO_COLOR is honoured too)
+  -v, --version             print the version
+  -h, --help                print this help
+
+Exit codes: 0 no errors, 1 error-level findings (or too many warnings), 2 could not lint.
+
+Examples:
+  egress-lint infra/
+  egress-lint infra/main.json --parameters infra/prod.parameters.json
+  egress-lint "infra/**/*.json" --format json --output egress.json
+  egress-lint expand infra/main.json
+  egress-lint eval "[uniqueString('aaa')]"
+`;
+
+const LEVELS = new Set(['error', 'warning', 'note', 'off']);
+
+/** Reads the package version from package.json (dist/cli → ../../, cli/ under tsx → ../). */
+export function version(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'egress-lint' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return '0.0.0';
+}
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  parameters: { type: 'string', short: 'p' },
+  template: { type: 'string', short: 't' },
+  rule: { type: 'string', multiple: true },
+  'max-warnings': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'subscription-id': { type: 'string' },
+  'resource-group': { type: 'string' },
+  location: { type: 'string' },
+  'no-color': { type: 'boolean' },
+  color: { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+type Flags = ReturnType<typeof parseFlags>['values'];
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/, '.'));
+  }
+}
+
+function scopeOf(flags: Flags): Record<string, string> {
+  const scope: Record<string, string> = {};
+  if (flags['subscription-id']) scope.subscriptionId = flags['subscription-id'];
+  if (flags['resource-group']) scope.resourceGroup = flags['resource-group'];
+  if (flags.location) scope.location = flags.location;
+  return scope;
+}
+
+function write(io: Io, flags: Flags, text: string): void {
+  if (flags.output) {
+    try {
+      writeFileSync(resolve(io.cwd, flags.output), text);
+    } catch (e) {
+      throw new UsageError(`Cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else io.stdout.write(text);
+}
+
+async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<number> {
+  const [{ rules }, { discover }, { lintTargets }, { formatJson }, { formatStylish }] = await Promise.all([
+    import('../rules/index.js'),
+    import('./discover.js'),
+    import('./run.js'),
+    import('./formatters/json.js'),
+    import('./formatters/stylish.js'),
+  ]);
+  const format = flags.format ?? 'stylish';
+  if (format !== 'stylish' && format !== 'json') throw new UsageError(`Unknown format '${format}'; use stylish or json.`);
+  const levels: Record<string, 'error' | 'warning' | 'note' | 'off'> = {};
+  for (const r of flags.rule ?? []) {
+    const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(r.trim());
+    if (!m) throw new UsageError(`--rule expects <id>=<level>, got '${r}'.`);
+    if (!rules.some((x) => x.id === m[1])) throw new UsageError(`Unknown rule '${m[1]}' in --rule; see the rule table in the README.`);
+    if (!LEVELS.has(m[2])) throw new UsageError(`Unknown level '${m[2]}' for rule ${m[1]}; use error, warning, note or off.`);
+    levels[m[1]] = m[2] as 'error';
+  }
+  let maxWarnings: number | undefined;
+  if (flags['max-warnings'] !== undefined) {
+    maxWarnings = Number(flags['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings expects a non-negative integer, got '${flags['max-warnings']}'.`);
+  }
+  if (flags.parameters && paths.length !== 1) throw new UsageError('--parameters applies to one template: give exactly one path.');
+  const { targets } = await discover(paths.length ? paths : ['.'], io.cwd);
+  if (targets.length === 0) throw new UsageError(`No ARM templates found in ${paths.length ? paths.join(', ') : 'the current folder'} (templates are recognised by their $schema).`);
+  let results = lintTargets(targets, { cwd: io.cwd, rules, levels, scope: scopeOf(flags), ...(flags.parameters ? { parameters: flags.parameters } : {}) });
+  if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
+  const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
+  const ctx = { version: version(), color };
+  write(io, flags, format === 'json' ? formatJson(results, ctx) : formatStylish(results, ctx));
+  const all = results.flatMap((r) => r.findings);
+  const errors = all.filter((f) => f.severity === 'error').length;
+  const warnings = all.filter((f) => f.severity === 'warning').length;
+  if (errors > 0) return 1;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    io.stderr.write(`egress-lint: ${warnings} warnings exceed --max-warnings ${maxWarnings}.\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Runs the CLI and returns its exit code. Never throws: tool problems print a message and return 2. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const { values: flags, positionals } = parseFlags(argv);
+    if (flags.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (flags.version) {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    const [first, ...rest] = positionals;
+    if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, scopeOf(flags), write);
+    if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, scopeOf(flags), write);
+    return await lintCommand(positionals, flags, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`egress-lint: ${e.message}\n`);
+      if (!/--help/.test(e.message)) io.stderr.write("Run 'egress-lint --help' for usage.\n");
+      return 2;
+    }
+    io.stderr.write(`egress-lint: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the template that caused it.\n`);
+    return 2;
+  }
+}
+
+export type { Flags };

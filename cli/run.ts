@@ -1,0 +1,89 @@
+// Loads the discovered templates and lints each one; the only place that reads template files for linting.
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { lintTemplate, loadTemplate, readParameterFile } from '../engine/index.js';
+import type { Finding, LintResult, Rule, RuleLevel, Scope } from '../engine/index.js';
+import { fileLinkResolver } from './links.js';
+import type { Target } from './discover.js';
+
+/** Files above this size are not read (a safety cap far above ARM's 4 MB limit). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly rules: readonly Rule[];
+  readonly levels?: Readonly<Record<string, RuleLevel>>;
+  readonly scope?: Partial<Scope>;
+  /** Explicit parameter file for every target (the --parameters flag). */
+  readonly parameters?: string;
+}
+
+function unreadable(file: string, message: string): LintResult {
+  const finding: Finding = {
+    ruleId: 'template-invalid',
+    severity: 'error',
+    message,
+    help: 'Make the file valid JSON (comments and trailing commas are fine) with an ARM template object at the top.',
+    file,
+    pointer: '',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+  };
+  const deployment = { file, resources: [], outputs: {}, findings: [], unresolved: [], stats: { evaluated: 0, unknown: {} }, docs: new Map(), scope: {} } as unknown as LintResult['deployment'];
+  return { file, vms: [], findings: [finding], deployment };
+}
+
+function readText(cwd: string, file: string): string | { error: string } {
+  try {
+    const abs = resolve(cwd, file);
+    const size = statSync(abs).size;
+    if (size > MAX_FILE_BYTES) return { error: `The file is ${(size / 1048576).toFixed(0)} MB; egress-lint reads at most ${MAX_FILE_BYTES / 1048576} MB.` };
+    const buf = readFileSync(abs);
+    if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+      return buf[0] === 0xff ? buf.toString('utf16le') : Buffer.from(buf).swap16().toString('utf16le');
+    }
+    if (buf.subarray(0, 8192).includes(0)) return { error: 'The file is binary, not JSON.' };
+    return buf.toString('utf8');
+  } catch (e) {
+    return { error: `The file cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).` };
+  }
+}
+
+/** Lints every target; a file that cannot be read is a template-invalid finding, never a crash. */
+export function lintTargets(targets: readonly Target[], options: RunOptions): LintResult[] {
+  const resolveLink = fileLinkResolver(options.cwd, options.cwd);
+  return targets.map((t) => {
+    const text = readText(options.cwd, t.template);
+    if (typeof text !== 'string') return unreadable(t.template, text.error);
+    const doc = loadTemplate(t.template, text);
+    const paramFile = options.parameters ?? t.parameters;
+    let parameters: Record<string, unknown> | undefined;
+    const extra: Finding[] = [];
+    if (paramFile) {
+      const ptext = readText(options.cwd, paramFile);
+      if (typeof ptext !== 'string') {
+        const u = unreadable(paramFile, ptext.error);
+        extra.push(...u.findings);
+      } else {
+        const pdoc = loadTemplate(paramFile, ptext);
+        const read = readParameterFile(pdoc);
+        parameters = read.values;
+        for (const f of read.findings) {
+          const r = pdoc.range(f.at.pointer);
+          const s = pdoc.lineColumn(r.offset);
+          extra.push({ ruleId: f.ruleId, severity: 'error', message: f.message, help: '', file: paramFile, pointer: f.at.pointer, line: s.line + 1, column: s.column + 1, endLine: s.line + 1, endColumn: s.column + 1 });
+        }
+      }
+    }
+    const result = lintTemplate(doc, {
+      rules: options.rules,
+      ...(options.levels ? { levels: options.levels } : {}),
+      ...(options.scope ? { scope: options.scope } : {}),
+      ...(parameters ? { parameters: parameters as never, parametersFile: paramFile } : {}),
+      resolveLink,
+    });
+    return extra.length ? { ...result, findings: [...extra, ...result.findings] } : result;
+  });
+}

@@ -1,0 +1,20 @@
+// The only door into the engine: rules/ and cli/ import from here, and so does the library API.
+export { loadTemplate, pointerJoin, pointerSegments } from './template/template.js';
+export type { TemplateDoc, SourceRange, LineColumn, LoadProblem } from './template/template.js';
+export type { Location, RawFinding, Severity } from './template/finding.js';
+export { expand } from './expansion/expand.js';
+export { readParameterFile, isParameterFile, isTemplate } from './expansion/parameters.js';
+export type { Deployment, ExpandedResource, ExpandOptions, LinkResolver, UnresolvedDeployment } from './expansion/types.js';
+export { ARM_LIMITS, SAFETY_CAPS } from './expansion/types.js';
+export { evaluateString } from './expressions/evaluator.js';
+export type { EvalHost } from './expressions/evaluator.js';
+export { DEFAULT_SCOPE } from './expressions/scope.js';
+export type { Scope } from './expressions/scope.js';
+export { Unknown, isObject, getProp } from './expressions/value.js';
+export type { Value, ValueObject, UnknownCause } from './expressions/value.js';
+export { buildGraph, NetworkGraph, normaliseId } from './network/graph.js';
+export type * from './network/graph.js';
+export { resolveEgress, dedupe } from './network/resolve.js';
+export type { EgressIp, Method, PathNote, PathResult, Verdict, VmResult } from './network/resolve.js';
+export { defineRule, interpolate, lintTemplate, locate, runRules, compareFindings, egressEntry } from './lint.js';
+export type { EgressEntry, Finding, LintOptions, LintResult, PathReport, Report, Rule, RuleContext, RuleLevel, VmReport } from './lint.js';

@@ -1,0 +1,207 @@
+// Rules, findings and the lint pipeline: template → expansion → network graph → egress → rules → report.
+// Rules arrive as an argument; this module never imports rules/ (they import the engine, not the reverse).
+import type { Location, Severity } from './template/finding.js';
+import type { TemplateDoc } from './template/template.js';
+import { expand } from './expansion/expand.js';
+import type { Deployment, ExpandOptions } from './expansion/types.js';
+import { buildGraph } from './network/graph.js';
+import type { NetworkGraph } from './network/graph.js';
+import { resolveEgress } from './network/resolve.js';
+import type { EgressIp, Method, Verdict, VmResult } from './network/resolve.js';
+
+export type { Severity } from './template/finding.js';
+export type RuleLevel = Severity | 'off';
+
+/** What a rule says about one place: a message id, its data, and where. */
+export interface Report {
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+  readonly at: Location;
+  /** The deployed name of the resource the finding is about. */
+  readonly resource?: string;
+}
+
+export interface RuleContext {
+  readonly deployment: Deployment;
+  readonly graph: NetworkGraph;
+  readonly vms: readonly VmResult[];
+  report(r: Report): void;
+}
+
+export interface Rule {
+  /** Stable kebab-case id; the file name under rules/ and the page rules/<id>.md. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One sentence, capitalised, ending in '.', saying what should be true. */
+  readonly description: string;
+  /** Message templates by id; `{{name}}` is filled from the report's data. */
+  readonly messages: Readonly<Record<string, string>>;
+  /** How to fix it, shown under the message by stylish and in SARIF. */
+  readonly help: string;
+  /** Problems in the template itself (parse errors, bad expressions, limits) rather than egress. */
+  readonly kind?: 'template' | 'egress';
+  check(ctx: RuleContext): void;
+}
+
+/** Identity function that types a rule module's default export. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** A finding as every formatter sees it: 1-based line and column, severity applied, message interpolated. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly help: string;
+  readonly file: string;
+  readonly pointer: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly resource?: string;
+}
+
+/** One egress entry of the JSON report. */
+export interface EgressEntry {
+  readonly name: string;
+  readonly type: string;
+  readonly id: string;
+  readonly via: Method;
+  readonly address: string | null;
+  readonly prefix: string | null;
+  readonly static: boolean;
+}
+
+export interface PathReport {
+  readonly nic: string;
+  readonly ipConfiguration: string;
+  readonly primary: boolean;
+  readonly method: Method;
+  readonly verdict: Verdict;
+  readonly egress: readonly EgressEntry[];
+  readonly because: readonly string[];
+}
+
+export interface VmReport {
+  readonly name: string;
+  readonly type: string;
+  readonly id: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly verdict: Verdict;
+  readonly egress: readonly EgressEntry[];
+  readonly primaryEgress: readonly EgressEntry[];
+  readonly paths: readonly PathReport[];
+}
+
+export interface LintResult {
+  readonly file: string;
+  readonly vms: readonly VmReport[];
+  readonly findings: readonly Finding[];
+  readonly deployment: Deployment;
+}
+
+export interface LintOptions extends ExpandOptions {
+  readonly rules: readonly Rule[];
+  /** Per-rule level overrides ('off' disables a rule). */
+  readonly levels?: Readonly<Record<string, RuleLevel>>;
+}
+
+/** Fills `{{name}}` placeholders; a missing one stays visible rather than silently empty. */
+export function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (m, k: string) => (data && k in data ? String(data[k]) : m));
+}
+
+/** Maps a location to 1-based line/column ranges using the loaded documents. */
+export function locate(docs: ReadonlyMap<string, TemplateDoc>, at: Location): { line: number; column: number; endLine: number; endColumn: number } {
+  const doc = docs.get(at.file);
+  if (!doc) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const r = doc.range(at.pointer);
+  const s = doc.lineColumn(r.offset);
+  const e = doc.lineColumn(r.offset + r.length);
+  return { line: s.line + 1, column: s.column + 1, endLine: e.line + 1, endColumn: e.column + 1 };
+}
+
+export function egressEntry(e: EgressIp): EgressEntry {
+  return { name: e.name, type: e.type, id: e.id, via: e.via, address: e.address, prefix: e.prefix, static: e.static };
+}
+
+function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): VmReport {
+  const pos = locate(docs, v.vm.at);
+  return {
+    name: v.vm.name,
+    type: v.vm.type,
+    id: v.vm.id,
+    file: v.vm.at.file,
+    line: pos.line,
+    column: pos.column,
+    verdict: v.verdict,
+    egress: v.egress.map(egressEntry),
+    primaryEgress: v.primaryEgress.map(egressEntry),
+    paths: v.paths.map((p) => ({
+      nic: p.nic,
+      ipConfiguration: p.ipConfiguration,
+      primary: p.primary,
+      method: p.method,
+      verdict: p.verdict,
+      egress: p.egress.map(egressEntry),
+      because: p.because,
+    })),
+  };
+}
+
+/** Runs the rules over an expanded deployment and its resolved egress. */
+export function runRules(deployment: Deployment, rules: readonly Rule[], levels: Readonly<Record<string, RuleLevel>> = {}): { findings: Finding[]; vms: VmResult[]; graph: NetworkGraph } {
+  const graph = buildGraph(deployment);
+  const vms = resolveEgress(graph);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    const level = levels[rule.id] ?? rule.severity;
+    if (level === 'off') continue;
+    rule.check({
+      deployment,
+      graph,
+      vms,
+      report(r) {
+        const template = rule.messages[r.messageId];
+        if (template === undefined) throw new Error(`Rule ${rule.id} reported unknown messageId '${r.messageId}'.`);
+        const message = interpolate(template, r.data);
+        const key = `${rule.id}\u0000${r.at.file}\u0000${r.at.pointer}\u0000${message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const pos = locate(deployment.docs, r.at);
+        findings.push({
+          ruleId: rule.id,
+          severity: level,
+          message,
+          help: interpolate(rule.help, r.data),
+          file: r.at.file,
+          pointer: r.at.pointer,
+          ...pos,
+          ...(r.resource !== undefined ? { resource: r.resource } : {}),
+        });
+      },
+    });
+  }
+  findings.sort(compareFindings);
+  return { findings, vms, graph };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/** Lints one loaded template: expansion, graph, egress and rules. Never throws for template content. */
+export function lintTemplate(doc: TemplateDoc, options: LintOptions): LintResult {
+  const deployment = expand(doc, options);
+  const { findings, vms } = runRules(deployment, options.rules, options.levels);
+  return { file: doc.file, vms: vms.map((v) => vmReport(v, deployment.docs)), findings, deployment };
+}

@@ -1,0 +1,729 @@
+// The typed network graph built from an expanded deployment: VMs, scale sets, NICs, ipconfigs, subnets, route
+// tables, NAT gateways, load balancers, public IPs and prefixes, firewalls. Imports expansion/ and expressions/.
+import type { Location } from '../template/finding.js';
+import { pointerJoin } from '../template/template.js';
+import type { Deployment, ExpandedResource } from '../expansion/types.js';
+import type { Value, ValueObject } from '../expressions/value.js';
+import { Unknown, getProp, isObject } from '../expressions/value.js';
+
+/** A reference from one resource to another: resolved to a graph key, or why it is not known. */
+export type Ref =
+  | { readonly kind: 'found'; readonly key: string }
+  | { readonly kind: 'missing'; readonly id: string } // a literal id that is not in the analysed files
+  | { readonly kind: 'unknown'; readonly value: Unknown }; // the id itself is unknown offline
+
+export interface NodeBase {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly at: Location;
+  /** The resource's condition is unknown: it may not be deployed. */
+  readonly maybe: boolean;
+  /** Declared `existing`: its properties are outside the analysed files. */
+  readonly existing: boolean;
+}
+
+export interface PublicIp extends NodeBase {
+  readonly kind: 'publicIp';
+  readonly sku: string | Unknown;
+  readonly tier: string;
+  readonly allocation: string | Unknown;
+  readonly version: string;
+  readonly prefix: Ref | undefined;
+  readonly address: string | null;
+}
+
+export interface PublicIpPrefix extends NodeBase {
+  readonly kind: 'publicIpPrefix';
+  readonly sku: string | Unknown;
+  readonly version: string;
+  readonly prefixLength: number | Unknown | undefined;
+  readonly ipPrefix: string | null;
+}
+
+export interface NatGateway extends NodeBase {
+  readonly kind: 'natGateway';
+  readonly sku: string | Unknown;
+  readonly publicIps: readonly Ref[];
+  readonly publicIpPrefixes: readonly Ref[];
+  readonly publicIpsV6: readonly Ref[];
+  readonly publicIpPrefixesV6: readonly Ref[];
+  /** Unknown when the IP lists themselves are not known. */
+  readonly unknownIps: Unknown | undefined;
+}
+
+export interface Route {
+  readonly name: string;
+  readonly addressPrefix: string | Unknown;
+  readonly nextHopType: string | Unknown;
+  readonly nextHopIpAddress: string | Unknown | undefined;
+  readonly at: Location;
+}
+
+export interface RouteTable extends NodeBase {
+  readonly kind: 'routeTable';
+  readonly routes: Route[];
+  readonly unknownRoutes: Unknown | undefined;
+}
+
+export interface Subnet extends NodeBase {
+  readonly kind: 'subnet';
+  readonly vnetKey: string;
+  addressPrefixes: (string | Unknown)[];
+  natGateway: Ref | undefined;
+  routeTable: Ref | undefined;
+  /** true / false as written; undefined when unset; Unknown when it depends on a runtime value. */
+  defaultOutboundAccess: boolean | Unknown | undefined;
+  /** The API version of the resource that declares the subnet (the VNet or the child subnet resource). */
+  apiVersion: string;
+  /** The VNet is created in the analysed files (not `existing` and not only referenced). */
+  vnetCreatedHere: boolean;
+  vnetApiVersion: string;
+}
+
+export interface Frontend {
+  readonly key: string;
+  readonly name: string;
+  readonly lbKey: string;
+  readonly publicIp: Ref | undefined;
+  readonly publicIpPrefix: Ref | undefined;
+  readonly subnet: Ref | undefined;
+  readonly privateIp: string | Unknown | undefined;
+  readonly at: Location;
+}
+
+export interface Pool {
+  readonly key: string;
+  readonly name: string;
+  readonly lbKey: string;
+  /** IP-based pool: addresses listed in the pool instead of NIC memberships. */
+  readonly addresses: readonly (string | Unknown)[];
+  readonly at: Location;
+}
+
+export interface LbRule {
+  readonly name: string;
+  readonly frontend: Ref | undefined;
+  readonly pools: readonly Ref[];
+  readonly disableOutboundSnat: boolean | Unknown;
+  readonly at: Location;
+}
+
+export interface OutboundRule {
+  readonly name: string;
+  readonly frontends: readonly Ref[];
+  readonly pool: Ref | undefined;
+  readonly at: Location;
+}
+
+export interface LoadBalancer extends NodeBase {
+  readonly kind: 'loadBalancer';
+  readonly sku: string | Unknown;
+  readonly frontends: Frontend[];
+  readonly pools: Pool[];
+  readonly lbRules: LbRule[];
+  readonly outboundRules: OutboundRule[];
+}
+
+/** The public IP of an ipconfig: a reference to a public IP resource, or a VM-/scale-set-managed configuration. */
+export type IpConfigPublicIp =
+  | { readonly kind: 'ref'; readonly ref: Ref; readonly at: Location }
+  | { readonly kind: 'managed'; readonly name: string; readonly sku: string | Unknown; readonly tier: string; readonly allocation: string | Unknown; readonly prefix: Ref | undefined; readonly version: string; readonly at: Location };
+
+export interface IpConfig {
+  readonly key: string;
+  readonly name: string;
+  readonly nicKey: string;
+  readonly primary: boolean | Unknown | undefined;
+  readonly subnet: Ref | undefined;
+  readonly publicIp: IpConfigPublicIp | Unknown | undefined;
+  readonly privateIp: string | Unknown | undefined;
+  readonly version: string;
+  readonly pools: readonly Ref[];
+  readonly at: Location;
+}
+
+export interface Nic extends NodeBase {
+  readonly kind: 'nic';
+  readonly ipConfigs: IpConfig[];
+  readonly ipForwarding: boolean;
+  /** Owned by a VM or scale set (networkInterfaceConfigurations) rather than a NIC resource. */
+  readonly managed: boolean;
+  readonly unknownIpConfigs: Unknown | undefined;
+}
+
+export interface VmNic {
+  readonly nic: Ref;
+  readonly primary: boolean | Unknown | undefined;
+  readonly at: Location;
+}
+
+export interface Vm extends NodeBase {
+  readonly kind: 'vm';
+  readonly scaleSet: boolean;
+  /** Uniform or Flexible for scale sets; for a VM, the mode of the scale set it joins (if any). */
+  readonly orchestrationMode: string | undefined;
+  readonly nics: VmNic[];
+  readonly availabilitySet: Ref | undefined;
+  readonly scaleSetRef: Ref | undefined;
+  readonly unknownNics: Unknown | undefined;
+}
+
+export interface FirewallIpConfig {
+  readonly name: string;
+  readonly subnet: Ref | undefined;
+  readonly publicIp: Ref | undefined;
+  readonly at: Location;
+}
+
+export interface Firewall extends NodeBase {
+  readonly kind: 'firewall';
+  readonly skuName: string | Unknown;
+  readonly ipConfigs: FirewallIpConfig[];
+  readonly management: FirewallIpConfig | undefined;
+}
+
+export type GraphNode = PublicIp | PublicIpPrefix | NatGateway | RouteTable | Subnet | LoadBalancer | Nic | Vm | Firewall;
+
+/** The graph: nodes by lower-case id, plus sub-resource indexes (frontends, pools, ipconfigs). */
+export class NetworkGraph {
+  readonly nodes = new Map<string, GraphNode>();
+  readonly frontends = new Map<string, Frontend>();
+  readonly pools = new Map<string, Pool>();
+  readonly ipConfigs = new Map<string, IpConfig>();
+  readonly vms: Vm[] = [];
+  /** Lower-case resource keys of every resource in the deployment (any type), to tell "missing" from "not modelled". */
+  readonly allKeys = new Set<string>();
+  readonly deployment: Deployment;
+
+  constructor(deployment: Deployment) {
+    this.deployment = deployment;
+  }
+
+  get<K extends GraphNode['kind']>(ref: Ref | undefined, kind: K): Extract<GraphNode, { kind: K }> | undefined {
+    if (!ref || ref.kind !== 'found') return undefined;
+    const n = this.nodes.get(ref.key);
+    return n && n.kind === kind ? (n as Extract<GraphNode, { kind: K }>) : undefined;
+  }
+
+  /** The resource ids from templates use the deployment scope; match them case-insensitively. */
+  ref(v: Value | undefined): Ref | undefined {
+    if (v === undefined || v === null) return undefined;
+    let id: Value | undefined = v;
+    if (isObject(v)) id = getProp(v, 'id');
+    if (id === undefined || id === null) return undefined;
+    if (id instanceof Unknown) return this.childIdFromReference(id) ?? { kind: 'unknown', value: id };
+    if (typeof id !== 'string') return undefined;
+    return { kind: 'found', key: normaliseId(id) };
+  }
+
+  /**
+   * `reference(vnet).subnets[0].id` (what Bicep writes for `vnet.properties.subnets[0].id`): Azure fills the id in at
+   * deployment, but it is the parent's id plus the child's name, which the template declares.
+   */
+  private childIdFromReference(u: Unknown): Ref | undefined {
+    const m = u.source && /^properties\.(subnets|frontendIPConfigurations|backendAddressPools|ipConfigurations|routes)\[(\d+)\]\.id$/i.exec(u.source.path);
+    if (!m || !u.source) return undefined;
+    const parentKey = normaliseId(u.source.id);
+    const parent = this.deployment.resources.find((r) => r.key === parentKey && !r.existing);
+    const name = prop(list(prop(parent?.body, 'properties', m[1]))[Number(m[2])], 'name');
+    return typeof name === 'string' ? { kind: 'found', key: `${parentKey}/${m[1].toLowerCase()}/${name.toLowerCase()}` } : undefined;
+  }
+
+  /** After building: turns 'found' refs whose key has no node into 'missing'. */
+  check(ref: Ref | undefined): Ref | undefined {
+    if (!ref || ref.kind !== 'found') return ref;
+    if (this.nodes.has(ref.key) || this.frontends.has(ref.key) || this.pools.has(ref.key) || this.ipConfigs.has(ref.key)) return ref;
+    return { kind: 'missing', id: ref.key };
+  }
+}
+
+/** Lower-cased id without a trailing slash. */
+export function normaliseId(id: string): string {
+  return id.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+// ---- helpers to read evaluated ARM values ---------------------------------------------------------------------
+
+function prop(o: Value | undefined, ...path: string[]): Value | undefined {
+  let cur: Value | undefined = o;
+  for (const p of path) {
+    if (!isObject(cur)) return undefined;
+    cur = getProp(cur, p);
+  }
+  return cur;
+}
+
+function strOrUnknown(v: Value | undefined): string | Unknown | undefined {
+  if (v instanceof Unknown || typeof v === 'string') return v;
+  return undefined;
+}
+
+function boolOrUnknown(v: Value | undefined): boolean | Unknown | undefined {
+  if (v instanceof Unknown || typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  return undefined;
+}
+
+/** A string property with a default; an Unknown or a non-string gives the default. */
+function str(v: Value | undefined, fallback: string): string {
+  return typeof v === 'string' ? v : fallback;
+}
+
+function list(v: Value | undefined): readonly Value[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function at(r: ExpandedResource, ...segments: (string | number)[]): Location {
+  let p = r.at.pointer;
+  for (const s of segments) p = pointerJoin(p, s);
+  return { file: r.at.file, pointer: p };
+}
+
+/** Pointer into the declaration for a value inside `properties` (the body mirrors the declaration). */
+function base(r: ExpandedResource, r2: ExpandedResource | undefined = undefined): NodeBase {
+  const x = r2 ?? r;
+  return { key: normaliseId(x.id), id: x.id, name: x.name, type: x.type, at: x.at, maybe: x.condition instanceof Unknown, existing: x.existing };
+}
+
+// ---- builders ---------------------------------------------------------------------------------------------------
+
+const T = {
+  vm: 'microsoft.compute/virtualmachines',
+  vmss: 'microsoft.compute/virtualmachinescalesets',
+  nic: 'microsoft.network/networkinterfaces',
+  vnet: 'microsoft.network/virtualnetworks',
+  subnet: 'microsoft.network/virtualnetworks/subnets',
+  rt: 'microsoft.network/routetables',
+  route: 'microsoft.network/routetables/routes',
+  nat: 'microsoft.network/natgateways',
+  lb: 'microsoft.network/loadbalancers',
+  pool: 'microsoft.network/loadbalancers/backendaddresspools',
+  pip: 'microsoft.network/publicipaddresses',
+  prefix: 'microsoft.network/publicipprefixes',
+  fw: 'microsoft.network/azurefirewalls',
+};
+
+function readPublicIp(g: NetworkGraph, r: ExpandedResource): PublicIp {
+  const b = r.body;
+  const sku = prop(b, 'sku', 'name');
+  const alloc = prop(b, 'properties', 'publicIPAllocationMethod');
+  const skuName = sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Basic';
+  // Without an allocation method, Standard addresses are static and Basic ones dynamic (Microsoft.Network schema defaults).
+  const allocation = alloc instanceof Unknown ? alloc : typeof alloc === 'string' ? alloc : typeof skuName === 'string' && skuName.toLowerCase() !== 'basic' ? 'Static' : 'Dynamic';
+  const ip = prop(b, 'properties', 'ipAddress');
+  return {
+    ...base(r),
+    kind: 'publicIp',
+    sku: skuName,
+    tier: str(prop(b, 'sku', 'tier'), 'Regional'),
+    allocation,
+    version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
+    prefix: g.ref(prop(b, 'properties', 'publicIPPrefix')),
+    address: typeof ip === 'string' ? ip : null,
+  };
+}
+
+function readPrefix(r: ExpandedResource): PublicIpPrefix {
+  const b = r.body;
+  const len = prop(b, 'properties', 'prefixLength');
+  const ipPrefix = prop(b, 'properties', 'ipPrefix');
+  const sku = prop(b, 'sku', 'name');
+  return {
+    ...base(r),
+    kind: 'publicIpPrefix',
+    sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Standard',
+    version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
+    prefixLength: typeof len === 'number' || len instanceof Unknown ? len : undefined,
+    ipPrefix: typeof ipPrefix === 'string' ? ipPrefix : null,
+  };
+}
+
+function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown: Unknown | undefined } {
+  if (v instanceof Unknown) return { refs: [], unknown: v };
+  const refs: Ref[] = [];
+  for (const x of list(v)) {
+    const r = g.ref(x);
+    if (r) refs.push(r);
+  }
+  return { refs, unknown: undefined };
+}
+
+function readNat(g: NetworkGraph, r: ExpandedResource): NatGateway {
+  const p = prop(r.body, 'properties');
+  const a = refList(g, prop(p, 'publicIpAddresses'));
+  const b = refList(g, prop(p, 'publicIpPrefixes'));
+  const c = refList(g, prop(p, 'publicIpAddressesV6'));
+  const d = refList(g, prop(p, 'publicIpPrefixesV6'));
+  const sku = prop(r.body, 'sku', 'name');
+  return {
+    ...base(r),
+    kind: 'natGateway',
+    sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Standard',
+    publicIps: a.refs,
+    publicIpPrefixes: b.refs,
+    publicIpsV6: c.refs,
+    publicIpPrefixesV6: d.refs,
+    unknownIps: a.unknown ?? b.unknown,
+  };
+}
+
+function readRoute(v: Value, loc: Location): Route | undefined {
+  if (!isObject(v)) return undefined;
+  const p = prop(v, 'properties') ?? v;
+  return {
+    name: str(prop(v, 'name'), ''),
+    addressPrefix: strOrUnknown(prop(p, 'addressPrefix')) ?? '',
+    nextHopType: strOrUnknown(prop(p, 'nextHopType')) ?? '',
+    nextHopIpAddress: strOrUnknown(prop(p, 'nextHopIpAddress')),
+    at: loc,
+  };
+}
+
+function readRouteTable(r: ExpandedResource): RouteTable {
+  const routes = prop(r.body, 'properties', 'routes');
+  const out: Route[] = [];
+  list(routes).forEach((x, i) => {
+    const route = readRoute(x, at(r, 'properties', 'routes', i));
+    if (route) out.push(route);
+  });
+  return { ...base(r), kind: 'routeTable', routes: out, unknownRoutes: routes instanceof Unknown ? routes : undefined };
+}
+
+function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string, v: Value, loc: Location, r: ExpandedResource, vnet: ExpandedResource | undefined): Subnet {
+  const p = prop(v, 'properties') ?? newEmpty();
+  const prefixes: (string | Unknown)[] = [];
+  const one = strOrUnknown(prop(p, 'addressPrefix'));
+  if (one !== undefined) prefixes.push(one);
+  for (const x of list(prop(p, 'addressPrefixes'))) {
+    const s = strOrUnknown(x);
+    if (s !== undefined) prefixes.push(s);
+  }
+  return {
+    key,
+    id: key,
+    name,
+    type: 'Microsoft.Network/virtualNetworks/subnets',
+    at: loc,
+    maybe: r.condition instanceof Unknown,
+    existing: r.existing,
+    kind: 'subnet',
+    vnetKey,
+    addressPrefixes: prefixes,
+    natGateway: g.ref(prop(p, 'natGateway')),
+    routeTable: g.ref(prop(p, 'routeTable')),
+    defaultOutboundAccess: boolOrUnknown(prop(p, 'defaultOutboundAccess')),
+    apiVersion: r.apiVersion,
+    vnetCreatedHere: vnet !== undefined && !vnet.existing,
+    vnetApiVersion: vnet?.apiVersion ?? '',
+  };
+}
+
+function newEmpty(): ValueObject {
+  return Object.create(null) as ValueObject;
+}
+
+function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
+  const key = normaliseId(r.id);
+  const p = prop(r.body, 'properties');
+  const sku = prop(r.body, 'sku', 'name');
+  const lb: LoadBalancer = {
+    ...base(r),
+    kind: 'loadBalancer',
+    sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Basic',
+    frontends: [],
+    pools: [],
+    lbRules: [],
+    outboundRules: [],
+  };
+  list(prop(p, 'frontendIPConfigurations')).forEach((f, i) => {
+    const fp = prop(f, 'properties');
+    const name = str(prop(f, 'name'), '');
+    const fe: Frontend = {
+      key: `${key}/frontendipconfigurations/${name.toLowerCase()}`,
+      name,
+      lbKey: key,
+      publicIp: g.ref(prop(fp, 'publicIPAddress')),
+      publicIpPrefix: g.ref(prop(fp, 'publicIPPrefix')),
+      subnet: g.ref(prop(fp, 'subnet')),
+      privateIp: strOrUnknown(prop(fp, 'privateIPAddress')),
+      at: at(r, 'properties', 'frontendIPConfigurations', i),
+    };
+    lb.frontends.push(fe);
+    g.frontends.set(fe.key, fe);
+  });
+  list(prop(p, 'backendAddressPools')).forEach((b, i) => addPool(g, lb, b, at(r, 'properties', 'backendAddressPools', i)));
+  list(prop(p, 'loadBalancingRules')).forEach((x, i) => {
+    const xp = prop(x, 'properties');
+    const pools = [g.ref(prop(xp, 'backendAddressPool')), ...refList(g, prop(xp, 'backendAddressPools')).refs].filter((y): y is Ref => y !== undefined);
+    const dis = boolOrUnknown(prop(xp, 'disableOutboundSnat'));
+    lb.lbRules.push({
+      name: str(prop(x, 'name'), ''),
+      frontend: g.ref(prop(xp, 'frontendIPConfiguration')),
+      pools,
+      disableOutboundSnat: dis ?? false,
+      at: at(r, 'properties', 'loadBalancingRules', i),
+    });
+  });
+  list(prop(p, 'outboundRules')).forEach((x, i) => {
+    const xp = prop(x, 'properties');
+    lb.outboundRules.push({
+      name: str(prop(x, 'name'), ''),
+      frontends: refList(g, prop(xp, 'frontendIPConfigurations')).refs,
+      pool: g.ref(prop(xp, 'backendAddressPool')),
+      at: at(r, 'properties', 'outboundRules', i),
+    });
+  });
+  return lb;
+}
+
+function addPool(g: NetworkGraph, lb: LoadBalancer, b: Value, loc: Location): void {
+  const name = str(prop(b, 'name'), '');
+  const key = `${lb.key}/backendaddresspools/${name.toLowerCase()}`;
+  const addresses: (string | Unknown)[] = [];
+  for (const a of list(prop(b, 'properties', 'loadBalancerBackendAddresses'))) {
+    const ip = strOrUnknown(prop(a, 'properties', 'ipAddress'));
+    if (ip !== undefined) addresses.push(ip);
+  }
+  const existing = g.pools.get(key);
+  const pool: Pool = { key, name, lbKey: lb.key, addresses: [...(existing?.addresses ?? []), ...addresses], at: existing?.at ?? loc };
+  g.pools.set(key, pool);
+  const i = lb.pools.findIndex((x) => x.key === key);
+  if (i >= 0) lb.pools[i] = pool;
+  else lb.pools.push(pool);
+}
+
+function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, loc: (i: number) => Location, managed: boolean): IpConfig[] {
+  const out: IpConfig[] = [];
+  list(v).forEach((c, i) => {
+    const p = prop(c, 'properties');
+    const name = str(prop(c, 'name'), `ipconfig${i + 1}`);
+    const l = loc(i);
+    let publicIp: IpConfig['publicIp'];
+    if (managed) {
+      const cfg = prop(p, 'publicIPAddressConfiguration');
+      if (cfg instanceof Unknown) publicIp = cfg;
+      else if (isObject(cfg)) {
+        const sku = prop(cfg, 'sku', 'name');
+        const alloc = prop(cfg, 'properties', 'publicIPAllocationMethod');
+        publicIp = {
+          kind: 'managed',
+          name: str(prop(cfg, 'name'), ''),
+          sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Basic',
+          tier: str(prop(cfg, 'sku', 'tier'), 'Regional'),
+          allocation: alloc instanceof Unknown ? alloc : typeof alloc === 'string' ? alloc : typeof sku === 'string' && sku.toLowerCase() !== 'basic' ? 'Static' : 'Dynamic',
+          prefix: g.ref(prop(cfg, 'properties', 'publicIPPrefix')),
+          version: str(prop(cfg, 'properties', 'publicIPAddressVersion'), 'IPv4'),
+          at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddressConfiguration') },
+        };
+      }
+    } else {
+      const pip = prop(p, 'publicIPAddress');
+      if (pip instanceof Unknown) publicIp = pip;
+      else {
+        const ref = g.ref(pip);
+        if (ref) publicIp = { kind: 'ref', ref, at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddress') } };
+      }
+    }
+    const pools = refList(g, prop(p, 'loadBalancerBackendAddressPools')).refs;
+    const ipc: IpConfig = {
+      key: `${nicKey}/ipconfigurations/${name.toLowerCase()}`,
+      name,
+      nicKey,
+      primary: boolOrUnknown(prop(p, 'primary')),
+      subnet: g.ref(prop(p, 'subnet')),
+      publicIp,
+      privateIp: strOrUnknown(prop(p, 'privateIPAddress')),
+      version: str(prop(p, 'privateIPAddressVersion'), 'IPv4'),
+      pools,
+      at: l,
+    };
+    out.push(ipc);
+    g.ipConfigs.set(ipc.key, ipc);
+  });
+  return out;
+}
+
+function readNic(g: NetworkGraph, r: ExpandedResource): Nic {
+  const key = normaliseId(r.id);
+  const v = prop(r.body, 'properties', 'ipConfigurations');
+  return {
+    ...base(r),
+    kind: 'nic',
+    ipConfigs: readIpConfigs(g, key, v, (i) => at(r, 'properties', 'ipConfigurations', i), false),
+    ipForwarding: prop(r.body, 'properties', 'enableIPForwarding') === true,
+    managed: false,
+    unknownIpConfigs: v instanceof Unknown ? v : undefined,
+  };
+}
+
+/** NIC configurations owned by a VM or scale set become NIC nodes keyed under their owner. */
+function readManagedNics(g: NetworkGraph, r: ExpandedResource, vm: Vm, configs: Value | undefined, pathToConfigs: (string | number)[]): void {
+  if (configs instanceof Unknown) return;
+  list(configs).forEach((c, i) => {
+    const name = str(prop(c, 'name'), `nic${i}`);
+    const key = `${normaliseId(r.id)}/networkinterfaceconfigurations/${name.toLowerCase()}`;
+    const cloc = at(r, ...pathToConfigs, i);
+    const ips = prop(c, 'properties', 'ipConfigurations');
+    const nic: Nic = {
+      key,
+      id: key,
+      name: `${r.name}/${name}`,
+      type: 'Microsoft.Network/networkInterfaces',
+      at: cloc,
+      maybe: r.condition instanceof Unknown,
+      existing: false,
+      kind: 'nic',
+      ipConfigs: readIpConfigs(g, key, ips, (j) => ({ file: cloc.file, pointer: pointerJoin(pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations'), j) }), true),
+      ipForwarding: prop(c, 'properties', 'enableIPForwarding') === true,
+      managed: true,
+      unknownIpConfigs: ips instanceof Unknown ? ips : undefined,
+    };
+    g.nodes.set(key, nic);
+    vm.nics.push({ nic: { kind: 'found', key }, primary: boolOrUnknown(prop(c, 'properties', 'primary')), at: cloc });
+  });
+}
+
+function readVm(g: NetworkGraph, r: ExpandedResource): Vm {
+  const scaleSet = r.type.toLowerCase() === T.vmss;
+  const profile = scaleSet ? prop(r.body, 'properties', 'virtualMachineProfile', 'networkProfile') : prop(r.body, 'properties', 'networkProfile');
+  const mode = prop(r.body, 'properties', 'orchestrationMode');
+  const vm: Vm = {
+    ...base(r),
+    kind: 'vm',
+    scaleSet,
+    orchestrationMode: typeof mode === 'string' ? mode : scaleSet ? 'Uniform' : undefined,
+    nics: [],
+    availabilitySet: g.ref(prop(r.body, 'properties', 'availabilitySet')),
+    scaleSetRef: g.ref(prop(r.body, 'properties', 'virtualMachineScaleSet')),
+    unknownNics: profile instanceof Unknown ? profile : undefined,
+  };
+  const nis = prop(profile, 'networkInterfaces');
+  if (nis instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = nis;
+  list(nis).forEach((n, i) => {
+    const ref = g.ref(n);
+    const loc = at(r, 'properties', 'networkProfile', 'networkInterfaces', i);
+    if (ref) vm.nics.push({ nic: ref, primary: boolOrUnknown(prop(n, 'properties', 'primary')), at: loc });
+    else if (isObject(n) && getProp(n, 'id') instanceof Unknown) vm.nics.push({ nic: { kind: 'unknown', value: getProp(n, 'id') as Unknown }, primary: undefined, at: loc });
+  });
+  const configs = prop(profile, 'networkInterfaceConfigurations');
+  if (configs instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = configs;
+  const path = scaleSet ? ['properties', 'virtualMachineProfile', 'networkProfile', 'networkInterfaceConfigurations'] : ['properties', 'networkProfile', 'networkInterfaceConfigurations'];
+  readManagedNics(g, r, vm, configs, path);
+  return vm;
+}
+
+function readFirewall(g: NetworkGraph, r: ExpandedResource): Firewall {
+  const p = prop(r.body, 'properties');
+  const cfg = (c: Value, loc: Location): FirewallIpConfig => ({
+    name: str(prop(c, 'name'), ''),
+    subnet: g.ref(prop(c, 'properties', 'subnet')),
+    publicIp: g.ref(prop(c, 'properties', 'publicIPAddress')),
+    at: loc,
+  });
+  const mgmt = prop(p, 'managementIpConfiguration');
+  const sku = prop(p, 'sku', 'name');
+  return {
+    ...base(r),
+    kind: 'firewall',
+    skuName: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'AZFW_VNet',
+    ipConfigs: list(prop(p, 'ipConfigurations')).map((c, i) => cfg(c, at(r, 'properties', 'ipConfigurations', i))),
+    management: isObject(mgmt) ? cfg(mgmt, at(r, 'properties', 'managementIpConfiguration')) : undefined,
+  };
+}
+
+/** Builds the network graph of a deployment. Inline children and child resources land on the same node. */
+export function buildGraph(d: Deployment): NetworkGraph {
+  const g = new NetworkGraph(d);
+  const vnets = new Map<string, ExpandedResource>();
+  for (const r of d.resources) {
+    g.allKeys.add(r.key);
+    if (r.type.toLowerCase() === T.vnet) vnets.set(normaliseId(r.id), r);
+  }
+  const routeChildren: ExpandedResource[] = [];
+  const poolChildren: ExpandedResource[] = [];
+  const subnetChildren: ExpandedResource[] = [];
+  for (const r of d.resources) {
+    const t = r.type.toLowerCase();
+    const key = normaliseId(r.id);
+    switch (t) {
+      case T.pip:
+        g.nodes.set(key, readPublicIp(g, r));
+        break;
+      case T.prefix:
+        g.nodes.set(key, readPrefix(r));
+        break;
+      case T.nat:
+        g.nodes.set(key, readNat(g, r));
+        break;
+      case T.rt:
+        g.nodes.set(key, readRouteTable(r));
+        break;
+      case T.route:
+        routeChildren.push(r);
+        break;
+      case T.vnet: {
+        list(prop(r.body, 'properties', 'subnets')).forEach((s, i) => {
+          const name = str(prop(s, 'name'), '');
+          const skey = `${key}/subnets/${name.toLowerCase()}`;
+          g.nodes.set(skey, subnetFrom(g, key, skey, name, s, at(r, 'properties', 'subnets', i), r, r));
+        });
+        break;
+      }
+      case T.subnet:
+        subnetChildren.push(r);
+        break;
+      case T.lb:
+        g.nodes.set(key, readLb(g, r));
+        break;
+      case T.pool:
+        poolChildren.push(r);
+        break;
+      case T.nic:
+        g.nodes.set(key, readNic(g, r));
+        break;
+      case T.vm:
+      case T.vmss: {
+        const vm = readVm(g, r);
+        g.nodes.set(key, vm);
+        // An `existing` VM is only referenced (e.g. as the parent of an extension): nothing here deploys it. A Flexible
+        // scale set without a virtualMachineProfile has no instances of its own; its members are VMs that join it.
+        const container = vm.scaleSet && vm.orchestrationMode?.toLowerCase() === 'flexible' && prop(r.body, 'properties', 'virtualMachineProfile') === undefined;
+        if (!vm.existing && !container) g.vms.push(vm);
+        break;
+      }
+      case T.fw:
+        g.nodes.set(key, readFirewall(g, r));
+        break;
+      default:
+        break;
+    }
+  }
+  // A subnet declared both inline and as a child resource: the child resource is deployed after the VNet (it
+  // depends on it) and its PUT replaces the inline properties, so it wins whatever the document order.
+  for (const r of subnetChildren) {
+    const key = normaliseId(r.id);
+    const vnetKey = key.slice(0, key.lastIndexOf('/subnets/'));
+    g.nodes.set(key, subnetFrom(g, vnetKey, key, r.name.split('/').pop() ?? r.name, r.body, r.at, r, vnets.get(vnetKey)));
+  }
+  for (const r of routeChildren) {
+    const key = normaliseId(r.id);
+    const rtKey = key.slice(0, key.lastIndexOf('/routes/'));
+    const rt = g.nodes.get(rtKey);
+    const read = readRoute(r.body, r.at);
+    const route = read && { ...read, name: r.name.split('/').pop() ?? read.name };
+    if (rt && rt.kind === 'routeTable' && route) {
+      const i = rt.routes.findIndex((x) => x.name.toLowerCase() === route.name.toLowerCase());
+      if (i >= 0) rt.routes[i] = route;
+      else rt.routes.push(route);
+    }
+  }
+  for (const r of poolChildren) {
+    const key = normaliseId(r.id);
+    const lbKey = key.slice(0, key.lastIndexOf('/backendaddresspools/'));
+    const lb = g.nodes.get(lbKey);
+    if (lb && lb.kind === 'loadBalancer') addPool(g, lb, { name: r.name.split('/').pop() ?? r.name, properties: getProp(r.body, 'properties') ?? null }, r.at);
+  }
+  return g;
+}

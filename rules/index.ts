@@ -1,0 +1,41 @@
+// The rule registry: an explicit list, sorted by id (test/rules-meta.test.ts checks the order and the files).
+import type { Rule } from '../engine/index.js';
+import ambiguousPrimaryNic from './ambiguous-primary-nic.js';
+import defaultOutboundAccess from './default-outbound-access.js';
+import dynamicPublicIp from './dynamic-public-ip.js';
+import expressionInvalid from './expression-invalid.js';
+import implicitLbSnat from './implicit-lb-snat.js';
+import invalidOutboundConfiguration from './invalid-outbound-configuration.js';
+import limitExceeded from './limit-exceeded.js';
+import multipleEgressIps from './multiple-egress-ips.js';
+import natGatewayOverridesPublicIp from './nat-gateway-overrides-public-ip.js';
+import noInternetEgress from './no-internet-egress.js';
+import retiredSku from './retired-sku.js';
+import routeOverridesPublicIp from './route-overrides-public-ip.js';
+import secondaryNicEgressDiffers from './secondary-nic-egress-differs.js';
+import templateInvalid from './template-invalid.js';
+import unboundedEgress from './unbounded-egress.js';
+import unresolvedEgress from './unresolved-egress.js';
+
+/** Every rule, sorted by id. */
+export const rules: readonly Rule[] = [
+  ambiguousPrimaryNic,
+  defaultOutboundAccess,
+  dynamicPublicIp,
+  expressionInvalid,
+  implicitLbSnat,
+  invalidOutboundConfiguration,
+  limitExceeded,
+  multipleEgressIps,
+  natGatewayOverridesPublicIp,
+  noInternetEgress,
+  retiredSku,
+  routeOverridesPublicIp,
+  secondaryNicEgressDiffers,
+  templateInvalid,
+  unboundedEgress,
+  unresolvedEgress,
+];
+
+/** Rules by id. */
+export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));

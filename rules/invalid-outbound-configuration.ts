@@ -1,0 +1,99 @@
+import { Unknown, defineRule } from '../engine/index.js';
+import type { IpConfig, LoadBalancer, Nic, OutboundRule, Pool, RuleContext } from '../engine/index.js';
+import { isBasic, isStandard, lastSegment, ownerOf, publicIpLocation, publicIpName, quoteList } from './helpers.js';
+
+export default defineRule({
+  id: 'invalid-outbound-configuration',
+  severity: 'error',
+  kind: 'egress',
+  description: 'Outbound settings should only combine resources in ways that Azure accepts.',
+  messages: {
+    publicIpInOutboundPool:
+      "IP configuration '{{nic}}/{{ipconfig}}' has public IP '{{ip}}' and sits in pool '{{pool}}' of outbound rule '{{rule}}', which Azure rejects for IP configurations with a public IP.",
+    secondaryInOutboundPool:
+      "Pool '{{pool}}' of outbound rule '{{rule}}' holds secondary IP configuration '{{nic}}/{{ipconfig}}', which Azure rejects because outbound rules apply only to primary IP configurations.",
+    natGatewayBasicIp: "NAT gateway '{{nat}}' uses Basic SKU public IP '{{ip}}', but NAT gateways accept only Standard public IPs.",
+    mixedSku: "'{{vm}}' mixes Basic SKU ({{basic}}) and Standard SKU ({{standard}}) public IPs and load balancers, which Azure rejects on one VM.",
+  },
+  help: 'Keep instance public IPs and secondary IP configurations out of outbound-rule pools, and use Standard SKU public IPs and load balancers throughout.',
+  check(ctx) {
+    const rulesByPool = outboundRulesByPool(ctx);
+    for (const node of ctx.graph.nodes.values()) {
+      if (node.kind === 'nic') checkNic(ctx, node, rulesByPool);
+      if (node.kind === 'natGateway' && !node.existing) {
+        for (const ref of node.publicIps) {
+          const pip = ctx.graph.get(ctx.graph.check(ref), 'publicIp');
+          if (pip && !pip.existing && isBasic(pip.sku)) ctx.report({ messageId: 'natGatewayBasicIp', data: { nat: node.name, ip: pip.name }, at: node.at, resource: node.name });
+        }
+      }
+    }
+    for (const v of ctx.vms) {
+      const basic = new Set<string>();
+      const standard = new Set<string>();
+      const add = (name: string, sku: string | Unknown): void => {
+        if (isBasic(sku)) basic.add(name);
+        else if (isStandard(sku)) standard.add(name);
+      };
+      for (const entry of v.vm.nics) {
+        const nic = ctx.graph.get(ctx.graph.check(entry.nic), 'nic');
+        for (const ipc of nic?.ipConfigs ?? []) {
+          // A VM-managed public IP without a SKU takes the SKU of its load balancer, so only resources count.
+          const p = ipc.publicIp;
+          if (p && !(p instanceof Unknown) && p.kind === 'ref') {
+            const pip = ctx.graph.get(ctx.graph.check(p.ref), 'publicIp');
+            if (pip && !pip.existing) add(pip.name, pip.sku);
+          }
+          for (const { lb } of poolsOf(ctx, ipc)) if (!lb.existing) add(lb.name, lb.sku);
+        }
+      }
+      if (basic.size > 0 && standard.size > 0)
+        ctx.report({ messageId: 'mixedSku', data: { vm: v.vm.name, basic: quoteList([...basic].sort()), standard: quoteList([...standard].sort()) }, at: v.vm.at, resource: v.vm.name });
+    }
+  },
+});
+
+function outboundRulesByPool(ctx: RuleContext): Map<string, OutboundRule[]> {
+  const out = new Map<string, OutboundRule[]>();
+  for (const node of ctx.graph.nodes.values()) {
+    if (node.kind !== 'loadBalancer') continue;
+    for (const rule of node.outboundRules) {
+      if (rule.pool?.kind !== 'found') continue;
+      const list = out.get(rule.pool.key) ?? [];
+      list.push(rule);
+      out.set(rule.pool.key, list);
+    }
+  }
+  return out;
+}
+
+function poolsOf(ctx: RuleContext, ipc: IpConfig): { pool: Pool; lb: LoadBalancer }[] {
+  const out: { pool: Pool; lb: LoadBalancer }[] = [];
+  for (const ref of ipc.pools) {
+    const pool = ref.kind === 'found' ? ctx.graph.pools.get(ref.key) : undefined;
+    const lb = pool ? ctx.graph.get({ kind: 'found', key: pool.lbKey }, 'loadBalancer') : undefined;
+    if (pool && lb) out.push({ pool, lb });
+  }
+  return out;
+}
+
+/** Secondary: the NIC has several ipconfigs and another one is the primary. */
+function isSecondary(nic: Nic, ipc: IpConfig): boolean {
+  if (nic.ipConfigs.length < 2 || ipc.primary === true || ipc.primary instanceof Unknown) return false;
+  return nic.ipConfigs.some((c) => c !== ipc && c.primary === true);
+}
+
+function checkNic(ctx: RuleContext, nic: Nic, rulesByPool: Map<string, OutboundRule[]>): void {
+  const owner = ownerOf(ctx.vms, nic);
+  const resource = owner ? owner.vm.name : nic.name;
+  const nicLabel = nic.managed ? lastSegment(nic.name) : nic.name;
+  for (const ipc of nic.ipConfigs) {
+    for (const { pool } of poolsOf(ctx, ipc)) {
+      for (const rule of rulesByPool.get(pool.key) ?? []) {
+        const data = { nic: nicLabel, ipconfig: ipc.name, pool: pool.name, rule: rule.name };
+        const ip = publicIpName(ctx.graph, ipc);
+        if (ip !== undefined) ctx.report({ messageId: 'publicIpInOutboundPool', data: { ...data, ip }, at: publicIpLocation(ipc), resource });
+        if (isSecondary(nic, ipc)) ctx.report({ messageId: 'secondaryInOutboundPool', data, at: ipc.at, resource });
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { defineRule } from '../engine/index.js';
+import { isBasic, propertyAt } from './helpers.js';
+
+export default defineRule({
+  id: 'retired-sku',
+  severity: 'warning',
+  kind: 'egress',
+  description: 'Public IPs and load balancers should use the Standard SKU, not the retired Basic SKU.',
+  messages: {
+    basicPublicIp: "Public IP '{{name}}' uses the Basic SKU, which Azure retired on 30 September 2025.",
+    basicLoadBalancer: "Load balancer '{{name}}' uses the Basic SKU, which Azure retired on 30 September 2025.",
+  },
+  help: "Set sku.name to 'Standard': a Static Basic public IP upgraded in place keeps its address, and a Standard load balancer needs an outbound rule (or a NAT gateway on the subnet) for outbound traffic.",
+  check(ctx) {
+    // Existing resources are outside the files: their SKU is not known (the graph would default it to Basic).
+    for (const node of ctx.graph.nodes.values()) {
+      if (node.existing) continue;
+      if (node.kind === 'publicIp' && isBasic(node.sku)) ctx.report({ messageId: 'basicPublicIp', data: { name: node.name }, at: propertyAt(ctx.deployment, node.at, 'sku'), resource: node.name });
+      if (node.kind === 'loadBalancer' && isBasic(node.sku)) ctx.report({ messageId: 'basicLoadBalancer', data: { name: node.name }, at: propertyAt(ctx.deployment, node.at, 'sku'), resource: node.name });
+    }
+  },
+});

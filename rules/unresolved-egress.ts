@@ -1,0 +1,25 @@
+import { defineRule } from '../engine/index.js';
+import { clause, pathLabel } from './helpers.js';
+
+export default defineRule({
+  id: 'unresolved-egress',
+  severity: 'warning',
+  kind: 'egress',
+  description: "Every path's egress should be decidable from the analysed files.",
+  messages: {
+    unknownPath: "The egress of '{{path}}' on '{{vm}}' cannot be decided from the analysed files: {{reason}}.",
+    unknownVm: "The egress of '{{vm}}' cannot be decided from the analysed files: {{reason}}.",
+  },
+  help: 'Lint the files that declare the missing resources together (linked templates, parameter files), or replace values known only at deployment with literals or parameters that have values.',
+  check(ctx) {
+    for (const v of ctx.vms) {
+      for (const path of v.paths) {
+        if (path.verdict !== 'unknown') continue;
+        const reason = clause(path.unknownReason ?? path.because[path.because.length - 1] ?? 'a value known only at deployment');
+        const label = pathLabel(path);
+        if (label === '') ctx.report({ messageId: 'unknownVm', data: { vm: v.vm.name, reason }, at: path.at, resource: v.vm.name });
+        else ctx.report({ messageId: 'unknownPath', data: { vm: v.vm.name, path: label, reason }, at: path.at, resource: v.vm.name });
+      }
+    }
+  },
+});

@@ -1,0 +1,163 @@
+// The CLI as users run it: flags, exit codes 0/1/2, formats, the expand and eval commands, bad input.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../cli/main.js';
+import { capture } from './harness/io.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const cli = suite('cli');
+
+async function run(args: string[], cwd = root) {
+  const c = capture(cwd);
+  const code = await main(args, c.io);
+  return { code, out: c.out(), err: c.err() };
+}
+
+function scratch(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'egress-lint-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+
+cli('--help prints usage and exits 0', async () => {
+  const r = await run(['--help']);
+  assert.is(r.code, 0);
+  assert.match(r.out, /Usage: egress-lint/);
+  assert.match(r.out, /Exit codes/);
+});
+
+cli('--version prints the package version', async () => {
+  const r = await run(['--version']);
+  assert.is(r.code, 0);
+  assert.match(r.out, /^\d+\.\d+\.\d+\n$/);
+});
+
+cli('an unknown flag exits 2 naming it', async () => {
+  const r = await run(['--frobnicate']);
+  assert.is(r.code, 2);
+  assert.match(r.err, /frobnicate/);
+  assert.not.match(r.err, /at .*\.ts:\d+/, 'no stack trace');
+});
+
+cli('an unknown format exits 2', async () => {
+  const r = await run(['examples', '--format', 'xml']);
+  assert.is(r.code, 2);
+  assert.match(r.err, /Unknown format 'xml'/);
+});
+
+cli('a bad --rule exits 2', async () => {
+  assert.is((await run(['examples', '--rule', 'no-such-rule=error'])).code, 2);
+  assert.is((await run(['examples', '--rule', 'implicit-lb-snat=loud'])).code, 2);
+  assert.is((await run(['examples', '--rule', 'implicit-lb-snat'])).code, 2);
+});
+
+cli('a missing path exits 2', async () => {
+  const r = await run(['does/not/exist']);
+  assert.is(r.code, 2);
+  assert.match(r.err, /No such file or folder: does\/not\/exist/);
+});
+
+cli('a folder without templates exits 2', async () => {
+  const dir = scratch({ 'package.json': '{"name":"x"}' });
+  const r = await run(['.'], dir);
+  assert.is(r.code, 2);
+  assert.match(r.err, /No ARM templates found/);
+});
+
+cli('the bundled examples lint with errors (exit 1) and a stylish report', async () => {
+  const r = await run(['examples', '--no-color']);
+  assert.is(r.code, 1);
+  assert.match(r.out, /examples\/multi-nic\/main\.json/);
+  assert.match(r.out, /vm-multi-nic.*non-deterministic/);
+  assert.match(r.out, /vm-app-0.*deterministic/);
+  assert.match(r.out, /problems? \(\d+ errors?/);
+  assert.not.match(r.out, /\u001b\[/, 'no colour codes when not a TTY');
+});
+
+cli('--format json follows the report contract', async () => {
+  const r = await run(['examples', '--format', 'json']);
+  const report = JSON.parse(r.out);
+  assert.is(report.version, 1);
+  assert.is(report.tool.name, 'egress-lint');
+  assert.ok(Array.isArray(report.files) && report.files.length >= 3);
+  const vm = report.vms.find((v: { name: string }) => v.name === 'vm-multi-nic');
+  assert.is(vm.verdict, 'non-deterministic');
+  assert.equal(vm.primaryEgress.map((e: { name: string }) => e.name), ['pip-nic1']);
+  assert.equal(Object.keys(vm.egress[0]), ['name', 'type', 'id', 'via', 'address', 'prefix', 'static']);
+  assert.equal(Object.keys(vm.paths[0]), ['nic', 'ipConfiguration', 'primary', 'method', 'verdict', 'egress', 'because']);
+  for (const f of report.findings) assert.ok(f.ruleId && f.severity && f.message && f.file && f.line >= 1 && f.column >= 1);
+});
+
+cli('two runs give byte-identical output', async () => {
+  const a = await run(['examples', '--format', 'json']);
+  const b = await run(['examples', '--format', 'json']);
+  assert.is(a.out, b.out);
+});
+
+cli('an unreadable template is a finding with its position, exit 1', async () => {
+  const dir = scratch({ 'bad.json': `{\n  "$schema": "${SCHEMA}",\n  "resources": [ {\n` });
+  const r = await run(['bad.json', '--format', 'json'], dir);
+  assert.is(r.code, 1);
+  const report = JSON.parse(r.out);
+  assert.ok(report.findings.some((f: { ruleId: string; line: number }) => f.ruleId === 'template-invalid' && f.line >= 3));
+});
+
+cli('a binary file is a finding, not a crash', async () => {
+  const dir = scratch({ 'x.json': '\u0000\u0001\u0002' });
+  const r = await run(['x.json', '--format', 'json'], dir);
+  assert.is(r.code, 1);
+  assert.match(r.out, /binary/);
+});
+
+cli('--quiet hides warnings and --max-warnings turns them into exit 1', async () => {
+  const q = await run(['examples/hub-spoke', '--quiet', '--format', 'json']);
+  for (const f of JSON.parse(q.out).findings) assert.is(f.severity, 'error');
+  const m = await run(['examples/multi-nic', '--rule', 'default-outbound-access=off', '--rule', 'secondary-nic-egress-differs=warning', '--max-warnings', '0', '--format', 'json']);
+  const warnings = JSON.parse(m.out).findings.filter((f: { severity: string }) => f.severity === 'warning').length;
+  if (warnings > 0 && JSON.parse(m.out).findings.every((f: { severity: string }) => f.severity !== 'error')) assert.is(m.code, 1);
+});
+
+cli('--output writes the report to a file', async () => {
+  const dir = scratch({});
+  const out = join(dir, 'report.json');
+  const r = await run(['examples', '--format', 'json', '--output', out]);
+  assert.is(r.out, '');
+  assert.is(JSON.parse((await import('node:fs')).readFileSync(out, 'utf8')).version, 1);
+});
+
+cli('expand prints resources with unknowns marked', async () => {
+  const r = await run(['expand', 'examples/legacy-vm/azuredeploy.json']);
+  const out = JSON.parse(r.out);
+  assert.is(out.parameters, 'examples/legacy-vm/azuredeploy.parameters.json');
+  const vm = out.resources.find((x: { type: string }) => x.type === 'Microsoft.Compute/virtualMachines');
+  assert.is(vm.name, 'vm-legacy');
+  assert.equal(vm.properties.osProfile.adminPassword, { $unknown: "a Key Vault secret 'vm-admin-password' read at deployment" });
+});
+
+cli('expand --help and a missing template', async () => {
+  assert.match((await run(['expand', '--help'])).out, /Usage: egress-lint expand/);
+  const r = await run(['expand', 'nope.json']);
+  assert.is(r.code, 2);
+  assert.match(r.err, /Cannot read the template nope\.json/);
+});
+
+cli('eval evaluates one expression', async () => {
+  const r = await run(['eval', "[uniqueString('aaa')]"]);
+  assert.is(r.code, 0);
+  assert.is(r.out, '"zavj67f3en4hc"\n');
+  const t = await run(['eval', "variables('nicName')", '--template', 'examples/legacy-vm/azuredeploy.json']);
+  assert.is(t.out, '"vm-legacy-nic"\n');
+  const bad = await run(['eval', '[nope()]']);
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /'nope' is not valid/);
+});
+
+cli.run();

@@ -1,0 +1,404 @@
+// The fixture harness (style.md §d): finds fixtures/rules/<id>/{pass,fail}-*.json and fixtures/egress/<scenario>/main.json,
+// lints each with its answer block hidden, compares findings and egress with root metadata.fixture, and rewrites
+// the answers under UPDATE=1. Test-only code: it reads files and may import anything.
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { expand, loadTemplate, pointerSegments, readParameterFile, runRules } from '../../engine/index.js';
+import type { Deployment, ExpandOptions, Finding, RawFinding, Rule, TemplateDoc, VmResult } from '../../engine/index.js';
+import { fileLinkResolver } from '../../cli/links.js';
+
+export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
+export const UPDATE = process.env.UPDATE === '1';
+
+export interface FixtureFinding {
+  rule: string;
+  at: string;
+  file?: string;
+  copy?: number;
+  message?: string;
+}
+
+export interface FixtureVm {
+  verdict: string;
+  egress: string[];
+  primaryEgress: string[];
+}
+
+export interface FixtureBlock {
+  case: string;
+  vms?: Record<string, FixtureVm>;
+  findings: FixtureFinding[];
+}
+
+export interface FixtureCase {
+  /** 'rules' runs one rule; 'egress' runs them all. */
+  readonly kind: 'rules' | 'egress';
+  /** The suite: 'rules/<id>' or 'egress/<scenario>'. */
+  readonly folder: string;
+  /** The rule id for 'rules' fixtures. */
+  readonly ruleId?: string;
+  /** Absolute path of the fixture file. */
+  readonly path: string;
+  /** The path relative to the working directory (the test name, and the file name in findings). */
+  readonly name: string;
+  /** pass-* / fail-* (rules fixtures only). */
+  readonly expect?: 'pass' | 'fail';
+}
+
+/** A finding as the harness compares it. */
+export interface ActualFinding {
+  readonly rule: string;
+  readonly at: string;
+  /** Relative to the fixture's folder; undefined for the fixture file itself. */
+  readonly file: string | undefined;
+  readonly copy: number | undefined;
+  readonly message: string;
+  readonly finding: Finding;
+}
+
+export interface FixtureRun {
+  readonly findings: ActualFinding[];
+  readonly vms: Record<string, FixtureVm>;
+  readonly vmResults: readonly VmResult[];
+  readonly deployment: Deployment;
+  /** Problems found by expansion (and the parameter file), whether or not a rule reports them. */
+  readonly templateFindings: readonly RawFinding[];
+}
+
+// ---- discovery --------------------------------------------------------------------------------------------------
+
+function dirs(path: string): string[] {
+  if (!existsSync(path)) return [];
+  return readdirSync(path)
+    .filter((d) => statSync(join(path, d)).isDirectory())
+    .sort();
+}
+
+/** Every fixture, grouped by folder, in a stable order. */
+export function discoverFixtures(root = FIXTURES, cwd = process.cwd()): FixtureCase[] {
+  const out: FixtureCase[] = [];
+  for (const id of dirs(join(root, 'rules'))) {
+    const folder = join(root, 'rules', id);
+    for (const f of readdirSync(folder).sort()) {
+      const m = /^(pass|fail)-.+\.json$/.exec(f);
+      if (!m || f.endsWith('.parameters.json')) continue;
+      const path = join(folder, f);
+      out.push({ kind: 'rules', folder: `rules/${id}`, ruleId: id, path, name: toPosix(relative(cwd, path)), expect: m[1] as 'pass' | 'fail' });
+    }
+  }
+  for (const scenario of dirs(join(root, 'egress'))) {
+    const path = join(root, 'egress', scenario, 'main.json');
+    if (!existsSync(path)) continue;
+    out.push({ kind: 'egress', folder: `egress/${scenario}`, path, name: toPosix(relative(cwd, path)) });
+  }
+  return out;
+}
+
+/** Files under fixtures/rules/<id>/ that the harness would not run (a misnamed fixture must not pass silently). */
+export function strayRuleFiles(root = FIXTURES): string[] {
+  const out: string[] = [];
+  for (const id of dirs(join(root, 'rules'))) {
+    for (const f of readdirSync(join(root, 'rules', id))) {
+      if (/^(pass|fail)-.+\.json$/.test(f)) continue;
+      out.push(`rules/${id}/${f}`);
+    }
+  }
+  return out.filter((f) => !/^rules\/[^/]+\/(pass|fail)-.+\.parameters\.json$/.test(f));
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+// ---- reading a fixture --------------------------------------------------------------------------------------------
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validateBlock = ajv.compile<FixtureBlock>(JSON.parse(readFileSync(join(FIXTURES, 'fixture.schema.json'), 'utf8')) as object);
+
+export interface LoadedFixture {
+  readonly text: string;
+  readonly tree: Node;
+  readonly block: FixtureBlock;
+  /** The text with the fixture block blanked out, same length and same line breaks. */
+  readonly hidden: string;
+}
+
+function schemaErrors(errors: readonly ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((e) => `metadata.fixture${e.instancePath.replace(/\//g, '.')} ${e.message ?? ''}`.trim()).join('; ');
+}
+
+/** Reads a fixture, checks its answer block against fixtures/fixture.schema.json, and hides the block from the rules. */
+export function loadFixture(path: string): LoadedFixture {
+  const text = readFileSync(path, 'utf8');
+  const tree = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (!tree || tree.type !== 'object') throw new Error(`${path}: the fixture is not a JSON object.`);
+  const node = findNodeAtLocation(tree, ['metadata', 'fixture']);
+  if (!node) throw new Error(`${path}: the fixture has no root metadata.fixture block.`);
+  const keys = (tree.children ?? []).map((p) => String(p.children?.[0]?.value));
+  const cv = keys.indexOf('contentVersion');
+  if (cv < 0 || keys[cv + 1] !== 'metadata') throw new Error(`${path}: root "metadata" (holding "fixture") must come right after "contentVersion".`);
+  const block = JSON.parse(text.slice(node.offset, node.offset + node.length)) as unknown;
+  if (!validateBlock(block)) throw new Error(`${path}: the fixture block does not match fixtures/fixture.schema.json: ${schemaErrors(validateBlock.errors)}.`);
+  const inner = text.slice(node.offset + 1, node.offset + node.length - 1).replace(/[^\r\n]/g, ' ');
+  const hidden = `${text.slice(0, node.offset)}{${inner}}${text.slice(node.offset + node.length)}`;
+  return { text, tree, block, hidden };
+}
+
+// ---- running ------------------------------------------------------------------------------------------------------
+
+/** The parameter file that goes with a fixture: main.parameters.json, or <name>.parameters.json beside a rule fixture. */
+export function parameterFileOf(path: string): string | undefined {
+  const p = path.replace(/\.json$/, '.parameters.json');
+  return existsSync(p) ? p : undefined;
+}
+
+/** Lints a fixture with the given rules, the way the CLI would: template, parameter file, linked files below the fixture's folder. */
+export function runFixture(c: FixtureCase, fixture: LoadedFixture, rules: readonly Rule[], cwd = process.cwd()): FixtureRun {
+  const dir = dirname(c.path);
+  const doc = loadTemplate(c.name, fixture.hidden);
+  const options: { -readonly [K in keyof ExpandOptions]: ExpandOptions[K] } = { resolveLink: fileLinkResolver(dir, cwd) };
+  const paramPath = parameterFileOf(c.path);
+  let paramFindings: readonly RawFinding[] = [];
+  let paramDoc: TemplateDoc | undefined;
+  if (paramPath) {
+    paramDoc = loadTemplate(toPosix(relative(cwd, paramPath)), readFileSync(paramPath, 'utf8'));
+    const read = readParameterFile(paramDoc);
+    options.parameters = read.values;
+    options.parametersFile = paramDoc.file;
+    paramFindings = read.findings;
+  }
+  const expanded = expand(doc, options);
+  const docs = new Map(expanded.docs);
+  if (paramDoc) docs.set(paramDoc.file, paramDoc);
+  const deployment: Deployment = { ...expanded, docs, findings: [...paramFindings, ...expanded.findings] };
+  const { findings, vms } = runRules(deployment, rules);
+  const self = toPosix(relative(dir, resolve(cwd, c.name)));
+  return {
+    findings: findings.map((f) => {
+      const file = toPosix(relative(dir, resolve(cwd, f.file)));
+      return { rule: f.ruleId, at: f.pointer, file: file === self ? undefined : file, copy: copyOf(deployment, f), message: f.message, finding: f };
+    }),
+    vms: Object.fromEntries(vms.map((v) => [v.vm.name, { verdict: v.verdict, egress: names(v.egress), primaryEgress: names(v.primaryEgress) }])),
+    vmResults: vms,
+    deployment,
+    templateFindings: deployment.findings,
+  };
+}
+
+function names(egress: readonly { name: string }[]): string[] {
+  return egress.map((e) => e.name).sort();
+}
+
+/**
+ * The copy index of the resource instance a finding sits in: among the instances of the declaration that holds the
+ * pointer, the one named as the finding's resource, else the only one whose name the message quotes ('nic0/...').
+ */
+function copyOf(d: Deployment, f: Finding): number | undefined {
+  const instances = d.resources.filter((x) => x.copyIndex !== undefined && x.at.file === f.file && (f.pointer === x.at.pointer || f.pointer.startsWith(`${x.at.pointer}/`)));
+  if (instances.length === 0) return undefined;
+  const byName = instances.find((x) => x.name === f.resource);
+  if (byName) return byName.copyIndex;
+  const quoted = instances.filter((x) => {
+    const short = x.name.slice(x.name.lastIndexOf('/') + 1);
+    return f.message.includes(`'${short}'`) || f.message.includes(`'${short}/`);
+  });
+  return quoted.length === 1 ? quoted[0].copyIndex : undefined;
+}
+
+// ---- comparing ----------------------------------------------------------------------------------------------------
+
+function messageMatches(want: string | undefined, got: string): boolean {
+  if (want === undefined) return true;
+  if (want.length > 1 && want.startsWith('/') && want.endsWith('/')) return new RegExp(want.slice(1, -1)).test(got);
+  return want === got;
+}
+
+function matches(e: FixtureFinding, a: ActualFinding): boolean {
+  return e.rule === a.rule && e.at === a.at && (e.file ?? undefined) === a.file && (e.copy === undefined || e.copy === a.copy) && messageMatches(e.message, a.message);
+}
+
+/** Pairs expected and actual findings; the most specific expectations choose first. */
+export function pairFindings(expected: readonly FixtureFinding[], actual: readonly ActualFinding[]): { pairs: [FixtureFinding, ActualFinding][]; missing: FixtureFinding[]; unexpected: ActualFinding[] } {
+  const specificity = (e: FixtureFinding): number => (e.message !== undefined ? 2 : 0) + (e.copy !== undefined ? 1 : 0);
+  const order = [...expected].sort((a, b) => specificity(b) - specificity(a));
+  const free = new Set(actual);
+  const pairs: [FixtureFinding, ActualFinding][] = [];
+  const missing: FixtureFinding[] = [];
+  for (const e of order) {
+    const a = [...free].find((x) => matches(e, x));
+    if (a) {
+      free.delete(a);
+      pairs.push([e, a]);
+    } else missing.push(e);
+  }
+  return { pairs, missing: expected.filter((e) => missing.includes(e)), unexpected: actual.filter((a) => free.has(a)) };
+}
+
+/** True when the RFC 6901 pointer names an existing value (not just its nearest ancestor). */
+export function pointerResolves(value: unknown, pointer: string): boolean {
+  let cur = value;
+  for (const s of pointerSegments(pointer)) {
+    if (Array.isArray(cur)) {
+      if (!/^(0|[1-9]\d*)$/.test(s) || Number(s) >= cur.length) return false;
+      cur = cur[Number(s)];
+    } else if (cur !== null && typeof cur === 'object') {
+      if (!Object.prototype.hasOwnProperty.call(cur, s)) return false;
+      cur = (cur as Record<string, unknown>)[s];
+    } else return false;
+  }
+  return true;
+}
+
+/** A few lines of source around a pointer, oxc-style, so a reviewer sees the place without counting lines. */
+export function codeFrame(file: string, text: string, pointer: string): string {
+  const doc = loadTemplate(file, text);
+  const r = doc.range(pointer);
+  const { line, column } = doc.lineColumn(r.offset);
+  const lines = text.split(/\r?\n/);
+  const from = Math.max(0, line - 2);
+  const to = Math.min(lines.length - 1, line + 2);
+  const width = String(to + 1).length;
+  const out = [`    ${file}:${line + 1}:${column + 1}`];
+  for (let i = from; i <= to; i++) {
+    const src = lines[i].length > 160 ? `${lines[i].slice(0, 157)}...` : lines[i];
+    out.push(`  ${i === line ? '>' : ' '} ${String(i + 1).padStart(width)} | ${src}`);
+    if (i === line) out.push(`    ${' '.repeat(width)} | ${' '.repeat(Math.min(column, 160))}^`);
+  }
+  return out.join('\n');
+}
+
+function describeExpected(e: FixtureFinding): string {
+  const extra = [e.file ? `file ${e.file}` : '', e.copy !== undefined ? `copy ${e.copy}` : '', e.message !== undefined ? `message ${JSON.stringify(e.message)}` : ''].filter((x) => x !== '');
+  return `${e.rule} at ${JSON.stringify(e.at)}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
+function describeActual(a: ActualFinding): string {
+  const extra = [a.file ? `file ${a.file}` : '', a.copy !== undefined ? `copy ${a.copy}` : ''].filter((x) => x !== '');
+  return `${a.rule} at ${JSON.stringify(a.at)}${extra.length ? ` (${extra.join(', ')})` : ''}: ${a.message}`;
+}
+
+/** Text of the file a fixture finding points into, for frames and pointer checks. */
+function textOf(c: FixtureCase, fixture: LoadedFixture, file: string | undefined): string | undefined {
+  if (file === undefined) return fixture.text;
+  const p = resolve(dirname(c.path), file);
+  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+}
+
+function frame(c: FixtureCase, fixture: LoadedFixture, file: string | undefined, pointer: string): string {
+  const text = textOf(c, fixture, file);
+  return text === undefined ? `    (file ${file ?? ''} not found)` : codeFrame(file ? toPosix(join(dirname(c.name), file)) : c.name, text, pointer);
+}
+
+/** Everything wrong with a fixture's answer, as readable lines; empty when it holds. */
+export function checkFixture(c: FixtureCase, fixture: LoadedFixture, run: FixtureRun): string[] {
+  const problems: string[] = [];
+  const { block } = fixture;
+  if (c.kind === 'rules') {
+    if (c.expect === 'pass' && block.findings.length > 0) problems.push(`a pass-* fixture must expect no findings ("findings": []), it lists ${block.findings.length}.`);
+    if (c.expect === 'fail' && block.findings.length === 0) problems.push('a fail-* fixture must expect at least one finding.');
+    for (const f of block.findings) if (f.rule !== c.ruleId) problems.push(`only rule ${c.ruleId} runs here, but a finding expects ${f.rule}.`);
+  }
+  for (const f of block.findings) {
+    const text = textOf(c, fixture, f.file);
+    let value: unknown;
+    try {
+      value = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      value = text === undefined ? undefined : loadTemplate(f.file ?? c.name, text).value;
+    }
+    if (text === undefined) problems.push(`finding ${describeExpected(f)}: file ${f.file ?? ''} does not exist.`);
+    else if (!pointerResolves(value, f.at)) problems.push(`finding ${describeExpected(f)}: the pointer does not resolve in ${f.file ?? basename(c.path)}.`);
+  }
+  const { missing, unexpected } = pairFindings(block.findings, run.findings);
+  if (missing.length > 0 || unexpected.length > 0) {
+    problems.push(`too few or too many findings (${missing.length} missing, ${unexpected.length} unexpected):`);
+    for (const e of missing) problems.push(`  - missing    ${describeExpected(e)}\n${frame(c, fixture, e.file, e.at)}`);
+    for (const a of unexpected) problems.push(`  + unexpected ${describeActual(a)}\n${frame(c, fixture, a.file, a.at)}`);
+    const near = run.findings.filter((a) => missing.some((e) => e.rule === a.rule && e.at === a.at));
+    for (const a of near) problems.push(`  (actual at a missing pointer: ${describeActual(a)})`);
+  }
+  if (block.vms !== undefined) {
+    const want = block.vms;
+    const got = run.vms;
+    for (const name of Object.keys(want)) {
+      if (!(name in got)) problems.push(`vm ${name}: expected ${compact(want[name])}, but there is no such VM (VMs: ${Object.keys(got).join(', ') || 'none'}).`);
+      else if (compact(want[name]) !== compact(got[name])) problems.push(`vm ${name}:\n  - expected ${compact(want[name])}\n  + actual   ${compact(got[name])}${because(run, name)}`);
+    }
+    for (const name of Object.keys(got)) if (!(name in want)) problems.push(`vm ${name}: not expected, actual ${compact(got[name])}.`);
+  }
+  return problems;
+}
+
+function because(run: FixtureRun, vm: string): string {
+  const v = run.vmResults.find((x) => x.vm.name === vm);
+  if (!v) return '';
+  return v.paths.map((p) => `\n    path ${p.nic}/${p.ipConfiguration}${p.primary ? ' (primary)' : ''}: ${p.method}, ${p.verdict}; ${p.because.join('; ')}`).join('');
+}
+
+// ---- UPDATE=1 -----------------------------------------------------------------------------------------------------
+
+/** One-line JSON object with spaces after braces and commas: { "a": 1, "b": ["x", "y"] }. */
+function compact(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(compact).join(', ')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    return entries.length === 0 ? '{}' : `{ ${entries.map(([k, x]) => `${JSON.stringify(k)}: ${compact(x)}`).join(', ')} }`;
+  }
+  return JSON.stringify(v);
+}
+
+function indentAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
+}
+
+function renderFindings(findings: readonly FixtureFinding[], indent: string): string {
+  if (findings.length === 0) return '[]';
+  return `[\n${findings.map((f) => `${indent}  ${compact({ rule: f.rule, at: f.at, file: f.file, copy: f.copy, message: f.message })}`).join(',\n')}\n${indent}]`;
+}
+
+function renderVms(vms: Record<string, FixtureVm>, indent: string): string {
+  const entries = Object.entries(vms);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${indent}  ${JSON.stringify(k)}: ${compact({ verdict: v.verdict, egress: v.egress, primaryEgress: v.primaryEgress })}`).join(',\n')}\n${indent}}`;
+}
+
+/**
+ * The fixture text with `findings` (and `vms`, when the fixture has it) rewritten from the actual output: expectations
+ * that still hold stay as written, stale ones go, new findings are appended (under fixtures/rules with their exact
+ * message). Nothing is rewritten when nothing changed; everything outside the two values stays byte-identical.
+ */
+export function updatedText(c: FixtureCase, fixture: LoadedFixture, run: FixtureRun): string {
+  const { block } = fixture;
+  const { pairs, missing } = pairFindings(block.findings, run.findings);
+  const matched = new Set(pairs.map(([, a]) => a));
+  // Kept expectations stay as written and in their order; new findings follow in report order.
+  const added: FixtureFinding[] = run.findings
+    .filter((a) => !matched.has(a))
+    .map((a) => ({ rule: a.rule, at: a.at, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.copy !== undefined ? { copy: a.copy } : {}), ...(c.kind === 'rules' ? { message: a.message } : {}) }));
+  const edits: { offset: number; length: number; text: string }[] = [];
+  const fnode = findNodeAtLocation(fixture.tree, ['metadata', 'fixture', 'findings']);
+  if (fnode?.parent && (missing.length > 0 || added.length > 0)) {
+    const findings = [...block.findings.filter((e) => !missing.includes(e)), ...added];
+    edits.push({ offset: fnode.offset, length: fnode.length, text: renderFindings(findings, indentAt(fixture.text, fnode.parent.offset)) });
+  }
+  const vnode = findNodeAtLocation(fixture.tree, ['metadata', 'fixture', 'vms']);
+  if (vnode?.parent && compact(block.vms) !== compact(run.vms))
+    edits.push({ offset: vnode.offset, length: vnode.length, text: renderVms(run.vms, indentAt(fixture.text, vnode.parent.offset)) });
+  let text = fixture.text;
+  for (const e of edits.sort((a, b) => b.offset - a.offset)) text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
+  return text;
+}
+
+/** Writes the updated answer; returns true when the file changed. */
+export function writeUpdate(c: FixtureCase, fixture: LoadedFixture, run: FixtureRun): boolean {
+  const text = updatedText(c, fixture, run);
+  if (text === fixture.text) return false;
+  writeFileSync(c.path, text);
+  return true;
+}

@@ -1,0 +1,74 @@
+// Architecture check: imports point down the pipeline only (test → cli → rules → engine; inside the engine
+// network → expansion → expressions → template), and the engine does no I/O.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...files(p));
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
+}
+
+/** The layer of a repository path, by folder. */
+function layer(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  for (const l of ['engine/template', 'engine/expressions', 'engine/expansion', 'engine/network']) if (p.startsWith(l + '/')) return l;
+  if (p.startsWith('engine/')) return 'engine';
+  return p.split('/')[0];
+}
+
+// What each layer may import (besides itself).
+const ALLOWED: Record<string, string[]> = {
+  'engine/template': [],
+  'engine/expressions': ['engine/template'],
+  'engine/expansion': ['engine/template', 'engine/expressions'],
+  'engine/network': ['engine/template', 'engine/expressions', 'engine/expansion'],
+  engine: ['engine/template', 'engine/expressions', 'engine/expansion', 'engine/network'],
+  rules: ['engine'],
+  cli: ['engine', 'engine/template', 'engine/expressions', 'engine/expansion', 'engine/network', 'rules'],
+};
+
+const IO_MODULES = /^(node:)?(fs|fs\/promises|child_process|net|http|https|process|os|worker_threads)$/;
+
+test('imports point down the pipeline', () => {
+  const bad: string[] = [];
+  for (const f of [...files('engine'), ...files('rules'), ...files('cli')]) {
+    const from = layer(f);
+    for (const spec of imports(f)) {
+      if (!spec.startsWith('.')) {
+        if (from.startsWith('engine') && IO_MODULES.test(spec)) bad.push(`${f}: the engine must not import ${spec}`);
+        continue;
+      }
+      const target = relative(root, join(root, f, '..', spec)).replace(/\.js$/, '.ts');
+      const to = layer(target);
+      if (to === from) continue;
+      if (from === 'rules' && target !== 'engine/index.ts') bad.push(`${f}: rules may import only engine/index.ts, not ${target}`);
+      else if (!(ALLOWED[from] ?? []).includes(to)) bad.push(`${f}: ${from} may not import ${to} (${spec})`);
+    }
+  }
+  assert.equal(bad, []);
+});
+
+test('the engine touches no process, console, clock or randomness', () => {
+  const bad: string[] = [];
+  for (const f of files('engine')) {
+    const text = readFileSync(join(root, f), 'utf8').replace(/\/\/.*$/gm, '');
+    for (const word of ['process.', 'console.', 'Date.now', 'new Date(', 'Math.random', 'fetch(']) if (text.includes(word)) bad.push(`${f}: ${word}`);
+  }
+  assert.equal(bad, []);
+});
+
+test.run();

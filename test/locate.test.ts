@@ -1,0 +1,61 @@
+// The lean pointer locator must agree with jsonc-parser's syntax tree on every pointer of strict JSON.
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { StrictJsonLocator } from '../engine/template/locate.js';
+
+/** A deterministic pseudo-random generator (no Math.random in tests that must repeat). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function gen(r: () => number, depth: number): unknown {
+  const k = r();
+  if (depth > 4 || k < 0.3) {
+    const pick = Math.floor(r() * 6);
+    return [1.5e3, -2, true, null, 'a "quoted" \\ back\\slash', 'plain [text] {x}, y'][pick];
+  }
+  if (k < 0.6) return Array.from({ length: Math.floor(r() * 4) }, () => gen(r, depth + 1));
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < Math.floor(r() * 4); i++) o[['a', 'b/c', 'd~e', 'x"y', 'ü'][Math.floor(r() * 5)] + i] = gen(r, depth + 1);
+  return o;
+}
+
+function pointers(v: unknown, path: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(path);
+  if (Array.isArray(v)) v.forEach((x, i) => pointers(x, [...path, i], out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) pointers(x, [...path, k], out);
+  return out;
+}
+
+function expected(root: Node, path: (string | number)[]): { offset: number; length: number } {
+  const node = findNodeAtLocation(root, path)!;
+  const key = node.parent?.type === 'property' ? node.parent.children![0] : undefined;
+  return key ? { offset: key.offset, length: node.offset + node.length - key.offset } : { offset: node.offset, length: node.length };
+}
+
+test('agrees with jsonc-parser on 200 generated documents in three layouts', () => {
+  const r = rng(42);
+  for (let n = 0; n < 200; n++) {
+    const value = { root: gen(r, 0), list: [gen(r, 1), gen(r, 1)] };
+    for (const text of [JSON.stringify(value), JSON.stringify(value, null, 2), JSON.stringify(value, null, '\t').replace(/\n/g, '\r\n')]) {
+      const tree = parseTree(text)!;
+      const loc = new StrictJsonLocator(text);
+      for (const p of pointers(value)) assert.equal(loc.find(p.map(String)), expected(tree, p), `${JSON.stringify(p)} in ${text.slice(0, 80)}`);
+    }
+  }
+});
+
+test('a pointer that does not exist lands on its nearest existing ancestor', () => {
+  const text = '{"a": {"b": [1, 2]}}';
+  const loc = new StrictJsonLocator(text);
+  assert.equal(loc.find(['a', 'b', '7']), { offset: 7, length: 11 });
+  assert.equal(loc.find(['zzz']), { offset: 0, length: text.length });
+});
+
+test.run();
