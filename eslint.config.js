@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'fixtures/', 'examples/'] },
+  { ignores: ['dist/', 'node_modules/', 'fixtures/', 'examples/', '.scratch/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -147,7 +147,8 @@ async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<numbe
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const { values: flags, positionals } = parseFlags(argv);
-    if (flags.help) {
+    const sub = positionals[0] === 'expand' || positionals[0] === 'eval';
+    if (flags.help && !sub) {
       io.stdout.write(HELP);
       return 0;
     }
