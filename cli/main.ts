@@ -102,15 +102,15 @@ function write(io: Io, flags: Flags, text: string): void {
 }
 
 async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<number> {
-  const [{ rules }, { discover }, { lintTargets }, { formatJson }, { formatStylish }] = await Promise.all([
+  const [{ rules }, { discover }, { lintTargets }, { FORMATTERS }] = await Promise.all([
     import('../rules/index.js'),
     import('./discover.js'),
     import('./run.js'),
-    import('./formatters/json.js'),
-    import('./formatters/stylish.js'),
+    import('./formatters/index.js'),
   ]);
   const format = flags.format ?? 'stylish';
-  if (format !== 'stylish' && format !== 'json') throw new UsageError(`Unknown format '${format}'; use stylish or json.`);
+  const formatter = FORMATTERS[format];
+  if (!formatter) throw new UsageError(`Unknown format '${format}'; use ${Object.keys(FORMATTERS).join(', ')}.`);
   const levels: Record<string, 'error' | 'warning' | 'note' | 'off'> = {};
   for (const r of flags.rule ?? []) {
     const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(r.trim());
@@ -130,9 +130,8 @@ async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<numbe
   let results = lintTargets(targets, { cwd: io.cwd, rules, levels, scope: scopeOf(flags), ...(flags.parameters ? { parameters: flags.parameters } : {}) });
   if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
-  const ctx = { version: version(), color };
-  write(io, flags, format === 'json' ? formatJson(results, ctx) : formatStylish(results, ctx));
-  const all = results.flatMap((r) => r.findings);
+  write(io, flags, formatter(results, { version: version(), color, cwd: io.cwd, rules }));
+  const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);
   const errors = all.filter((f) => f.severity === 'error').length;
   const warnings = all.filter((f) => f.severity === 'warning').length;
   if (errors > 0) return 1;

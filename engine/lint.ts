@@ -8,6 +8,7 @@ import { buildGraph } from './network/graph.js';
 import type { NetworkGraph } from './network/graph.js';
 import { resolveEgress } from './network/resolve.js';
 import type { EgressIp, Method, Verdict, VmResult } from './network/resolve.js';
+import { getProp, isObject } from './expressions/value.js';
 
 export type { Severity } from './template/finding.js';
 export type RuleLevel = Severity | 'off';
@@ -61,6 +62,8 @@ export interface Finding {
   readonly endLine: number;
   readonly endColumn: number;
   readonly resource?: string;
+  /** Set when the template suppresses this finding in the resource's metadata; the reason is required. */
+  readonly suppression?: { readonly justification: string };
 }
 
 /** One egress entry of the JSON report. */
@@ -153,12 +156,58 @@ function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): VmReport
   };
 }
 
+interface Suppressions {
+  readonly file: string;
+  readonly pointer: string;
+  readonly name: string;
+  readonly rules: ReadonlyMap<string, string>;
+}
+
+/**
+ * Suppressions written in a resource's metadata (JSON has no comments):
+ * `"metadata": { "egress-lint": { "suppress": [ { "rule": "<id>", "reason": "<why>" } ] } }`.
+ * A suppression without a reason does not suppress; it is reported instead.
+ */
+function readSuppressions(deployment: Deployment, invalid: (at: Location, message: string) => void): Suppressions[] {
+  const out: Suppressions[] = [];
+  for (const r of deployment.resources) {
+    const meta = getProp(r.body, 'metadata');
+    const own = isObject(meta) ? getProp(meta, 'egress-lint') : undefined;
+    const list = isObject(own) ? getProp(own, 'suppress') : undefined;
+    if (!Array.isArray(list)) continue;
+    const rules = new Map<string, string>();
+    list.forEach((entry, i) => {
+      const rule = isObject(entry) ? getProp(entry, 'rule') : undefined;
+      const reason = isObject(entry) ? getProp(entry, 'reason') : undefined;
+      const at = { file: r.at.file, pointer: `${r.at.pointer}/metadata/egress-lint/suppress/${i}` };
+      if (typeof rule !== 'string') invalid(at, `A suppression in the metadata of '${r.name}' needs a 'rule'.`);
+      else if (typeof reason !== 'string' || reason.trim() === '') invalid(at, `The suppression of '${rule}' on '${r.name}' needs a 'reason'.`);
+      else rules.set(rule, reason.trim());
+    });
+    if (rules.size) out.push({ file: r.at.file, pointer: r.at.pointer, name: r.name, rules });
+  }
+  return out;
+}
+
+function suppressionFor(list: readonly Suppressions[], ruleId: string, at: Location, resource: string | undefined): string | undefined {
+  for (const s of list) {
+    const reason = s.rules.get(ruleId);
+    if (reason === undefined) continue;
+    if (s.file === at.file && (at.pointer === s.pointer || at.pointer.startsWith(s.pointer + '/'))) return reason;
+    if (resource !== undefined && resource === s.name) return reason;
+  }
+  return undefined;
+}
+
 /** Runs the rules over an expanded deployment and its resolved egress. */
 export function runRules(deployment: Deployment, rules: readonly Rule[], levels: Readonly<Record<string, RuleLevel>> = {}): { findings: Finding[]; vms: VmResult[]; graph: NetworkGraph } {
   const graph = buildGraph(deployment);
   const vms = resolveEgress(graph);
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  const suppressions = readSuppressions(deployment, (at, message) => {
+    findings.push({ ruleId: 'template-invalid', severity: levels['template-invalid'] === 'off' ? 'error' : ((levels['template-invalid'] as Severity | undefined) ?? 'error'), message, help: 'Give every suppression a rule id and a reason.', file: at.file, pointer: at.pointer, ...locate(deployment.docs, at) });
+  });
   for (const rule of rules) {
     const level = levels[rule.id] ?? rule.severity;
     if (level === 'off') continue;
@@ -174,7 +223,9 @@ export function runRules(deployment: Deployment, rules: readonly Rule[], levels:
         if (seen.has(key)) return;
         seen.add(key);
         const pos = locate(deployment.docs, r.at);
+        const justification = suppressions.length ? suppressionFor(suppressions, rule.id, r.at, r.resource) : undefined;
         findings.push({
+          ...(justification !== undefined ? { suppression: { justification } } : {}),
           ruleId: rule.id,
           severity: level,
           message,

@@ -161,3 +161,40 @@ cli('eval evaluates one expression', async () => {
 });
 
 cli.run();
+
+const suppression = suite('suppression in resource metadata');
+const template = (meta: string) => `{
+  "$schema": "${SCHEMA}",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    { "type": "Microsoft.Network/publicIPAddresses", "apiVersion": "2023-09-01", "name": "pip-basic", "location": "westeurope",
+      "sku": { "name": "Basic" }, "properties": { "publicIPAllocationMethod": "Static" }${meta} }
+  ]
+}`;
+
+suppression('a suppression with a reason hides the finding from the report and the exit code', async () => {
+  const dir = scratch({ 'main.json': template(', "metadata": { "egress-lint": { "suppress": [ { "rule": "retired-sku", "reason": "Migrating in Q3, tracked in INFRA-12." } ] } }') });
+  const r = await run(['main.json', '--format', 'json', '--max-warnings', '0'], dir);
+  assert.equal(JSON.parse(r.out).findings, []);
+  assert.is(r.code, 0);
+  const plain = await run(['main.json', '--no-color'], dir);
+  assert.match(plain.out, /1 suppressed in templates/);
+});
+
+suppression('without the suppression the same template warns', async () => {
+  const dir = scratch({ 'main.json': template('') });
+  const r = await run(['main.json', '--format', 'json', '--max-warnings', '0'], dir);
+  assert.equal(JSON.parse(r.out).findings.map((f: { ruleId: string }) => f.ruleId), ['retired-sku']);
+  assert.is(r.code, 1);
+});
+
+suppression('a suppression without a reason is reported and suppresses nothing', async () => {
+  const dir = scratch({ 'main.json': template(', "metadata": { "egress-lint": { "suppress": [ { "rule": "retired-sku" } ] } }') });
+  const r = await run(['main.json', '--format', 'json'], dir);
+  const ids = JSON.parse(r.out).findings.map((f: { ruleId: string; message: string }) => `${f.ruleId}: ${f.message}`);
+  assert.ok(ids.includes("template-invalid: The suppression of 'retired-sku' on 'pip-basic' needs a 'reason'."), ids.join('\n'));
+  assert.ok(ids.some((x: string) => x.startsWith('retired-sku')));
+  assert.is(r.code, 1);
+});
+
+suppression.run();

@@ -1,7 +1,7 @@
 // Unit tests of the template loader (engine/template/template.ts) and of parameter files (engine/expansion/parameters.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expand } from '../engine/expansion/expand.js';
+import { expand, utf8Length } from '../engine/expansion/expand.js';
 import { isParameterFile, isTemplate, readParameterFile } from '../engine/expansion/parameters.js';
 import type { Value } from '../engine/expressions/value.js';
 import { Unknown, getProp, isObject } from '../engine/expressions/value.js';
@@ -221,6 +221,14 @@ params('a file without a parameters object, or that does not parse, is template-
   assert.ok(broken.findings.every((f) => f.ruleId === 'template-invalid' && f.at.file === 'p.json'));
   const notObject = readParameterFile(loadTemplate('p.json', '[1]'));
   assert.equal(notObject.findings.map((f) => f.message), ["The parameter file has no 'parameters' object."]);
+});
+
+params('a parameter file above 4 MB is one limit-exceeded finding, and its values are still read', () => {
+  const big = `{"parameters": {"a": {"value": 1}, "pad": {"value": "${'x'.repeat(4 * 1024 * 1024)}"}}}`;
+  const r = readParameterFile(loadTemplate('big.parameters.json', big));
+  assert.equal(r.findings.map((f) => [f.ruleId, f.at.pointer, f.message]), [['limit-exceeded', '', `The parameter file is ${big.length} bytes; ARM accepts at most 4 MB.`]]);
+  assert.is(r.values.a, 1);
+  assert.equal(utf8Length('aé€😀'), 1 + 2 + 3 + 4);
 });
 
 params('parameter names keep their case and the values object has no prototype to pollute', () => {

@@ -1,10 +1,6 @@
 // The JSON report of egress-model.md: files, vms (with paths and egress) and findings, in a stable order.
 import type { LintResult } from '../../engine/index.js';
-
-export interface FormatContext {
-  readonly version: string;
-  readonly color: boolean;
-}
+import type { FormatContext } from './index.js';
 
 export function formatJson(results: readonly LintResult[], ctx: FormatContext): string {
   const report = {
@@ -13,7 +9,7 @@ export function formatJson(results: readonly LintResult[], ctx: FormatContext): 
     files: results.map((r) => ({ path: r.file, templates: 1 })),
     vms: results.flatMap((r) => r.vms),
     findings: results.flatMap((r) =>
-      r.findings.map((f) => ({
+      r.findings.filter((f) => !f.suppression).map((f) => ({
         ruleId: f.ruleId,
         severity: f.severity,
         message: f.message,

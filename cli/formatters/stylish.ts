@@ -3,7 +3,7 @@
 import type { EgressEntry, LintResult, Verdict, VmReport } from '../../engine/index.js';
 import { COLOR, PLAIN } from '../io.js';
 import type { Paint } from '../io.js';
-import type { FormatContext } from './json.js';
+import type { FormatContext } from './index.js';
 
 function verdictText(v: Verdict, c: Paint): string {
   switch (v) {
@@ -42,7 +42,10 @@ export function formatStylish(results: readonly LintResult[], ctx: FormatContext
   let warnings = 0;
   let notes = 0;
   let vms = 0;
-  for (const r of results) {
+  let suppressed = 0;
+  for (const all of results) {
+    const r = { ...all, findings: all.findings.filter((f) => !f.suppression) };
+    suppressed += all.findings.length - r.findings.length;
     if (r.vms.length === 0 && r.findings.length === 0) continue;
     out.push(c.underline(r.file));
     for (const vm of r.vms) out.push(...vmBlock(vm, c));
@@ -60,7 +63,7 @@ export function formatStylish(results: readonly LintResult[], ctx: FormatContext
     out.push('');
   }
   const total = errors + warnings + notes;
-  const summary = `${vms} VM${vms === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'}; ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${notes} note${notes === 1 ? '' : 's'})`;
+  const summary = `${vms} VM${vms === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'}; ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${notes} note${notes === 1 ? '' : 's'})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
   out.push(errors ? c.red(c.bold(`✖ ${summary}`)) : warnings ? c.yellow(c.bold(`⚠ ${summary}`)) : c.green(c.bold(`✔ ${summary}`)));
   return out.join('\n') + '\n';
 }

@@ -183,6 +183,8 @@ class TemplateRun {
   parametersUnknown: Unknown | undefined;
   /** Resources this template registered, for ARM's per-template limit. */
   registered = 0;
+  /** Ids (lower-case) of the resources this template certainly deploys, to find one declared twice. */
+  private readonly deployedKeys = new Set<string>();
   private readonly paramStack: string[] = [];
 
   constructor(
@@ -566,8 +568,11 @@ class TemplateRun {
       const existing = getProp(decl, 'existing') === true;
       const id = this.resourceIdFor(decl, type, name, known, host, pointer);
       // ARM rejects a template that deploys one resource twice (conditions that may be false excepted).
-      if (condition === true && !existing && known && this.ex.byKey.get(id.toLowerCase())?.some((r) => r.host.run === this && r.condition === true && !r.existing))
-        this.ex.report('template-invalid', `The resource '${name}' of type '${type}' is declared more than once.`, this.at(pointer));
+      if (condition === true && !existing && known) {
+        const key = id.toLowerCase();
+        if (this.deployedKeys.has(key)) this.ex.report('template-invalid', `The resource '${name}' of type '${type}' is declared more than once.`, this.at(pointer));
+        else this.deployedKeys.add(key);
+      }
       const res = new Res(id, type, name, symbolicName, typeof apiV === 'string' ? apiV : '', condition, existing, decl, this.at(pointer), copyIndex, order, host, this.chain);
       this.ex.register(res);
       if (symbolicName !== undefined) push(this.symbolic, symbolicName.toLowerCase(), res);
@@ -730,7 +735,7 @@ function withoutNulls(v: Value, depth: number): Value {
 const RG_WITH_PROVIDER = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.resources\/resourcegroups\/([^/]+)$/;
 
 /** The UTF-8 size of a text without encoding it (ARM's 4 MB limit counts bytes). */
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

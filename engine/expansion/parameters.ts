@@ -4,7 +4,8 @@ import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin } from '../template/template.js';
 import type { Value } from '../expressions/value.js';
 import { getProp, isObject, newObject } from '../expressions/value.js';
-import { parameterEntry } from './expand.js';
+import { parameterEntry, utf8Length } from './expand.js';
+import { ARM_LIMITS } from './types.js';
 
 export interface ParameterValues {
   readonly values: Record<string, Value>;
@@ -28,6 +29,10 @@ export function isTemplate(value: unknown): boolean {
 /** Parameter values from a parameter file. Values are literal: ARM does not evaluate expressions in them. */
 export function readParameterFile(doc: TemplateDoc): ParameterValues {
   const findings: RawFinding[] = doc.problems.map((p) => ({ ruleId: 'template-invalid', message: p.message, at: { file: doc.file, pointer: '' } }));
+  // "The parameter file is also limited to 4 MB" (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits).
+  const bytes = doc.text.length * 3 > ARM_LIMITS.templateBytes ? utf8Length(doc.text) : 0;
+  if (bytes > ARM_LIMITS.templateBytes)
+    findings.push({ ruleId: 'limit-exceeded', message: `The parameter file is ${bytes} bytes; ARM accepts at most 4 MB.`, at: { file: doc.file, pointer: '' } });
   const values = newObject();
   const root = doc.value as Value;
   const params = isObject(root) ? getProp(root, 'parameters') : undefined;

@@ -37,7 +37,8 @@ export interface SafetyCaps {
   readonly nestingDepth: number;
 }
 
-export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 1_000_000, copyItems: 2_000_000, nestingDepth: 32 };
+// Measured: 100,000 resources (a self-linking template, the costliest shape) or 1,000,000 copy items take a few seconds.
+export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 100_000, copyItems: 1_000_000, nestingDepth: 32 };
 
 /** Reads a linked template (templateLink.relativePath) from disk; supplied by the CLI, absent in pure use. */
 export type LinkResolver = (relativePath: string, fromFile: string) => TemplateDoc | { readonly error: string };

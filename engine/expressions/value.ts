@@ -66,8 +66,12 @@ export function newObject(): Record<string, Value> {
 /** An own property, looked up exactly first and then case-insensitively (ARM property names ignore case). */
 export function getProp(obj: ValueObject, key: string): Value | undefined {
   if (Object.prototype.hasOwnProperty.call(obj, key)) return obj[key];
-  const lower = key.toLowerCase();
+  // Lengths first: lower-casing every key of every object on each miss is most of the cost of a miss.
+  const n = key.length;
+  let lower: string | undefined;
   for (const k in obj) {
+    if (k.length !== n) continue;
+    lower ??= key.toLowerCase();
     if (k.toLowerCase() === lower && Object.prototype.hasOwnProperty.call(obj, k)) return obj[k];
   }
   return undefined;

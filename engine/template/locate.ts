@@ -3,6 +3,8 @@
 // the same job for JSONC input but allocates a node per value, which costs about five times JSON.parse.
 import type { SourceRange } from './template.js';
 
+const STRUCTURAL = /["{}[\]]/g;
+
 interface Child {
   readonly keyOffset: number;
   readonly start: number;
@@ -12,6 +14,7 @@ interface Child {
 /** A lazy pointer index over strict JSON text (the text JSON.parse accepted). */
 export class StrictJsonLocator {
   private readonly containers = new Map<number, Map<string, Child>>();
+  private readonly ends = new Map<number, number>();
   private rootStart = -1;
   private rootEnd = -1;
 
@@ -50,14 +53,21 @@ export class StrictJsonLocator {
     const c = t.charCodeAt(i);
     if (c === 34) return this.stringEnd(i);
     if (c === 123 || c === 91) {
-      let depth = 0;
-      for (let j = i; j < t.length; j++) {
-        const d = t.charCodeAt(j);
-        if (d === 34) j = this.stringEnd(j) - 1;
-        else if (d === 123 || d === 91) depth++;
-        else if (d === 125 || d === 93) {
-          depth--;
-          if (depth === 0) return j + 1;
+      const known = this.ends.get(i);
+      if (known !== undefined) return known;
+      // One native regex scan from structural character to structural character; the end of every nested
+      // container met on the way is remembered, so descending into them later costs nothing.
+      const re = STRUCTURAL;
+      re.lastIndex = i;
+      const stack: number[] = [];
+      for (let m = re.exec(t); m; m = re.exec(t)) {
+        const d = t.charCodeAt(m.index);
+        if (d === 34) re.lastIndex = this.stringEnd(m.index);
+        else if (d === 123 || d === 91) stack.push(m.index);
+        else {
+          const start = stack.pop()!;
+          this.ends.set(start, m.index + 1);
+          if (stack.length === 0) return m.index + 1;
         }
       }
       return t.length;
@@ -84,7 +94,8 @@ export class StrictJsonLocator {
       let keyOffset = i;
       if (isObject) {
         const kend = this.stringEnd(i);
-        key = JSON.parse(t.slice(i, kend)) as string;
+        const raw = t.slice(i + 1, kend - 1);
+        key = raw.indexOf('\\') < 0 ? raw : (JSON.parse(t.slice(i, kend)) as string);
         keyOffset = i;
         i = this.ws(kend);
         i = this.ws(i + 1); // the colon

@@ -142,11 +142,8 @@ class Doc implements TemplateDoc {
     if (!this.lineStarts) {
       const starts = [0];
       const t = this.text;
-      for (let i = 0; i < t.length; i++) {
-        const c = t.charCodeAt(i);
-        if (c === 10) starts.push(i + 1);
-        else if (c === 13 && t.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-      }
+      const re = /\r\n?|\n/g;
+      for (let m = re.exec(t); m; m = re.exec(t)) starts.push(m.index + m[0].length);
       this.lineStarts = starts;
     }
     const starts = this.lineStarts;

@@ -1,0 +1,20 @@
+// The report formats by name. Each formatter turns lint results into text; only formatters print positions.
+import type { LintResult, Rule } from '../../engine/index.js';
+import { formatJson } from './json.js';
+import { formatStylish } from './stylish.js';
+
+export interface FormatContext {
+  readonly version: string;
+  readonly color: boolean;
+  /** The working directory: formatters that need relative paths (SARIF) use it. */
+  readonly cwd: string;
+  /** The rule registry (for SARIF's tool.driver.rules and help links). */
+  readonly rules: readonly Rule[];
+}
+
+export type Formatter = (results: readonly LintResult[], ctx: FormatContext) => string;
+
+export const FORMATTERS: Readonly<Record<string, Formatter>> = {
+  stylish: formatStylish,
+  json: formatJson,
+};
