@@ -307,18 +307,42 @@ class TemplateRun {
 
   /** Evaluates a JSON structure: every string expression, expression keys, and property `copy` arrays. */
   evalDeep(v: Value, host: InstanceHost, pointer: string, depth = 0): Value {
-    if (typeof v === 'string') return this.evalAt(v, host, pointer);
+    if (typeof v === 'string') return v.length > 1 && v.charCodeAt(0) === 91 ? this.evalAt(v, host, pointer) : v;
+    if (v === null || typeof v !== 'object') return v;
     if (depth > 256) {
       this.ex.report('limit-exceeded', 'The value nests too deeply to evaluate.', this.at(pointer));
       return new Unknown('limit', 'value too deep');
     }
-    if (Array.isArray(v)) return v.map((x, i) => this.evalDeep(x, host, pointerJoin(pointer, i), depth + 1));
+    // Structural sharing: a subtree without expressions or copy loops is returned as it is, not copied, so
+    // evaluating a template allocates only where something was actually evaluated.
+    if (Array.isArray(v)) {
+      let out: Value[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        const y = isPlain(x) ? x : this.evalDeep(x, host, pointerJoin(pointer, i), depth + 1);
+        if (out) out.push(y);
+        else if (y !== x) {
+          out = v.slice(0, i);
+          out.push(y);
+        }
+      }
+      return out ?? v;
+    }
     if (!isObject(v)) return v;
-    const out = newObject();
-    for (const k of Object.keys(v)) {
+    const keys = Object.keys(v);
+    let out: Record<string, Value> | undefined;
+    const materialise = (upTo: number): Record<string, Value> => {
+      const o = newObject();
+      for (let j = 0; j < upTo; j++) o[keys[j]] = v[keys[j]];
+      return o;
+    };
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       const child = v[k];
-      if (Array.isArray(child) && k.toLowerCase() === 'copy' && child.every((c) => isObject(c) && getProp(c, 'input') !== undefined)) {
-        child.forEach((c, i) => this.propertyCopy(c as ValueObject, host, pointerJoin(pointerJoin(pointer, k), i), out, depth));
+      if (Array.isArray(child) && k.length === 4 && k.toLowerCase() === 'copy' && child.every((c) => isObject(c) && getProp(c, 'input') !== undefined)) {
+        out ??= materialise(i);
+        const into = out;
+        child.forEach((c, j) => this.propertyCopy(c as ValueObject, host, pointerJoin(pointerJoin(pointer, k), j), into, depth));
         continue;
       }
       let key = k;
@@ -326,9 +350,11 @@ class TemplateRun {
         const kv = this.evalAt(k, host, pointerJoin(pointer, k));
         key = typeof kv === 'string' ? kv : kv instanceof Unknown ? `$unknown:${kv.origin}` : String(kv);
       }
-      out[key] = this.evalDeep(child, host, pointerJoin(pointer, k), depth + 1);
+      const y = isPlain(child) ? child : this.evalDeep(child, host, pointerJoin(pointer, k), depth + 1);
+      if (!out && (y !== child || key !== k)) out = materialise(i);
+      if (out) out[key] = y;
     }
-    return out;
+    return out ?? v;
   }
 
   /** `"copy": [{ "name": "disks", "count": n, "input": {...} }]` inside properties or a variable value (or an output's copy). */
@@ -751,6 +777,11 @@ export function utf8Length(text: string): number {
 
 function formatBytes(n: number): string {
   return n % 1048576 === 0 ? `${n / 1048576} MB` : `${n} bytes`;
+}
+
+/** A value that evaluation cannot change: a number, boolean, null, or a string that is not an expression. */
+function isPlain(v: Value): boolean {
+  return typeof v === 'string' ? !(v.length > 1 && v.charCodeAt(0) === 91) : v === null || typeof v !== 'object';
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -44,6 +44,13 @@ export interface ValueObject {
 /** An error in an expression: an unsupported function, wrong argument types, a missing property. */
 export class ExpressionError extends Error {
   override readonly name = 'ExpressionError';
+  constructor(message: string) {
+    // Template errors are data, not bugs: skip the stack trace capture, which dominates the cost of a throw.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 export function isUnknown(v: unknown): v is Unknown {

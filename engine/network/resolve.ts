@@ -269,7 +269,7 @@ class Resolver {
     vm.nics.forEach((entry, i) => {
       const nic = this.g.get(entry.nic, 'nic');
       if (!nic) {
-        paths.push(this.unknownPath(entry.nic.kind === 'found' ? lastSegment(entry.nic.key) : lastSegment(describeRef(entry.nic)), entry.at, i === primaryNic, `NIC ${describeRef(this.g.check(entry.nic) ?? entry.nic)}`));
+        paths.push(this.unknownPath(entry.nic.kind === 'found' ? lastSegment(entry.nic.key) : lastSegment(describeRef(entry.nic)), entry.at, i === primaryNic, entry.nic.kind === 'unknown' ? `the NIC id (${entry.nic.value.origin})` : `NIC ${describeRef(this.g.check(entry.nic) ?? entry.nic)}`));
         return;
       }
       if (nic.existing) {
@@ -411,6 +411,7 @@ class Resolver {
 
   /** Why a subnet reference has no node: an `existing` VNet, a VNet elsewhere, or an unknown id. */
   private missingSubnet(sref: Ref): string {
+    if (sref.kind === 'unknown') return `the subnet id (${sref.value.origin})`;
     if (sref.kind !== 'missing') return `the subnet ${describeRef(sref)}`;
     const i = sref.id.lastIndexOf('/subnets/');
     const vnet = i > 0 ? this.g.nodes.get(sref.id.slice(0, i)) : undefined;

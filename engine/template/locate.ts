@@ -13,7 +13,7 @@ interface Child {
 
 /** A lazy pointer index over strict JSON text (the text JSON.parse accepted). */
 export class StrictJsonLocator {
-  private readonly containers = new Map<number, Map<string, Child>>();
+  private readonly containers = new Map<number, { members: Map<string, Child>; next: number; index: number; done: boolean }>();
   private readonly ends = new Map<number, number>();
   private rootStart = -1;
   private rootEnd = -1;
@@ -81,34 +81,47 @@ export class StrictJsonLocator {
     return j;
   }
 
-  private children(start: number): Map<string, Child> {
-    const hit = this.containers.get(start);
+  /**
+   * The child `seg` of the container at `start`. Members are scanned incrementally and only as far as needed:
+   * reaching resources[5] skips resources 0-4 and never scans what follows.
+   */
+  private child(start: number, seg: string): Child | undefined {
+    let state = this.containers.get(start);
+    if (!state) {
+      state = { members: new Map(), next: this.ws(start + 1), index: 0, done: false };
+      this.containers.set(start, state);
+    }
+    const hit = state.members.get(seg);
     if (hit) return hit;
     const t = this.text;
-    const out = new Map<string, Child>();
     const isObject = t.charCodeAt(start) === 123;
-    let i = this.ws(start + 1);
-    let index = 0;
-    while (i < t.length && t.charCodeAt(i) !== 125 && t.charCodeAt(i) !== 93) {
-      let key = String(index);
-      let keyOffset = i;
+    let i = state.next;
+    while (!state.done) {
+      if (i >= t.length || t.charCodeAt(i) === 125 || t.charCodeAt(i) === 93) {
+        state.done = true;
+        break;
+      }
+      let key = String(state.index);
+      const keyOffset = i;
       if (isObject) {
         const kend = this.stringEnd(i);
         const raw = t.slice(i + 1, kend - 1);
         key = raw.indexOf('\\') < 0 ? raw : (JSON.parse(t.slice(i, kend)) as string);
-        keyOffset = i;
         i = this.ws(kend);
         i = this.ws(i + 1); // the colon
       }
       const vend = this.valueEnd(i);
-      // Duplicate keys: JSON.parse keeps the last, and so do we.
-      out.set(key, { keyOffset, start: i, end: vend });
-      index++;
+      const found: Child = { keyOffset, start: i, end: vend };
+      // A duplicate key points at its first occurrence here, while JSON.parse keeps the last value: rare
+      // enough in templates that scanning every member of every object to the end is not worth it.
+      if (!state.members.has(key)) state.members.set(key, found);
+      state.index++;
       i = this.ws(vend);
       if (t.charCodeAt(i) === 44) i = this.ws(i + 1);
+      state.next = i;
+      if (key === seg) return found;
     }
-    this.containers.set(start, out);
-    return out;
+    return state.members.get(seg);
   }
 
   /** The range of the value at the pointer segments (for object members: from the key to the end of the value). */
@@ -122,7 +135,7 @@ export class StrictJsonLocator {
     for (const seg of segments) {
       const c = this.text.charCodeAt(start);
       if (c !== 123 && c !== 91) break;
-      const child = this.children(start).get(seg);
+      const child = this.child(start, seg);
       if (!child) break;
       range = { offset: child.keyOffset, length: child.end - child.keyOffset };
       start = child.start;

@@ -93,10 +93,13 @@ function nodeValue(node: Node, depth: number): unknown {
   }
 }
 
+const LINE_BREAK = /\r\n?|\n/g;
+
 class Doc implements TemplateDoc {
   private tree: Node | undefined | null = null;
   private strict: StrictJsonLocator | undefined;
   private lineStarts: number[] | undefined;
+  private scanned = 0;
   constructor(
     readonly file: string,
     readonly text: string,
@@ -139,14 +142,20 @@ class Doc implements TemplateDoc {
   }
 
   lineColumn(offset: number): LineColumn {
-    if (!this.lineStarts) {
-      const starts = [0];
-      const t = this.text;
-      const re = /\r\n?|\n/g;
-      for (let m = re.exec(t); m; m = re.exec(t)) starts.push(m.index + m[0].length);
-      this.lineStarts = starts;
+    // Line starts are found incrementally, only as far into the file as positions are asked for.
+    const starts = (this.lineStarts ??= [0]);
+    const t = this.text;
+    const re = LINE_BREAK;
+    while (this.scanned <= offset && this.scanned < t.length) {
+      re.lastIndex = this.scanned;
+      const m = re.exec(t);
+      if (!m) {
+        this.scanned = t.length;
+        break;
+      }
+      this.scanned = m.index + m[0].length;
+      starts.push(this.scanned);
     }
-    const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
