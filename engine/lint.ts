@@ -122,7 +122,7 @@ export function interpolate(template: string, data: Readonly<Record<string, stri
 export function locate(docs: ReadonlyMap<string, TemplateDoc>, at: Location): { line: number; column: number; endLine: number; endColumn: number } {
   const doc = docs.get(at.file);
   if (!doc) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  const r = doc.range(at.pointer);
+  const r = at.offset !== undefined ? { offset: at.offset, length: 0 } : doc.range(at.pointer);
   const s = doc.lineColumn(r.offset);
   const e = doc.lineColumn(r.offset + r.length);
   return { line: s.line + 1, column: s.column + 1, endLine: e.line + 1, endColumn: e.column + 1 };
@@ -219,7 +219,7 @@ export function runRules(deployment: Deployment, rules: readonly Rule[], levels:
         const template = rule.messages[r.messageId];
         if (template === undefined) throw new Error(`Rule ${rule.id} reported unknown messageId '${r.messageId}'.`);
         const message = interpolate(template, r.data);
-        const key = `${rule.id}\u0000${r.at.file}\u0000${r.at.pointer}\u0000${message}`;
+        const key = `${rule.id}\u0000${r.at.file}\u0000${r.at.pointer}\u0000${r.at.offset ?? ''}\u0000${message}`;
         if (seen.has(key)) return;
         seen.add(key);
         const pos = locate(deployment.docs, r.at);

@@ -1,6 +1,7 @@
 // The report formats by name. Each formatter turns lint results into text; only formatters print positions.
 import type { LintResult, Rule } from '../../engine/index.js';
 import { formatJson } from './json.js';
+import { formatSarif } from './sarif.js';
 import { formatStylish } from './stylish.js';
 
 export interface FormatContext {
@@ -17,4 +18,5 @@ export type Formatter = (results: readonly LintResult[], ctx: FormatContext) => 
 export const FORMATTERS: Readonly<Record<string, Formatter>> = {
   stylish: formatStylish,
   json: formatJson,
+  sarif: formatSarif,
 };

@@ -88,7 +88,7 @@ class Expansion {
   }
 
   report(ruleId: string, message: string, at: Location, resource?: string): void {
-    const key = `${ruleId}\u0000${at.file}\u0000${at.pointer}\u0000${message}`;
+    const key = `${ruleId}\u0000${at.file}\u0000${at.pointer}\u0000${at.offset ?? ''}\u0000${message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.findings.push(resource === undefined ? { ruleId, message, at } : { ruleId, message, at, resource });
@@ -568,6 +568,11 @@ class TemplateRun {
     if (condition === false && !hasChildren) return;
     // Resources inside a nested deployment are deployed only if the deployment is.
     if (condition === true && this.baseCondition instanceof Unknown) condition = this.baseCondition;
+    // A copy loop whose count is unknown may deploy no instance at all: its one stand-in is "maybe deployed".
+    if (condition === true) {
+      const loop = host.copies.find((f) => f.index instanceof Unknown);
+      if (loop) condition = new Unknown('condition', `the copy count of '${loop.name}' is unknown (${(loop.index as Unknown).origin})`);
+    }
     const typeV = this.evalAt(String(getProp(decl, 'type') ?? ''), host, pointerJoin(pointer, 'type'));
     const nameRaw = getProp(decl, 'name');
     const nameV = typeof nameRaw === 'string' ? this.evalAt(nameRaw, host, pointerJoin(pointer, 'name')) : nameRaw;
@@ -899,7 +904,7 @@ class Engine extends Expansion {
           this.unresolved.push({ name: res.name, at: res.at, reason: loaded.error });
           return;
         }
-        for (const p of loaded.problems) this.report('template-invalid', p.message, { file: loaded.file, pointer: '' });
+        for (const p of loaded.problems) this.report('template-invalid', p.message, { file: loaded.file, pointer: '', offset: p.offset });
         if (!isObject(loaded.value as Value)) {
           if (loaded.problems.length === 0)
             this.report('template-invalid', 'The file is not an ARM template: its top level must be an object.', { file: loaded.file, pointer: '' });
@@ -1023,7 +1028,7 @@ export function expand(doc: TemplateDoc, options: ExpandOptions = {}): Deploymen
   const ex = new Engine(options);
   ex.docs.set(doc.file, doc);
   const scope: Scope = { ...DEFAULT_SCOPE, ...options.scope };
-  for (const p of doc.problems) ex.report('template-invalid', p.message, { file: doc.file, pointer: '' });
+  for (const p of doc.problems) ex.report('template-invalid', p.message, { file: doc.file, pointer: '', offset: p.offset });
   const value = doc.value as Value;
   if (!isObject(value)) {
     if (doc.problems.length === 0) ex.report('template-invalid', 'The file is not an ARM template: its top level must be an object.', { file: doc.file, pointer: '' });

@@ -28,7 +28,7 @@ export function isTemplate(value: unknown): boolean {
 
 /** Parameter values from a parameter file. Values are literal: ARM does not evaluate expressions in them. */
 export function readParameterFile(doc: TemplateDoc): ParameterValues {
-  const findings: RawFinding[] = doc.problems.map((p) => ({ ruleId: 'template-invalid', message: p.message, at: { file: doc.file, pointer: '' } }));
+  const findings: RawFinding[] = doc.problems.map((p) => ({ ruleId: 'template-invalid', message: p.message, at: { file: doc.file, pointer: '', offset: p.offset } }));
   // "The parameter file is also limited to 4 MB" (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits).
   const bytes = doc.text.length * 3 > ARM_LIMITS.templateBytes ? utf8Length(doc.text) : 0;
   if (bytes > ARM_LIMITS.templateBytes)

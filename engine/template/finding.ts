@@ -4,6 +4,8 @@
 export interface Location {
   readonly file: string;
   readonly pointer: string;
+  /** For problems found while reading the text (no pointer yet): the offset of the problem. */
+  readonly offset?: number;
 }
 
 export type Severity = 'error' | 'warning' | 'note';
