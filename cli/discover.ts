@@ -1,38 +1,172 @@
 // Finds the templates to lint: files, folders and globs (globby, .gitignore respected), recognised by $schema;
-// parameter files are paired with their template by name and never linted as templates.
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { globby } from 'globby';
+// parameter files are paired with their template by name and never linted as templates; Bicep files by extension.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { convertPathToPattern, globby } from 'globby';
+import { parse } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import type { Finding } from '../engine/index.js';
 import { UsageError } from './io.js';
 
 export interface Target {
   /** Path relative to the working directory, with forward slashes. */
   readonly template: string;
   readonly parameters?: string;
+  /** A Bicep input, compiled by the Bicep CLI before linting (cli/bicep.ts); absent for ARM JSON. */
+  readonly kind?: 'bicep' | 'bicepparam';
+  /** The Bicep CLI's output, read instead of the files: the template JSON and, for .bicepparam, the parameters JSON. */
+  readonly compiled?: { readonly template: string; readonly parameters?: string };
+  /** Why a Bicep input could not be compiled: reported as its findings. */
+  readonly failed?: readonly Finding[];
+}
+
+export interface DiscoverOptions {
+  /** Recognise .bicep and .bicepparam files (the CLI compiles them; see cli/bicep.ts). */
+  readonly bicep?: boolean;
+  /** More ignore globs, relative to another folder: the configuration file's `ignore`, relative to its folder. */
+  readonly ignoreFrom?: { readonly dir: string; readonly patterns: readonly string[] };
+}
+
+export interface Discovery {
+  readonly targets: Target[];
+  /** Files that were looked at and are not templates (nor parameter files of one). */
+  readonly skipped: string[];
+  /** Why files named on the command line are not linted, one line each, for stderr. */
+  readonly notes: string[];
+  /** True when a folder or glob was searched (not only files named one by one). */
+  readonly searched: boolean;
 }
 
 const SCHEMA_TEMPLATE = /deploymentTemplate\.json/i;
 const SCHEMA_PARAMETERS = /deploymentParameters\.json/i;
+const JSON_EXTENSIONS = ['json', 'jsonc'];
+const BICEP_EXTENSIONS = ['bicep', 'bicepparam'];
 
-function head(file: string): string {
+const slash = (p: string): string => p.split(sep).join('/');
+
+/** The first 4 KB of a file as text (UTF-8, or UTF-16 with a byte-order mark); '' when unreadable. */
+function head(file: string, bytes = 4096): string {
   try {
-    const fd = readFileSync(file, { encoding: 'utf8', flag: 'r' });
-    return fd.slice(0, 4096);
+    const buf = readFileSync(file);
+    return decode(buf.subarray(0, bytes));
   } catch {
     return '';
   }
 }
 
-/** The parameter file a template pairs with: `<name>.parameters.json` beside it. */
+function decode(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.toString('utf16le');
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf).swap16().toString('utf16le');
+  return buf.toString('utf8');
+}
+
+function readWhole(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The parameter file a template pairs with: `<name>.parameters.json` beside it (main.json, main.bicep → main.parameters.json). */
 export function parameterFileFor(template: string): string {
-  return join(dirname(template), basename(template).replace(/\.jsonc?$/i, '') + '.parameters.json');
+  return join(dirname(template), basename(template).replace(/\.(jsonc?|bicep)$/i, '') + '.parameters.json');
+}
+
+/** The templates a parameter file `<name>.parameters.json` may belong to, in order of preference. */
+function templatesFor(parameterFile: string, bicep: boolean): string[] {
+  const m = /^(.*)\.parameters\.json$/i.exec(parameterFile);
+  if (!m) return [];
+  return [`${m[1]}.json`, `${m[1]}.jsonc`, ...(bicep ? [`${m[1]}.bicep`] : [])];
+}
+
+const isBicep = (f: string): boolean => /\.bicep$/i.test(f);
+const isBicepParam = (f: string): boolean => /\.bicepparam$/i.test(f);
+
+/** Bicep module and `using` references that are not local files: registries (br:, br/public:) and template specs (ts:). */
+const REMOTE = /^(br|ts)(\/[^:]*)?:/i;
+
+/** The template a .bicepparam file deploys: its `using '<path>'` declaration, when that is a local file. */
+export function usingTarget(bicepparamText: string): string | undefined {
+  const m = /^\s*using\s+'([^']+)'/m.exec(bicepparamText.replace(/\/\*[\s\S]*?\*\//g, ''));
+  if (!m || REMOTE.test(m[1])) return undefined;
+  return m[1];
+}
+
+/** The local files a .bicep file uses as modules (`module <name> '<path>' = …`). */
+export function moduleTargets(bicepText: string): string[] {
+  const text = bicepText.replace(/\/\*[\s\S]*?\*\//g, '');
+  return [...text.matchAll(/^\s*module\s+[A-Za-z_][\w]*\s+'([^']+)'/gm)].map((m) => m[1]).filter((p) => !REMOTE.test(p));
+}
+
+/** `path` of a file relative to `from`'s folder, as a working-directory-relative path with forward slashes. */
+function besides(from: string, path: string): string {
+  return posix.normalize(posix.join(posix.dirname(from), path.replace(/\\/g, '/')));
 }
 
 /**
- * Expands CLI paths into templates. Explicit files are linted whatever their $schema says only if they look like
- * templates; folders and globs keep only files whose $schema is a deploymentTemplate.
+ * What an explicitly named file that does not declare a deploymentTemplate $schema is. Anything that reads as a
+ * JSON object without a `resources` property is some other JSON file (package.json, tsconfig.json: pre-commit
+ * passes every changed .json file) and is skipped; a file that cannot be read as JSON at all is linted, so its
+ * problem is reported rather than silently passed over, and so is an object with `resources` (a template
+ * missing its $schema).
  */
-export async function discover(paths: readonly string[], cwd: string, ignore: readonly string[] = []): Promise<{ targets: Target[]; skipped: string[] }> {
+function explicitKind(abs: string, headText: string): 'template' | 'other' {
+  if (/"\$schema"/.test(headText)) return 'other';
+  const buf = readWhole(abs);
+  if (!buf) return 'template';
+  if (buf.subarray(0, 8192).includes(0) && !(buf[0] === 0xff || buf[0] === 0xfe)) return 'template';
+  const errors: ParseError[] = [];
+  const value: unknown = parse(decode(buf).replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length || value === null || typeof value !== 'object' || Array.isArray(value)) return 'template';
+  return Object.keys(value).some((k) => k.toLowerCase() === 'resources') ? 'template' : 'other';
+}
+
+/** The deepest folder holding both paths. */
+function commonDir(a: string, b: string): string {
+  const x = resolve(a).split(sep);
+  const y = resolve(b).split(sep);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i).join(sep) || sep;
+}
+
+/** A glob relative to `prefix` (a folder relative to the search base), made relative to the base. */
+function rebase(prefix: string, pattern: string): string {
+  const p = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
+  return prefix ? posix.join(prefix, p) : p;
+}
+
+/**
+ * Expands CLI paths into templates.
+ * - Folders and globs keep files whose $schema is a deploymentTemplate (and, with `bicep`, .bicep and .bicepparam
+ *   files), respecting .gitignore and the ignore globs; node_modules is never searched.
+ * - Files named one by one are linted when they are templates. Other JSON files are skipped with a note (pre-commit
+ *   passes every changed .json file); a parameter file stands for the template beside it. The ignore globs
+ *   apply to them too, .gitignore does not.
+ * - A .bicep file that a .bicepparam deploys (`using`) is linted through that .bicepparam (once per .bicepparam
+ *   beside it, for a file named explicitly); one used as a module by another .bicep found in the search is not
+ *   linted on its own (Bicep compiles it into its parent).
+ */
+export async function discover(paths: readonly string[], cwd: string, ignore: readonly string[] = [], options: DiscoverOptions = {}): Promise<Discovery> {
+  const bicep = options.bicep === true;
+  const fromConfig = options.ignoreFrom && options.ignoreFrom.patterns.length ? options.ignoreFrom : undefined;
+  // Globs run from a base folder holding both the working directory and the configuration file, so the config's
+  // ignore globs (relative to its folder) and the command line's (relative to the working directory) both apply.
+  const base = fromConfig ? commonDir(cwd, fromConfig.dir) : resolve(cwd);
+  const cwdPrefix = slash(relative(base, cwd));
+  const ignores = [...ignore.map((p) => rebase(cwdPrefix, p)), ...(fromConfig ? fromConfig.patterns.map((p) => rebase(slash(relative(base, fromConfig.dir)), p)) : [])];
+  const extensions = [...JSON_EXTENSIONS, ...(bicep ? BICEP_EXTENSIONS : [])];
+  const toCwd = (fromBase: string): string => slash(relative(cwd, resolve(base, fromBase)));
+
   const patterns: string[] = [];
   const explicit: string[] = [];
   for (const p of paths) {
@@ -43,34 +177,120 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     } catch {
       st = undefined;
     }
-    if (st?.isFile()) explicit.push(relative(cwd, abs));
-    else if (st?.isDirectory()) patterns.push(`${relative(cwd, abs).replace(/\\/g, '/') || '.'}/**/*.{json,jsonc}`);
-    else if (/[*?[\]{}]/.test(p)) patterns.push(p);
+    if (st?.isFile()) explicit.push(abs);
+    else if (st?.isDirectory()) {
+      const rel = slash(relative(base, abs));
+      patterns.push(`${rel ? convertPathToPattern(rel) : '.'}/**/*.{${extensions.join(',')}}`);
+    } else if (/[*?[\]{}]/.test(p)) patterns.push(rebase(cwdPrefix, p));
     else throw new UsageError(`No such file or folder: ${p}`);
   }
+
+  const notes: string[] = [];
   const found = patterns.length
-    ? await globby(patterns, { cwd, gitignore: true, ignore: ['**/node_modules/**', ...ignore], followSymbolicLinks: false, dot: false })
+    ? (await globby(patterns, { cwd: base, gitignore: true, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false, dot: false })).map(toCwd)
     : [];
-  const files = [...new Set([...explicit.map((f) => f.replace(/\\/g, '/')), ...found])].sort();
+
+  // Files named one by one: the ignore globs apply (as for ESLint), .gitignore does not (you named the file).
+  let named = explicit.map((a) => slash(relative(cwd, a)));
+  if (ignores.length && explicit.length) {
+    const inside = explicit.filter((a) => !relative(base, a).startsWith('..') && !isAbsolute(relative(base, a)));
+    const kept = new Set((await globby(inside.map((a) => convertPathToPattern(slash(relative(base, a)))), { cwd: base, gitignore: false, ignore: ignores, dot: true })).map(toCwd));
+    named = named.filter((f, i) => {
+      if (!inside.includes(explicit[i]) || kept.has(f)) return true;
+      notes.push(`${f}: skipped: it matches an ignore glob.`);
+      return false;
+    });
+  }
+
+  const namedSet = new Set(named);
+  const files = [...new Set([...named, ...found])].sort();
   const isParams = new Set<string>();
-  const templates: string[] = [];
+  const templates = new Set<string>();
+  const bicepparams: string[] = [];
+  const bicepFiles: string[] = [];
+  /** .bicep files that stand for a named parameter file: linted with it, not through .bicepparam files. */
+  const pairedBicep = new Set<string>();
   const skipped: string[] = [];
   for (const f of files) {
-    const text = head(resolve(cwd, f));
-    if (SCHEMA_PARAMETERS.test(text)) isParams.add(f);
-    else if (SCHEMA_TEMPLATE.test(text) || (explicit.includes(f) && !text.includes('$schema'))) templates.push(f);
-    else skipped.push(f);
-  }
-  const targets = templates.map((t) => {
-    const p = parameterFileFor(t).replace(/\\/g, '/');
-    const exists = isParams.has(p) || (() => {
-      try {
-        return statSync(resolve(cwd, p)).isFile();
-      } catch {
-        return false;
+    const abs = resolve(cwd, f);
+    if (bicep && isBicepParam(f)) {
+      bicepparams.push(f);
+      continue;
+    }
+    if (bicep && isBicep(f)) {
+      bicepFiles.push(f);
+      continue;
+    }
+    const text = head(abs);
+    if (SCHEMA_PARAMETERS.test(text)) {
+      isParams.add(f);
+      if (namedSet.has(f)) {
+        // A changed parameter file (pre-commit passes only what changed) is checked through its template.
+        const template = templatesFor(f, bicep).find((t) => isFile(resolve(cwd, t)));
+        if (template) {
+          if (isBicep(template)) {
+            bicepFiles.push(template);
+            pairedBicep.add(template);
+          } else templates.add(template);
+        } else notes.push(`${f}: skipped: a parameter file without its template beside it (${templatesFor(f, false)[0]}); lint the template with --parameters ${f}.`);
       }
-    })();
-    return exists ? { template: t, parameters: p } : { template: t };
-  });
-  return { targets, skipped };
+    } else if (SCHEMA_TEMPLATE.test(text)) templates.add(f);
+    else if (namedSet.has(f) && explicitKind(abs, text) === 'template') templates.add(f);
+    else {
+      skipped.push(f);
+      if (namedSet.has(f)) notes.push(`${f}: skipped: not an ARM template (no deploymentTemplate $schema).`);
+    }
+  }
+
+  // Bicep: what each .bicepparam deploys, and which .bicep files other .bicep files use as modules.
+  const covered = new Map<string, string[]>();
+  const useOf = (param: string): string | undefined => {
+    const target = usingTarget(head(resolve(cwd, param), 1 << 20));
+    return target === undefined ? undefined : besides(param, target);
+  };
+  for (const p of bicepparams) {
+    const t = useOf(p);
+    if (t !== undefined) covered.set(t, [...(covered.get(t) ?? []), p]);
+  }
+  const modules = new Set<string>();
+  for (const b of bicepFiles) for (const m of moduleTargets(head(resolve(cwd, b), 1 << 20))) modules.add(besides(b, m));
+
+  const targets = new Map<string, Target>();
+  const pair = (t: string, kind?: 'bicep'): Target => {
+    const p = slash(parameterFileFor(t));
+    const exists = isParams.has(p) || isFile(resolve(cwd, p));
+    return { template: t, ...(exists ? { parameters: p } : {}), ...(kind ? { kind } : {}) };
+  };
+  for (const t of templates) {
+    if (!namedSet.has(t) && covered.has(t)) continue; // deployed by a .bicepparam found in the same search
+    targets.set(t, pair(t));
+  }
+  for (const p of bicepparams) targets.set(p, { template: p, kind: 'bicepparam' });
+  for (const b of new Set(bicepFiles)) {
+    if (pairedBicep.has(b)) targets.set(b, pair(b, 'bicep'));
+    else if (namedSet.has(b)) {
+      // Named explicitly: lint it through every .bicepparam beside it that deploys it, else on its own.
+      const siblings = bicepparamsBeside(b, cwd).filter((p) => useOf(p) === b);
+      if (siblings.length) for (const p of siblings) targets.set(p, { template: p, kind: 'bicepparam' });
+      else targets.set(b, pair(b, 'bicep'));
+    } else if (!covered.has(b) && !modules.has(b)) targets.set(b, pair(b, 'bicep'));
+  }
+  return {
+    targets: [...targets.values()].sort((a, b) => (a.template < b.template ? -1 : a.template > b.template ? 1 : 0)),
+    skipped,
+    notes,
+    searched: patterns.length > 0,
+  };
+}
+
+function bicepparamsBeside(bicepFile: string, cwd: string): string[] {
+  const dir = posix.dirname(bicepFile);
+  try {
+    return readdirSync(resolve(cwd, dir))
+      .filter((n) => isBicepParam(n))
+      .sort()
+      .map((n) => (dir === '.' ? n : `${dir}/${n}`));
+  } catch {
+    return [];
+  }
 }

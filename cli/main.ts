@@ -11,17 +11,24 @@ const HELP = `Usage: egress-lint [options] [paths...]
        egress-lint expand <template> [--parameters <file>]
        egress-lint eval "<expression>" [--template <file>] [--parameters <file>]
 
-Finds every VM and scale set in ARM templates (and Bicep-compiled ARM JSON), works out
-which public IPs their Internet-bound traffic can carry, offline, and reports every
-VM whose egress IP is not deterministic.
+Finds every VM and scale set in ARM templates and Bicep files, works out which public
+IPs their Internet-bound traffic can carry, offline, and reports every VM whose egress
+IP is not deterministic.
 
 Paths are files, folders or globs (default: the current folder). Templates are found by
 their $schema; <name>.parameters.json beside a template is used as its parameter file.
+.bicep and .bicepparam files are compiled with the Bicep CLI (bicep, or az bicep).
+Files named one by one that are not templates (package.json) are skipped.
 
 Options:
-  -f, --format <name>       stylish (default) or json
+  -f, --format <name>       stylish (default), json, sarif, markdown, csv or allowlist
   -o, --output <file>       write the report to a file instead of standard output
+      --report <format>=<file>
+                            also write the report in another format (repeatable)
+  -c, --config <file>       the configuration file (default: the nearest
+                            egress-lint.config.json upwards, up to the repository root)
   -p, --parameters <file>   parameter file for the template(s)
+      --ignore <glob>       leave out matching files (repeatable; .gitignore is respected)
       --rule <id>=<level>   set a rule's level: error, warning, note or off (repeatable)
       --max-warnings <n>    exit 1 when there are more than n warnings
   -q, --quiet               report errors only
@@ -31,12 +38,20 @@ Options:
   -v, --version             print the version
   -h, --help                print this help
 
-Exit codes: 0 no errors, 1 error-level findings (or too many warnings), 2 could not lint.
+Flags override the configuration file. Exit codes: 0 no errors, 1 error-level findings
+(or too many warnings), 2 could not lint (bad flags or config, no templates found).
 
 Examples:
-  egress-lint infra/
+  egress-lint infra/                                      # stylish report for people
   egress-lint infra/main.json --parameters infra/prod.parameters.json
-  egress-lint "infra/**/*.json" --format json --output egress.json
+  egress-lint infra/main.bicep infra/prod.bicepparam      # compiled with the Bicep CLI
+  egress-lint "infra/**/*.json" --ignore "infra/legacy/**" --rule implicit-lb-snat=off
+  egress-lint infra/ --format json --output egress.json   # the report contract, for scripts
+  egress-lint infra/ --format sarif --output egress-lint.sarif   # GitHub code scanning
+  egress-lint infra/ --format markdown >> "$GITHUB_STEP_SUMMARY" # pull-request summary
+  egress-lint infra/ --format csv --output egress.csv     # one row per VM path and egress
+  egress-lint infra/ --format allowlist                   # one address or resource per line
+  egress-lint infra/ --report sarif=egress-lint.sarif --report json=egress.json
   egress-lint expand infra/main.json
   egress-lint eval "[uniqueString('aaa')]"
 `;
@@ -59,6 +74,9 @@ export function version(): string {
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
+  report: { type: 'string', multiple: true },
+  config: { type: 'string', short: 'c' },
+  ignore: { type: 'string', multiple: true },
   parameters: { type: 'string', short: 'p' },
   template: { type: 'string', short: 't' },
   rule: { type: 'string', multiple: true },
@@ -91,26 +109,39 @@ function scopeOf(flags: Flags): Record<string, string> {
   return scope;
 }
 
+function writeFile(io: Io, file: string, text: string): void {
+  try {
+    writeFileSync(resolve(io.cwd, file), text);
+  } catch (e) {
+    throw new UsageError(`Cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 function write(io: Io, flags: Flags, text: string): void {
-  if (flags.output) {
-    try {
-      writeFileSync(resolve(io.cwd, flags.output), text);
-    } catch (e) {
-      throw new UsageError(`Cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  } else io.stdout.write(text);
+  if (flags.output) writeFile(io, flags.output, text);
+  else io.stdout.write(text);
 }
 
 async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<number> {
-  const [{ rules }, { discover }, { lintTargets }, { FORMATTERS }] = await Promise.all([
+  const [{ rules }, { discover }, { lintTargets }, { FORMATTERS }, config, { progressLine }] = await Promise.all([
     import('../rules/index.js'),
     import('./discover.js'),
     import('./run.js'),
     import('./formatters/index.js'),
+    import('./config.js'),
+    import('./progress.js'),
   ]);
-  const format = flags.format ?? 'stylish';
-  const formatter = FORMATTERS[format];
-  if (!formatter) throw new UsageError(`Unknown format '${format}'; use ${Object.keys(FORMATTERS).join(', ')}.`);
+  const formatterFor = (name: string, what: string) => {
+    const f = Object.hasOwn(FORMATTERS, name) ? FORMATTERS[name] : undefined;
+    if (!f) throw new UsageError(`Unknown format '${name}'${what}; use ${Object.keys(FORMATTERS).join(', ')}.`);
+    return f;
+  };
+  const formatter = formatterFor(flags.format ?? 'stylish', '');
+  const reports = (flags.report ?? []).map((r) => {
+    const m = /^([a-z]+)=(.+)$/.exec(r);
+    if (!m) throw new UsageError(`--report expects <format>=<file>, got '${r}'.`);
+    return { formatter: formatterFor(m[1], ' in --report'), file: m[2] };
+  });
   const levels: Record<string, 'error' | 'warning' | 'note' | 'off'> = {};
   for (const r of flags.rule ?? []) {
     const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(r.trim());
@@ -122,21 +153,60 @@ async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<numbe
   let maxWarnings: number | undefined;
   if (flags['max-warnings'] !== undefined) {
     maxWarnings = Number(flags['max-warnings']);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings expects a non-negative integer, got '${flags['max-warnings']}'.`);
+    if (!/^\d+$/.test(flags['max-warnings'].trim()) || !Number.isSafeInteger(maxWarnings)) throw new UsageError(`--max-warnings expects a non-negative integer, got '${flags['max-warnings']}'.`);
   }
   if (flags.parameters && paths.length !== 1) throw new UsageError('--parameters applies to one template: give exactly one path.');
-  const { targets } = await discover(paths.length ? paths : ['.'], io.cwd);
-  if (targets.length === 0) throw new UsageError(`No ARM templates found in ${paths.length ? paths.join(', ') : 'the current folder'} (templates are recognised by their $schema).`);
-  let results = lintTargets(targets, { cwd: io.cwd, rules, levels, scope: scopeOf(flags), ...(flags.parameters ? { parameters: flags.parameters } : {}) });
+
+  // The configuration file, then the flags on top of it.
+  const loaded = await config.resolveConfig(io.cwd, flags.config, rules);
+  const cfg = loaded?.config ?? {};
+  const allLevels = { ...(cfg.rules ?? {}), ...levels };
+  maxWarnings ??= cfg.maxWarnings;
+  const scope = { ...(cfg.scope ?? {}), ...scopeOf(flags) };
+
+  const found = await discover(paths.length ? paths : ['.'], io.cwd, flags.ignore ?? [], {
+    bicep: true,
+    ...(loaded && cfg.ignore?.length ? { ignoreFrom: { dir: loaded.dir, patterns: cfg.ignore } } : {}),
+  });
+  if (!flags.quiet) for (const note of found.notes) io.stderr.write(`egress-lint: ${note}\n`);
+  if (found.targets.length === 0) {
+    if (found.searched) throw new UsageError(`No ARM templates found in ${paths.length ? paths.join(', ') : 'the current folder'} (templates are recognised by their $schema).`);
+    // Only files were named (as pre-commit and lint-staged do) and none is a template: nothing to lint.
+    if (!flags.quiet) io.stderr.write('egress-lint: none of the files given is an ARM template or Bicep file; nothing to lint.\n');
+    return 0;
+  }
+  let targets = found.targets;
+  if (loaded && cfg.parameters && !flags.parameters) targets = await config.applyConfigParameters(targets, loaded, io.cwd);
+
+  const progress = progressLine(io.stderr, io.env);
+  let results;
+  try {
+    if (targets.some((t) => t.kind !== undefined)) {
+      const { compileBicepTargets } = await import('./bicep.js');
+      targets = await compileBicepTargets(targets, { cwd: io.cwd, env: io.env, onProgress: (d, n, f) => progress.update('compiling', d, n, f) });
+    }
+    results = lintTargets(targets, {
+      cwd: io.cwd,
+      rules,
+      levels: allLevels,
+      scope,
+      ...(flags.parameters ? { parameters: flags.parameters } : {}),
+      onProgress: (d, n, f) => progress.update('linting', d, n, f),
+    });
+  } finally {
+    progress.end();
+  }
   if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
+  const ctx = { version: version(), cwd: io.cwd, rules };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
-  write(io, flags, formatter(results, { version: version(), color, cwd: io.cwd, rules }));
+  write(io, flags, formatter(results, { ...ctx, color }));
+  for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false }));
   const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);
   const errors = all.filter((f) => f.severity === 'error').length;
   const warnings = all.filter((f) => f.severity === 'warning').length;
   if (errors > 0) return 1;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
-    io.stderr.write(`egress-lint: ${warnings} warnings exceed --max-warnings ${maxWarnings}.\n`);
+    io.stderr.write(`egress-lint: ${warnings} warnings exceed the maximum of ${maxWarnings} (${flags['max-warnings'] !== undefined ? '--max-warnings' : 'maxWarnings in the configuration'}).\n`);
     return 1;
   }
   return 0;
@@ -162,7 +232,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`egress-lint: ${e.message}\n`);
-      if (!/--help/.test(e.message)) io.stderr.write("Run 'egress-lint --help' for usage.\n");
+      // A bad configuration file or missing Bicep CLI is not a usage mistake: --help would not help.
+      if (!/--help/.test(e.message) && !(e as { noHint?: boolean }).noHint) io.stderr.write("Run 'egress-lint --help' for usage.\n");
       return 2;
     }
     io.stderr.write(`egress-lint: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the template that caused it.\n`);

@@ -16,6 +16,16 @@ export interface RunOptions {
   readonly scope?: Partial<Scope>;
   /** Explicit parameter file for every target (the --parameters flag). */
   readonly parameters?: string;
+  /** Called before each target is linted (the CLI's progress line). */
+  onProgress?(done: number, total: number, file: string): void;
+}
+
+/** Where Bicep findings' positions are: the compiled JSON, not the .bicep text (the Bicep CLI keeps no source map). */
+export const BICEP_POSITION_NOTE = 'Line and column are in the ARM JSON that the Bicep CLI compiled from this file.';
+
+function failedResult(file: string, findings: readonly Finding[]): LintResult {
+  const deployment = { file, resources: [], outputs: {}, findings: [], unresolved: [], stats: { evaluated: 0, unknown: {} }, docs: new Map(), scope: {} } as unknown as LintResult['deployment'];
+  return { file, vms: [], findings: [...findings], deployment };
 }
 
 function unreadable(file: string, message: string): LintResult {
@@ -31,8 +41,7 @@ function unreadable(file: string, message: string): LintResult {
     endLine: 1,
     endColumn: 1,
   };
-  const deployment = { file, resources: [], outputs: {}, findings: [], unresolved: [], stats: { evaluated: 0, unknown: {} }, docs: new Map(), scope: {} } as unknown as LintResult['deployment'];
-  return { file, vms: [], findings: [finding], deployment };
+  return failedResult(file, [finding]);
 }
 
 function readText(cwd: string, file: string): string | { error: string } {
@@ -54,15 +63,18 @@ function readText(cwd: string, file: string): string | { error: string } {
 /** Lints every target; a file that cannot be read is a template-invalid finding, never a crash. */
 export function lintTargets(targets: readonly Target[], options: RunOptions): LintResult[] {
   const resolveLink = fileLinkResolver(options.cwd, options.cwd);
-  return targets.map((t) => {
-    const text = readText(options.cwd, t.template);
+  return targets.map((t, i) => {
+    options.onProgress?.(i, targets.length, t.template);
+    if (t.failed) return failedResult(t.template, t.failed);
+    if (t.kind !== undefined && !t.compiled) return unreadable(t.template, 'The Bicep file was not compiled (the CLI compiles Bicep inputs with the Bicep CLI before linting).');
+    const text = t.compiled ? t.compiled.template : readText(options.cwd, t.template);
     if (typeof text !== 'string') return unreadable(t.template, text.error);
     const doc = loadTemplate(t.template, text);
-    const paramFile = options.parameters ?? t.parameters;
+    const paramFile = t.kind === 'bicepparam' ? t.template : (options.parameters ?? t.parameters);
     let parameters: Record<string, unknown> | undefined;
     const extra: Finding[] = [];
     if (paramFile) {
-      const ptext = readText(options.cwd, paramFile);
+      const ptext = t.compiled?.parameters ?? readText(options.cwd, paramFile);
       if (typeof ptext !== 'string') {
         const u = unreadable(paramFile, ptext.error);
         extra.push(...u.findings);
@@ -71,7 +83,7 @@ export function lintTargets(targets: readonly Target[], options: RunOptions): Li
         const read = readParameterFile(pdoc);
         parameters = read.values;
         for (const f of read.findings) {
-          const r = pdoc.range(f.at.pointer);
+          const r = f.at.offset !== undefined ? { offset: f.at.offset } : pdoc.range(f.at.pointer);
           const s = pdoc.lineColumn(r.offset);
           extra.push({ ruleId: f.ruleId, severity: 'error', message: f.message, help: '', file: paramFile, pointer: f.at.pointer, line: s.line + 1, column: s.column + 1, endLine: s.line + 1, endColumn: s.column + 1 });
         }
@@ -84,6 +96,11 @@ export function lintTargets(targets: readonly Target[], options: RunOptions): Li
       ...(parameters ? { parameters: parameters as never, parametersFile: paramFile } : {}),
       resolveLink,
     });
-    return extra.length ? { ...result, findings: [...extra, ...result.findings] } : result;
+    let findings = extra.length ? [...extra, ...result.findings] : result.findings;
+    if (t.compiled) {
+      // Name the Bicep file, and say where the positions are (the compiled JSON, which Bicep keeps no map of).
+      findings = findings.map((f) => (f.file === t.template ? { ...f, help: f.help ? `${f.help} ${BICEP_POSITION_NOTE}` : BICEP_POSITION_NOTE } : f));
+    }
+    return findings === result.findings ? result : { ...result, findings };
   });
 }

@@ -200,3 +200,86 @@ suppression('a suppression without a reason is reported and suppresses nothing',
 });
 
 suppression.run();
+
+// ---- CLI flags of issue 4: help examples, --report, lazy start-up, the progress line ------------------------------
+const flags = suite('cli: help, --report, start-up, progress');
+
+flags('--help names every format of the registry, with an example of each', async () => {
+  const { FORMATTERS } = await import('../cli/formatters/index.js');
+  const r = await run(['--help']);
+  for (const name of Object.keys(FORMATTERS)) {
+    assert.match(r.out, new RegExp(`--format <name> .*\\b${name}\\b`), `--format lists ${name}`);
+    assert.ok(name === 'stylish' || r.out.includes(`--format ${name}`), `an example of --format ${name}`);
+  }
+  for (const flag of ['--config', '--ignore', '--report']) assert.ok(r.out.includes(flag), flag);
+});
+
+flags('--report writes more formats from the same run; a bad --report exits 2', async () => {
+  const dir = scratch({});
+  const r = await run(['examples', '--format', 'json', '--report', `sarif=${join(dir, 'x.sarif')}`, '--report', `csv=${join(dir, 'x.csv')}`]);
+  assert.is(r.code, 1);
+  const { readFileSync } = await import('node:fs');
+  assert.is(JSON.parse(readFileSync(join(dir, 'x.sarif'), 'utf8')).version, '2.1.0');
+  assert.ok(readFileSync(join(dir, 'x.csv'), 'utf8').includes('vm-multi-nic'));
+  const same = await run(['examples', '--format', 'sarif']);
+  assert.is(readFileSync(join(dir, 'x.sarif'), 'utf8'), same.out, 'byte-identical to --format sarif');
+  assert.match((await run(['examples', '--report', 'xml=x.xml'])).err, /Unknown format 'xml' in --report/);
+  assert.match((await run(['examples', '--report', 'sarif'])).err, /--report expects <format>=<file>/);
+});
+
+flags('start-up: main.ts loads only node built-ins and io.ts before a command needs more (--version stays fast)', async () => {
+  const { readFileSync } = await import('node:fs');
+  for (const file of ['cli/main.ts', 'cli/io.ts', 'cli/bin.ts']) {
+    const text = readFileSync(join(root, file), 'utf8');
+    const eager = [...text.matchAll(/^import\s+(?!type\s)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    for (const spec of eager) assert.ok(/^node:/.test(spec) || spec === './io.js' || spec === './main.js', `${file} imports ${spec} eagerly; use import() in the command that needs it`);
+  }
+});
+
+flags('the progress line: a terminal only, not in CI, for long runs, overwritten and erased', async () => {
+  const { progressLine } = await import('../cli/progress.js');
+  const draw = (isTTY: boolean, env: Record<string, string>, total: number, stepMs: number) => {
+    let out = '';
+    let t = 0;
+    const p = progressLine({ isTTY, columns: 60, write: (s: string) => (out += s) }, env, { now: () => t });
+    for (let i = 0; i < total; i++) {
+      p.update('linting', i, total, `infra/t${i}.json`);
+      t += stepMs;
+    }
+    p.end();
+    return out;
+  };
+  assert.is(draw(false, {}, 50, 100), '', 'not a terminal');
+  assert.is(draw(true, { CI: 'true' }, 50, 100), '', 'CI');
+  assert.is(draw(true, { TERM: 'dumb' }, 50, 100), '', 'dumb terminal');
+  assert.is(draw(true, {}, 5, 10), '', 'short run: nothing');
+  const many = draw(true, {}, 21, 100);
+  assert.ok(many.startsWith('\regress-lint: linting 1/21 infra/t0.json\u001b[K'), JSON.stringify(many.slice(0, 60)));
+  assert.ok(many.endsWith('\r\u001b[K'), 'erased at the end');
+  assert.ok(many.includes('21/21'));
+  const slow = draw(true, {}, 5, 400);
+  assert.not.ok(slow.includes('1/5'), 'not before a second has passed');
+  assert.ok(slow.includes('4/5') && slow.endsWith('\r\u001b[K'));
+  const long = draw(true, {}, 25, 100).split('\r').filter(Boolean);
+  for (const line of long) assert.ok(line.replace('\u001b[K', '').length <= 59, `fits the terminal: ${line}`);
+});
+
+flags('the progress line goes to stderr during a long run on a terminal, never to stdout', async () => {
+  const files: Record<string, string> = {};
+  const vm = (await import('node:fs')).readFileSync(join(root, 'fixtures/config/vm.json'), 'utf8');
+  for (let i = 0; i < 21; i++) files[`t${String(i).padStart(2, '0')}.json`] = vm;
+  const dir = scratch(files);
+  const c = capture(dir);
+  let err = '';
+  const io = { ...c.io, stderr: { isTTY: true, write: (s: string) => (err += s) } };
+  const code = await main(['.', '--format', 'json'], io);
+  assert.is(code, 0);
+  assert.match(err, /^\regress-lint: linting 1\/21 t00\.json/);
+  assert.ok(err.endsWith('\r\u001b[K'));
+  assert.not.match(c.out(), /\r/);
+  const plain = capture(dir);
+  await main(['.', '--format', 'json'], plain.io);
+  assert.is(plain.err(), '', 'no progress when stderr is not a terminal');
+});
+
+flags.run();

@@ -1,6 +1,9 @@
 // The report formats by name. Each formatter turns lint results into text; only formatters print positions.
 import type { LintResult, Rule } from '../../engine/index.js';
+import { formatAllowlist } from './allowlist.js';
+import { formatCsv } from './csv.js';
 import { formatJson } from './json.js';
+import { formatMarkdown } from './markdown.js';
 import { formatSarif } from './sarif.js';
 import { formatStylish } from './stylish.js';
 
@@ -19,4 +22,7 @@ export const FORMATTERS: Readonly<Record<string, Formatter>> = {
   stylish: formatStylish,
   json: formatJson,
   sarif: formatSarif,
+  markdown: formatMarkdown,
+  csv: formatCsv,
+  allowlist: formatAllowlist,
 };

@@ -104,12 +104,12 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function vmEgress(vm: VmReport) {
+function vmEgress(vm: VmReport, cwd: string) {
   return {
     name: vm.name,
     type: vm.type,
     id: vm.id,
-    file: vm.file,
+    file: relative(cwd, resolve(cwd, vm.file)).replace(/\\/g, '/'),
     verdict: vm.verdict,
     egress: vm.egress.map((e) => ({ name: e.name, type: e.type, id: e.id, via: e.via, address: e.address, prefix: e.prefix, static: e.static })),
     primaryEgress: vm.primaryEgress.map((e) => e.id),
@@ -191,7 +191,7 @@ export function formatSarif(results: readonly LintResult[], ctx: FormatContext):
         originalUriBaseIds: { [SRCROOT]: { description: { text: 'The folder egress-lint ran in (the repository root in CI).' } } },
         columnKind: 'utf16CodeUnits',
         results: sarifResults,
-        properties: { egress: ordered.flatMap((r) => r.vms.map(vmEgress)) },
+        properties: { egress: ordered.flatMap((r) => r.vms.map((vm) => vmEgress(vm, ctx.cwd))) },
       },
     ],
   };

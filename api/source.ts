@@ -1,0 +1,82 @@
+// Lints one template held in memory (its text, optional parameters, optional linked-template reader): the
+// common core of lintText() and the ESLint plugin, which both get their text from somewhere other than disk.
+import { lintTemplate, loadTemplate, readParameterFile } from '../engine/index.js';
+import type { Finding, LinkResolver, LintResult, Rule, RuleLevel, Scope, Value } from '../engine/index.js';
+import { UsageError } from '../cli/io.js';
+import { rules as registry } from '../rules/index.js';
+
+export interface SourceOptions {
+  /** The name findings carry (relative, forward slashes); linked templates resolve from its folder. */
+  readonly file: string;
+  readonly rules: readonly Rule[];
+  readonly levels?: Readonly<Record<string, RuleLevel>>;
+  readonly scope?: Partial<Scope>;
+  /** A parameter file's text, or parameter values by name. */
+  readonly parameters?: string | Readonly<Record<string, unknown>>;
+  /** The name findings in a parameter file's text carry. */
+  readonly parametersFile?: string;
+  readonly resolveLink?: LinkResolver;
+}
+
+/** Parameter values from either a parameter file's text (its problems become findings) or a plain object. */
+function parameterValues(options: SourceOptions): { values?: Record<string, Value>; file?: string; findings: Finding[] } {
+  const given = options.parameters;
+  if (given === undefined) return { findings: [] };
+  if (typeof given !== 'string') {
+    // A null-prototype copy: keys such as __proto__ come from the caller and must stay plain keys.
+    const values = Object.create(null) as Record<string, Value>;
+    for (const k of Object.keys(given)) values[k] = given[k] as Value;
+    return { values, findings: [] };
+  }
+  const file = options.parametersFile ?? options.file.replace(/(\.jsonc?)?$/i, '.parameters.json');
+  const doc = loadTemplate(file, given);
+  const read = readParameterFile(doc);
+  const findings = read.findings.map((f): Finding => {
+    const s = doc.lineColumn(doc.range(f.at.pointer).offset);
+    return { ruleId: f.ruleId, severity: 'error', message: f.message, help: '', file, pointer: f.at.pointer, line: s.line + 1, column: s.column + 1, endLine: s.line + 1, endColumn: s.column + 1 };
+  });
+  return { values: read.values, file, findings };
+}
+
+/** Lints template text; never throws for template content (problems are findings). */
+export function lintSource(text: string, options: SourceOptions): LintResult {
+  const params = parameterValues(options);
+  const result = lintTemplate(loadTemplate(options.file, text), {
+    rules: options.rules,
+    ...(options.levels ? { levels: options.levels } : {}),
+    ...(options.scope ? { scope: options.scope } : {}),
+    ...(params.values ? { parameters: params.values, ...(params.file ? { parametersFile: params.file } : {}) } : {}),
+    ...(options.resolveLink ? { resolveLink: options.resolveLink } : {}),
+  });
+  return params.findings.length ? { ...result, findings: [...params.findings, ...result.findings] } : result;
+}
+
+const LEVELS = new Set<string>(['error', 'warning', 'note', 'off']);
+/** The scope fields a caller may set (the rest follow from the template's $schema). */
+export const SCOPE_KEYS: readonly string[] = ['subscriptionId', 'resourceGroup', 'location', 'tenantId', 'deploymentName'];
+
+/** Checks rule levels given by a caller (`where` names the option in messages). */
+export function checkLevels(levels: unknown, where: string): Record<string, RuleLevel> {
+  const out: Record<string, RuleLevel> = {};
+  if (levels === undefined) return out;
+  if (typeof levels !== 'object' || levels === null || Array.isArray(levels)) throw new UsageError(`${where} must be an object of rule levels by rule id.`);
+  for (const [id, level] of Object.entries(levels)) {
+    if (!registry.some((r) => r.id === id)) throw new UsageError(`Unknown rule '${id}' in ${where}; see the rule table in the README.`);
+    if (typeof level !== 'string' || !LEVELS.has(level)) throw new UsageError(`Unknown level '${String(level)}' for rule ${id} in ${where}; use error, warning, note or off.`);
+    out[id] = level as RuleLevel;
+  }
+  return out;
+}
+
+/** Checks a deployment scope given by a caller (`where` names the option in messages). */
+export function checkScope(scope: unknown, where: string): Partial<Scope> {
+  const out: Record<string, string> = {};
+  if (scope === undefined) return out;
+  if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) throw new UsageError(`${where} must be an object.`);
+  for (const [k, v] of Object.entries(scope)) {
+    if (!SCOPE_KEYS.includes(k)) throw new UsageError(`Unknown field '${k}' in ${where}; use ${SCOPE_KEYS.join(', ')}.`);
+    if (typeof v !== 'string' || v === '') throw new UsageError(`${where}.${k} must be a non-empty string.`);
+    out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,260 @@
+// The configuration file egress-lint.config.json: found upwards from the working directory (or given by --config),
+// read as JSONC, validated with ajv against a JSON Schema generated from the rule registry, explained in plain words.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parse, printParseErrorCode } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import { globby } from 'globby';
+import type { ErrorObject } from 'ajv';
+import type { Rule, RuleLevel } from '../engine/index.js';
+import type { Target } from './discover.js';
+import { UsageError } from './io.js';
+
+export const CONFIG_FILE = 'egress-lint.config.json';
+
+/** Where the shipped schema lives inside the package (what a config's "$schema" points at). */
+export const SCHEMA_PATH = 'cli/config/schema.json';
+
+/** The scope fields a config (and the --subscription-id / --resource-group / --location flags) may set. */
+export const SCOPE_FIELDS = ['subscriptionId', 'resourceGroup', 'location', 'tenantId', 'deploymentName'] as const;
+export type ScopeField = (typeof SCOPE_FIELDS)[number];
+
+/** The file's shape, after validation. Paths and globs in it are relative to the file's folder. */
+export interface Config {
+  readonly $schema?: string;
+  readonly rules?: Readonly<Record<string, RuleLevel>>;
+  readonly ignore?: readonly string[];
+  readonly scope?: Readonly<Partial<Record<ScopeField, string>>>;
+  readonly parameters?: Readonly<Record<string, string>>;
+  readonly maxWarnings?: number;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** Its folder: `ignore` and `parameters` are relative to it. */
+  readonly dir: string;
+  readonly config: Config;
+}
+
+/** A bad configuration file: exit 2 with the file and the reason (no "run --help" hint: the flags were fine). */
+export class ConfigError extends UsageError {
+  readonly noHint = true;
+}
+
+const LEVELS = ['error', 'warning', 'note', 'off'] as const;
+
+const SCOPE_DESCRIPTIONS: Record<ScopeField, string> = {
+  subscriptionId: 'The subscription id that subscription() and resourceGroup().id see (default 00000000-0000-0000-0000-000000000000).',
+  resourceGroup: "The resource group name that resourceGroup() sees (default 'resource-group').",
+  location: "The location that resourceGroup().location and deployment().location see (default 'westeurope').",
+  tenantId: 'The tenant id that tenant() and subscription().tenantId see (default 00000000-0000-0000-0000-000000000000).',
+  deploymentName: "The deployment name that deployment().name sees (default 'deployment').",
+};
+
+/**
+ * The JSON Schema of the configuration file, generated from the rule registry so that it always lists every rule
+ * (editors autocomplete rule ids and levels from it). cli/config/schema.json is this, pretty-printed; a test
+ * regenerates and compares it. Later keys (lock, allow, inventory) are added here.
+ */
+export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknown> {
+  const ruleProps: Record<string, unknown> = {};
+  for (const r of [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    ruleProps[r.id] = { description: `${r.description} Default: ${r.severity}.`, enum: [...LEVELS] };
+  }
+  const scopeProps: Record<string, unknown> = {};
+  for (const f of SCOPE_FIELDS) scopeProps[f] = { type: 'string', minLength: 1, description: SCOPE_DESCRIPTIONS[f] };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/egress-lint/egress-lint/blob/main/cli/config/schema.json',
+    title: 'egress-lint configuration',
+    description: `The ${CONFIG_FILE} file: found in the working directory or the nearest folder above it (up to the repository root), or given with --config. Command-line flags override it.`,
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: `Where editors find this schema, e.g. "./node_modules/egress-lint/${SCHEMA_PATH}".` },
+      rules: {
+        type: 'object',
+        description: 'Rule levels by rule id: error, warning, note, or off to disable the rule. --rule <id>=<level> overrides them.',
+        additionalProperties: false,
+        properties: ruleProps,
+      },
+      ignore: {
+        type: 'array',
+        description: 'Globs of files and folders to leave out, relative to this file\'s folder (e.g. "legacy/**", "**/*.old.json"). They apply to files named on the command line too (as pre-commit does); .gitignore is always respected when searching folders. --ignore adds more.',
+        items: { type: 'string', minLength: 1 },
+      },
+      scope: {
+        type: 'object',
+        description: 'The deployment scope that resourceGroup(), subscription(), tenant(), deployment() and uniqueString() see. --subscription-id, --resource-group and --location override it.',
+        additionalProperties: false,
+        properties: scopeProps,
+      },
+      parameters: {
+        type: 'object',
+        description: 'Parameter files by template: the key is a template path or glob, the value a JSON parameter file, both relative to this file\'s folder. The first matching key wins; --parameters overrides it; without a match, <name>.parameters.json beside the template is used.',
+        additionalProperties: { type: 'string', minLength: 1 },
+      },
+      maxWarnings: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Exit 1 when there are more than this many warnings. --max-warnings overrides it.',
+      },
+    },
+  };
+}
+
+/**
+ * The configuration file that applies in `cwd`: the nearest egress-lint.config.json in `cwd` or a folder above
+ * it. The search stops at the repository root (a folder holding .git, a folder or a worktree's file), so a
+ * config in a parent folder of a checkout never leaks into it, and otherwise at the filesystem root.
+ */
+export function findConfig(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, '.git'))) return undefined;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** The file name shown in messages: relative to the working directory when it is inside it. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file).replace(/\\/g, '/');
+  return rel === '' || isAbsolute(rel) ? file : rel;
+}
+
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return `${line}:${offset - last}`;
+}
+
+/** A property path for people: rules.implicit-lb-snat, ignore[2], parameters["infra/*.json"]. */
+function propertyPath(instancePath: string): string {
+  let out = '';
+  for (const raw of instancePath.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length][b.length];
+}
+
+function suggestion(name: string, known: readonly string[]): string {
+  const best = known
+    .map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 4)))
+    .sort((a, b) => a.d - b.d || (a.k < b.k ? -1 : 1))[0];
+  return best ? ` (did you mean '${best.k}'?)` : '';
+}
+
+const TYPE_WORDS: Record<string, string> = { string: 'a string', array: 'an array', object: 'an object', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+
+/** One ajv error in plain words, e.g. "rules.implicit-lb-snat must be one of error, warning, note, off". */
+export function describeSchemaError(e: ErrorObject, schema: Record<string, unknown>): string {
+  const path = propertyPath(e.instancePath);
+  const subject = path || 'the configuration';
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'enum':
+      return `${subject} must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
+    case 'type':
+      return `${subject} must be ${String(params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`;
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      if (path === 'rules') {
+        const ids = Object.keys(((schema.properties as Record<string, { properties: object }>).rules.properties));
+        return `rules.${name} is not an egress-lint rule${suggestion(name, ids)}`;
+      }
+      const known = e.parentSchema && typeof e.parentSchema === 'object' && 'properties' in e.parentSchema ? Object.keys(e.parentSchema.properties as object) : [];
+      return `${path ? `${path} has` : 'the configuration has'} an unknown property '${name}'${suggestion(name, known)}`;
+    }
+    case 'minimum':
+      return `${subject} must be at least ${String(params.limit)}`;
+    case 'minLength':
+      return `${subject} must not be empty`;
+    default:
+      return `${subject} ${e.message ?? 'is not valid'}`;
+  }
+}
+
+/** Reads and validates one configuration file; every problem is a ConfigError naming the file. */
+export async function loadConfig(file: string, cwd: string, rules: readonly Rule[]): Promise<LoadedConfig> {
+  const abs = resolve(cwd, file);
+  const shown = displayPath(abs, cwd);
+  let text: string;
+  try {
+    if (statSync(abs).isDirectory()) throw new ConfigError(`${shown} is a folder; --config expects the configuration file.`);
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`Cannot read the configuration file ${shown} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  if (errors.length) {
+    const first = errors[0];
+    throw new ConfigError(`${shown}:${lineColumn(text, first.offset)}: the file is not valid JSON (${printParseErrorCode(first.error)}); comments and trailing commas are fine.`);
+  }
+  const schema = buildConfigSchema(rules);
+  const { Ajv } = await import('ajv'); // only when there is a configuration file: ajv takes a while to load
+  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+  const validate = ajv.compile(schema);
+  if (!validate(value)) {
+    const lines = [...new Set((validate.errors ?? []).map((e) => describeSchemaError(e, schema)))];
+    throw new ConfigError(lines.map((l) => `${shown}: ${l}`).join('\n'));
+  }
+  const config = value as Config;
+  for (const [key, param] of Object.entries(config.parameters ?? {})) {
+    if (/\.bicepparam$/i.test(param)) throw new ConfigError(`${shown}: parameters[${JSON.stringify(key)}] is a .bicepparam file; lint the .bicepparam file itself instead (it names its template with 'using').`);
+  }
+  return { file: abs, dir: dirname(abs), config };
+}
+
+/** The configuration in effect: --config when given, else the nearest file upwards; undefined when there is none. */
+export async function resolveConfig(cwd: string, explicit: string | undefined, rules: readonly Rule[]): Promise<LoadedConfig | undefined> {
+  if (explicit !== undefined) return loadConfig(explicit, cwd, rules);
+  const found = findConfig(cwd);
+  return found ? loadConfig(found, cwd, rules) : undefined;
+}
+
+/**
+ * Sets each template's parameter file from the configuration's `parameters` (keys are template paths or globs,
+ * relative to the configuration's folder; the first matching key wins). A .bicepparam keeps its own parameters.
+ */
+export async function applyConfigParameters(targets: readonly Target[], loaded: LoadedConfig, cwd: string): Promise<Target[]> {
+  const toCwd = (p: string): string => relative(cwd, resolve(loaded.dir, p)).split(/[\\/]/).join('/');
+  const rules: { files: Set<string>; parameters: string }[] = [];
+  for (const [key, parameters] of Object.entries(loaded.config.parameters ?? {})) {
+    const files = /[*?[\]{}]/.test(key)
+      ? (await globby(key, { cwd: loaded.dir, gitignore: false, ignore: ['**/node_modules/**'], dot: true, followSymbolicLinks: false })).map(toCwd)
+      : [toCwd(key)];
+    rules.push({ files: new Set(files), parameters: toCwd(parameters) });
+  }
+  return targets.map((t) => {
+    if (t.kind === 'bicepparam') return t;
+    const hit = rules.find((r) => r.files.has(t.template));
+    return hit ? { ...t, parameters: hit.parameters } : t;
+  });
+}

@@ -1,0 +1,288 @@
+// Markdown for pull-request comments and $GITHUB_STEP_SUMMARY: a one-line summary, then per template a table of
+// its VMs, a Mermaid flowchart (VM → NIC → NAT gateway / load balancer / firewall → public IP → Internet) and a
+// table of its findings. Text from templates is escaped, so a resource name cannot inject Markdown, HTML or
+// Mermaid syntax. Same input, byte-identical output.
+import { buildGraph, normaliseId, resolveEgress } from '../../engine/index.js';
+import type { EgressEntry, Finding, LintResult, Location, NetworkGraph, PathReport, PathResult, Ref, Verdict, VmReport } from '../../engine/index.js';
+import { ruleDocUrl } from './sarif.js';
+
+const VERDICT_MARK: Record<Verdict, string> = {
+  deterministic: '✅',
+  'deterministic-set': '✅',
+  'non-deterministic': '❌',
+  'no-egress': '⛔',
+  unknown: '❔',
+};
+
+/** Escapes text for a Markdown table cell: no HTML, no links or emphasis, no column breaks. */
+export function md(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+function entryText(e: EgressEntry): string {
+  const where = e.address ?? e.prefix;
+  return `${e.name}${where ? ` (${where})` : ''}${e.static ? '' : ' (not static)'}`;
+}
+
+function entriesText(list: readonly EgressEntry[]): string {
+  return list.length === 0 ? '(none)' : list.map(entryText).join(', ');
+}
+
+function verdictCell(v: Verdict): string {
+  return `${VERDICT_MARK[v]} ${v}`;
+}
+
+function vmTable(vms: readonly VmReport[]): string[] {
+  const out = ['| VM | verdict | primary egress | other paths |', '|---|---|---|---|'];
+  for (const vm of vms) {
+    const primary = vm.paths.find((p) => p.primary);
+    const primaryCell = primary ? `${md(entriesText(vm.primaryEgress))} via ${md(primary.method)}` : '(no primary path)';
+    const others = vm.paths
+      .filter((p) => !p.primary)
+      .map((p) => `${md(`${p.nic}/${p.ipConfiguration}`)}: ${md(entriesText(p.egress))} via ${md(p.method)} (${p.verdict})`);
+    out.push(`| ${md(vm.name)} | ${verdictCell(vm.verdict)} | ${primaryCell} | ${others.length ? others.join('<br>') : '—'} |`);
+  }
+  return out;
+}
+
+function findingsTable(findings: readonly Finding[]): string[] {
+  const out = ['| severity | rule | message | location |', '|---|---|---|---|'];
+  for (const f of findings) {
+    out.push(`| ${f.severity} | [${md(f.ruleId)}](${ruleDocUrl(f.ruleId)}) | ${md(f.message)} | ${md(`${f.file}:${f.line}:${f.column}`)} |`);
+  }
+  return out;
+}
+
+// ---- the Mermaid chart ------------------------------------------------------------------------------------------
+
+/** A Mermaid label inside double quotes: quotes, angle brackets and '#' become Mermaid entity codes. */
+function label(text: string): string {
+  return `"${text.replace(/#/g, '#35;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/\r?\n/g, ' ')}"`;
+}
+
+interface ChartNode {
+  readonly id: string;
+  readonly decl: string;
+}
+
+/** Builds one flowchart; node ids are sanitised and allocated in traversal order, so they are stable. */
+class Chart {
+  private readonly nodes = new Map<string, ChartNode>();
+  private readonly used = new Set<string>();
+  private readonly edges: string[] = [];
+  private readonly edgeSet = new Set<string>();
+
+  /** `key` identifies the thing, `name` makes the id readable, `text` is the label; `shape` is the pair of brackets: ['[', ']'], ['(', ')'], ['{{', '}}'], ['([', '])'], ['((', '))']. */
+  node(key: string, prefix: string, name: string, text: string, shape: readonly [string, string]): string {
+    const known = this.nodes.get(key);
+    if (known) return known.id;
+    const clean = name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
+    const base = clean ? `${prefix}_${clean}` : prefix;
+    let id = base;
+    for (let n = 2; this.used.has(id); n++) id = `${base}_${n}`;
+    this.used.add(id);
+    this.nodes.set(key, { id, decl: `  ${id}${shape[0]}${label(text)}${shape[1]}` });
+    return id;
+  }
+
+  edge(from: string, to: string, dotted = false, text?: string): void {
+    const arrow = dotted ? '-.->' : '-->';
+    const line = `  ${from} ${arrow}${text ? `|${label(text)}|` : ''} ${to}`;
+    if (this.edgeSet.has(line)) return;
+    this.edgeSet.add(line);
+    this.edges.push(line);
+  }
+
+  render(): string[] {
+    const lines = [...[...this.nodes.values()].map((n) => n.decl), ...this.edges];
+    // GitHub's Mermaid refuses charts over 500 edges or 50,000 characters; say so instead of a broken block.
+    if (this.edges.length > MAX_EDGES || lines.join('\n').length > MAX_CHART_CHARS)
+      return [`*(No chart: ${this.nodes.size} nodes and ${this.edges.length} edges are more than GitHub's Mermaid renders; the table above has every path.)*`];
+    return ['```mermaid', 'flowchart LR', ...lines, '```'];
+  }
+}
+
+/** Below Mermaid's defaults (maxEdges 500, maxTextSize 50,000), with room for the fences. */
+const MAX_EDGES = 450;
+const MAX_CHART_CHARS = 45_000;
+
+const RECT: readonly [string, string] = ['[', ']'];
+const ROUND: readonly [string, string] = ['(', ')'];
+const HEX: readonly [string, string] = ['{{', '}}'];
+const STADIUM: readonly [string, string] = ['([', '])'];
+const CIRCLE: readonly [string, string] = ['((', '))'];
+
+interface Hop {
+  readonly key: string;
+  readonly prefix: string;
+  readonly text: string;
+  /** What the node id is made of (the resource name). */
+  readonly id: string;
+}
+
+const sameAt = (a: Location, b: Location): boolean => a.file === b.file && a.pointer === b.pointer;
+const keyOf = (r: Ref | undefined): string | undefined => (r?.kind === 'found' ? r.key : undefined);
+
+/** What the chart needs from the network graph: who holds each public IP, and which appliance a route points at. */
+class Topology {
+  /** Public IP / prefix key → the NAT gateway, load balancer or firewall that uses it. */
+  private readonly owners = new Map<string, Hop>();
+  /** NAT gateway key → the firewall whose subnet it serves. */
+  private readonly natFirewall = new Map<string, Hop>();
+
+  constructor(private readonly g: NetworkGraph) {
+    for (const n of g.nodes.values()) {
+      if (n.kind === 'natGateway') {
+        const hop = { key: n.key, prefix: 'nat', text: `NAT gateway ${n.name}`, id: n.name };
+        for (const r of [...n.publicIps, ...n.publicIpPrefixes, ...n.publicIpsV6, ...n.publicIpPrefixesV6]) this.own(keyOf(r), hop);
+      } else if (n.kind === 'loadBalancer') {
+        const hop = { key: n.key, prefix: 'lb', text: `load balancer ${n.name}`, id: n.name };
+        for (const fe of n.frontends) {
+          this.own(keyOf(fe.publicIp), hop);
+          this.own(keyOf(fe.publicIpPrefix), hop);
+        }
+      } else if (n.kind === 'firewall') {
+        const hop = { key: n.key, prefix: 'fw', text: `firewall ${n.name}`, id: n.name };
+        for (const c of n.ipConfigs) this.own(keyOf(c.publicIp), hop);
+        const subnet = g.get(g.check(n.ipConfigs[0]?.subnet), 'subnet');
+        const nat = keyOf(subnet?.natGateway);
+        if (nat && !this.natFirewall.has(nat)) this.natFirewall.set(nat, hop);
+      }
+    }
+  }
+
+  private own(key: string | undefined, hop: Hop): void {
+    if (key && !this.owners.has(key)) this.owners.set(key, hop);
+  }
+
+  owner(e: EgressEntry): Hop | undefined {
+    return this.owners.get(normaliseId(e.id));
+  }
+
+  firewallOfNat(nat: Hop): Hop | undefined {
+    return this.natFirewall.get(nat.key);
+  }
+
+  /** The appliance a route sends an 'appliance' path to: the NIC or internal load balancer at its next-hop address. */
+  appliance(p: PathResult): Hop {
+    const route = [...this.g.nodes.values()].flatMap((n) => (n.kind === 'routeTable' ? n.routes : [])).find((r) => sameAt(r.at, p.decidedAt));
+    const ip = typeof route?.nextHopIpAddress === 'string' ? route.nextHopIpAddress : undefined;
+    if (ip !== undefined) {
+      const ipc = [...this.g.ipConfigs.values()].find((c) => c.privateIp === ip);
+      const nic = ipc ? this.g.nodes.get(ipc.nicKey) : undefined;
+      if (nic) return { key: nic.key, prefix: 'nva', text: `appliance ${nic.name} (${ip})`, id: nic.name };
+      const fe = [...this.g.frontends.values()].find((f) => f.privateIp === ip);
+      const lb = fe ? this.g.nodes.get(fe.lbKey) : undefined;
+      if (lb) return { key: lb.key, prefix: 'lb', text: `load balancer ${lb.name} (${ip})`, id: lb.name };
+      return { key: `appliance:${ip}`, prefix: 'nva', text: `appliance ${ip}`, id: ip };
+    }
+    return { key: `appliance:${p.decidedAt.file}#${p.decidedAt.pointer}`, prefix: 'nva', text: 'appliance', id: 'appliance' };
+  }
+}
+
+function pathChain(chart: Chart, topo: Topology | undefined, from: string, p: PathReport, resolved: PathResult | undefined, edgeText: string): void {
+  const internet = () => chart.node('internet', 'internet', '', 'Internet', CIRCLE);
+  if (p.method === 'default-outbound-access') {
+    const platform = chart.node('platform', 'platform', '', 'platform-assigned IP (default outbound access)', STADIUM);
+    chart.edge(from, platform, true, edgeText);
+    chart.edge(platform, internet(), true);
+    return;
+  }
+  if (p.egress.length === 0) {
+    const end = p.verdict === 'unknown' ? chart.node('unknown', 'unknown', '', 'unknown egress', RECT) : chart.node('noegress', 'noegress', '', 'no Internet egress', RECT);
+    chart.edge(from, end, false, edgeText);
+    return;
+  }
+  // Each step: an edge from the previous node; only the first edge out of the NIC carries the method.
+  const step = (at: string, hop: Hop): string => {
+    const id = chart.node(hop.key, hop.prefix, hop.id, hop.text, HEX);
+    chart.edge(at, id, false, at === from ? edgeText : undefined);
+    return id;
+  };
+  let start = from;
+  const appliance = topo && resolved && p.method === 'appliance' ? topo.appliance(resolved) : undefined;
+  if (appliance) start = step(start, appliance);
+  for (const e of p.egress) {
+    let at = start;
+    const owner = topo?.owner(e);
+    if (owner && owner.key !== appliance?.key) {
+      // A NAT gateway on AzureFirewallSubnet carries the firewall's traffic: the firewall comes first.
+      const fw = p.method === 'firewall' && owner.prefix === 'nat' ? topo?.firewallOfNat(owner) : undefined;
+      if (fw) at = step(at, fw);
+      at = step(at, owner);
+    }
+    const ip = chart.node(normaliseId(e.id), e.type.toLowerCase().endsWith('publicipprefixes') ? 'prefix' : 'pip', e.name, entryText(e), STADIUM);
+    chart.edge(at, ip, !e.static, at === from ? edgeText : undefined);
+    chart.edge(ip, internet(), !e.static);
+  }
+}
+
+function chartFor(r: LintResult): string[] {
+  let topo: Topology | undefined;
+  let resolved: PathResult[][] | undefined;
+  try {
+    // The chart names NAT gateways, load balancers, firewalls and appliances, which the report does not carry:
+    // resolve again and use the result only if it lines up with the report exactly.
+    const g = buildGraph(r.deployment);
+    const vms = resolveEgress(g);
+    if (vms.length === r.vms.length && vms.every((v, i) => v.vm.name === r.vms[i].name && v.paths.length === r.vms[i].paths.length)) {
+      topo = new Topology(g);
+      resolved = vms.map((v) => [...v.paths]);
+    }
+  } catch {
+    topo = undefined;
+  }
+  const chart = new Chart();
+  r.vms.forEach((vm, i) => {
+    const vmId = chart.node(`vm:${i}`, 'vm', vm.name, `${vm.name} (${vm.verdict})`, RECT);
+    const perNic = new Map<string, number>();
+    for (const p of vm.paths) perNic.set(p.nic, (perNic.get(p.nic) ?? 0) + 1);
+    vm.paths.forEach((p, j) => {
+      const nicId = chart.node(`nic:${i}:${p.nic}`, 'nic', p.nic, p.nic, ROUND);
+      const carriesPrimary = vm.paths.some((q) => q.nic === p.nic && q.primary);
+      chart.edge(vmId, nicId, !carriesPrimary, carriesPrimary ? 'primary' : undefined);
+      const text = (perNic.get(p.nic) ?? 0) > 1 ? `${p.ipConfiguration}: ${p.method}` : p.method;
+      pathChain(chart, topo, nicId, p, resolved?.[i]?.[j], text);
+    });
+  });
+  return chart.render();
+}
+
+// ---- the report -------------------------------------------------------------------------------------------------
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatMarkdown(results: readonly LintResult[]): string {
+  let errors = 0;
+  let warnings = 0;
+  let notes = 0;
+  let suppressed = 0;
+  let vms = 0;
+  const sections: string[][] = [];
+  for (const r of results) {
+    const findings = r.findings.filter((f) => !f.suppression);
+    suppressed += r.findings.length - findings.length;
+    vms += r.vms.length;
+    for (const f of findings) {
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else notes++;
+    }
+    if (r.vms.length === 0 && findings.length === 0) continue;
+    const parts = [[`## ${md(r.file)}`]];
+    if (r.vms.length) parts.push(vmTable(r.vms), chartFor(r));
+    if (findings.length) parts.push(findingsTable(findings));
+    sections.push(parts.map((x) => x.join('\n')));
+  }
+  const total = errors + warnings + notes;
+  const mark = errors ? '✖' : warnings ? '⚠' : '✔';
+  const summary = `${mark} ${plural(vms, 'VM')} in ${plural(results.length, 'template')}; ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
+  return [`# egress-lint`, `**${summary}**`, ...sections.flat()].join('\n\n') + '\n';
+}

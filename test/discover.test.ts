@@ -1,0 +1,156 @@
+// Discovery as pre-commit and people use it: files named one by one (pre-commit passes every changed .json file,
+// templates or not), folders and globs, parameter files, UTF-16, awkward folder names, and Bicep's using/module.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { discover, moduleTargets, parameterFileFor, usingTarget } from '../cli/discover.js';
+import { main } from '../cli/main.js';
+import { capture } from './harness/io.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const VM = readFileSync(join(root, 'fixtures/config/vm.json'), 'utf8');
+const BASIC = readFileSync(join(root, 'fixtures/config/basic.parameters.json'), 'utf8');
+
+function repo(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'egress-lint-discover-'));
+  mkdirSync(join(dir, '.git'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+async function run(args: string[], cwd: string) {
+  const c = capture(cwd);
+  const code = await main(args, c.io);
+  return { code, out: c.out(), err: c.err() };
+}
+
+const brief = (d: Awaited<ReturnType<typeof discover>>) => d.targets.map((t) => (t.parameters ? `${t.template} + ${t.parameters}` : t.kind ? `${t.template} (${t.kind})` : t.template));
+
+const named = suite('discover: files named one by one');
+
+named('other JSON files are skipped with a note; templates are kept', async () => {
+  const dir = repo({
+    'main.json': VM,
+    'package.json': '{ "name": "x", "version": "1.0.0" }',
+    'tsconfig.json': '{ "$schema": "https://json.schemastore.org/tsconfig", "compilerOptions": {} }',
+    '.vscode/settings.json': '{\n  // editor settings\n  "editor.tabSize": 2,\n}\n',
+  });
+  const d = await discover(['main.json', 'package.json', 'tsconfig.json', '.vscode/settings.json'], dir);
+  assert.equal(brief(d), ['main.json']);
+  assert.equal(d.notes, [
+    '.vscode/settings.json: skipped: not an ARM template (no deploymentTemplate $schema).',
+    'package.json: skipped: not an ARM template (no deploymentTemplate $schema).',
+    'tsconfig.json: skipped: not an ARM template (no deploymentTemplate $schema).',
+  ]);
+  assert.is(d.searched, false);
+});
+
+named('a file that cannot be read as JSON, or an object with resources but no $schema, is linted (its problem is reported)', async () => {
+  const dir = repo({ 'broken.json': '{ "resources": [ ', 'bin.json': Buffer.from([0, 1, 2, 3]), 'noschema.json': '{ "resources": [] }', 'list.json': '[1, 2]' });
+  assert.equal(brief(await discover(['broken.json', 'bin.json', 'noschema.json', 'list.json'], dir)), ['bin.json', 'broken.json', 'list.json', 'noschema.json']);
+});
+
+named('a parameter file stands for the template beside it', async () => {
+  const dir = repo({ 'main.json': VM, 'main.parameters.json': BASIC, 'lonely.parameters.json': BASIC });
+  const d = await discover(['main.parameters.json', 'lonely.parameters.json'], dir);
+  assert.equal(brief(d), ['main.json + main.parameters.json']);
+  assert.equal(d.notes, ['lonely.parameters.json: skipped: a parameter file without its template beside it (lonely.json); lint the template with --parameters lonely.parameters.json.']);
+  assert.equal(brief(await discover(['main.json', 'main.parameters.json'], dir)), ['main.json + main.parameters.json'], 'once, not twice');
+});
+
+named('UTF-16 templates are recognised by their $schema', async () => {
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VM, 'utf16le')]);
+  const dir = repo({ 'infra/wide.json': utf16, 'infra/wide.parameters.json': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(BASIC, 'utf16le')]) });
+  assert.equal(brief(await discover(['infra'], dir)), ['infra/wide.json + infra/wide.parameters.json']);
+  assert.equal(brief(await discover(['infra/wide.json'], dir)), ['infra/wide.json + infra/wide.parameters.json']);
+});
+
+named.run();
+
+const search = suite('discover: folders and globs');
+
+search('folders with glob characters in their names are searched literally', async () => {
+  const dir = repo({ 'env (prod)/[eu]/main.json': VM, 'env (prod)/e/other.json': VM });
+  assert.equal(brief(await discover(['env (prod)/[eu]'], dir)), ['env (prod)/[eu]/main.json']);
+});
+
+search('--ignore globs and .gitignore leave files out of searches; node_modules is never searched', async () => {
+  const dir = repo({ 'a/main.json': VM, 'b/main.json': VM, 'gen/main.json': VM, 'node_modules/x/main.json': VM, '.gitignore': 'gen/\n' });
+  assert.equal(brief(await discover(['.'], dir)), ['a/main.json', 'b/main.json']);
+  assert.equal(brief(await discover(['.'], dir, ['b/**'])), ['a/main.json']);
+  assert.equal(brief(await discover(['**/*.json'], dir, ['a'])), ['b/main.json']);
+  assert.equal(brief(await discover(['gen/main.json'], dir)), ['gen/main.json'], 'a file named explicitly is linted even when .gitignore lists it');
+});
+
+search('Bicep files only with the bicep option (the CLI sets it; it compiles them)', async () => {
+  const dir = repo({ 'main.bicep': 'param x string\n', 'main.json': VM });
+  assert.equal(brief(await discover(['.'], dir)), ['main.json']);
+  assert.equal(brief(await discover(['.'], dir, [], { bicep: true })), ['main.bicep (bicep)', 'main.json']);
+});
+
+search('a .bicepparam covers the template it is using; modules are not linted alone', async () => {
+  const dir = repo({
+    'infra/main.bicep': "module nic 'modules/nic.bicep' = {\n  name: 'nic'\n}\n/* module old './old.bicep' = {} */\n",
+    'infra/modules/nic.bicep': 'param x string\n',
+    'infra/old.bicep': 'param x string\n',
+    'infra/prod.bicepparam': "// production\nusing './main.bicep'\nparam x = 'y'\n",
+    'infra/arm.bicepparam': "using 'arm.json'\n",
+    'infra/arm.json': VM,
+    'other/app.bicep': 'param x string\n',
+  });
+  assert.equal(brief(await discover(['.'], dir, [], { bicep: true })), ['infra/arm.bicepparam (bicepparam)', 'infra/old.bicep (bicep)', 'infra/prod.bicepparam (bicepparam)', 'other/app.bicep (bicep)']);
+  assert.equal(brief(await discover(['infra/arm.json', 'infra/modules/nic.bicep'], dir, [], { bicep: true })), ['infra/arm.json', 'infra/modules/nic.bicep (bicep)'], 'named files are linted as named');
+});
+
+search.run();
+
+const parse = suite('discover: names');
+
+parse('parameterFileFor pairs main.json, main.jsonc and main.bicep with main.parameters.json', () => {
+  assert.is(parameterFileFor('infra/main.json'), 'infra/main.parameters.json');
+  assert.is(parameterFileFor('infra/main.jsonc'), 'infra/main.parameters.json');
+  assert.is(parameterFileFor('infra/main.bicep'), 'infra/main.parameters.json');
+});
+
+parse("usingTarget and moduleTargets read local paths, not registries or template specs", () => {
+  assert.is(usingTarget("using './main.bicep'\n"), './main.bicep');
+  assert.is(usingTarget("/* using 'old.bicep' */\n  using 'new.bicep'"), 'new.bicep');
+  assert.is(usingTarget("using 'br/public:avm/res/network/nat-gateway:1.0.0'"), undefined);
+  assert.is(usingTarget("using 'ts:00000000-0000-0000-0000-000000000000/rg/spec:1.0'"), undefined);
+  assert.is(usingTarget('using none\n'), undefined);
+  assert.equal(moduleTargets("module a './a.bicep' = {}\nmodule b 'br:x.azurecr.io/b:1' = {}\n  module c '../c.json' = {}\n// module d 'd.bicep'\n"), ['./a.bicep', '../c.json']);
+});
+
+parse.run();
+
+const cli = suite('discover: what the CLI does with it');
+
+cli('only non-template files given (pre-commit with package.json): nothing to lint, exit 0, a note on stderr', async () => {
+  const dir = repo({ 'package.json': '{ "name": "x" }', 'data.json': '{ "a": 1 }' });
+  const r = await run(['package.json', 'data.json'], dir);
+  assert.is(r.code, 0);
+  assert.is(r.out, '');
+  assert.equal(r.err.trim().split('\n'), [
+    'egress-lint: data.json: skipped: not an ARM template (no deploymentTemplate $schema).',
+    'egress-lint: package.json: skipped: not an ARM template (no deploymentTemplate $schema).',
+    'egress-lint: none of the files given is an ARM template or Bicep file; nothing to lint.',
+  ]);
+  const q = await run(['package.json', '--quiet'], dir);
+  assert.is(q.code, 0);
+  assert.is(q.err, '', '--quiet says nothing');
+});
+
+cli('a template among other files is linted; a folder without templates is still exit 2', async () => {
+  const dir = repo({ 'main.json': VM, 'main.parameters.json': BASIC, 'package.json': '{}', 'empty/readme.json': '{}' });
+  const r = await run(['package.json', 'main.parameters.json', '--format', 'json'], dir);
+  assert.is(r.code, 1, 'main.json linted with the changed parameter file: Dynamic IP');
+  assert.equal(JSON.parse(r.out).files.map((f: { path: string }) => f.path), ['main.json']);
+  assert.is((await run(['empty'], dir)).code, 2);
+});
+
+cli.run();
