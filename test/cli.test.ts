@@ -1,11 +1,9 @@
 // The CLI as users run it: flags, exit codes 0/1/2, formats, the expand and eval commands, bad input.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../cli/main.js';
-import { capture } from './harness/io.js';
+import { capture, scratchDir } from './harness/io.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = suite('cli');
@@ -16,14 +14,7 @@ async function run(args: string[], cwd = root) {
   return { code, out: c.out(), err: c.err() };
 }
 
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'egress-lint-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const scratch = (files: Record<string, string>): string => scratchDir(files);
 
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 

@@ -7,10 +7,9 @@ import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ajv } from 'ajv';
-import { main } from '../cli/main.js';
 import { buildConfigSchema, CONFIG_FILE, findConfig, loadConfig, SCHEMA_PATH } from '../cli/config.js';
 import { rules } from '../rules/index.js';
-import { capture } from './harness/io.js';
+import { runCli, scratchDir } from './harness/io.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const VM = readFileSync(join(root, 'fixtures/config/vm.json'), 'utf8');
@@ -18,21 +17,8 @@ const BASIC = readFileSync(join(root, 'fixtures/config/basic.parameters.json'), 
 const BASIC_STATIC = readFileSync(join(root, 'fixtures/config/basic-static.parameters.json'), 'utf8');
 
 /** A scratch repository (with a .git folder, so the config search stops there) holding `files`. */
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'egress-lint-config-'));
-  mkdirSync(join(dir, '.git'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
-async function run(args: string[], cwd: string) {
-  const c = capture(cwd);
-  const code = await main(args, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+const repo = (files: Record<string, string | Buffer>): string => scratchDir(files, true);
+const run = runCli;
 
 async function findings(args: string[], cwd: string): Promise<{ code: number; ids: string[]; report: { vms: { id: string; verdict: string }[] }; err: string }> {
   const r = await run([...args, '--format', 'json'], cwd);

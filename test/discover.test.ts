@@ -1,33 +1,19 @@
 // Discovery as pre-commit and people use it: files named one by one (pre-commit passes every changed .json file,
 // templates or not), folders and globs, parameter files, UTF-16, awkward folder names, and Bicep's using/module.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { discover, moduleTargets, parameterFileFor, usingTarget } from '../cli/discover.js';
-import { main } from '../cli/main.js';
-import { capture } from './harness/io.js';
+import { runCli, scratchDir } from './harness/io.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const VM = readFileSync(join(root, 'fixtures/config/vm.json'), 'utf8');
 const BASIC = readFileSync(join(root, 'fixtures/config/basic.parameters.json'), 'utf8');
 
-function repo(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'egress-lint-discover-'));
-  mkdirSync(join(dir, '.git'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
-async function run(args: string[], cwd: string) {
-  const c = capture(cwd);
-  const code = await main(args, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+/** A scratch repository (with a .git folder, so the config search stops there) holding `files`. */
+const repo = (files: Record<string, string | Buffer>): string => scratchDir(files, true);
+const run = runCli;
 
 const brief = (d: Awaited<ReturnType<typeof discover>>) => d.targets.map((t) => (t.parameters ? `${t.template} + ${t.parameters}` : t.kind ? `${t.template} (${t.kind})` : t.template));
 
