@@ -430,4 +430,16 @@ resolver('a secondary ipconfig in a public load-balancing rule pool gets no SNAT
   );
 });
 
+resolver('an `existing` declaration of a deployed public IP does not hide the deployed one', () => {
+  const pip = { type: 'Microsoft.Network/publicIPAddresses', apiVersion: NET, name: 'pip1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } };
+  const resources: Record<string, Json> = {
+    vnet: vnet(),
+    pip,
+    nic1: nic('nic1', { publicIPAddress: { id: rid('Microsoft.Network/publicIPAddresses', 'pip1') } }),
+    vm1: vm('vm1', ['nic1']),
+    pipAgain: { type: 'Microsoft.Network/publicIPAddresses', apiVersion: NET, name: 'pip1', existing: true },
+  };
+  assert.equal(verdicts(graphOf(resources, { languageVersion: '2.0' })), { vm1: 'deterministic [pip1]' });
+});
+
 resolver.run();

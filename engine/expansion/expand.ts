@@ -422,7 +422,12 @@ class TemplateRun {
     const given = this.provided.get(lower);
     const allowed = isObject(decl) ? getProp(decl, 'allowedValues') : undefined;
     const candidates = Array.isArray(allowed) && allowed.length > 0 ? allowed : undefined;
-    if (given !== undefined) value = given;
+    // A null value for a parameter that has a default means "not given": Azure Verified Modules pass tryGet(...)
+    // results that are null to module parameters declared with a default and then call length() on them
+    // (corpus: avm/res/network/virtual-network/subnet via sharepoint-adfs), which deploys only if ARM substitutes
+    // the default. Not stated on Learn; inferred from those deployed modules.
+    const hasDefault = isObject(decl) && getProp(decl, 'defaultValue') !== undefined;
+    if (given !== undefined && !(given === null && hasDefault)) value = given;
     else if (this.parametersUnknown !== undefined) value = new Unknown(this.parametersUnknown.cause, `parameter '${key}': ${this.parametersUnknown.origin}`, candidates);
     else {
       const def = isObject(decl) ? getProp(decl, 'defaultValue') : undefined;
@@ -682,6 +687,10 @@ class TemplateRun {
     if (this.symbolicMode) {
       const sym = this.symbolic.get(lower);
       if (sym && sym.length === 1) return sym[0];
+      // One instance of a symbolic copy loop: Bicep writes reference(format('subnets[{0}]', i)).
+      const m = /^(.*)\[(\d+)\]$/.exec(lower);
+      const loop = m ? this.symbolic.get(m[1]) : undefined;
+      if (loop) return loop.find((r) => r.copyIndex === Number(m![2]));
     }
     const named = this.byName.get(lower);
     if (named && named.length >= 1) return named[0];

@@ -637,9 +637,13 @@ function readFirewall(g: NetworkGraph, r: ExpandedResource): Firewall {
 export function buildGraph(d: Deployment): NetworkGraph {
   const g = new NetworkGraph(d);
   const vnets = new Map<string, ExpandedResource>();
+  // Keys some template deploys: an `existing` declaration of the same resource (a module reading back what it
+  // created, as Azure Verified Modules do) must not hide the deployed one.
+  const deployed = new Set<string>();
   for (const r of d.resources) {
     g.allKeys.add(r.key);
-    if (r.type.toLowerCase() === T.vnet) vnets.set(normaliseId(r.id), r);
+    if (!r.existing) deployed.add(normaliseId(r.id));
+    if (r.type.toLowerCase() === T.vnet && !(r.existing && vnets.has(normaliseId(r.id)))) vnets.set(normaliseId(r.id), r);
   }
   const routeChildren: ExpandedResource[] = [];
   const poolChildren: ExpandedResource[] = [];
@@ -647,6 +651,7 @@ export function buildGraph(d: Deployment): NetworkGraph {
   for (const r of d.resources) {
     const t = r.type.toLowerCase();
     const key = normaliseId(r.id);
+    if (r.existing && deployed.has(key)) continue;
     switch (t) {
       case T.pip:
         g.nodes.set(key, readPublicIp(g, r));
