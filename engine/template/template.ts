@@ -100,6 +100,7 @@ class Doc implements TemplateDoc {
   private strict: StrictJsonLocator | undefined;
   private lineStarts: number[] | undefined;
   private scanned = 0;
+  private loneCr: boolean | undefined;
   constructor(
     readonly file: string,
     readonly text: string,
@@ -145,6 +146,20 @@ class Doc implements TemplateDoc {
     // Line starts are found incrementally, only as far into the file as positions are asked for.
     const starts = (this.lineStarts ??= [0]);
     const t = this.text;
+    // Most templates end lines with \n or \r\n: find them with indexOf (native memchr). Only text with a lone
+    // \r line break needs the slower regex scan.
+    this.loneCr ??= /\r(?!\n)/.test(t);
+    if (!this.loneCr) {
+      while (this.scanned <= offset && this.scanned < t.length) {
+        const nl = t.indexOf('\n', this.scanned);
+        if (nl < 0) {
+          this.scanned = t.length;
+          break;
+        }
+        this.scanned = nl + 1;
+        starts.push(this.scanned);
+      }
+    }
     const re = LINE_BREAK;
     while (this.scanned <= offset && this.scanned < t.length) {
       re.lastIndex = this.scanned;
