@@ -66,16 +66,8 @@ export interface Finding {
   readonly suppression?: { readonly justification: string };
 }
 
-/** One egress entry of the JSON report. */
-export interface EgressEntry {
-  readonly name: string;
-  readonly type: string;
-  readonly id: string;
-  readonly via: Method;
-  readonly address: string | null;
-  readonly prefix: string | null;
-  readonly static: boolean;
-}
+/** One egress entry of the JSON report: the resolver's identity without its internal fields. */
+export type EgressEntry = Pick<EgressIp, 'name' | 'type' | 'id' | 'via' | 'address' | 'prefix' | 'static'>;
 
 export interface PathReport {
   readonly nic: string;
