@@ -7,7 +7,7 @@ import type { Deployment, ExpandOptions } from './expansion/types.js';
 import { buildGraph } from './network/graph.js';
 import type { NetworkGraph } from './network/graph.js';
 import { resolveEgress } from './network/resolve.js';
-import type { EgressIp, Method, Verdict, VmResult } from './network/resolve.js';
+import type { EgressIp, PathResult, Verdict, VmResult } from './network/resolve.js';
 import { getProp, isObject } from './expressions/value.js';
 
 export type { Severity } from './template/finding.js';
@@ -69,15 +69,10 @@ export interface Finding {
 /** One egress entry of the JSON report: the resolver's identity without its internal fields. */
 export type EgressEntry = Pick<EgressIp, 'name' | 'type' | 'id' | 'via' | 'address' | 'prefix' | 'static'>;
 
-export interface PathReport {
-  readonly nic: string;
-  readonly ipConfiguration: string;
-  readonly primary: boolean;
-  readonly method: Method;
-  readonly verdict: Verdict;
+/** One path of the JSON report: the resolver's path without its internal fields. */
+export type PathReport = Pick<PathResult, 'nic' | 'ipConfiguration' | 'primary' | 'method' | 'verdict' | 'because'> & {
   readonly egress: readonly EgressEntry[];
-  readonly because: readonly string[];
-}
+};
 
 export interface VmReport {
   readonly name: string;
@@ -97,6 +92,9 @@ export interface LintResult {
   readonly vms: readonly VmReport[];
   readonly findings: readonly Finding[];
   readonly deployment: Deployment;
+  /** The network graph and the resolved paths behind `vms` (absent when the file could not be read). */
+  readonly graph?: NetworkGraph;
+  readonly resolved?: readonly VmResult[];
 }
 
 export interface LintOptions extends ExpandOptions {
@@ -245,6 +243,6 @@ export function compareFindings(a: Finding, b: Finding): number {
 /** Lints one loaded template: expansion, graph, egress and rules. Never throws for template content. */
 export function lintTemplate(doc: TemplateDoc, options: LintOptions): LintResult {
   const deployment = expand(doc, options);
-  const { findings, vms } = runRules(deployment, options.rules, options.levels);
-  return { file: doc.file, vms: vms.map((v) => vmReport(v, deployment.docs)), findings, deployment };
+  const { findings, vms, graph } = runRules(deployment, options.rules, options.levels);
+  return { file: doc.file, vms: vms.map((v) => vmReport(v, deployment.docs)), findings, deployment, graph, resolved: vms };
 }

@@ -111,11 +111,19 @@ cli('a binary file is a finding, not a crash', async () => {
 });
 
 cli('--quiet hides warnings and --max-warnings turns them into exit 1', async () => {
-  const q = await run(['examples/hub-spoke', '--quiet', '--format', 'json']);
-  for (const f of JSON.parse(q.out).findings) assert.is(f.severity, 'error');
-  const m = await run(['examples/multi-nic', '--rule', 'default-outbound-access=off', '--rule', 'secondary-nic-egress-differs=warning', '--max-warnings', '0', '--format', 'json']);
-  const warnings = JSON.parse(m.out).findings.filter((f: { severity: string }) => f.severity === 'warning').length;
-  if (warnings > 0 && JSON.parse(m.out).findings.every((f: { severity: string }) => f.severity !== 'error')) assert.is(m.code, 1);
+  const q = await run(['examples/multi-nic', '--quiet', '--format', 'json']);
+  const quiet = JSON.parse(q.out).findings;
+  assert.ok(quiet.length > 0, 'the example has error-level findings');
+  for (const f of quiet) assert.is(f.severity, 'error');
+  // With its only error rule off, the example has warnings and no errors: --max-warnings alone decides the exit.
+  const args = ['examples/multi-nic', '--rule', 'default-outbound-access=off', '--format', 'json'];
+  const over = await run([...args, '--max-warnings', '0']);
+  const findings = JSON.parse(over.out).findings as { severity: string }[];
+  assert.ok(findings.some((f) => f.severity === 'warning'));
+  assert.ok(findings.every((f) => f.severity !== 'error'));
+  assert.is(over.code, 1);
+  assert.match(over.err, /3 warnings exceed the maximum of 0 \(--max-warnings\)/);
+  assert.is((await run([...args, '--max-warnings', '99'])).code, 0);
 });
 
 cli('--output writes the report to a file', async () => {

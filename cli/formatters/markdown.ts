@@ -2,7 +2,7 @@
 // its VMs, a Mermaid flowchart (VM → NIC → NAT gateway / load balancer / firewall → public IP → Internet) and a
 // table of its findings. Text from templates is escaped, so a resource name cannot inject Markdown, HTML or
 // Mermaid syntax. Same input, byte-identical output.
-import { buildGraph, normaliseId, resolveEgress } from '../../engine/index.js';
+import { normaliseId } from '../../engine/index.js';
 import type { EgressEntry, Finding, LintResult, Location, NetworkGraph, PathReport, PathResult, Ref, Verdict, VmReport } from '../../engine/index.js';
 import { ruleDocUrl } from './sarif.js';
 
@@ -223,20 +223,10 @@ function pathChain(chart: Chart, topo: Topology | undefined, from: string, p: Pa
 }
 
 function chartFor(r: LintResult): string[] {
-  let topo: Topology | undefined;
-  let resolved: PathResult[][] | undefined;
-  try {
-    // The chart names NAT gateways, load balancers, firewalls and appliances, which the report does not carry:
-    // resolve again and use the result only if it lines up with the report exactly.
-    const g = buildGraph(r.deployment);
-    const vms = resolveEgress(g);
-    if (vms.length === r.vms.length && vms.every((v, i) => v.vm.name === r.vms[i].name && v.paths.length === r.vms[i].paths.length)) {
-      topo = new Topology(g);
-      resolved = vms.map((v) => [...v.paths]);
-    }
-  } catch {
-    topo = undefined;
-  }
+  // The chart names NAT gateways, load balancers, firewalls and appliances, which the report does not carry:
+  // it reads them from the graph and resolved paths the lint run kept.
+  const topo = r.graph ? new Topology(r.graph) : undefined;
+  const resolved: (readonly PathResult[])[] | undefined = r.resolved?.map((v) => v.paths);
   const chart = new Chart();
   r.vms.forEach((vm, i) => {
     const vmId = chart.node(`vm:${i}`, 'vm', vm.name, `${vm.name} (${vm.verdict})`, RECT);

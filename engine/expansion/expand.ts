@@ -627,7 +627,8 @@ class TemplateRun {
     let tail: string;
     try {
       tail = providerPath('resource', type, [name]);
-    } catch {
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
       const types = type.split('/').length - 1;
       if (known)
         this.ex.report('template-invalid', `The resource name '${name}' has ${name.split('/').length} segment(s); its type '${type}' needs ${types}.`, this.at(pointerJoin(pointer, 'name')));

@@ -1,5 +1,6 @@
 // The egress resolver of egress-model.md: for every VM and scale set, the public IPs its Internet-bound traffic
 // can carry, per path (NIC ipconfig), with the method, the verdict and the chain of reasons. Imports graph.ts.
+import { ipv4ToString, parseIpv4 } from '../expressions/functions/cidr.js';
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
 import { normaliseId } from './graph.js';
@@ -105,26 +106,14 @@ function lastSegment(id: string): string {
   return parts[parts.length - 1] ?? id;
 }
 
-function parseIpv4(s: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((x) => x > 255)) return undefined;
-  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
-}
-
-function ipv4String(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
 /** The first address Azure leaves for you in a subnet: .0-.3 are reserved, so .4 (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq). */
 export function firstUsableAddress(cidr: string): string | undefined {
   const [addr, len] = cidr.split('/');
-  const a = parseIpv4(addr ?? '');
+  const a = parseIpv4((addr ?? '').trim());
   const l = Number(len);
   if (a === undefined || !Number.isInteger(l) || l < 0 || l > 29) return undefined;
   const mask = l === 0 ? 0 : (0xffffffff << (32 - l)) >>> 0;
-  return ipv4String(((a & mask) >>> 0) + 4);
+  return ipv4ToString(((a & mask) >>> 0) + 4);
 }
 
 const isDefaultRoute = (p: string, v6: boolean): boolean => (v6 ? p.trim() === '::/0' : p.trim() === '0.0.0.0/0');

@@ -6,18 +6,14 @@
 # test/action.test.ts covers the inputs in detail against a fresh build; this checks the install path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=scripts/ci/lib.sh
+. scripts/ci/lib.sh
 src=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 action="$tmp/action"
-mkdir -p "$action"
-git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
-  if [ -e "$f" ]; then
-    mkdir -p "$action/$(dirname "$f")"
-    cp -P "$f" "$action/$f"
-  fi
-done
+snapshot "$action"
 if [ -e "$action/dist" ] || [ -e "$action/node_modules" ]; then
   echo "action: the snapshot holds dist/ or node_modules/: .gitignore should exclude them" >&2
   exit 1

@@ -6,6 +6,8 @@
 # `git commit`s, must pass or fail as expected. Skips with a message when pre-commit cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=scripts/ci/lib.sh
+. scripts/ci/lib.sh
 src=$(pwd)
 
 if ! command -v pre-commit >/dev/null 2>&1; then
@@ -29,13 +31,7 @@ export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 # no user settings (sig
 # The hook repository: tracked and untracked files that .gitignore does not exclude (try-repo on the checkout
 # itself would see only committed and tracked changes).
 hooks="$tmp/egress-lint"
-mkdir -p "$hooks"
-git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
-  if [ -e "$f" ]; then
-    mkdir -p "$hooks/$(dirname "$f")"
-    cp -P "$f" "$hooks/$f"
-  fi
-done
+snapshot "$hooks"
 git -C "$hooks" init -q
 git -C "$hooks" add -A
 git -C "$hooks" commit -qm snapshot

@@ -1,7 +1,7 @@
 // Logical and comparison functions: and, or, not, if, bool, true, false, coalesce, equals, greater, less...
 import type { FnDef } from '../evaluator.js';
 import type { Value } from '../value.js';
-import { Unknown, deepEqual, findUnknown } from '../value.js';
+import { ExpressionError, Unknown, deepEqual, findUnknown } from '../value.js';
 import { bool, fail } from './args.js';
 
 /** Builds the "a or b" unknown that if() returns when its condition is unknown. */
@@ -59,7 +59,9 @@ export const logical: Record<string, FnDef> = {
       return unknown ? new Unknown(unknown.cause, unknown.origin) : false;
     },
   },
-  // if() evaluates only the branch it takes, as the ARM engine does (templates rely on it to avoid errors).
+  // if() evaluates only the branch it takes, as the ARM engine does and templates rely on to avoid errors
+  // (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-logical#if).
+  // With an unknown condition both branches are tried; a branch that fails is unknown, not an error.
   if: {
     min: 3,
     max: 3,
@@ -69,7 +71,8 @@ export const logical: Record<string, FnDef> = {
         const branch = (e: typeof a): Value => {
           try {
             return ctx.evaluate(e);
-          } catch {
+          } catch (err) {
+            if (!(err instanceof ExpressionError)) throw err;
             return new Unknown('condition', cond.origin);
           }
         };
