@@ -259,10 +259,6 @@ export function evaluateString(s: string, host: EvalHost, env?: ReadonlyMap<stri
   return new Ctx(host, env, 0).evaluate(parsed.expr);
 }
 
-/** Evaluates an expression tree. Throws ExpressionError. */
-export function evaluateExpr(e: Expr, host: EvalHost, env?: ReadonlyMap<string, Value>): Value {
-  return new Ctx(host, env, 0).evaluate(e);
-}
 
 /**
  * Evaluates every string inside a JSON structure. Keys that are expressions are evaluated too (ARM allows

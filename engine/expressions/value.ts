@@ -53,9 +53,6 @@ export class ExpressionError extends Error {
   }
 }
 
-export function isUnknown(v: unknown): v is Unknown {
-  return v instanceof Unknown;
-}
 
 export function isObject(v: unknown): v is ValueObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Lambda);

@@ -140,17 +140,6 @@ export function prefixLength(cidr: string): number | undefined {
   return parseIpNet(cidr)?.prefix;
 }
 
-/**
- * True when `ip` (an address, or a CIDR whose whole range must fit) lies inside `cidr`. Different families, or
- * text that is not an address (service tags such as 'Internet'), are never contained.
- */
-export function cidrContains(cidr: string, ip: string): boolean {
-  const outer = parseIpNet(cidr, true);
-  const inner = parseIpNet(ip, true);
-  if (!outer || !inner || outer.version !== inner.version || inner.prefix < outer.prefix) return false;
-  const mask = maskOf(outer.version, outer.prefix);
-  return (inner.address & mask) === (outer.address & mask);
-}
 
 /** The facts parseCidr reports, as numbers: the usable range follows RFC 3021 for IPv4 /31 and /32. */
 function describe(net: IpNet): { network: bigint; last: bigint; firstUsable: bigint; lastUsable: bigint } {
