@@ -48,6 +48,11 @@ export interface LintOptions {
   readonly scope?: Partial<Pick<Scope, 'subscriptionId' | 'resourceGroup' | 'location' | 'tenantId' | 'deploymentName'>>;
   /** Extra glob patterns (relative to `cwd`) to leave out of folder and glob searches, like `.gitignore` lines. */
   readonly ignore?: readonly string[];
+  /**
+   * Inventory files of resources already deployed (relative to `cwd`), as `--inventory` takes them: az CLI list
+   * output, Azure Resource Graph results, an exported template. A file that cannot be used throws a {@link UsageError}.
+   */
+  readonly inventory?: readonly string[];
 }
 
 /** Options of {@link lintText}. Every field is optional. */
@@ -135,8 +140,9 @@ export async function lint(paths: string | readonly string[] = '.', options: Lin
   const levels = checkLevels(options.rules, 'options.rules');
   const scope = checkScope(options.scope, 'options.scope');
   if (options.parameters !== undefined && list.length !== 1) throw new UsageError('options.parameters applies to one template: give exactly one path.');
+  const inventory = options.inventory?.length ? (await import('../cli/inventory.js')).loadInventory(options.inventory, cwd, scope) : undefined;
   const { targets } = await discover(list, cwd, options.ignore ?? []);
-  const results = lintTargets(targets, { cwd, rules: registry, levels, scope, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}) });
+  const results = lintTargets(targets, { cwd, rules: registry, levels, scope, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}), ...(inventory ? { inventory } : {}) });
   return report(results, cwd);
 }
 

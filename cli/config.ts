@@ -4,8 +4,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
-import { globby } from 'globby';
 import type { ErrorObject } from 'ajv';
+import { parseAllowList } from '../engine/index.js';
 import type { Rule, RuleLevel } from '../engine/index.js';
 import type { Target } from './discover.js';
 import { UsageError } from './io.js';
@@ -27,6 +27,12 @@ export interface Config {
   readonly scope?: Readonly<Partial<Record<ScopeField, string>>>;
   readonly parameters?: Readonly<Record<string, string>>;
   readonly maxWarnings?: number;
+  /** The egress lock file to compare with (egress-changed), relative to the file's folder. */
+  readonly lock?: string;
+  /** The allow-list (egress-not-allowed): public IP and prefix names, resource-id globs, CIDR blocks. */
+  readonly allow?: readonly string[];
+  /** Inventory files of resources already deployed (az CLI output, Resource Graph rows, exported templates). */
+  readonly inventory?: readonly string[];
 }
 
 export interface LoadedConfig {
@@ -99,6 +105,21 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
         type: 'integer',
         minimum: 0,
         description: 'Exit 1 when there are more than this many warnings. --max-warnings overrides it.',
+      },
+      lock: {
+        type: 'string',
+        minLength: 1,
+        description: "The egress lock file, relative to this file's folder (e.g. \"egress.lock.json\"): every run reports egress-changed for each VM whose egress differs from it, and 'egress-lint lock' writes it. --lock overrides it.",
+      },
+      allow: {
+        type: 'array',
+        description: 'The allow-list of the receiving firewall: public IP and prefix names ("pip-nat", "pip-egress-*"), resource-id globs ("/subscriptions/*/resourceGroups/rg-net/providers/Microsoft.Network/publicIPAddresses/*", ** spans segments) and CIDR blocks ("20.50.1.0/28", matched against addresses the templates state). Every egress outside it is an egress-not-allowed finding.',
+        items: { type: 'string', minLength: 1 },
+      },
+      inventory: {
+        type: 'array',
+        description: "Inventory files of resources that are already deployed, relative to this file's folder: the JSON output of az CLI list or show commands (az network public-ip list -o json, az network vnet list, az network firewall list, az network route-table list, ...), Azure Resource Graph results, or an exported template (az group export). They give the real addresses of public IPs and prefixes and resolve references to existing subnets, route tables, NAT gateways and firewalls. --inventory adds more.",
+        items: { type: 'string', minLength: 1 },
       },
     },
   };
@@ -226,6 +247,8 @@ export async function loadConfig(file: string, cwd: string, rules: readonly Rule
     throw new ConfigError(lines.map((l) => `${shown}: ${l}`).join('\n'));
   }
   const config = value as Config;
+  const allow = parseAllowList(config.allow ?? []);
+  if (allow.errors.length) throw new ConfigError(allow.errors.map((e) => `${shown}: ${e}.`).join('\n'));
   for (const [key, param] of Object.entries(config.parameters ?? {})) {
     if (/\.bicepparam$/i.test(param)) throw new ConfigError(`${shown}: parameters[${JSON.stringify(key)}] is a .bicepparam file; lint the .bicepparam file itself instead (it names its template with 'using').`);
   }
@@ -248,7 +271,7 @@ export async function applyConfigParameters(targets: readonly Target[], loaded: 
   const rules: { files: Set<string>; parameters: string }[] = [];
   for (const [key, parameters] of Object.entries(loaded.config.parameters ?? {})) {
     const files = /[*?[\]{}]/.test(key)
-      ? (await globby(key, { cwd: loaded.dir, gitignore: false, ignore: ['**/node_modules/**'], dot: true, followSymbolicLinks: false })).map(toCwd)
+      ? (await (await import('globby')).globby(key, { cwd: loaded.dir, gitignore: false, ignore: ['**/node_modules/**'], dot: true, followSymbolicLinks: false })).map(toCwd)
       : [toCwd(key)];
     rules.push({ files: new Set(files), parameters: toCwd(parameters) });
   }

@@ -1,12 +1,12 @@
 // Finds the templates to lint: files, folders and globs (globby, .gitignore respected), recognised by $schema;
 // parameter files are paired with their template by name and never linted as templates; Bicep files by extension.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { convertPathToPattern, globby } from 'globby';
 import { parse } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
 import type { Finding } from '../engine/index.js';
 import { UsageError } from './io.js';
+import { MAX_TEMPLATE_BYTES, decodeText } from './links.js';
 
 export interface Target {
   /** Path relative to the working directory, with forward slashes. */
@@ -46,18 +46,17 @@ const slash = (p: string): string => p.split(sep).join('/');
 
 /** The first 4 KB of a file as text (UTF-8, or UTF-16 with a byte-order mark); '' when unreadable. */
 function head(file: string, bytes = 4096): string {
+  // Only the first bytes are read: a folder search meets every .json file, 100 MB ones included.
+  let fd: number | undefined;
   try {
-    const buf = readFileSync(file);
-    return decode(buf.subarray(0, bytes));
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(bytes);
+    return decodeText(buf.subarray(0, readSync(fd, buf, 0, bytes, 0)));
   } catch {
     return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-}
-
-function decode(buf: Buffer): string {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.toString('utf16le');
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf).swap16().toString('utf16le');
-  return buf.toString('utf8');
 }
 
 function readWhole(file: string): Buffer | undefined {
@@ -94,17 +93,32 @@ const isBicepParam = (f: string): boolean => /\.bicepparam$/i.test(f);
 /** Bicep module and `using` references that are not local files: registries (br:, br/public:) and template specs (ts:). */
 const REMOTE = /^(br|ts)(\/[^:]*)?:/i;
 
+/** Text without its block comments (an unclosed one runs to the end and stays), in one pass, with indexOf. */
+function withoutBlockComments(text: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const open = text.indexOf('/*', i);
+    const close = open < 0 ? -1 : text.indexOf('*/', open + 2);
+    if (close < 0) return out + text.slice(i);
+    out += text.slice(i, open);
+    i = close + 2;
+  }
+}
+
 /** The template a .bicepparam file deploys: its `using '<path>'` declaration, when that is a local file. */
 export function usingTarget(bicepparamText: string): string | undefined {
-  const m = /^\s*using\s+'([^']+)'/m.exec(bicepparamText.replace(/\/\*[\s\S]*?\*\//g, ''));
+  // [ \t]* rather than \s* after ^, and no line break inside the quotes: with the m flag, \s* and [^']+ cross
+  // lines, so every line start rescanned the rest of the file (quadratic: 40,000 empty lines took seconds).
+  const m = /^[ \t]*using\s+'([^'\r\n]+)'/m.exec(withoutBlockComments(bicepparamText));
   if (!m || REMOTE.test(m[1])) return undefined;
   return m[1];
 }
 
 /** The local files a .bicep file uses as modules (`module <name> '<path>' = …`). */
 export function moduleTargets(bicepText: string): string[] {
-  const text = bicepText.replace(/\/\*[\s\S]*?\*\//g, '');
-  return [...text.matchAll(/^\s*module\s+[A-Za-z_][\w]*\s+'([^']+)'/gm)].map((m) => m[1]).filter((p) => !REMOTE.test(p));
+  const text = withoutBlockComments(bicepText);
+  return [...text.matchAll(/^[ \t]*module\s+[A-Za-z_][\w]*\s+'([^'\r\n]+)'/gm)].map((m) => m[1]).filter((p) => !REMOTE.test(p));
 }
 
 /** `path` of a file relative to `from`'s folder, as a working-directory-relative path with forward slashes. */
@@ -120,13 +134,20 @@ function besides(from: string, path: string): string {
  * missing its $schema).
  */
 function explicitKind(abs: string, headText: string): 'template' | 'other' {
-  if (/"\$schema"/.test(headText)) return 'other';
+  // A JSON file with another $schema is skipped, unless the schema is Azure's and the file does not parse: an ARM
+  // template cut off inside its $schema value (a truncated download) is reported, not passed over.
+  const azure = /"\$schema"/.test(headText) ? /schema\.management\.azure\.com/i.test(headText) : undefined;
+  if (azure === false) return 'other';
+  // Too big to read (or unreadable): linted, so the size or read error is reported.
+  if (!isFile(abs) || statSync(abs).size > MAX_TEMPLATE_BYTES) return 'template';
   const buf = readWhole(abs);
   if (!buf) return 'template';
   if (buf.subarray(0, 8192).includes(0) && !(buf[0] === 0xff || buf[0] === 0xfe)) return 'template';
   const errors: ParseError[] = [];
-  const value: unknown = parse(decode(buf).replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length || value === null || typeof value !== 'object' || Array.isArray(value)) return 'template';
+  const value: unknown = parse(decodeText(buf).replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length) return 'template';
+  if (azure) return 'other';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'template';
   return Object.keys(value).some((k) => k.toLowerCase() === 'resources') ? 'template' : 'other';
 }
 
@@ -166,35 +187,41 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
   const ignores = [...ignore.map((p) => rebase(cwdPrefix, p)), ...(fromConfig ? fromConfig.patterns.map((p) => rebase(slash(relative(base, fromConfig.dir)), p)) : [])];
   const extensions = [...JSON_EXTENSIONS, ...(bicep ? BICEP_EXTENSIONS : [])];
   const toCwd = (fromBase: string): string => slash(relative(cwd, resolve(base, fromBase)));
+  // globby (fast-glob, micromatch) is a third of a one-file run's start-up: load it only for folders, globs and ignores.
+  const glob = paths.every((p) => isFile(resolve(cwd, p))) && ignores.length === 0 ? undefined : await import('globby');
 
   const patterns: string[] = [];
   const explicit: string[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let st;
+    let code: string | undefined;
     try {
       st = statSync(abs);
-    } catch {
+    } catch (e) {
       st = undefined;
+      code = (e as NodeJS.ErrnoException).code;
     }
     if (st?.isFile()) explicit.push(abs);
     else if (st?.isDirectory()) {
       const rel = slash(relative(base, abs));
-      patterns.push(`${rel ? convertPathToPattern(rel) : '.'}/**/*.{${extensions.join(',')}}`);
+      patterns.push(`${rel ? glob!.convertPathToPattern(rel) : '.'}/**/*.{${extensions.join(',')}}`);
     } else if (/[*?[\]{}]/.test(p)) patterns.push(rebase(cwdPrefix, p));
+    else if (code === 'ELOOP') throw new UsageError(`${p} is a loop of symbolic links.`);
+    else if (st) throw new UsageError(`${p} is neither a file nor a folder.`);
     else throw new UsageError(`No such file or folder: ${p}`);
   }
 
   const notes: string[] = [];
   const found = patterns.length
-    ? (await globby(patterns, { cwd: base, gitignore: true, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false, dot: false })).map(toCwd)
+    ? (await glob!.globby(patterns, { cwd: base, gitignore: true, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false, dot: false })).map(toCwd)
     : [];
 
   // Files named one by one: the ignore globs apply (as for ESLint), .gitignore does not (you named the file).
   let named = explicit.map((a) => slash(relative(cwd, a)));
   if (ignores.length && explicit.length) {
     const inside = explicit.filter((a) => !relative(base, a).startsWith('..') && !isAbsolute(relative(base, a)));
-    const kept = new Set((await globby(inside.map((a) => convertPathToPattern(slash(relative(base, a)))), { cwd: base, gitignore: false, ignore: ignores, dot: true })).map(toCwd));
+    const kept = new Set((await glob!.globby(inside.map((a) => glob!.convertPathToPattern(slash(relative(base, a)))), { cwd: base, gitignore: false, ignore: ignores, dot: true })).map(toCwd));
     named = named.filter((f, i) => {
       if (!inside.includes(explicit[i]) || kept.has(f)) return true;
       notes.push(`${f}: skipped: it matches an ignore glob.`);

@@ -1,11 +1,76 @@
-// Reads linked templates (templateLink.relativePath) from disk, never outside the project root, never by URL.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+// Reads template files from disk: the shared reader (size cap, encodings, binary files) and the resolver of
+// linked templates (templateLink.relativePath), never outside the project root, never by URL.
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { loadTemplate } from '../engine/template/template.js';
 import type { TemplateDoc } from '../engine/template/template.js';
 import type { LinkResolver } from '../engine/expansion/types.js';
 
-const MAX_LINKED_BYTES = 64 * 1024 * 1024;
+/** Files above this size are not read (a safety cap far above ARM's 4 MB limit). */
+export const MAX_TEMPLATE_BYTES = 64 * 1024 * 1024;
+
+/** Text of a byte buffer: UTF-16 when it starts with a byte-order mark (a dangling odd byte is dropped), else UTF-8. */
+export function decodeText(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.toString('utf16le');
+  // swap16 needs an even length: a truncated UTF-16BE file must not throw.
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(0, buf.length & ~1)).swap16().toString('utf16le');
+  return buf.toString('utf8');
+}
+
+/** True when NULs sit at every other byte of the start: UTF-16 text written without a byte-order mark. */
+function looksLikeUtf16(head: Buffer): boolean {
+  if (head.length < 4) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
+  const half = head.length >> 1;
+  return (odd >= half * 0.9 && even === 0) || (even >= half * 0.9 && odd === 0);
+}
+
+/**
+ * Reads a template or parameter file as text, or says in one sentence why it cannot be. Only regular files are
+ * read (a device such as /dev/zero would never end), and pipes with `pipes` (a shell's `<(...)`: opening one
+ * waits for a writer, so never for a file a template names); never more than MAX_TEMPLATE_BYTES.
+ */
+export function readTemplateText(abs: string, options: { pipes?: boolean } = {}): string | { error: string } {
+  let fd: number | undefined;
+  try {
+    const kind = statSync(abs);
+    if (kind.isDirectory()) return { error: 'The path is a folder, not a file.' };
+    if (!kind.isFile() && !(options.pipes && kind.isFIFO())) return { error: 'The path is not a regular file.' };
+    fd = openSync(abs, 'r');
+    const st = fstatSync(fd);
+    if (st.size > MAX_TEMPLATE_BYTES) return { error: `The file is ${(st.size / 1048576).toFixed(0)} MB; egress-lint reads at most ${MAX_TEMPLATE_BYTES / 1048576} MB.` };
+    // Read to the end rather than trusting the size (a pipe has none, a file may grow), but stop one byte past the cap.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let size = st.isFile() ? st.size + 1 : 1 << 16;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(size, MAX_TEMPLATE_BYTES + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      total += n;
+      if (n > 0) chunks.push(chunk.subarray(0, n));
+      if (total > MAX_TEMPLATE_BYTES) return { error: `The file is larger than ${MAX_TEMPLATE_BYTES / 1048576} MB; egress-lint reads at most ${MAX_TEMPLATE_BYTES / 1048576} MB.` };
+      // A short read of a regular file is its end.
+      if (n === 0 || (st.isFile() && n < chunk.length)) break;
+      size = 1 << 20;
+    }
+    const buf = Buffer.concat(chunks, total);
+    if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) return decodeText(buf);
+    const head = buf.subarray(0, 8192);
+    if (head.includes(0)) return { error: looksLikeUtf16(head) ? 'The file is UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a byte-order mark).' : 'The file is binary, not JSON.' };
+    return buf.toString('utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'EISDIR' ? 'The path is a folder, not a file.' : `The file cannot be read (${code ?? 'error'}).` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /**
  * A resolver for linked templates below `root`. File names in findings are relative to `cwd`, like the
@@ -24,8 +89,11 @@ export function fileLinkResolver(root: string, cwd: string): LinkResolver {
       const real = realpathSync(target);
       const rel = relative(realRoot, real);
       if (rel.startsWith('..' + sep) || rel === '..' || isAbsolute(rel)) out = { error: 'it is outside the project root' };
-      else if (statSync(real).size > MAX_LINKED_BYTES) out = { error: 'it is larger than 64 MB' };
-      else out = loadTemplate(relative(cwd, target) || target, readFileSync(real, 'utf8'));
+      else {
+        const text = readTemplateText(real);
+        // The reader's sentence ("The file is binary, not JSON.") becomes a clause of the caller's message.
+        out = typeof text === 'string' ? loadTemplate(relative(cwd, target) || target, text) : { error: text.error.replace(/^The (file|path)/, 'the $1').replace(/\.$/, '') };
+      }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       out = { error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : `it cannot be read (${code ?? 'error'})` };

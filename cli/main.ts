@@ -8,6 +8,7 @@ import type { Io } from './io.js';
 import { UsageError, useColor } from './io.js';
 
 const HELP = `Usage: egress-lint [options] [paths...]
+       egress-lint lock [paths...] [--lock <file>]
        egress-lint expand <template> [--parameters <file>]
        egress-lint eval "<expression>" [--template <file>] [--parameters <file>]
 
@@ -31,9 +32,15 @@ Options:
       --ignore <glob>       leave out matching files (repeatable; .gitignore is respected)
       --rule <id>=<level>   set a rule's level: error, warning, note or off (repeatable)
       --max-warnings <n>    exit 1 when there are more than n warnings
+      --lock <file>         compare every VM's egress with this lock file (egress-changed);
+                            with 'lock', the file to write (default egress.lock.json)
+      --base <git-ref>      compare every VM's egress with the same paths at this commit
+                            (read with git, offline; the Markdown report shows the diff)
   -q, --quiet               report errors only
       --subscription-id <id>, --resource-group <name>, --location <region>
                             deployment scope for resourceGroup(), subscription(), uniqueString()
+      --inventory <file>    resources already deployed: az CLI list output, Azure Resource
+                            Graph results or an exported template (repeatable)
       --no-color            never colour the output (NO_COLOR is honoured too)
   -v, --version             print the version
   -h, --help                print this help
@@ -81,8 +88,11 @@ const OPTIONS = {
   template: { type: 'string', short: 't' },
   rule: { type: 'string', multiple: true },
   'max-warnings': { type: 'string' },
+  lock: { type: 'string' },
+  base: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   'subscription-id': { type: 'string' },
+  inventory: { type: 'string', multiple: true },
   'resource-group': { type: 'string' },
   location: { type: 'string' },
   'no-color': { type: 'boolean' },
@@ -122,11 +132,11 @@ function write(io: Io, flags: Flags, text: string): void {
   else io.stdout.write(text);
 }
 
-async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<number> {
-  const [{ rules }, { discover }, { lintTargets }, { FORMATTERS }, config, { progressLine }] = await Promise.all([
+async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' | 'lock' = 'lint'): Promise<number> {
+  const [{ rules }, { discover }, { lintTargetsParallel }, { FORMATTERS }, config, { progressLine }] = await Promise.all([
     import('../rules/index.js'),
     import('./discover.js'),
-    import('./run.js'),
+    import('./parallel.js'),
     import('./formatters/index.js'),
     import('./config.js'),
     import('./progress.js'),
@@ -163,6 +173,14 @@ async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<numbe
   const allLevels = { ...(cfg.rules ?? {}), ...levels };
   maxWarnings ??= cfg.maxWarnings;
   const scope = { ...(cfg.scope ?? {}), ...scopeOf(flags) };
+  // The egress policy: the allow-list, and a lock file or a git base to compare with (cli/compare.ts).
+  const policy = await import('./compare.js');
+  const settings = policy.settingsOf(cfg);
+  const lockFile = policy.lockPathOf(flags.lock, loaded, io.cwd);
+  if (mode === 'lock' && flags.base !== undefined) throw new UsageError("--base compares with a commit, and 'egress-lint lock' writes the lock from the files as they are: give one or the other.");
+  // Inventory files: the configuration's (relative to it), then --inventory's; read once for every template.
+  const inventoryFiles = [...(loaded ? (cfg.inventory ?? []).map((f) => resolve(loaded.dir, f)) : []), ...(flags.inventory ?? []).map((f) => resolve(io.cwd, f))];
+  const inventory = inventoryFiles.length > 0 ? (await import('./inventory.js')).loadInventory(inventoryFiles, io.cwd, scope) : undefined;
 
   const found = await discover(paths.length ? paths : ['.'], io.cwd, flags.ignore ?? [], {
     bicep: true,
@@ -175,7 +193,8 @@ async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<numbe
     if (!flags.quiet) io.stderr.write('egress-lint: none of the files given is an ARM template or Bicep file; nothing to lint.\n');
     return 0;
   }
-  let targets = found.targets;
+  // An exported template given as inventory is reference data, not a template to lint.
+  let targets = inventoryFiles.length > 0 ? found.targets.filter((t) => !inventoryFiles.includes(resolve(io.cwd, t.template))) : found.targets;
   if (loaded && cfg.parameters && !flags.parameters) targets = await config.applyConfigParameters(targets, loaded, io.cwd);
 
   const progress = progressLine(io.stderr, io.env);
@@ -185,19 +204,33 @@ async function lintCommand(paths: string[], flags: Flags, io: Io): Promise<numbe
       const { compileBicepTargets } = await import('./bicep.js');
       targets = await compileBicepTargets(targets, { cwd: io.cwd, env: io.env, onProgress: (d, n, f) => progress.update('compiling', d, n, f) });
     }
-    results = lintTargets(targets, {
+    // On several threads when there is much to lint (EGRESS_LINT_WORKERS=1: never); the lock and compare passes read whole results.
+    results = await lintTargetsParallel(targets, {
+      env: io.env,
+      registry: rules,
+      formatters: [formatter, ...reports.map((r) => r.formatter)],
+      parallel: mode === 'lint' && lockFile === undefined && flags.base === undefined,
       cwd: io.cwd,
       rules,
       levels: allLevels,
       scope,
+      settings,
+      ...(inventory ? { inventory } : {}),
       ...(flags.parameters ? { parameters: flags.parameters } : {}),
       onProgress: (d, n, f) => progress.update('linting', d, n, f),
     });
   } finally {
     progress.end();
   }
+  if (mode === 'lock') return (await import('./commands/lock.js')).lockCommand(results, lockFile ?? resolve(io.cwd, policy.LOCK_FILE), io);
+  let egress;
+  if (lockFile !== undefined || flags.base !== undefined) {
+    const run = { scope, ...(inventory ? { inventory } : {}) };
+    const common = { io, rules, levels: allLevels, paths, ignore: flags.ignore ?? [], loaded, run, exclude: inventoryFiles, ...(flags.parameters ? { parameters: flags.parameters } : {}) };
+    ({ results, shown: egress } = await policy.compareEgress(results, { ...common, ...(lockFile !== undefined ? { lockFile } : {}), ...(flags.base !== undefined ? { base: flags.base } : {}) }));
+  }
   if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
-  const ctx = { version: version(), cwd: io.cwd, rules };
+  const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}) };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
   write(io, flags, formatter(results, { ...ctx, color }));
   for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false }));
@@ -228,6 +261,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const [first, ...rest] = positionals;
     if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, scopeOf(flags), write);
     if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, scopeOf(flags), write);
+    if (first === 'lock') return await lintCommand(rest, flags, io, 'lock');
     return await lintCommand(positionals, flags, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,13 +1,12 @@
 // Loads the discovered templates and lints each one; the only place that reads template files for linting.
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lintTemplate, loadTemplate, readParameterFile } from '../engine/index.js';
-import type { Finding, LintResult, Rule, RuleLevel, Scope } from '../engine/index.js';
-import { fileLinkResolver } from './links.js';
+import type { Finding, Inventory, LintResult, Rule, RuleLevel, RuleSettings, Scope } from '../engine/index.js';
+import { MAX_TEMPLATE_BYTES, fileLinkResolver, readTemplateText } from './links.js';
 import type { Target } from './discover.js';
 
 /** Files above this size are not read (a safety cap far above ARM's 4 MB limit). */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = MAX_TEMPLATE_BYTES;
 
 export interface RunOptions {
   readonly cwd: string;
@@ -16,6 +15,10 @@ export interface RunOptions {
   readonly scope?: Partial<Scope>;
   /** Explicit parameter file for every target (the --parameters flag). */
   readonly parameters?: string;
+  /** What rules that need user input get (the configuration's allow-list). */
+  readonly settings?: RuleSettings;
+  /** Resources already deployed (--inventory), read once per run. */
+  readonly inventory?: Inventory;
   /** Called before each target is linted (the CLI's progress line). */
   onProgress?(done: number, total: number, file: string): void;
 }
@@ -44,20 +47,9 @@ function unreadable(file: string, message: string): LintResult {
   return failedResult(file, [finding]);
 }
 
-function readText(cwd: string, file: string): string | { error: string } {
-  try {
-    const abs = resolve(cwd, file);
-    const size = statSync(abs).size;
-    if (size > MAX_FILE_BYTES) return { error: `The file is ${(size / 1048576).toFixed(0)} MB; egress-lint reads at most ${MAX_FILE_BYTES / 1048576} MB.` };
-    const buf = readFileSync(abs);
-    if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-      return buf[0] === 0xff ? buf.toString('utf16le') : Buffer.from(buf).swap16().toString('utf16le');
-    }
-    if (buf.subarray(0, 8192).includes(0)) return { error: 'The file is binary, not JSON.' };
-    return buf.toString('utf8');
-  } catch (e) {
-    return { error: `The file cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).` };
-  }
+/** A file's text (UTF-8, or UTF-16 with a byte order mark, as PowerShell writes), or why it cannot be read. */
+export function readText(cwd: string, file: string): string | { error: string } {
+  return readTemplateText(resolve(cwd, file), { pipes: true });
 }
 
 /** Lints every target; a file that cannot be read is a template-invalid finding, never a crash. */
@@ -93,6 +85,8 @@ export function lintTargets(targets: readonly Target[], options: RunOptions): Li
       rules: options.rules,
       ...(options.levels ? { levels: options.levels } : {}),
       ...(options.scope ? { scope: options.scope } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.inventory ? { inventory: options.inventory } : {}),
       ...(parameters ? { parameters: parameters as never, parametersFile: paramFile } : {}),
       resolveLink,
     });

@@ -9,6 +9,9 @@ import type { NetworkGraph } from './network/graph.js';
 import { resolveEgress } from './network/resolve.js';
 import type { EgressIp, PathResult, Verdict, VmResult } from './network/resolve.js';
 import { getProp, isObject } from './expressions/value.js';
+import type { AllowList } from './egress/allow.js';
+import type { EgressComparison } from './egress/lock.js';
+import type { Inventory } from './inventory/inventory.js';
 
 export type { Severity } from './template/finding.js';
 export type RuleLevel = Severity | 'off';
@@ -22,10 +25,19 @@ export interface Report {
   readonly resource?: string;
 }
 
+/** What the user configured for rules that need more than the template (an allow-list, a lock to compare with). */
+export interface RuleSettings {
+  /** The configuration's `allow` entries, parsed (egress-not-allowed). */
+  readonly allow?: AllowList;
+  /** The whole run's egress compared with a lock file or a git base (egress-changed); set by a second pass. */
+  readonly egressChanges?: EgressComparison;
+}
+
 export interface RuleContext {
   readonly deployment: Deployment;
   readonly graph: NetworkGraph;
   readonly vms: readonly VmResult[];
+  readonly settings: RuleSettings;
   report(r: Report): void;
 }
 
@@ -101,6 +113,9 @@ export interface LintOptions extends ExpandOptions {
   readonly rules: readonly Rule[];
   /** Per-rule level overrides ('off' disables a rule). */
   readonly levels?: Readonly<Record<string, RuleLevel>>;
+  readonly settings?: RuleSettings;
+  /** Resources already deployed, read from inventory files: they resolve what the templates only reference. */
+  readonly inventory?: Inventory;
 }
 
 /** Fills `{{name}}` placeholders; a missing one stays visible rather than silently empty. */
@@ -190,8 +205,12 @@ function suppressionFor(list: readonly Suppressions[], ruleId: string, at: Locat
 }
 
 /** Runs the rules over an expanded deployment and its resolved egress. */
-export function runRules(deployment: Deployment, rules: readonly Rule[], levels: Readonly<Record<string, RuleLevel>> = {}): { findings: Finding[]; vms: VmResult[]; graph: NetworkGraph } {
-  const graph = buildGraph(deployment);
+export function runRules(deployment: Deployment, rules: readonly Rule[], levels: Readonly<Record<string, RuleLevel>> = {}, settings: RuleSettings = {}, inventory?: Inventory): { findings: Finding[]; vms: VmResult[]; graph: NetworkGraph } {
+  const graph = buildGraph(deployment, inventory?.resources);
+  const docs = inventory && inventory.docs.size > 0 ? new Map([...deployment.docs, ...inventory.docs]) : deployment.docs;
+  // The inventory is reference data, not linted: a finding located in it counts only when it is about a VM of
+  // the templates (a path decided by an inventory NAT gateway), not about an inventory resource on its own.
+  const vmNames = new Set(graph.vms.map((v) => v.name));
   const vms = resolveEgress(graph);
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -205,6 +224,7 @@ export function runRules(deployment: Deployment, rules: readonly Rule[], levels:
       deployment,
       graph,
       vms,
+      settings,
       report(r) {
         const template = rule.messages[r.messageId];
         if (template === undefined) throw new Error(`Rule ${rule.id} reported unknown messageId '${r.messageId}'.`);
@@ -212,7 +232,8 @@ export function runRules(deployment: Deployment, rules: readonly Rule[], levels:
         const key = `${rule.id}\u0000${r.at.file}\u0000${r.at.pointer}\u0000${r.at.offset ?? ''}\u0000${message}`;
         if (seen.has(key)) return;
         seen.add(key);
-        const pos = locate(deployment.docs, r.at);
+        if (inventory?.docs.has(r.at.file) && !(r.resource !== undefined && vmNames.has(r.resource))) return;
+        const pos = locate(docs, r.at);
         const justification = suppressions.length ? suppressionFor(suppressions, rule.id, r.at, r.resource) : undefined;
         findings.push({
           ...(justification !== undefined ? { suppression: { justification } } : {}),
@@ -242,7 +263,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** Lints one loaded template: expansion, graph, egress and rules. Never throws for template content. */
 export function lintTemplate(doc: TemplateDoc, options: LintOptions): LintResult {
-  const deployment = expand(doc, options);
-  const { findings, vms, graph } = runRules(deployment, options.rules, options.levels);
+  const deployment = expand(doc, { ...options, evaluate: options.evaluate ?? 'egress' });
+  const { findings, vms, graph } = runRules(deployment, options.rules, options.levels, options.settings, options.inventory);
   return { file: doc.file, vms: vms.map((v) => vmReport(v, deployment.docs)), findings, deployment, graph, resolved: vms };
 }

@@ -3,6 +3,8 @@ import type { Rule } from '../engine/index.js';
 import ambiguousPrimaryNic from './ambiguous-primary-nic.js';
 import defaultOutboundAccess from './default-outbound-access.js';
 import dynamicPublicIp from './dynamic-public-ip.js';
+import egressChanged from './egress-changed.js';
+import egressNotAllowed from './egress-not-allowed.js';
 import expressionInvalid from './expression-invalid.js';
 import implicitLbSnat from './implicit-lb-snat.js';
 import invalidOutboundConfiguration from './invalid-outbound-configuration.js';
@@ -22,6 +24,8 @@ export const rules: readonly Rule[] = [
   ambiguousPrimaryNic,
   defaultOutboundAccess,
   dynamicPublicIp,
+  egressChanged,
+  egressNotAllowed,
   expressionInvalid,
   implicitLbSnat,
   invalidOutboundConfiguration,

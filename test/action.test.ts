@@ -3,7 +3,7 @@
 // defaults and a simulated GITHUB_* environment (GITHUB_ACTION_PATH = a checkout with a fresh build,
 // GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY); then outputs, files, summary and exit status are checked.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
@@ -115,7 +115,7 @@ interface Outcome {
 }
 
 /** Runs the action's steps in a workspace holding `files`, like a workflow step `uses: ./` `with: given`. */
-function runAction(files: Record<string, string>, given: Record<string, string> = {}, env: Record<string, string> = {}): Outcome {
+function runAction(files: Record<string, string>, given: Record<string, string> = {}, env: Record<string, string> = {}, prepare?: (workspace: string) => void): Outcome {
   checkout ??= actionCheckout();
   const top = mkdtempSync(join(tmpdir(), 'egress-lint-runner-'));
   const workspace = join(top, 'workspace');
@@ -125,6 +125,7 @@ function runAction(files: Record<string, string>, given: Record<string, string> 
     if (from.startsWith('fixtures/')) copyFileSync(join(root, from), join(workspace, to));
     else writeFileSync(join(workspace, to), from);
   }
+  prepare?.(workspace);
   const inputs: Record<string, string> = {};
   for (const [name, spec] of Object.entries(action.inputs)) inputs[name] = given[name] ?? spec.default ?? '';
   const summaryFile = join(top, 'step-summary.md');
@@ -180,8 +181,8 @@ yml('a composite action whose steps run the scripts in scripts/action with bash'
 });
 
 yml('inputs: the issue\'s five (and the JSON path), each with a description, each passed to the lint step', () => {
-  assert.equal(Object.keys(action.inputs), ['paths', 'config', 'format', 'fail-level', 'sarif-file', 'json-file']);
-  assert.equal(Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default])), { paths: '.', config: '', format: 'stylish', 'fail-level': 'error', 'sarif-file': 'egress-lint.sarif', 'json-file': 'egress-lint.json' });
+  assert.equal(Object.keys(action.inputs), ['paths', 'config', 'format', 'fail-level', 'sarif-file', 'json-file', 'base']);
+  assert.equal(Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default])), { paths: '.', config: '', format: 'stylish', 'fail-level': 'error', 'sarif-file': 'egress-lint.sarif', 'json-file': 'egress-lint.json', base: '' });
   const lint = action.runs.steps.find((s) => s.id === 'lint');
   for (const [name, spec] of Object.entries(action.inputs)) {
     assert.ok(spec.description.length > 10, `${name} is described`);
@@ -277,6 +278,26 @@ run('without GITHUB_STEP_SUMMARY, or without a markdown format, the summary is s
   assert.match(o.log, /::notice title=egress-lint::this egress-lint has no markdown format; the step summary is skipped/);
   assert.is(o.summary, '');
   assert.equal(o.outputs, { sarif: 'egress-lint.sarif', 'egress-json': 'egress-lint.json' });
+});
+
+run('base: the egress is compared with a commit, and the summary shows what changed', () => {
+  const git = (cwd: string, ...args: string[]) => spawnSync('git', ['-c', 'user.name=egress-lint test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+  const o = runAction({ 'infra/main.json': 'fixtures/lock/web-1.json' }, { base: 'HEAD', paths: 'infra' }, {}, (ws) => {
+    rmSync(join(ws, '.git'), { recursive: true });
+    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'one']]) assert.is(git(ws, ...args).status, 0);
+    copyFileSync(join(root, 'fixtures/lock/web-2.json'), join(ws, 'infra/main.json'));
+  });
+  assert.is(o.code, 1, o.log);
+  assert.match(o.log, /The egress of 'vm-web' differs from base HEAD: \+ pip-nat, - pip-vm1\./);
+  assert.match(o.summary, /## Egress changes against base HEAD\n\n1 VM with other egress than base HEAD/);
+  assert.match(o.summary, /- \*\*vm-web\*\*: \+ pip-nat, - pip-vm1 \(infra\/main\.json\)/);
+  // Without the commit (a shallow checkout), the step cannot lint, and says how to fetch it.
+  const shallow = runAction({ 'infra/main.json': 'fixtures/lock/web-1.json' }, { base: 'origin/main', paths: 'infra' }, {}, (ws) => {
+    rmSync(join(ws, '.git'), { recursive: true });
+    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'one']]) assert.is(git(ws, ...args).status, 0);
+  });
+  assert.is(shallow.code, 2, shallow.log);
+  assert.match(shallow.log, /--base origin\/main: git knows no commit by that name .*fetch-depth: 0/);
 });
 
 run('setup: an old Node.js is refused with a clear message', () => {

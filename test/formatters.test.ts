@@ -310,7 +310,7 @@ test('allowlist: one line per identity, addresses first, and a reason for every 
   const identities = entries.map((l) => l.split('  # ')[0]);
   assert.is(new Set(identities.map((x) => x.toLowerCase())).size, identities.length, 'unique');
   for (const l of entries) assert.match(l, /^\S.* {2}# .+ via [a-z-]+(, [a-z-]+)*$/);
-  assert.equal(identities.slice(0, 2), ['20.30.40.50', '20.30.41.0/30']);
+  assert.equal(identities.slice(0, 2), ['20.30.40.50/32', '20.30.41.0/30']);
   assert.ok(identities.slice(2).every((x) => x.startsWith('/subscriptions/')));
   const stuck = results.flatMap((r) => r.vms).filter((v) => !v.verdict.startsWith('deterministic'));
   assert.ok(stuck.length >= 4);

@@ -6,7 +6,7 @@ import type { Io } from '../io.js';
 import { UsageError } from '../io.js';
 import { fileLinkResolver } from '../links.js';
 import type { Flags } from '../main.js';
-import { parametersFor, readJsonFile } from './expand.js';
+import { parametersFor, printable, readJsonFile } from './expand.js';
 
 export const EVAL_HELP = `Usage: egress-lint eval "<expression>" [--template <file>] [--parameters <file>]
 
@@ -45,6 +45,6 @@ export function evalCommand(args: string[], flags: Flags, io: Io, scope: Record<
   }
   const out = d.outputs['__egress_lint_eval__'];
   const value = isObject(out) ? out.value : null;
-  write(io, flags, JSON.stringify(value, null, 2) + '\n');
+  write(io, flags, printable(value, 'The value of the expression'));
   return 0;
 }

@@ -5,7 +5,7 @@ import { expand, loadTemplate, readParameterFile } from '../../engine/index.js';
 import type { Value } from '../../engine/index.js';
 import type { Io } from '../io.js';
 import { UsageError } from '../io.js';
-import { fileLinkResolver } from '../links.js';
+import { fileLinkResolver, readTemplateText } from '../links.js';
 import { parameterFileFor } from '../discover.js';
 import type { Flags } from '../main.js';
 
@@ -17,13 +17,20 @@ are known only at deployment print as {"$unknown": "<why>"}; findings go to stde
 `;
 
 export function readJsonFile(io: Io, file: string, what: string) {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (e) {
-    throw new UsageError(`Cannot read the ${what} ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
+  // The lint command's reader: the same size cap, encodings and binary check (a 100 MB file or /dev/zero is refused).
+  const text = readTemplateText(resolve(io.cwd, file), { pipes: true });
+  if (typeof text !== 'string') throw new UsageError(`Cannot read the ${what} ${file}: ${text.error.charAt(0).toLowerCase()}${text.error.slice(1)}`);
   return loadTemplate(file, text);
+}
+
+/** JSON text of a value for printing; a value nested too deeply for JSON.stringify is a message, not a crash. */
+export function printable(value: unknown, what: string): string {
+  try {
+    return JSON.stringify(value, null, 2) + '\n';
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw Object.assign(new UsageError(`${what} nests too deeply to print as JSON.`), { noHint: true });
+  }
 }
 
 export function parametersFor(io: Io, template: string, flags: Flags): { values?: Record<string, Value>; file?: string } {
@@ -69,7 +76,7 @@ export function expandCommand(args: string[], flags: Flags, io: Io, scope: Recor
     outputs: d.outputs,
     unresolved: d.unresolved.map((u) => ({ name: u.name, at: `${u.at.file}#${u.at.pointer}`, reason: u.reason })),
   };
-  write(io, flags, JSON.stringify(out, null, 2) + '\n');
+  write(io, flags, printable(out, `The expansion of ${doc.file}`));
   for (const f of d.findings) {
     const doc2 = d.docs.get(f.at.file);
     const pos = doc2 ? doc2.lineColumn(doc2.range(f.at.pointer).offset) : { line: 0, column: 0 };

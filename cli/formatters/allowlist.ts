@@ -1,6 +1,8 @@
-// The allow-list a firewall team pastes: one line per distinct egress identity across all VMs (the address or
-// CIDR when the template states it, else the Azure resource id), each with the VMs and methods behind it, and a
-// comment for every VM whose egress cannot be allow-listed and why.
+// The allow-list a firewall team pastes: one line per distinct egress identity across all VMs (a CIDR block when the
+// template states the address or prefix, a single address as /32 or /128, else the Azure resource id), each with
+// the VMs and methods behind it, and a comment for every VM whose egress cannot be allow-listed and why, and for
+// every template that could not be analysed.
+import { TEMPLATE_PROBLEMS, analysed } from '../../engine/index.js';
 import type { EgressEntry, LintResult, PathReport, VmReport } from '../../engine/index.js';
 
 interface Line {
@@ -48,9 +50,14 @@ function cannot(vm: VmReport): string | undefined {
   return `# ${oneLine(vm.name)}: cannot be allow-listed: ${vm.verdict}${reasons.length ? ` (${reasons.join(' | ')})` : ''}`;
 }
 
+/** A single address as a host CIDR block (what every firewall and NSG accepts), a prefix as it is. */
+function cidrOf(text: string): string {
+  return text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
+}
+
 function identity(e: EgressEntry): { identity: string; known: boolean } {
   const known = e.address ?? e.prefix;
-  return known ? { identity: known, known: true } : { identity: e.id, known: false };
+  return known ? { identity: cidrOf(known), known: true } : { identity: e.id, known: false };
 }
 
 export function formatAllowlist(results: readonly LintResult[]): string {
@@ -58,6 +65,11 @@ export function formatAllowlist(results: readonly LintResult[]): string {
   const comments: string[] = [];
   let vmCount = 0;
   for (const r of results) {
+    // A template that could not be read or evaluated may deploy VMs nobody can list: say so rather than stay silent.
+    if (!analysed(r)) {
+      const why = r.findings.find((f) => TEMPLATE_PROBLEMS.has(f.ruleId));
+      comments.push(`# ${oneLine(r.file)}: not fully analysed, so its VMs may be missing here${why ? `: ${oneLine(why.message)}` : ''}`);
+    }
     for (const vm of r.vms) {
       vmCount++;
       for (const p of vm.paths) {

@@ -1,5 +1,5 @@
 // The report formats by name. Each formatter turns lint results into text; only formatters print positions.
-import type { LintResult, Rule } from '../../engine/index.js';
+import type { EgressComparison, LintResult, Rule } from '../../engine/index.js';
 import { formatAllowlist } from './allowlist.js';
 import { formatCsv } from './csv.js';
 import { formatJson } from './json.js';
@@ -14,6 +14,8 @@ export interface FormatContext {
   readonly cwd: string;
   /** The rule registry (for SARIF's tool.driver.rules and help links). */
   readonly rules: readonly Rule[];
+  /** The run's egress compared with a git base or a lock file (--base, --lock): the Markdown report shows it. */
+  readonly egress?: EgressComparison;
 }
 
 export type Formatter = (results: readonly LintResult[], ctx: FormatContext) => string;

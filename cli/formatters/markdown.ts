@@ -2,8 +2,9 @@
 // its VMs, a Mermaid flowchart (VM → NIC → NAT gateway / load balancer / firewall → public IP → Internet) and a
 // table of its findings. Text from templates is escaped, so a resource name cannot inject Markdown, HTML or
 // Mermaid syntax. Same input, byte-identical output.
-import { normaliseId } from '../../engine/index.js';
-import type { EgressEntry, Finding, LintResult, Location, NetworkGraph, PathReport, PathResult, Ref, Verdict, VmReport } from '../../engine/index.js';
+import { describeChange, normaliseId } from '../../engine/index.js';
+import type { EgressComparison, EgressEntry, Finding, Frontend, IpConfig, LintResult, NetworkGraph, PathReport, PathResult, Ref, Route, Verdict, VmReport } from '../../engine/index.js';
+import type { FormatContext } from './index.js';
 import { ruleDocUrl } from './sarif.js';
 
 const VERDICT_MARK: Record<Verdict, string> = {
@@ -125,7 +126,6 @@ interface Hop {
   readonly id: string;
 }
 
-const sameAt = (a: Location, b: Location): boolean => a.file === b.file && a.pointer === b.pointer;
 const keyOf = (r: Ref | undefined): string | undefined => (r?.kind === 'found' ? r.key : undefined);
 
 /** What the chart needs from the network graph: who holds each public IP, and which appliance a route points at. */
@@ -156,6 +156,21 @@ class Topology {
     }
   }
 
+  private indexes: { routes: Map<string, Route>; ipConfigs: Map<string, IpConfig>; frontends: Map<string, Frontend> } | undefined;
+
+  /** Routes by declaration, ipconfigs and frontends by private address (the first in graph order), built once: a scan per path is quadratic. */
+  private lookups(): NonNullable<Topology['indexes']> {
+    if (this.indexes) return this.indexes;
+    const routes = new Map<string, Route>();
+    for (const n of this.g.nodes.values()) if (n.kind === 'routeTable') for (const r of n.routes) if (!routes.has(`${r.at.file}\u0000${r.at.pointer}`)) routes.set(`${r.at.file}\u0000${r.at.pointer}`, r);
+    const ipConfigs = new Map<string, IpConfig>();
+    for (const c of this.g.ipConfigs.values()) if (typeof c.privateIp === 'string' && !ipConfigs.has(c.privateIp)) ipConfigs.set(c.privateIp, c);
+    const frontends = new Map<string, Frontend>();
+    for (const f of this.g.frontends.values()) if (typeof f.privateIp === 'string' && !frontends.has(f.privateIp)) frontends.set(f.privateIp, f);
+    this.indexes = { routes, ipConfigs, frontends };
+    return this.indexes;
+  }
+
   private own(key: string | undefined, hop: Hop): void {
     if (key && !this.owners.has(key)) this.owners.set(key, hop);
   }
@@ -170,13 +185,13 @@ class Topology {
 
   /** The appliance a route sends an 'appliance' path to: the NIC or internal load balancer at its next-hop address. */
   appliance(p: PathResult): Hop {
-    const route = [...this.g.nodes.values()].flatMap((n) => (n.kind === 'routeTable' ? n.routes : [])).find((r) => sameAt(r.at, p.decidedAt));
+    const route = this.lookups().routes.get(`${p.decidedAt.file}\u0000${p.decidedAt.pointer}`);
     const ip = typeof route?.nextHopIpAddress === 'string' ? route.nextHopIpAddress : undefined;
     if (ip !== undefined) {
-      const ipc = [...this.g.ipConfigs.values()].find((c) => c.privateIp === ip);
+      const ipc = this.lookups().ipConfigs.get(ip);
       const nic = ipc ? this.g.nodes.get(ipc.nicKey) : undefined;
       if (nic) return { key: nic.key, prefix: 'nva', text: `appliance ${nic.name} (${ip})`, id: nic.name };
-      const fe = [...this.g.frontends.values()].find((f) => f.privateIp === ip);
+      const fe = this.lookups().frontends.get(ip);
       const lb = fe ? this.g.nodes.get(fe.lbKey) : undefined;
       if (lb) return { key: lb.key, prefix: 'lb', text: `load balancer ${lb.name} (${ip})`, id: lb.name };
       return { key: `appliance:${ip}`, prefix: 'nva', text: `appliance ${ip}`, id: ip };
@@ -249,7 +264,16 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function formatMarkdown(results: readonly LintResult[]): string {
+/** What a pull request changes: one line per VM whose egress differs from the base (or the lock file). */
+function changesSection(cmp: EgressComparison): string[] {
+  const head = `## Egress changes against ${md(cmp.against)}`;
+  if (cmp.changes.length === 0) return [head, `No VM's egress differs from ${md(cmp.against)}.`];
+  const lines = cmp.changes.map((c) => `- **${md(c.name)}**: ${md(describeChange(c))} (${md(c.file)})`);
+  const n = cmp.changes.length;
+  return [head, `${n} VM${n === 1 ? '' : 's'} with other egress than ${md(cmp.against)}: tell the firewall team before merging.`, lines.join('\n')];
+}
+
+export function formatMarkdown(results: readonly LintResult[], ctx?: Partial<FormatContext>): string {
   let errors = 0;
   let warnings = 0;
   let notes = 0;
@@ -274,5 +298,6 @@ export function formatMarkdown(results: readonly LintResult[]): string {
   const total = errors + warnings + notes;
   const mark = errors ? '✖' : warnings ? '⚠' : '✔';
   const summary = `${mark} ${plural(vms, 'VM')} in ${plural(results.length, 'template')}; ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
-  return [`# egress-lint`, `**${summary}**`, ...sections.flat()].join('\n\n') + '\n';
+  const changes = ctx?.egress ? changesSection(ctx.egress) : [];
+  return [`# egress-lint`, `**${summary}**`, ...changes, ...sections.flat()].join('\n\n') + '\n';
 }

@@ -84,13 +84,31 @@ function physicalLocation(f: Finding, cwd: string) {
   };
 }
 
+// Per result, VMs and resources by name, built on first use: a scan per finding is quadratic in a big template.
+const byName = new WeakMap<LintResult, { vms: Map<string, VmReport>; resources: Map<string, LintResult['deployment']['resources'][number][]> }>();
+
+function namesOf(r: LintResult) {
+  let index = byName.get(r);
+  if (!index) {
+    index = { vms: new Map(), resources: new Map() };
+    for (const v of r.vms) if (!index.vms.has(v.name)) index.vms.set(v.name, v);
+    for (const x of r.deployment?.resources ?? []) {
+      const list = index.resources.get(x.name);
+      if (list) list.push(x);
+      else index.resources.set(x.name, [x]);
+    }
+    byName.set(r, index);
+  }
+  return index;
+}
+
 /** Resource name → id: the VMs first, then the deployment's resources (the one enclosing the finding wins). */
 function resourceId(r: LintResult, f: Finding): string | undefined {
   const name = f.resource;
   if (name === undefined) return undefined;
-  const vm = r.vms.find((v) => v.name === name);
+  const vm = namesOf(r).vms.get(name);
   if (vm) return vm.id;
-  const candidates = (r.deployment?.resources ?? []).filter((x) => x.name === name);
+  const candidates = namesOf(r).resources.get(name) ?? [];
   if (candidates.length <= 1) return candidates[0]?.id;
   const enclosing = candidates.find((x) => x.at.file === f.file && (f.pointer === x.at.pointer || f.pointer.startsWith(`${x.at.pointer}/`)));
   return (enclosing ?? candidates[0]).id;

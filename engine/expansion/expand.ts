@@ -4,8 +4,8 @@
 import type { Location, RawFinding } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin } from '../template/template.js';
-import type { EvalHost, UserFunction } from '../expressions/evaluator.js';
-import { evaluateString, markRuntime } from '../expressions/evaluator.js';
+import type { CheckHost, EvalHost, UserFunction } from '../expressions/evaluator.js';
+import { checkString, evaluateString, markRuntime } from '../expressions/evaluator.js';
 import { isExpression, parseExpression } from '../expressions/ast.js';
 import { DEFAULT_SCOPE, levelFromSchema } from '../expressions/scope.js';
 import type { Scope } from '../expressions/scope.js';
@@ -13,7 +13,7 @@ import { providerPath } from '../expressions/functions/deployment.js';
 import type { Value, ValueObject } from '../expressions/value.js';
 import { ExpressionError, Unknown, getProp, isObject, newObject } from '../expressions/value.js';
 import type { Deployment, ExpandOptions, ExpandedResource, ExpansionStats, Limits, SafetyCaps, UnresolvedDeployment } from './types.js';
-import { ARM_LIMITS, SAFETY_CAPS } from './types.js';
+import { ARM_LIMITS, EGRESS_TYPES, SAFETY_CAPS } from './types.js';
 
 /** Thrown to stop all work when a safety cap is hit; turned into a limit-exceeded finding. */
 class CapReached extends Error {}
@@ -269,7 +269,7 @@ class TemplateRun {
           }
         }
         this.functions.set(`${nsName}.${name}`.toLowerCase(), {
-          params: Array.isArray(params) ? params.map((x) => (isObject(x) ? String(getProp(x, 'name') ?? '') : '')) : [],
+          params: Array.isArray(params) ? params.map((x) => (isObject(x) ? scalarText(getProp(x, 'name'), '') : '')) : [],
           output: value ?? null,
         });
       }
@@ -302,6 +302,70 @@ class TemplateRun {
       const u = new Unknown('error', e.message);
       this.ex.count(u);
       return u;
+    }
+  }
+
+  /** Checks every expression in a JSON structure without evaluating it (lint's 'egress' mode); errors become findings. */
+  checkDeep(v: Value, pointer: string, depth = 0): void {
+    if (typeof v === 'string') {
+      if (v.length < 2 || v.charCodeAt(0) !== 91) return;
+      if (v.length > this.ex.limits.expressionLength && isExpression(v))
+        this.ex.report('limit-exceeded', `The expression is ${v.length} characters long; ARM accepts at most ${this.ex.limits.expressionLength}.`, this.at(pointer));
+      try {
+        checkString(v, this.checker);
+      } catch (e) {
+        if (e instanceof RangeError) this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(pointer));
+        else if (e instanceof ExpressionError) this.ex.report('expression-invalid', e.message, this.at(pointer));
+        else throw e;
+      }
+      return;
+    }
+    if (v === null || typeof v !== 'object' || depth > 256) return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (!isPlain(v[i])) this.checkDeep(v[i], pointerJoin(pointer, i), depth + 1);
+      return;
+    }
+    if (!isObject(v)) return;
+    for (const k of Object.keys(v)) {
+      if (k.length > 1 && k.charCodeAt(0) === 91) this.checkDeep(k, pointerJoin(pointer, k), depth + 1);
+      if (!isPlain(v[k])) this.checkDeep(v[k], pointerJoin(pointer, k), depth + 1);
+    }
+  }
+
+  /** The names this template declares, for checkString (a nested template with outer scope sees its parent's). */
+  readonly checker: CheckHost = {
+    declares: (kind, name) => {
+      if (this.outerHost) return this.outerHost.run.checker.declares(kind, name);
+      if (kind === 'parameter') return this.findKey(this.paramDecls, name) !== undefined;
+      if (this.findKey(this.varDecls, name) !== undefined) return name.toLowerCase() !== 'copy';
+      const key = this.findKey(this.varDecls, 'copy');
+      const loops = key === undefined ? undefined : this.varDecls[key];
+      return Array.isArray(loops) && loops.some((c) => isObject(c) && scalarText(getProp(c, 'name'), '').toLowerCase() === name.toLowerCase());
+    },
+    userFunction: (name) => this.userFunction(name),
+  };
+
+  /** 'egress' mode's counterpart of evaluateDeclarations: what was not evaluated on demand is checked. */
+  checkDeclarations(): void {
+    if (!this.outerHost) {
+      for (const k of Object.keys(this.paramDecls)) {
+        const d = this.paramDecls[k];
+        const def = isObject(d) ? getProp(d, 'defaultValue') : undefined;
+        if (def !== undefined && !this.paramCache.has(k.toLowerCase())) this.checkDeep(def, pointerJoin(pointerJoin(pointerJoin(this.base, 'parameters'), k), 'defaultValue'));
+      }
+      for (const k of Object.keys(this.varDecls)) {
+        if (!this.varCache.has(k.toLowerCase())) this.checkDeep(this.varDecls[k], pointerJoin(pointerJoin(this.base, 'variables'), k));
+      }
+    }
+    const outputs = getProp(this.template, 'outputs');
+    if (this.outputsCache || !isObject(outputs)) return;
+    for (const k of Object.keys(outputs)) {
+      const d = outputs[k];
+      if (!isObject(d)) continue;
+      for (const part of ['condition', 'value', 'copy']) {
+        const v = getProp(d, part);
+        if (v !== undefined) this.checkDeep(v, pointerJoin(pointerJoin(pointerJoin(this.base, 'outputs'), k), part));
+      }
     }
   }
 
@@ -348,7 +412,7 @@ class TemplateRun {
       let key = k;
       if (k.length > 1 && k.charCodeAt(0) === 91) {
         const kv = this.evalAt(k, host, pointerJoin(pointer, k));
-        key = typeof kv === 'string' ? kv : kv instanceof Unknown ? `$unknown:${kv.origin}` : String(kv);
+        key = typeof kv === 'string' ? kv : kv instanceof Unknown ? `$unknown:${kv.origin}` : scalarText(kv, JSON.stringify(kv) ?? '');
       }
       const y = isPlain(child) ? child : this.evalDeep(child, host, pointerJoin(pointer, k), depth + 1);
       if (!out && (y !== child || key !== k)) out = materialise(i);
@@ -505,7 +569,7 @@ class TemplateRun {
     if (!Array.isArray(loops)) return undefined;
     for (let i = 0; i < loops.length; i++) {
       const c = loops[i];
-      if (!isObject(c) || String(getProp(c, 'name') ?? '').toLowerCase() !== lower) continue;
+      if (!isObject(c) || scalarText(getProp(c, 'name'), '').toLowerCase() !== lower) continue;
       const out = newObject();
       const host = new InstanceHost(this, []);
       const pointer = pointerJoin(pointerJoin(pointerJoin(this.base, 'variables'), key!), i);
@@ -578,7 +642,7 @@ class TemplateRun {
       const loop = host.copies.find((f) => f.index instanceof Unknown);
       if (loop) condition = new Unknown('condition', `the copy count of '${loop.name}' is unknown (${(loop.index as Unknown).origin})`);
     }
-    const typeV = this.evalAt(String(getProp(decl, 'type') ?? ''), host, pointerJoin(pointer, 'type'));
+    const typeV = this.evalAt(scalarText(getProp(decl, 'type'), ''), host, pointerJoin(pointer, 'type'));
     const nameRaw = getProp(decl, 'name');
     const nameV = typeof nameRaw === 'string' ? this.evalAt(nameRaw, host, pointerJoin(pointer, 'name')) : nameRaw;
     if (typeof typeV !== 'string' || typeV === '') {
@@ -713,7 +777,7 @@ class TemplateRun {
       name: this.deploymentName,
       location: this.targetScope.location,
       properties: {
-        template: { contentVersion: String(getProp(this.template, 'contentVersion') ?? '1.0.0.0'), metadata: getProp(this.template, 'metadata') ?? null },
+        template: { contentVersion: scalarText(getProp(this.template, 'contentVersion'), '1.0.0.0'), metadata: getProp(this.template, 'metadata') ?? null },
         templateHash: '0',
         parameters: {},
         mode: 'Incremental',
@@ -792,6 +856,14 @@ export function utf8Length(text: string): number {
 
 function formatBytes(n: number): string {
   return n % 1048576 === 0 ? `${n / 1048576} MB` : `${n} bytes`;
+}
+
+/**
+ * A string, number or boolean as text, else `fallback`. Never String(v) on template values: objects from the JSONC
+ * reader and the evaluator have no prototype, so String() throws on them (a TypeError, not a finding).
+ */
+function scalarText(v: Value | undefined, fallback: string): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
 }
 
 /** A value that evaluation cannot change: a number, boolean, null, or a string that is not an expression. */
@@ -966,9 +1038,39 @@ class Engine extends Expansion {
   finish(root: TemplateRun): Deployment {
     // Nested deployments expand after their parent registered everything, so outer reference()s resolve.
     for (let i = 0; i < this.pending.length; i++) this.expandNested(this.pending[i]);
+    if (this.options.evaluate === 'egress') {
+      // Lint needs the bodies the network graph reads (and whatever they refer to, evaluated on demand); the
+      // rest is checked without evaluation, which is about half the expansion work on real templates.
+      for (const r of this.resources) if (!r.existing && EGRESS_TYPES.has(r.type.toLowerCase())) this.body(r);
+      for (const r of this.resources) if (!r.existing && !r.body) this.checkBody(r);
+      for (let i = 0; i < this.runs.length; i++) this.runs[i].checkDeclarations();
+      return this.result(root, newObject());
+    }
     for (const r of this.resources) if (!r.existing) this.body(r);
     for (let i = 0; i < this.runs.length; i++) this.runs[i].evaluateDeclarations();
     return this.result(root, root.outputs());
+  }
+
+  /** Checks a body that is not evaluated; one copy of a copy loop stands for all (they share the declaration). */
+  private checkBody(res: Res): void {
+    if (res.copyIndex !== undefined && res.copyIndex > 0) return;
+    const isDeployment = res.type.toLowerCase() === 'microsoft.resources/deployments';
+    for (const k of Object.keys(res.decl)) {
+      const lower = k.toLowerCase();
+      if (STRUCTURAL.has(lower) || lower === 'name' || lower === 'type' || lower === 'apiversion' || (isDeployment && lower === 'properties')) continue;
+      res.host.run.checkDeep(res.decl[k], pointerJoin(res.at.pointer, k));
+    }
+  }
+
+  /** The body of a resource that 'egress' mode did not evaluate: what identifies it, and its metadata (suppressions). */
+  private partialBody(r: Res): ValueObject {
+    const out = newObject();
+    out.name = r.name;
+    out.type = r.type;
+    out.apiVersion = r.apiVersion;
+    const key = Object.keys(r.decl).find((k) => k.toLowerCase() === 'metadata');
+    if (key !== undefined) out[key] = r.host.run.evalDeep(r.decl[key], r.host, pointerJoin(r.at.pointer, key));
+    return out;
   }
 
   /** The deployment as far as it was expanded (all of it, unless a safety cap stopped the work). */
@@ -976,8 +1078,9 @@ class Engine extends Expansion {
     const resources: ExpandedResource[] = [...this.resources]
       .sort((a, b) => compareOrder(a.order, b.order))
       .map((r) => {
-        const body = r.body ?? newObject();
-        const base = {
+        const partial = !r.body && !r.existing && this.options.evaluate === 'egress';
+        const body = r.body ?? (partial ? this.partialBody(r) : newObject());
+        const out: { -readonly [K in keyof ExpandedResource]: ExpandedResource[K] } = {
           id: r.id,
           key: r.id.toLowerCase(),
           type: r.type,
@@ -990,7 +1093,10 @@ class Engine extends Expansion {
           at: r.at,
           deployments: r.deployments,
         };
-        return { ...base, ...(r.symbolicName !== undefined ? { symbolicName: r.symbolicName } : {}), ...(r.copyIndex !== undefined ? { copyIndex: r.copyIndex } : {}) };
+        if (r.symbolicName !== undefined) out.symbolicName = r.symbolicName;
+        if (r.copyIndex !== undefined) out.copyIndex = r.copyIndex;
+        if (partial) out.partial = true;
+        return out;
       });
     return {
       file: root.file,

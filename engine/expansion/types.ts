@@ -52,7 +52,34 @@ export interface ExpandOptions {
   readonly resolveLink?: LinkResolver;
   readonly limits?: Partial<Limits>;
   readonly caps?: Partial<SafetyCaps>;
+  /**
+   * 'all' (the default) evaluates every resource body, parameter, variable and output, as `egress-lint expand`
+   * shows them. 'egress' evaluates what the network graph reads (EGRESS_TYPES bodies and what they refer to) and
+   * only checks the rest (syntax, function names, argument counts, declared names): lint's mode.
+   */
+  readonly evaluate?: 'all' | 'egress';
 }
+
+/**
+ * Lower-case resource types whose bodies the network graph reads (engine/network/graph.ts; a test keeps the two
+ * in step), plus nested deployments, whose templates hold more resources.
+ */
+export const EGRESS_TYPES: ReadonlySet<string> = new Set([
+  'microsoft.compute/virtualmachines',
+  'microsoft.compute/virtualmachinescalesets',
+  'microsoft.network/networkinterfaces',
+  'microsoft.network/virtualnetworks',
+  'microsoft.network/virtualnetworks/subnets',
+  'microsoft.network/routetables',
+  'microsoft.network/routetables/routes',
+  'microsoft.network/natgateways',
+  'microsoft.network/loadbalancers',
+  'microsoft.network/loadbalancers/backendaddresspools',
+  'microsoft.network/publicipaddresses',
+  'microsoft.network/publicipprefixes',
+  'microsoft.network/azurefirewalls',
+  'microsoft.resources/deployments',
+]);
 
 /** One resource Azure would deploy (or that the template names as `existing`). */
 export interface ExpandedResource {
@@ -78,6 +105,8 @@ export interface ExpandedResource {
   readonly copyIndex?: number;
   /** Names of the nested deployments it sits in, outermost first. */
   readonly deployments: readonly string[];
+  /** Lint's 'egress' mode left the body unevaluated: it holds only name, type, apiVersion and metadata. */
+  readonly partial?: true;
 }
 
 /** A nested deployment whose template could not be read (a URL, a template spec, a missing file). */

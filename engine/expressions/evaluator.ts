@@ -150,6 +150,66 @@ function mapUnknown(u: Unknown, suffix: string, f: (c: Value) => Value): Unknown
   return new Unknown(u.cause, u.origin.length > 300 ? u.origin : u.origin + suffix, candidates, u.source ? { id: u.source.id, path: u.source.path + suffix } : undefined);
 }
 
+/** The built-in function a call names, with its argument count checked. Throws ExpressionError. */
+function checkedFunction(e: Extract<Expr, { k: 'call' }>): FnDef {
+  const def = lookupFunction(e.name);
+  if (!def) throw new ExpressionError(`The template function '${e.display}' is not valid.`);
+  if (e.args.length < def.min || e.args.length > def.max) {
+    const expected = def.min === def.max ? `${def.min}` : def.max === Infinity ? `at least ${def.min}` : `${def.min} to ${def.max}`;
+    throw new ExpressionError(`The template function '${e.display}' expects ${expected} argument(s), got ${e.args.length}.`);
+  }
+  return def;
+}
+
+/** The user-defined function a call names, with its argument count checked. Throws ExpressionError. */
+function checkedUserFunction(e: Extract<Expr, { k: 'call' }>, host: Pick<EvalHost, 'userFunction'>): UserFunction {
+  const f = host.userFunction(e.name);
+  if (!f) throw new ExpressionError(`The user-defined function '${e.display}' is not defined.`);
+  if (e.args.length !== f.params.length)
+    throw new ExpressionError(`The user-defined function '${e.display}' expects ${f.params.length} argument(s), got ${e.args.length}.`);
+  return f;
+}
+
+/** What checkString needs of a template: the names it declares and its user-defined functions. */
+export interface CheckHost {
+  declares(kind: 'parameter' | 'variable', name: string): boolean;
+  userFunction(name: string): UserFunction | undefined;
+}
+
+/**
+ * Checks one template string without evaluating it: syntax, function names, argument counts, and parameters() /
+ * variables() called with a literal name that the template does not declare. Throws the ExpressionError that
+ * evaluating would throw for those mistakes.
+ */
+export function checkString(s: string, host: CheckHost): void {
+  const parsed = parseTemplateString(s);
+  if (!('literal' in parsed)) checkExpr(parsed.expr, host);
+}
+
+function checkExpr(e: Expr, host: CheckHost): void {
+  switch (e.k) {
+    case 'str':
+    case 'num':
+      return;
+    case 'prop':
+      return checkExpr(e.obj, host);
+    case 'idx':
+      checkExpr(e.obj, host);
+      return checkExpr(e.index, host);
+    case 'call': {
+      if (e.name.includes('.')) checkedUserFunction(e, host);
+      else {
+        checkedFunction(e);
+        const kind = e.name === 'parameters' ? 'parameter' : e.name === 'variables' ? 'variable' : undefined;
+        const arg = e.args[0];
+        if (kind && arg.k === 'str' && typeof arg.v === 'string' && !host.declares(kind, arg.v))
+          throw new ExpressionError(`The template ${kind} '${arg.v}' is not found.`);
+      }
+      for (const a of e.args) checkExpr(a, host);
+    }
+  }
+}
+
 class Ctx implements CallContext {
   constructor(
     readonly host: EvalHost,
@@ -174,12 +234,7 @@ class Ctx implements CallContext {
 
   call(e: Extract<Expr, { k: 'call' }>): Value {
     if (e.name.includes('.')) return this.callUser(e);
-    const def = lookupFunction(e.name);
-    if (!def) throw new ExpressionError(`The template function '${e.display}' is not valid.`);
-    if (e.args.length < def.min || e.args.length > def.max) {
-      const expected = def.min === def.max ? `${def.min}` : def.max === Infinity ? `at least ${def.min}` : `${def.min} to ${def.max}`;
-      throw new ExpressionError(`The template function '${e.display}' expects ${expected} argument(s), got ${e.args.length}.`);
-    }
+    const def = checkedFunction(e);
     if (def.lazy) return def.lazy(e.args, this, e.display);
     const args = e.args.map((a) => this.evaluate(a));
     if (!def.unknownAware) {
@@ -193,10 +248,7 @@ class Ctx implements CallContext {
   }
 
   callUser(e: Extract<Expr, { k: 'call' }>): Value {
-    const f = this.host.userFunction(e.name);
-    if (!f) throw new ExpressionError(`The user-defined function '${e.display}' is not defined.`);
-    if (e.args.length !== f.params.length)
-      throw new ExpressionError(`The user-defined function '${e.display}' expects ${f.params.length} argument(s), got ${e.args.length}.`);
+    const f = checkedUserFunction(e, this.host);
     if (this.depth > 32) throw new ExpressionError(`User-defined functions call each other too deeply at '${e.display}'.`);
     const env = new Map<string, Value>();
     f.params.forEach((p, i) => env.set(p.toLowerCase(), this.evaluate(e.args[i])));
@@ -271,7 +323,8 @@ export function evaluateDeep(v: Value, host: EvalHost, env?: ReadonlyMap<string,
     const out: Record<string, Value> = Object.create(null);
     for (const k of Object.keys(v)) {
       const key = k.charCodeAt(0) === 91 ? evaluateString(k, host, env) : k;
-      out[typeof key === 'string' ? key : String(key instanceof Unknown ? `$unknown:${key.origin}` : key)] = evaluateDeep(v[k], host, env);
+      // JSON.stringify, not String(): an object key from the evaluator has no prototype, and String() throws on it.
+      out[typeof key === 'string' ? key : key instanceof Unknown ? `$unknown:${key.origin}` : typeof key === 'object' && key !== null ? (JSON.stringify(key) ?? '') : String(key)] = evaluateDeep(v[k], host, env);
     }
     return out as ValueObject;
   }

@@ -174,6 +174,8 @@ export interface FirewallIpConfig {
   readonly name: string;
   readonly subnet: Ref | undefined;
   readonly publicIp: Ref | undefined;
+  /** Assigned by Azure: known only for a firewall read from an inventory file. */
+  readonly privateIp: string | Unknown | undefined;
   readonly at: Location;
 }
 
@@ -195,6 +197,8 @@ export class NetworkGraph {
   readonly vms: Vm[] = [];
   /** Lower-case resource keys of every resource in the deployment (any type), to tell "missing" from "not modelled". */
   readonly allKeys = new Set<string>();
+  /** Keys of the resources read from inventory files: already deployed, outside the templates. */
+  readonly inventoryKeys = new Set<string>();
   readonly deployment: Deployment;
 
   constructor(deployment: Deployment) {
@@ -226,7 +230,7 @@ export class NetworkGraph {
     const m = u.source && /^properties\.(subnets|frontendIPConfigurations|backendAddressPools|ipConfigurations|routes)\[(\d+)\]\.id$/i.exec(u.source.path);
     if (!m || !u.source) return undefined;
     const parentKey = normaliseId(u.source.id);
-    const parent = this.deployment.resources.find((r) => r.key === parentKey && !r.existing);
+    const parent = declaredResource(this.deployment, parentKey, true);
     const name = prop(list(prop(parent?.body, 'properties', m[1]))[Number(m[2])], 'name');
     return typeof name === 'string' ? { kind: 'found', key: `${parentKey}/${m[1].toLowerCase()}/${name.toLowerCase()}` } : undefined;
   }
@@ -239,9 +243,37 @@ export class NetworkGraph {
   }
 }
 
+// Per deployment, key → its first resource and its first deployed (not `existing`) one: a lookup per reference
+// instead of a scan of every resource (quadratic when thousands of NICs name subnets through reference()). A
+// WeakMap rather than a field, so a graph sent to another thread does not carry it.
+const byKey = new WeakMap<Deployment, { any: Map<string, ExpandedResource>; deployed: Map<string, ExpandedResource> }>();
+
+/** The first resource of the deployment with this key (only among deployed ones with `deployed`), in document order. */
+export function declaredResource(d: Deployment, key: string, deployed = false): ExpandedResource | undefined {
+  let index = byKey.get(d);
+  if (!index) {
+    index = { any: new Map(), deployed: new Map() };
+    for (const r of d.resources) {
+      if (!index.any.has(r.key)) index.any.set(r.key, r);
+      if (!r.existing && !index.deployed.has(r.key)) index.deployed.set(r.key, r);
+    }
+    byKey.set(d, index);
+  }
+  return (deployed ? index.deployed : index.any).get(key);
+}
+
 /** Lower-cased id without a trailing slash. */
 export function normaliseId(id: string): string {
-  return id.trim().replace(/\/+$/, '').toLowerCase();
+  const last = id.charCodeAt(id.length - 1);
+  // Most ids need only lower-casing; trim and the trailing-slash regex run only when the ends say so.
+  if (last === 47 || last <= 32 || id.charCodeAt(0) <= 32) {
+    // A loop, not /\/+$/: that regex retries at every slash of an inner run, quadratic on an id such as 'a////…/b '.
+    const t = id.trim();
+    let end = t.length;
+    while (end > 0 && t.charCodeAt(end - 1) === 47) end--;
+    return t.slice(0, end).toLowerCase();
+  }
+  return id.toLowerCase();
 }
 
 // ---- helpers to read evaluated ARM values ---------------------------------------------------------------------
@@ -289,7 +321,8 @@ function base(r: ExpandedResource, r2: ExpandedResource | undefined = undefined)
 
 // ---- builders ---------------------------------------------------------------------------------------------------
 
-const T = {
+/** The resource types the graph reads (lint's 'egress' mode evaluates exactly these bodies: EGRESS_TYPES). */
+export const T = {
   vm: 'microsoft.compute/virtualmachines',
   vmss: 'microsoft.compute/virtualmachinescalesets',
   nic: 'microsoft.network/networkinterfaces',
@@ -415,7 +448,7 @@ function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string,
     routeTable: g.ref(prop(p, 'routeTable')),
     defaultOutboundAccess: boolOrUnknown(prop(p, 'defaultOutboundAccess')),
     apiVersion: r.apiVersion,
-    vnetCreatedHere: vnet !== undefined && !vnet.existing,
+    vnetCreatedHere: vnet !== undefined && !vnet.existing && !g.inventoryKeys.has(normaliseId(vnet.id)),
     vnetApiVersion: vnet?.apiVersion ?? '',
   };
 }
@@ -620,6 +653,7 @@ function readFirewall(g: NetworkGraph, r: ExpandedResource): Firewall {
     name: str(prop(c, 'name'), ''),
     subnet: g.ref(prop(c, 'properties', 'subnet')),
     publicIp: g.ref(prop(c, 'properties', 'publicIPAddress')),
+    privateIp: strOrUnknown(prop(c, 'properties', 'privateIPAddress')),
     at: loc,
   });
   const mgmt = prop(p, 'managementIpConfiguration');
@@ -633,14 +667,56 @@ function readFirewall(g: NetworkGraph, r: ExpandedResource): Firewall {
   };
 }
 
-/** Builds the network graph of a deployment. Inline children and child resources land on the same node. */
-export function buildGraph(d: Deployment): NetworkGraph {
+/** The key of the parent of a child resource (`…/virtualNetworks/v/subnets/s` → `…/virtualNetworks/v`), if any. */
+function parentKey(key: string): string | undefined {
+  const i = key.lastIndexOf('/providers/');
+  const tail = i < 0 ? [] : key.slice(i + '/providers/'.length).split('/');
+  return tail.length > 3 ? key.slice(0, key.lastIndexOf('/', key.lastIndexOf('/') - 1)) : undefined;
+}
+
+/**
+ * The template's resources plus the inventory's: an inventory resource is left out when a template deploys it
+ * or its parent (a VNet deployed with its subnets defines them), and a template's `existing` declaration is left
+ * out when the inventory has that resource (or the VNet it is an inline subnet of), whose properties are known.
+ */
+function withInventory(g: NetworkGraph, resources: readonly ExpandedResource[], inventory: readonly ExpandedResource[]): ExpandedResource[] {
+  const deployed = new Set<string>();
+  for (const r of resources) if (!r.existing) deployed.add(normaliseId(r.id));
+  const covered = (key: string): boolean => {
+    for (let k: string | undefined = key; k !== undefined; k = parentKey(k)) if (deployed.has(k)) return true;
+    return false;
+  };
+  const provided = new Set<string>();
+  const extra: ExpandedResource[] = [];
+  for (const r of inventory) {
+    const key = normaliseId(r.id);
+    if (provided.has(key) || covered(key)) continue;
+    provided.add(key);
+    extra.push(r);
+    g.inventoryKeys.add(key);
+    if (r.type.toLowerCase() === T.vnet)
+      for (const s of list(prop(r.body, 'properties', 'subnets'))) {
+        const name = prop(s, 'name');
+        if (typeof name === 'string') provided.add(`${key}/subnets/${name.toLowerCase()}`);
+      }
+  }
+  return [...resources.filter((r) => !(r.existing && provided.has(normaliseId(r.id)))), ...extra];
+}
+
+/**
+ * Builds the network graph of a deployment. Inline children and child resources land on the same node.
+ * `inventory` holds resources already deployed (read from inventory files): they fill what the templates only
+ * reference, replace the templates' `existing` declarations of the same id, and never override what a
+ * template deploys (itself or its parent).
+ */
+export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[] = []): NetworkGraph {
   const g = new NetworkGraph(d);
   const vnets = new Map<string, ExpandedResource>();
   // Keys some template deploys: an `existing` declaration of the same resource (a module reading back what it
   // created, as Azure Verified Modules do) must not hide the deployed one.
   const deployed = new Set<string>();
-  for (const r of d.resources) {
+  const resources = inventory.length === 0 ? d.resources : withInventory(g, d.resources, inventory);
+  for (const r of resources) {
     g.allKeys.add(r.key);
     if (!r.existing) deployed.add(normaliseId(r.id));
     if (r.type.toLowerCase() === T.vnet && !(r.existing && vnets.has(normaliseId(r.id)))) vnets.set(normaliseId(r.id), r);
@@ -648,7 +724,7 @@ export function buildGraph(d: Deployment): NetworkGraph {
   const routeChildren: ExpandedResource[] = [];
   const poolChildren: ExpandedResource[] = [];
   const subnetChildren: ExpandedResource[] = [];
-  for (const r of d.resources) {
+  for (const r of resources) {
     const t = r.type.toLowerCase();
     const key = normaliseId(r.id);
     if (r.existing && deployed.has(key)) continue;
@@ -695,7 +771,8 @@ export function buildGraph(d: Deployment): NetworkGraph {
         // An `existing` VM is only referenced (e.g. as the parent of an extension): nothing here deploys it. A Flexible
         // scale set without a virtualMachineProfile has no instances of its own; its members are VMs that join it.
         const container = vm.scaleSet && vm.orchestrationMode?.toLowerCase() === 'flexible' && prop(r.body, 'properties', 'virtualMachineProfile') === undefined;
-        if (!vm.existing && !container) g.vms.push(vm);
+        // A VM from an inventory file is already deployed: not one the templates are linted for.
+        if (!vm.existing && !container && !g.inventoryKeys.has(key)) g.vms.push(vm);
         break;
       }
       case T.fw:

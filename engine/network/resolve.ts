@@ -3,8 +3,8 @@
 import { ipv4ToString, parseIpv4 } from '../expressions/functions/cidr.js';
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
-import { normaliseId } from './graph.js';
-import type { Firewall, Frontend, IpConfig, LoadBalancer, NatGateway, NetworkGraph, Nic, PublicIp, PublicIpPrefix, Ref, Route, Subnet, Vm } from './graph.js';
+import { declaredResource, normaliseId } from './graph.js';
+import type { Firewall, Frontend, IpConfig, LoadBalancer, NatGateway, NetworkGraph, Nic, Pool, PublicIp, PublicIpPrefix, Ref, Route, Subnet, Vm } from './graph.js';
 
 export type Verdict = 'deterministic' | 'deterministic-set' | 'non-deterministic' | 'no-egress' | 'unknown';
 export type Method =
@@ -159,9 +159,82 @@ function outcomeVerdict(out: Outcome): Verdict {
 class Resolver {
   private readonly vmOfNic = new Map<string, Vm>();
   private readonly groupCache = new Map<Vm, { ipcKey: string; reason: string; pip: boolean }[]>();
+  // Indexes built on first use, so each lookup is one Map access rather than a scan of the whole graph (a scan
+  // per path is quadratic: minutes for a template of 10,000 VMs). Each keeps the first match in graph order,
+  // which is what the scans they replace returned.
+  private vmsBySet: Map<string, Vm[]> | undefined;
+  private inGraph: Set<Vm> | undefined;
+  private poolsByAddress: Map<string, Pool[]> | undefined;
+  private firewallsByAddress: Map<string, { fw: Firewall; subnet: Subnet }> | undefined;
+  private hopsByAddress: Map<string, { nic: Nic; ipc: IpConfig } | { lb: LoadBalancer; fe: Frontend }> | undefined;
 
   constructor(readonly g: NetworkGraph) {
     for (const vm of g.vms) for (const n of vm.nics) if (n.nic.kind === 'found') this.vmOfNic.set(n.nic.key, vm);
+  }
+
+  /** The VMs of the graph that share `vm`'s availability set (itself included), in graph order. */
+  private groupMembers(vm: Vm): readonly Vm[] {
+    if (!this.vmsBySet) {
+      this.vmsBySet = new Map();
+      this.inGraph = new Set(this.g.vms);
+      for (const o of this.g.vms) {
+        if (o.availabilitySet?.kind !== 'found') continue;
+        const list = this.vmsBySet.get(o.availabilitySet.key);
+        if (list) list.push(o);
+        else this.vmsBySet.set(o.availabilitySet.key, [o]);
+      }
+    }
+    if (vm.availabilitySet?.kind === 'found') return this.vmsBySet.get(vm.availabilitySet.key) ?? [];
+    return this.inGraph!.has(vm) ? [vm] : [];
+  }
+
+  /** The pools that list `address` (IP-based pools), in graph order, each once. */
+  private poolsListing(address: string): readonly Pool[] {
+    if (!this.poolsByAddress) {
+      this.poolsByAddress = new Map();
+      for (const pool of this.g.pools.values()) {
+        for (const a of new Set(pool.addresses)) {
+          if (typeof a !== 'string') continue;
+          const list = this.poolsByAddress.get(a);
+          if (list) list.push(pool);
+          else this.poolsByAddress.set(a, [pool]);
+        }
+      }
+    }
+    return this.poolsByAddress.get(address) ?? [];
+  }
+
+  /** The firewall whose subnet's first usable address is `ip`. */
+  private firewallAt(ip: string): { fw: Firewall; subnet: Subnet } | undefined {
+    if (!this.firewallsByAddress) {
+      this.firewallsByAddress = new Map();
+      for (const node of this.g.nodes.values()) {
+        if (node.kind !== 'firewall') continue;
+        for (const c of node.ipConfigs) {
+          const s = this.g.get(this.g.check(c.subnet), 'subnet');
+          const prefix = s?.addressPrefixes.find((p): p is string => typeof p === 'string');
+          const first = prefix ? firstUsableAddress(prefix) : undefined;
+          if (first !== undefined && !this.firewallsByAddress.has(first)) this.firewallsByAddress.set(first, { fw: node, subnet: s! });
+        }
+      }
+    }
+    return this.firewallsByAddress.get(ip);
+  }
+
+  /** The NIC ipconfig or internal load balancer frontend that has the private address `ip`. */
+  private hopAt(ip: string): { nic: Nic; ipc: IpConfig } | { lb: LoadBalancer; fe: Frontend } | undefined {
+    if (!this.hopsByAddress) {
+      const index = new Map<string, { nic: Nic; ipc: IpConfig } | { lb: LoadBalancer; fe: Frontend }>();
+      for (const node of this.g.nodes.values()) {
+        if (node.kind === 'nic') {
+          for (const ipc of node.ipConfigs) if (typeof ipc.privateIp === 'string' && !index.has(ipc.privateIp)) index.set(ipc.privateIp, { nic: node, ipc });
+        } else if (node.kind === 'loadBalancer') {
+          for (const fe of node.frontends) if (typeof fe.privateIp === 'string' && !index.has(fe.privateIp)) index.set(fe.privateIp, { lb: node, fe });
+        }
+      }
+      this.hopsByAddress = index;
+    }
+    return this.hopsByAddress.get(ip);
   }
 
   // ----- egress identities -----
@@ -404,7 +477,7 @@ class Resolver {
     if (sref.kind !== 'missing') return `the subnet ${describeRef(sref)}`;
     const i = sref.id.lastIndexOf('/subnets/');
     const vnet = i > 0 ? this.g.nodes.get(sref.id.slice(0, i)) : undefined;
-    const declared = i > 0 ? this.g.deployment.resources.find((r) => r.key === sref.id.slice(0, i)) : undefined;
+    const declared = i > 0 ? declaredResource(this.g.deployment, sref.id.slice(0, i)) : undefined;
     if (declared?.existing) return `subnet '${lastSegment(sref.id)}' of VNet '${declared.name}', an existing resource outside the analysed files`;
     if (declared && !vnet) return `subnet '${lastSegment(sref.id)}' is not declared in VNet '${declared.name}'`;
     return `the subnet '${sref.id}' is not in the analysed files`;
@@ -642,11 +715,9 @@ class Resolver {
     }
     // IP-based pools give no load balancer SNAT (documented known issue): note it and fall through.
     if (typeof ipc.privateIp === 'string') {
-      for (const pool of this.g.pools.values()) {
-        if (pool.addresses.some((a) => a === ipc.privateIp)) {
-          notes.push({ kind: 'ip-based-pool', message: pool.name, at: pool.at });
-          because.push(`pool '${pool.name}' lists this address (IP-based pool), which gives no outbound SNAT`);
-        }
+      for (const pool of this.poolsListing(ipc.privateIp)) {
+        notes.push({ kind: 'ip-based-pool', message: pool.name, at: pool.at });
+        because.push(`pool '${pool.name}' lists this address (IP-based pool), which gives no outbound SNAT`);
       }
     }
     const method: Method = outbound.length > 0 ? 'lb-outbound-rule' : 'lb-rule-snat';
@@ -663,9 +734,7 @@ class Resolver {
   private groupReasons(vm: Vm): { ipcKey: string; reason: string; pip: boolean }[] {
     const cached = this.groupCache.get(vm);
     if (cached) return cached;
-    const members = this.g.vms.filter(
-      (o) => o === vm || (vm.availabilitySet?.kind === 'found' && o.availabilitySet?.kind === 'found' && o.availabilitySet.key === vm.availabilitySet.key),
-    );
+    const members = this.groupMembers(vm);
     const out: { ipcKey: string; reason: string; pip: boolean }[] = [];
     for (const m of members) {
       for (const n of m.nics) {
@@ -749,27 +818,22 @@ class Resolver {
       return this.unknown(because, `the next hop address: ${next.origin}`, undefined, 'appliance');
     }
     const ip = next.trim();
-    for (const node of this.g.nodes.values()) {
-      if (node.kind !== 'firewall') continue;
-      for (const c of node.ipConfigs) {
-        const s = this.g.get(this.g.check(c.subnet), 'subnet');
-        const prefix = s?.addressPrefixes.find((p): p is string => typeof p === 'string');
-        if (prefix && firstUsableAddress(prefix) === ip) {
-          because.push(`${ip} is the first usable address of '${s!.name}', where firewall '${node.name}' sits`);
-          return this.firewall(node, because);
-        }
+    // A firewall read from an inventory file has the private IP Azure gave it (a hub in another repository).
+    for (const key of this.g.inventoryKeys) {
+      const node = this.g.nodes.get(key);
+      if (node?.kind === 'firewall' && node.ipConfigs.some((c) => c.privateIp === ip)) {
+        because.push(`${ip} is the private IP of firewall '${node.name}' (recorded in ${node.at.file})`);
+        return this.firewall(node, because);
       }
     }
-    for (const node of this.g.nodes.values()) {
-      if (node.kind === 'nic') {
-        const ipc = node.ipConfigs.find((c) => c.privateIp === ip);
-        if (ipc) return this.nva(node, ipc, because, depth, visited);
-      }
-      if (node.kind === 'loadBalancer') {
-        const fe = node.frontends.find((f) => f.privateIp === ip);
-        if (fe) return this.internalLb(node, fe, because, depth, visited);
-      }
+    const fw = this.firewallAt(ip);
+    if (fw) {
+      because.push(`${ip} is the first usable address of '${fw.subnet.name}', where firewall '${fw.fw.name}' sits`);
+      return this.firewall(fw.fw, because);
     }
+    const hop = this.hopAt(ip);
+    if (hop && 'nic' in hop) return this.nva(hop.nic, hop.ipc, because, depth, visited);
+    if (hop) return this.internalLb(hop.lb, hop.fe, because, depth, visited);
     return this.unknown(because, `next hop ${ip} is not an address of anything in the analysed files`, undefined, 'appliance');
   }
 

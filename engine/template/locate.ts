@@ -57,17 +57,19 @@ export class StrictJsonLocator {
       if (known !== undefined) return known;
       // One native regex scan from structural character to structural character; the end of every nested
       // container met on the way is remembered, so descending into them later costs nothing.
+      // test() rather than exec(): no match array is allocated per structural character.
       const re = STRUCTURAL;
       re.lastIndex = i;
       const stack: number[] = [];
-      for (let m = re.exec(t); m; m = re.exec(t)) {
-        const d = t.charCodeAt(m.index);
-        if (d === 34) re.lastIndex = this.stringEnd(m.index);
-        else if (d === 123 || d === 91) stack.push(m.index);
+      while (re.test(t)) {
+        const at = re.lastIndex - 1;
+        const d = t.charCodeAt(at);
+        if (d === 34) re.lastIndex = this.stringEnd(at);
+        else if (d === 123 || d === 91) stack.push(at);
         else {
           const start = stack.pop()!;
-          this.ends.set(start, m.index + 1);
-          if (stack.length === 0) return m.index + 1;
+          this.ends.set(start, at + 1);
+          if (stack.length === 0) return at + 1;
         }
       }
       return t.length;
@@ -126,20 +128,20 @@ export class StrictJsonLocator {
 
   /** The range of the value at the pointer segments (for object members: from the key to the end of the value). */
   find(segments: readonly string[]): SourceRange {
-    if (this.rootStart < 0) {
-      this.rootStart = this.ws(0);
-      this.rootEnd = this.valueEnd(this.rootStart);
-    }
-    let range: SourceRange = { offset: this.rootStart, length: this.rootEnd - this.rootStart };
+    if (this.rootStart < 0) this.rootStart = this.ws(0);
+    let found: Child | undefined;
     let start = this.rootStart;
     for (const seg of segments) {
       const c = this.text.charCodeAt(start);
       if (c !== 123 && c !== 91) break;
       const child = this.child(start, seg);
       if (!child) break;
-      range = { offset: child.keyOffset, length: child.end - child.keyOffset };
+      found = child;
       start = child.start;
     }
-    return range;
+    if (found) return { offset: found.keyOffset, length: found.end - found.keyOffset };
+    // The whole document: its end is scanned only when asked for.
+    if (this.rootEnd < 0) this.rootEnd = this.valueEnd(this.rootStart);
+    return { offset: this.rootStart, length: this.rootEnd - this.rootStart };
   }
 }

@@ -148,7 +148,7 @@ class Doc implements TemplateDoc {
     const t = this.text;
     // Most templates end lines with \n or \r\n: find them with indexOf (native memchr). Only text with a lone
     // \r line break needs the slower regex scan.
-    this.loneCr ??= /\r(?!\n)/.test(t);
+    this.loneCr ??= t.indexOf('\r') >= 0 && /\r(?!\n)/.test(t);
     if (!this.loneCr) {
       while (this.scanned <= offset && this.scanned < t.length) {
         const nl = t.indexOf('\n', this.scanned);

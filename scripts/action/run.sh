@@ -29,6 +29,8 @@ mkdir -p "$(dirname "$sarif")" "$(dirname "$json")"
 args=(--format "$format" --report "sarif=$sarif" --report "json=$json")
 if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); fi
 if [ "$fail_level" = warning ]; then args+=(--max-warnings 0); fi
+# The base commit must be in the checkout: actions/checkout fetches one commit unless fetch-depth is 0.
+if [ -n "${INPUT_BASE:-}" ]; then args+=(--base "$INPUT_BASE"); fi
 
 summary=""
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then

@@ -8,8 +8,8 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
-import { expand, loadTemplate, pointerSegments, readParameterFile, runRules } from '../../engine/index.js';
-import type { Deployment, ExpandOptions, Finding, RawFinding, Rule, TemplateDoc, VmResult } from '../../engine/index.js';
+import { diffLocks, expand, loadTemplate, lockOf, parseAllowList, parseLock, pointerSegments, readParameterFile, runRules } from '../../engine/index.js';
+import type { Deployment, ExpandOptions, Finding, RawFinding, Rule, RuleSettings, TemplateDoc, VmResult } from '../../engine/index.js';
 import { fileLinkResolver } from '../../cli/links.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
@@ -32,6 +32,8 @@ export interface FixtureVm {
 export interface FixtureBlock {
   case: string;
   vms?: Record<string, FixtureVm>;
+  /** The configuration a rule needs: an allow-list, a lock file to compare with. */
+  settings?: { allow?: string[]; lock?: unknown };
   findings: FixtureFinding[];
 }
 
@@ -176,7 +178,7 @@ export function runFixture(c: FixtureCase, fixture: LoadedFixture, rules: readon
   const docs = new Map(expanded.docs);
   if (paramDoc) docs.set(paramDoc.file, paramDoc);
   const deployment: Deployment = { ...expanded, docs, findings: [...paramFindings, ...expanded.findings] };
-  const { findings, vms } = runRules(deployment, rules);
+  const { findings, vms } = runWithSettings(c, fixture.block, deployment, rules);
   const self = toPosix(relative(dir, resolve(cwd, c.name)));
   return {
     findings: findings.map((f) => {
@@ -188,6 +190,25 @@ export function runFixture(c: FixtureCase, fixture: LoadedFixture, rules: readon
     deployment,
     templateFindings: deployment.findings,
   };
+}
+
+/**
+ * Runs the rules with the fixture's settings. A lock is compared the way the CLI compares it: lint, take the lock of
+ * this template (paths relative to the working directory, like the fixture's lock), diff, then run again.
+ */
+function runWithSettings(c: FixtureCase, block: FixtureBlock, deployment: Deployment, rules: readonly Rule[]): ReturnType<typeof runRules> {
+  const settings: { -readonly [K in keyof RuleSettings]: RuleSettings[K] } = {};
+  if (block.settings?.allow) {
+    const allow = parseAllowList(block.settings.allow);
+    if (allow.errors.length) throw new Error(`${c.name}: settings.allow: ${allow.errors.join('; ')}.`);
+    settings.allow = allow.list;
+  }
+  const first = runRules(deployment, rules, {}, settings);
+  if (block.settings?.lock === undefined) return first;
+  const parsed = parseLock(JSON.stringify(block.settings.lock));
+  if ('errors' in parsed) throw new Error(`${c.name}: settings.lock: ${parsed.errors.join('; ')}.`);
+  const now = lockOf([{ file: c.name, vms: first.vms.map((v) => ({ id: v.vm.id, name: v.vm.name, type: v.vm.type, verdict: v.verdict, egress: v.egress })) }]);
+  return runRules(deployment, rules, {}, { ...settings, egressChanges: { against: 'egress.lock.json', changes: diffLocks(parsed.lock, now) } });
 }
 
 function names(egress: readonly { name: string }[]): string[] {

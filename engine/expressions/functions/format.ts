@@ -1,11 +1,13 @@
 // .NET composite formatting for ARM format(): `{index[,alignment][:formatString]}` items and the invariant-culture
-// standard and custom numeric format strings. Imports only the value module; throws ExpressionError.
+// standard and custom numeric format strings. Imports only the value module (and the evaluator's value cap);
+// throws ExpressionError.
 //
 // ARM's format() "uses the same formatting options as the System.String.Format method in .NET"
 // (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-string#format), with
 // the invariant culture: group separator ',', decimal point '.', currency sign '¤', percent pattern "n %".
 // Floats follow .NET Core (shortest round-trip digits, scientific from 1E+15); ARM floats only come from json().
 import type { Value } from '../value.js';
+import { MAX_VALUE_LENGTH } from '../evaluator.js';
 import { ExpressionError, Lambda, Unknown, findUnknown, toJsonText } from '../value.js';
 
 /** One piece of a parsed composite format string. */
@@ -157,6 +159,8 @@ function formatNumber(x: number, spec: string): string {
   if (!m) return customFormat(x, spec);
   const letter = m[1];
   const precision = m[2] === '' ? -1 : Number(m[2]);
+  // .NET accepts precisions up to 999,999,999; past the evaluator's value cap the digits would not fit a string.
+  if (precision > MAX_VALUE_LENGTH) throw new ExpressionError(`The format '${spec}' asks for ${precision} digits, more than the ${MAX_VALUE_LENGTH} a value may hold; evaluation stopped.`);
   return standardFormat(x, letter, precision);
 }
 

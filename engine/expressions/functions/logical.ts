@@ -31,6 +31,14 @@ export const logical: Record<string, FnDef> = {
   false: { min: 0, max: 0, fn: () => false },
   null: { min: 0, max: 0, fn: () => null },
   bool: { min: 1, max: 1, fn: ([v], _c, n) => toBool(v, n) },
+  // Bicep's fail() compiles to this function: evaluating it stops the deployment with the message (Azure Verified
+  // Modules guard invalid parameter combinations with it inside if()).
+  fail: {
+    min: 1,
+    max: 1,
+    unknownAware: true,
+    fn: ([m], _c, n) => fail(typeof m === 'string' ? `The template function '${n}' stopped the deployment: ${m}` : `The template function '${n}' stopped the deployment.`),
+  },
   not: { min: 1, max: 1, fn: ([v], _c, n) => !bool(v, n, 0) },
   // and/or short-circuit on a known decisive operand even when another operand is unknown.
   and: {

@@ -1,0 +1,67 @@
+// The long fuzz run (`npm run fuzz`): FUZZ_CASES cases in all (default 100,000), three quarters mutated templates
+// (the bundled ones and ../shared/corpus when present) and one quarter generated expressions, from FUZZ_SEED
+// (default: random, printed). Cases run in batches of 5,000 with seeds FUZZ_SEED, FUZZ_SEED+1, … so one failure
+// does not end the run; each failure is printed with its shrunk counterexample. FUZZ_BOUND_MS bounds one input
+// (default 30,000: a guard against hangs, far above the seconds the safety caps allow). Exit 1 on any failure.
+import fc from 'fast-check';
+import type { TemplateCase } from '../test/harness/fuzz.js';
+import { assertNoPollution, caseText, loadSeeds, properties } from '../test/harness/fuzz.js';
+
+const total = Number(process.env.FUZZ_CASES ?? 100_000);
+const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const boundMs = Number(process.env.FUZZ_BOUND_MS ?? 30_000);
+const BATCH = 5000;
+if (!Number.isSafeInteger(total) || total < 1 || !Number.isSafeInteger(seed) || !(boundMs > 0)) {
+  console.error('fuzz: FUZZ_CASES and FUZZ_SEED must be integers (FUZZ_CASES ≥ 1), FUZZ_BOUND_MS a positive number.');
+  process.exit(2);
+}
+
+const { seeds, notes } = loadSeeds({ corpus: true });
+const props = properties(seeds, { boundMs, hugeCounts: true });
+console.log(`fuzz: ${total} cases, seed ${seed}, bound ${boundMs} ms per input, Node ${process.version}`);
+for (const n of notes) console.log(`fuzz: ${n}`);
+
+/** One batch of one property, its details in one shape for both. */
+function check(name: 'templates' | 'expressions', batchSeed: number, numRuns: number) {
+  const d = name === 'templates' ? fc.check(props.templates, { seed: batchSeed, numRuns }) : fc.check(props.expressions, { seed: batchSeed, numRuns });
+  return { failed: d.failed, numRuns: d.numRuns, numShrinks: d.numShrinks, path: d.counterexamplePath, example: d.counterexample?.[0] as unknown, error: d.errorInstance };
+}
+
+const started = performance.now();
+let failures = 0;
+let run = 0;
+let batch = 0;
+const jobs: { name: 'templates' | 'expressions'; cases: number }[] = [
+  { name: 'templates', cases: Math.round(total * 0.75) },
+  { name: 'expressions', cases: total - Math.round(total * 0.75) },
+];
+for (const job of jobs) {
+  const t0 = performance.now();
+  let done = 0;
+  while (done < job.cases) {
+    const n = Math.min(BATCH, job.cases - done);
+    const batchSeed = seed + batch++;
+    const details = check(job.name, batchSeed, n);
+    done += n;
+    run += details.numRuns;
+    if (details.failed) {
+      failures++;
+      const error = details.error instanceof Error ? details.error.message : String(details.error);
+      console.log(`\nFAILURE in ${job.name} (batch seed ${batchSeed}, path ${details.path}, after ${details.numRuns} cases, ${details.numShrinks} shrinks)`);
+      console.log(`  error: ${error.split('\n').slice(0, 12).join('\n         ')}`);
+      const example = details.example;
+      console.log(`  counterexample: ${JSON.stringify(example)}`);
+      if (job.name === 'templates' && example) {
+        const c = example as TemplateCase;
+        const text = caseText(seeds, c);
+        console.log(`  seed template: ${seeds[c.seed % seeds.length].name}`);
+        console.log(`  text (${text.length} chars): ${JSON.stringify(text.length > 600 ? `${text.slice(0, 300)} … ${text.slice(-300)}` : text)}`);
+      }
+    }
+    console.log(`fuzz: ${job.name}: ${done}/${job.cases} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+}
+assertNoPollution('the fuzz run');
+const seconds = (performance.now() - started) / 1000;
+console.log(`\nfuzz: ${run} cases run, seed ${seed}, ${failures} failure${failures === 1 ? '' : 's'}, ${seconds.toFixed(0)} s (${((seconds * 1000) / Math.max(1, run)).toFixed(2)} ms per case)`);
+process.exitCode = failures > 0 ? 1 : 0;

@@ -1,0 +1,77 @@
+// `egress-lint lock [paths]`: writes the egress lock file (default egress.lock.json in the working directory) from
+// the templates as they are now, keeping the entries of templates this run did not lint, and says what changed.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, identityLabel, parseLock, serialiseLock } from '../../engine/index.js';
+import type { LintResult, LockFile, LockVm } from '../../engine/index.js';
+import { displayPath } from '../config.js';
+import { lockOfResults, relativeTo } from '../compare.js';
+import type { Io } from '../io.js';
+import { UsageError } from '../io.js';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The previous lock, or undefined when there is none or it cannot be read (it is replaced, with a note). */
+function previous(abs: string, shown: string, io: Io): LockFile | undefined {
+  if (!existsSync(abs)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read the lock file ${shown} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  const parsed = parseLock(text);
+  if ('lock' in parsed) return parsed.lock;
+  io.stderr.write(`egress-lint: replacing ${shown}, which is not a lock file this egress-lint reads (${parsed.errors[0]}).\n`);
+  return undefined;
+}
+
+/**
+ * Writes the lock and returns the exit code: 0, or 1 when a template has a template problem (its VMs are kept as
+ * the previous lock had them, or missing), so CI never commits a lock that silently lost VMs. Egress findings (a
+ * Dynamic IP, default outbound access) do not fail it: the lock records the egress, good or bad.
+ */
+export function lockCommand(results: readonly LintResult[], lockFile: string, io: Io): number {
+  const shown = displayPath(lockFile, io.cwd);
+  const base = dirname(lockFile);
+  const before = previous(lockFile, shown, io);
+  const now = lockOfResults(results, io.cwd, base);
+  // Entries of templates this run did not lint (a subset of the paths) stay while the template exists; so do those of
+  // templates that could not be read this time.
+  const linted = new Map(results.map((r) => [relativeTo(base, resolve(io.cwd, r.file)), analysed(r)]));
+  const vms: Record<string, LockVm> = {};
+  for (const [key, v] of Object.entries(before?.vms ?? {})) {
+    const analysed = linted.get(v.file);
+    if (analysed === false || (analysed === undefined && existsSync(resolve(base, v.file)))) vms[key] = v;
+  }
+  Object.assign(vms, now.vms);
+  const lock: LockFile = { version: now.version, vms };
+  const text = serialiseLock(lock);
+  try {
+    writeFileSync(lockFile, text);
+  } catch (e) {
+    throw new UsageError(`Cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+
+  const entries = Object.values(lock.vms).sort((a, b) => (a.file === b.file ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.file < b.file ? -1 : 1));
+  const templates = new Set(entries.map((v) => v.file)).size;
+  const lines = [`Wrote ${shown}: ${plural(entries.length, 'VM')} in ${plural(templates, 'template')}.`];
+  for (const v of entries) lines.push(`  ${v.name} (${v.file}): ${v.verdict}; ${v.egress.length ? v.egress.map(identityLabel).join(', ') : 'no public IP'}`);
+  if (before) {
+    const changes = diffLocks(before, lock);
+    if (changes.length === 0) lines.push(`No egress changed since the previous ${shown}.`);
+    else {
+      lines.push(`Changes since the previous ${shown}:`);
+      for (const c of changes) lines.push(`  ${c.name}: ${describeChange(c)}`);
+    }
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+
+  const problems = results.flatMap((r) => r.findings).filter((f) => TEMPLATE_PROBLEMS.has(f.ruleId));
+  if (problems.length === 0) return 0;
+  for (const f of problems) io.stderr.write(`egress-lint: ${f.file}:${f.line}:${f.column}: ${f.message} [${f.ruleId}]\n`);
+  io.stderr.write(`egress-lint: ${plural(problems.length, 'template problem')}: the VMs of those templates may be missing from ${shown} or incomplete.\n`);
+  return 1;
+}

@@ -1,0 +1,47 @@
+// Reads the inventory files (--inventory, the configuration's `inventory`) once per run: the only place that
+// reads them. A file that cannot be used stops the run (exit 2) naming it, as a bad configuration file does.
+import { resolve } from 'node:path';
+import { combineInventories, loadTemplate, readInventory } from '../engine/index.js';
+import type { Inventory, InventoryFile, Scope } from '../engine/index.js';
+import { displayPath } from './config.js';
+import { UsageError } from './io.js';
+import { readText } from './run.js';
+
+/** An inventory file that cannot be used: exit 2 with the file and the reason, without the "run --help" hint. */
+export class InventoryError extends UsageError {
+  readonly noHint = true;
+}
+
+/** At most this many problems are listed for one file; the rest are counted. */
+const MAX_LISTED = 10;
+
+function problemsText(f: InventoryFile): string {
+  const lines = f.problems.slice(0, MAX_LISTED).map((p) => {
+    const offset = p.at.offset ?? f.doc.range(p.at.pointer).offset;
+    const { line, column } = f.doc.lineColumn(offset);
+    return `${f.file}:${line + 1}:${column + 1}: ${p.message}`;
+  });
+  if (f.problems.length > MAX_LISTED) lines.push(`${f.file}: ${f.problems.length - MAX_LISTED} more problems.`);
+  return lines.join('\n');
+}
+
+/**
+ * Reads inventory files (absolute paths) into one inventory. Files are named relative to `cwd` in positions;
+ * the same file given twice is read once. Throws an InventoryError for a file that cannot be read or used.
+ */
+export function loadInventory(files: readonly string[], cwd: string, scope: Partial<Scope> = {}): Inventory {
+  const read: InventoryFile[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const abs = resolve(cwd, file);
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    const shown = displayPath(abs, cwd);
+    const text = readText(cwd, abs);
+    if (typeof text !== 'string') throw new InventoryError(`Cannot read the inventory file ${shown}: ${text.error}`);
+    const f = readInventory(shown, loadTemplate(shown, text), { scope });
+    if (f.problems.length > 0) throw new InventoryError(problemsText(f));
+    read.push(f);
+  }
+  return combineInventories(read);
+}

@@ -1,0 +1,238 @@
+// Lints many targets on several cores: worker threads (cli/worker.ts) each lint the targets handed to them while
+// the main thread lints too, and the results come back in the original order, carrying what the formatters read.
+// Few or small targets, one CPU, or EGRESS_LINT_WORKERS=1 take the sequential path of cli/run.ts unchanged.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LintResult, Rule } from '../engine/index.js';
+import type { Target } from './discover.js';
+import type { Formatter } from './formatters/index.js';
+import { UsageError } from './io.js';
+import { portable, revive } from './portable.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './portable.js';
+import { lintTargets } from './run.js';
+import type { RunOptions } from './run.js';
+
+/**
+ * Below these a worker does not pay for itself. Starting one (a thread, then the engine and rules) costs about
+ * 0.15–0.2 s, and the main thread lints meanwhile, so threads win once the whole lint takes longer than that:
+ * about 1 MB of templates at the 6 MB a second measured (bench/RESULTS.md, "Scaling"); 2 MB leaves a margin.
+ */
+export const MIN_TARGETS = 8;
+export const MIN_BYTES = 2 * 1024 * 1024;
+
+/** Targets handed to a worker ahead of time, so it never waits for the main thread between two files. */
+const AHEAD = 2;
+
+export interface ParallelOptions extends RunOptions {
+  /** The environment: EGRESS_LINT_WORKERS=<n> sets the number of threads (1: sequential). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The formatters that will read the results: the graph travels from the workers unless none of them reads it. */
+  readonly formatters?: readonly Formatter[];
+  /** The rule registry the workers load; a rule not in it (a caller's own) makes the run sequential. */
+  readonly registry?: readonly Rule[];
+  /** false: lint on this thread only, for callers that read more of the results than the formatters do (a second rules pass). */
+  readonly parallel?: boolean;
+  /** false: the main thread only hands out targets and collects results (it still lints if every worker fails). */
+  readonly mainThread?: boolean;
+  /** Called when target `index` is linted, with the thread that linted it (0: this one). */
+  onLinted?(index: number, thread: number): void;
+}
+
+/** Options of this module that lintTargets does not know and workers do not get. */
+const OWN = new Set(['env', 'formatters', 'registry', 'parallel', 'mainThread', 'onLinted', 'onProgress', 'rules']);
+
+/** The options lintTargets knows, without this module's own. */
+function withoutOwn(options: ParallelOptions): RunOptions {
+  const { env: _env, formatters: _formatters, registry: _registry, parallel: _parallel, mainThread: _mainThread, onLinted: _onLinted, ...run } = options;
+  return run;
+}
+
+/** Threads to lint on (the main thread counts as one); 1 means sequential. */
+export function threadCount(targets: readonly Target[], cwd: string, env: Readonly<Record<string, string | undefined>>, cpus = availableParallelism()): number {
+  const forced = env.EGRESS_LINT_WORKERS?.trim();
+  if (forced) {
+    if (!/^\d+$/.test(forced) || Number(forced) < 1) throw new UsageError(`EGRESS_LINT_WORKERS expects a positive integer, got '${forced}'.`);
+    return Math.min(Number(forced), targets.length);
+  }
+  if (cpus < 2 || targets.length < MIN_TARGETS) return 1;
+  const bytes = targets.reduce((n, t) => n + targetBytes(t, cwd), 0);
+  return bytes < MIN_BYTES ? 1 : Math.min(cpus, targets.length);
+}
+
+function targetBytes(t: Target, cwd: string): number {
+  if (t.compiled) return t.compiled.template.length;
+  try {
+    return statSync(resolve(cwd, t.template)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * True for data that structured clone copies faithfully: primitives, arrays, Maps, Sets and objects with
+ * Object.prototype. Class instances (a TemplateDoc with methods) and null-prototype objects would arrive changed.
+ */
+function plainData(v: unknown, seen = new Set<unknown>()): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'function' && typeof v !== 'symbol';
+  if (seen.has(v)) return true;
+  seen.add(v);
+  if (Array.isArray(v)) return v.every((x) => plainData(x, seen));
+  if (v instanceof Map) return [...v].every(([k, x]) => plainData(k, seen) && plainData(x, seen));
+  if (v instanceof Set) return [...v].every((x) => plainData(x, seen));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  return Object.values(v).every((x) => plainData(x, seen));
+}
+
+/** The formatters that read neither the graph nor the resolved paths (loaded here only when threads are used). */
+async function graphless(): Promise<Set<Formatter>> {
+  const [{ formatJson }, { formatSarif }, { formatStylish }, { formatCsv }] = await Promise.all([
+    import('./formatters/json.js'),
+    import('./formatters/sarif.js'),
+    import('./formatters/stylish.js'),
+    import('./formatters/csv.js'),
+  ]);
+  return new Set<Formatter>([formatJson, formatSarif, formatStylish, formatCsv]);
+}
+
+/** The worker's options, or undefined when something in them cannot be sent to a thread. */
+async function workerSetup(options: ParallelOptions): Promise<WorkerSetup | undefined> {
+  const registry = options.registry ?? [];
+  const byId = new Map(registry.map((r) => [r.id, r]));
+  if (!options.rules.every((r) => byId.get(r.id) === r)) return undefined;
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (OWN.has(k) || v === undefined) continue;
+    if (!plainData(v)) return undefined;
+    rest[k] = v;
+  }
+  // The Markdown chart reads the graph and resolved paths, and the allow-list tells analysed files by their graph;
+  // these four read neither, so their results travel without them (a third of the bytes, a twentieth of the time).
+  const without = options.formatters ? await graphless() : undefined;
+  const keepGraph = !options.formatters || options.formatters.some((f) => !without!.has(f));
+  return { options: rest, ruleIds: options.rules.map((r) => r.id), keepGraph };
+}
+
+/** The worker's exception, with its stack, as the main thread's own (main.ts prints it as an internal error). */
+function workerError(stack: string): Error {
+  const e = new Error(stack.split('\n')[0].replace(/^\w*Error: /, ''));
+  e.stack = stack;
+  return e;
+}
+
+/** Starts a worker from dist/ (compiled JS) or, under tsx (the tests), from the TypeScript source. */
+function startWorker(setup: WorkerSetup): Worker {
+  const ts = import.meta.url.endsWith('.ts');
+  const entry = new URL(ts ? './worker.ts' : './worker.js', import.meta.url);
+  const workerData = setup;
+  if (!ts) return new Worker(entry, { workerData });
+  // A worker does not inherit tsx's module hooks (Node 20), and `--import tsx` in execArgv does not give them
+  // either: register them from a bootstrap script, then load the entry.
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true, workerData, execArgv: [] });
+}
+
+/**
+ * Lints every target like lintTargets, on several threads when it pays. A worker that fails to start or dies
+ * hands its targets back to the main thread; an internal error in a worker stops the run as it would sequentially.
+ */
+export async function lintTargetsParallel(targets: readonly Target[], options: ParallelOptions): Promise<LintResult[]> {
+  const threads = options.parallel === false ? 1 : threadCount(targets, options.cwd, options.env ?? {});
+  const setup = options.parallel === false ? undefined : await workerSetup(options);
+  if (!setup) return lintTargets(targets, withoutOwn(options));
+  if (threads === 1) {
+    // One thread, but results reduced as they come: the template texts and evaluated bodies of file 1 need
+    // not live until file 1,000 is linted.
+    const { onProgress, ...run } = withoutOwn(options);
+    return targets.map((t, i) => {
+      onProgress?.(i, targets.length, t.template);
+      return revive(portable(lintTargets([t], run)[0], setup.keepGraph), false);
+    });
+  }
+
+  // Largest first, so no thread is left with a big file at the end.
+  const size = targets.map((t) => targetBytes(t, options.cwd));
+  const queue = targets.map((_, i) => i).sort((a, b) => size[b] - size[a] || a - b);
+  const results: (LintResult | undefined)[] = new Array(targets.length);
+  let started = 0;
+  let done = 0;
+  let failure: Error | undefined;
+  const take = (): number | undefined => {
+    const i = queue.shift();
+    if (i !== undefined) options.onProgress?.(started++, targets.length, targets[i].template);
+    return i;
+  };
+  const { onProgress: _onProgress, ...sequential } = withoutOwn(options);
+
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+
+  const feeders: (() => void)[] = [];
+  let alive = threads - 1;
+  const workers = Array.from({ length: threads - 1 }, (_, n) => {
+    const w = startWorker(setup);
+    const pending = new Set<number>();
+    let up = true;
+    const feed = (): void => {
+      while (up && pending.size < AHEAD && failure === undefined) {
+        const i = take();
+        if (i === undefined) return;
+        pending.add(i);
+        w.postMessage({ index: i, target: targets[i] } satisfies ToWorker);
+      }
+    };
+    // A worker that cannot start or dies gives its targets back to the others (and to this thread).
+    const giveBack = (): void => {
+      if (up) alive--;
+      up = false;
+      queue.unshift(...pending);
+      started -= pending.size;
+      pending.clear();
+      for (const f of feeders) f();
+      notify();
+    };
+    w.on('message', (m: FromWorker) => {
+      pending.delete(m.index);
+      if ('error' in m) failure ??= workerError(m.error);
+      else {
+        results[m.index] = revive(m.result, true);
+        done++;
+        options.onLinted?.(m.index, n + 1);
+      }
+      feed();
+      notify();
+    });
+    w.on('error', giveBack);
+    w.on('exit', giveBack);
+    feeders.push(feed);
+    feed();
+    return w;
+  });
+
+  try {
+    // The main thread lints too (unless told not to), one target at a time, letting the workers' messages in
+    // between; it takes over everything when no worker is left.
+    while (done < targets.length && failure === undefined) {
+      const i = options.mainThread !== false || alive === 0 ? take() : undefined;
+      if (i !== undefined) {
+        // Reduced as the workers' results are, so the main thread holds no more than they send.
+        results[i] = revive(portable(lintTargets([targets[i]], sequential)[0], setup.keepGraph), false);
+        done++;
+        options.onLinted?.(i, 0);
+        await new Promise<void>((r) => setImmediate(r));
+      } else {
+        await new Promise<void>((r) => (wake = r));
+      }
+    }
+  } finally {
+    for (const w of workers) w.removeAllListeners('exit');
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  if (failure) throw failure;
+  return results as LintResult[];
+}

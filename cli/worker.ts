@@ -1,0 +1,27 @@
+// Worker thread entry of cli/parallel.ts: lints each target the main thread sends, with the options it was
+// started with, and posts back the result in the form structured clone carries (parallel.ts `portable`).
+import { parentPort, workerData } from 'node:worker_threads';
+import { rules as registry } from '../rules/index.js';
+import { portable } from './portable.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './portable.js';
+import { lintTargets } from './run.js';
+import type { RunOptions } from './run.js';
+
+const setup = workerData as WorkerSetup;
+const byId = new Map(registry.map((r) => [r.id, r]));
+const options = { ...setup.options, rules: setup.ruleIds.map((id) => byId.get(id)!) } as unknown as RunOptions;
+
+parentPort!.on('message', (m: ToWorker) => {
+  let reply: FromWorker;
+  try {
+    reply = { index: m.index, result: portable(lintTargets([m.target], options)[0], setup.keepGraph) };
+  } catch (e) {
+    reply = { index: m.index, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+  try {
+    parentPort!.postMessage(reply);
+  } catch (e) {
+    // Something in the result cannot be cloned: a bug to report, not a template problem.
+    parentPort!.postMessage({ index: m.index, error: `Cannot send the result of ${m.target.template} to the main thread: ${(e as Error).message}` } satisfies FromWorker);
+  }
+});

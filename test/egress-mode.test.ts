@@ -1,0 +1,109 @@
+// Lint's 'egress' evaluation mode: the bodies the network graph reads are evaluated, the rest only checked.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { expand } from '../engine/expansion/expand.js';
+import { EGRESS_TYPES } from '../engine/expansion/types.js';
+import { T } from '../engine/network/graph.js';
+import { getProp } from '../engine/expressions/value.js';
+import type { ValueObject } from '../engine/expressions/value.js';
+import { loadTemplate } from '../engine/template/template.js';
+
+const mode = suite('egress evaluation mode');
+
+const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+
+function template(resources: unknown[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', ...extra, resources });
+}
+
+const storage = (props: Record<string, unknown>, metadata?: unknown) => ({
+  type: 'Microsoft.Storage/storageAccounts',
+  apiVersion: '2023-01-01',
+  name: 'st1',
+  location: 'westeurope',
+  ...(metadata ? { metadata } : {}),
+  properties: props,
+});
+const pip = { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2023-09-01', name: 'pip1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: "[concat('Sta', 'tic')]" } };
+
+mode('every type the graph reads is evaluated in egress mode', () => {
+  for (const t of Object.values(T)) assert.ok(EGRESS_TYPES.has(t), `${t} is read by the graph but not in EGRESS_TYPES`);
+  assert.ok(EGRESS_TYPES.has('microsoft.resources/deployments'), 'nested deployments hold more resources');
+});
+
+mode('graph types are evaluated, other bodies are partial', () => {
+  const d = expand(loadTemplate('t.json', template([pip, storage({ x: "[concat('a', 'b')]" })])), { evaluate: 'egress' });
+  const p = d.resources.find((r) => r.name === 'pip1')!;
+  const s = d.resources.find((r) => r.name === 'st1')!;
+  assert.is(getProp(p.properties as ValueObject, 'publicIPAllocationMethod'), 'Static');
+  assert.is(p.partial, undefined);
+  assert.is(s.partial, true);
+  assert.is(s.properties, null);
+  assert.is(getProp(s.body, 'name'), 'st1');
+  // The default mode evaluates everything.
+  const all = expand(loadTemplate('t.json', template([pip, storage({ x: "[concat('a', 'b')]" })])));
+  assert.is(getProp(all.resources.find((r) => r.name === 'st1')!.properties as ValueObject, 'x'), 'ab');
+});
+
+mode('mistakes found without evaluating are still findings, at the same place and with the same words', () => {
+  const text = template(
+    [
+      storage({
+        a: "[concat('a',]",
+        b: "[noSuchFunction('x')]",
+        c: "[variables('missing')]",
+        d: "[parameters('missing')]",
+        e: "[concat()]",
+        f: "[ns.fn('x')]",
+        ok: "[variables('v')]",
+      }),
+    ],
+    { variables: { v: 'x', unused: "[toLower(1, 2)]" } },
+  );
+  const messages = (evaluate: 'all' | 'egress') =>
+    expand(loadTemplate('t.json', text), { evaluate })
+      .findings.map((f) => `${f.ruleId} ${f.at.pointer} ${f.message}`)
+      .sort();
+  const egress = messages('egress');
+  for (const at of ['a', 'b', 'c', 'd', 'e', 'f']) assert.ok(egress.some((m) => m.includes(`/resources/0/properties/${at} `)), `no finding at ${at}:\n${egress.join('\n')}`);
+  assert.ok(egress.some((m) => m.startsWith('expression-invalid /variables/unused ')), 'unused variable with a wrong argument count');
+  assert.ok(!egress.some((m) => m.includes('/properties/ok')));
+  // Each of these is also what full evaluation reports.
+  assert.equal(egress, messages('all'));
+});
+
+mode('runtime errors outside the graph are not evaluated; inside it they are', () => {
+  const bad = "[int('x')]";
+  const d = expand(loadTemplate('t.json', template([storage({ n: bad }), { ...pip, tags: { n: bad } }])), { evaluate: 'egress' });
+  const pointers = d.findings.map((f) => f.at.pointer);
+  assert.ok(pointers.includes('/resources/1/tags/n'), pointers.join(', '));
+  assert.not.ok(pointers.includes('/resources/0/properties/n'), pointers.join(', '));
+});
+
+mode('a resource outside the graph that a graph resource reads is evaluated on demand', () => {
+  const nic = {
+    type: 'Microsoft.Network/networkInterfaces',
+    apiVersion: '2023-09-01',
+    name: 'nic1',
+    location: 'westeurope',
+    properties: { ipConfigurations: [{ name: 'ipc', properties: { privateIPAddress: "[reference('st1').primaryEndpoints.blob]" } }] },
+  };
+  const d = expand(loadTemplate('t.json', template([storage({ primaryEndpoints: { blob: '10.0.0.9' } }), nic])), { evaluate: 'egress' });
+  const n = d.resources.find((r) => r.name === 'nic1')!;
+  const ipc = (getProp(n.properties as ValueObject, 'ipConfigurations') as ValueObject[])[0];
+  assert.is(getProp(getProp(ipc, 'properties') as ValueObject, 'privateIPAddress'), '10.0.0.9');
+  // Evaluated because it was read: a whole body, not a partial one.
+  assert.is(d.resources.find((r) => r.name === 'st1')!.partial, undefined);
+});
+
+mode('suppressions in the metadata of a partial resource still work', () => {
+  const meta = { 'egress-lint': { suppress: [{ rule: 'expression-invalid', reason: "[concat('known', ' issue')]" }] } };
+  const d = expand(loadTemplate('t.json', template([storage({ a: "[nope()]" }, meta)])), { evaluate: 'egress' });
+  const s = d.resources[0];
+  assert.is(s.partial, true);
+  const m = getProp(s.body, 'metadata') as ValueObject;
+  const list = getProp(getProp(m, 'egress-lint') as ValueObject, 'suppress') as ValueObject[];
+  assert.is(getProp(list[0], 'reason'), 'known issue');
+});
+
+mode.run();
