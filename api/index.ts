@@ -9,7 +9,7 @@ import { UsageError } from '../cli/io.js';
 import { version as packageVersion } from '../cli/main.js';
 import { lintTargets } from '../cli/run.js';
 import { rules as registry } from '../rules/index.js';
-import { checkLevels, checkScope, lintSource } from './source.js';
+import { allowSettings, checkLevels, checkScope, lintSource } from './source.js';
 
 export { UsageError };
 export type {
@@ -53,6 +53,11 @@ export interface LintOptions {
    * output, Azure Resource Graph results, an exported template. A file that cannot be used throws a {@link UsageError}.
    */
   readonly inventory?: readonly string[];
+  /**
+   * The allow-list, as `allow` in egress-lint.config.json: public IP or prefix names, resource-id globs, CIDR blocks.
+   * Every egress outside it is an `egress-not-allowed` finding. A bad entry throws a {@link UsageError}.
+   */
+  readonly allow?: readonly string[];
 }
 
 /** Options of {@link lintText}. Every field is optional. */
@@ -70,6 +75,8 @@ export interface LintTextOptions {
   readonly parametersFile?: string;
   /** The deployment scope that `resourceGroup()`, `subscription()` and `uniqueString()` see. */
   readonly scope?: LintOptions['scope'];
+  /** The allow-list, as in {@link LintOptions.allow}. */
+  readonly allow?: readonly string[];
 }
 
 /** One finding of the JSON report; {@link LintReport.results} has the full {@link Finding} (help, end position, pointer). */
@@ -140,9 +147,10 @@ export async function lint(paths: string | readonly string[] = '.', options: Lin
   const levels = checkLevels(options.rules, 'options.rules');
   const scope = checkScope(options.scope, 'options.scope');
   if (options.parameters !== undefined && list.length !== 1) throw new UsageError('options.parameters applies to one template: give exactly one path.');
+  const settings = allowSettings(options.allow, 'options.allow');
   const inventory = options.inventory?.length ? (await import('../cli/inventory.js')).loadInventory(options.inventory, cwd, scope) : undefined;
   const { targets } = await discover(list, cwd, options.ignore ?? []);
-  const results = lintTargets(targets, { cwd, rules: registry, levels, scope, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}), ...(inventory ? { inventory } : {}) });
+  const results = lintTargets(targets, { cwd, rules: registry, levels, scope, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}), ...(inventory ? { inventory } : {}), settings });
   return report(results, cwd);
 }
 
@@ -164,7 +172,9 @@ export function lintText(text: string, options: LintTextOptions = {}): LintRepor
   if (typeof text !== 'string') throw new UsageError('lintText expects the template text as a string.');
   const levels = checkLevels(options.rules, 'options.rules');
   const scope = checkScope(options.scope, 'options.scope');
+  const settings = allowSettings(options.allow, 'options.allow');
   const result = lintSource(text, {
+    settings,
     file: options.file ?? 'template.json',
     rules: registry,
     levels,

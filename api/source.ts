@@ -1,7 +1,7 @@
 // Lints one template held in memory (its text, optional parameters, optional linked-template reader): the
 // common core of lintText() and the ESLint plugin, which both get their text from somewhere other than disk.
-import { lintTemplate, loadTemplate, readParameterFile } from '../engine/index.js';
-import type { Finding, LinkResolver, LintResult, Rule, RuleLevel, Scope, Value } from '../engine/index.js';
+import { lintTemplate, loadTemplate, parseAllowList, readParameterFile } from '../engine/index.js';
+import type { Finding, LinkResolver, LintResult, Rule, RuleLevel, RuleSettings, Scope, Value } from '../engine/index.js';
 import { UsageError } from '../cli/io.js';
 import { rules as registry } from '../rules/index.js';
 
@@ -16,6 +16,16 @@ export interface SourceOptions {
   /** The name findings in a parameter file's text carry. */
   readonly parametersFile?: string;
   readonly resolveLink?: LinkResolver;
+  readonly settings?: RuleSettings;
+}
+
+/** The `allow` option as rule settings (egress-not-allowed); a bad entry throws a UsageError naming it. */
+export function allowSettings(allow: unknown, where: string): RuleSettings {
+  if (allow === undefined) return {};
+  if (!Array.isArray(allow) || !allow.every((a) => typeof a === 'string')) throw new UsageError(`${where} must be an array of strings.`);
+  const { list, errors } = parseAllowList(allow as string[]);
+  if (errors.length) throw new UsageError(`${errors.map((e) => e.replace(/^allow/, where)).join('; ')}.`);
+  return { allow: list };
 }
 
 /** Parameter values from either a parameter file's text (its problems become findings) or a plain object. */
@@ -47,6 +57,7 @@ export function lintSource(text: string, options: SourceOptions): LintResult {
     ...(options.scope ? { scope: options.scope } : {}),
     ...(params.values ? { parameters: params.values, ...(params.file ? { parametersFile: params.file } : {}) } : {}),
     ...(options.resolveLink ? { resolveLink: options.resolveLink } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   return params.findings.length ? { ...result, findings: [...params.findings, ...result.findings] } : result;
 }

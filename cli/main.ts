@@ -59,6 +59,10 @@ Examples:
   egress-lint infra/ --format csv --output egress.csv     # one row per VM path and egress
   egress-lint infra/ --format allowlist                   # one address or resource per line
   egress-lint infra/ --report sarif=egress-lint.sarif --report json=egress.json
+  egress-lint lock infra/                                 # write egress.lock.json; commit it
+  egress-lint infra/ --lock egress.lock.json              # fail when a VM's egress moved
+  egress-lint infra/ --base origin/main --format markdown # the egress diff of a pull request
+  egress-lint infra/ --inventory pips.json                # real addresses: az network public-ip list
   egress-lint expand infra/main.json
   egress-lint eval "[uniqueString('aaa')]"
 `;

@@ -53,6 +53,8 @@ export interface Rule {
   readonly help: string;
   /** Problems in the template itself (parse errors, bad expressions, limits) rather than egress. */
   readonly kind?: 'template' | 'egress';
+  /** The project setting the rule compares with (an allow-list, a lock file or git base): without it, it is silent. */
+  readonly needs?: keyof RuleSettings;
   check(ctx: RuleContext): void;
 }
 

@@ -166,10 +166,16 @@ type Configs = {
   recommended: Linter.Config[];
 };
 
+/**
+ * The rules an editor can run on one file: not those that compare with a project setting (the allow-list, the lock
+ * file, a git base), which the CLI reads from egress-lint.config.json for the whole run.
+ */
+const editorRules = rules.filter((r) => r.needs === undefined);
+
 /** The flat-config plugin: `rules` holds one rule per egress-lint rule id, `configs.recommended` turns them all on. */
 const plugin = {
   meta: { name: 'egress-lint', version: version(), namespace: 'egress-lint' },
-  rules: Object.fromEntries(rules.map((r) => [r.id, eslintRule(r)])) as Record<string, JSONRuleDefinition>,
+  rules: Object.fromEntries(editorRules.map((r) => [r.id, eslintRule(r)])) as Record<string, JSONRuleDefinition>,
   configs: {} as Configs,
 } satisfies ESLint.Plugin;
 
@@ -180,7 +186,7 @@ plugin.configs.recommended = [
     plugins: { json, 'egress-lint': plugin },
     language: 'json/jsonc',
     languageOptions: { allowTrailingCommas: true },
-    rules: Object.fromEntries(rules.map((r) => [`egress-lint/${r.id}`, SEVERITY[r.severity]])),
+    rules: Object.fromEntries(editorRules.map((r) => [`egress-lint/${r.id}`, SEVERITY[r.severity]])),
   },
 ];
 

@@ -4,6 +4,7 @@ export default defineRule({
   id: 'egress-changed',
   severity: 'error',
   kind: 'egress',
+  needs: 'egressChanges',
   description: "Every VM's egress should match the committed lock file, so the firewall allow-list changes before the traffic does.",
   messages: {
     changed: "The egress of '{{vm}}' differs from {{against}}: {{change}}.",

@@ -14,6 +14,7 @@ export default defineRule({
   id: 'egress-not-allowed',
   severity: 'error',
   kind: 'egress',
+  needs: 'allow',
   description: "Every egress IP of a VM should be in the allow-list configured for the receiving firewall.",
   messages: {
     notAllowed: "'{{vm}}' sends Internet traffic from {{egress}} via {{via}}, which is not in the allow-list.",

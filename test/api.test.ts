@@ -99,6 +99,18 @@ api('lintText() lints a template in memory, with parameters as values or as a pa
   assert.equal(lintText(failingText).files, [{ path: 'template.json', templates: 1 }]);
 });
 
+api('lint() and lintText() take the allow-list: egress outside it is egress-not-allowed; bad entries throw', async () => {
+  const allowed = (r: LintReport) => r.findings.filter((f) => f.ruleId === 'egress-not-allowed').length;
+  assert.is(allowed(lintText(failingText, { file: 'main.json' })), 0, 'no allow-list: the rule is silent');
+  assert.is(allowed(lintText(failingText, { file: 'main.json', allow: ['pip-other'] })), 1);
+  assert.is(allowed(lintText(failingText, { file: 'main.json', allow: ['pip-*'] })), 0);
+  const all = await lint('examples/hub-spoke', { cwd: ROOT, allow: ['pip-nothing'] });
+  assert.ok(allowed(all) > 0);
+  assert.is(allowed(await lint('examples/hub-spoke', { cwd: ROOT, allow: ['pip-fw-hub'] })), 0);
+  await rejects(() => lintText('{}', { allow: ['10.0.0.1/8'] }), /options\.allow\[0\] '10\.0\.0\.1\/8' has host bits set/);
+  await rejects(() => lintText('{}', { allow: 'pip' as never }), /options\.allow must be an array of strings/);
+});
+
 api('lintText() reports a bad parameter file text under its own name', () => {
   const bad = lintText(failingText, { file: 'main.json', parameters: '{"parameters": {"pipSku": 5}}', parametersFile: 'prod.parameters.json' });
   assert.equal(bad.findings.map((f) => [f.file, f.line, f.column, f.ruleId, f.message]), [
