@@ -2,14 +2,16 @@
 // (the bundled ones and ../shared/corpus when present) and one quarter generated expressions, from FUZZ_SEED
 // (default: random, printed). Cases run in batches of 5,000 with seeds FUZZ_SEED, FUZZ_SEED+1, … so one failure
 // does not end the run; each failure is printed with its shrunk counterexample. FUZZ_BOUND_MS bounds one input
-// (default 30,000: a guard against hangs, far above the seconds the safety caps allow). Exit 1 on any failure.
+// (default 120,000: a guard against hangs. An input that reaches the safety caps, 100,000 resources or copies,
+// takes 5-10 s alone and several times that on a loaded machine). Shrinking stops after 20 minutes per batch, as
+// each attempt of a slow case costs as much as the case. Exit 1 on any failure.
 import fc from 'fast-check';
 import type { TemplateCase } from '../test/harness/fuzz.js';
-import { assertNoPollution, caseText, loadSeeds, properties } from '../test/harness/fuzz.js';
+import { assertNoPollution, caseParameters, caseText, loadSeeds, properties } from '../test/harness/fuzz.js';
 
 const total = Number(process.env.FUZZ_CASES ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const boundMs = Number(process.env.FUZZ_BOUND_MS ?? 30_000);
+const boundMs = Number(process.env.FUZZ_BOUND_MS ?? 120_000);
 const BATCH = 5000;
 if (!Number.isSafeInteger(total) || total < 1 || !Number.isSafeInteger(seed) || !(boundMs > 0)) {
   console.error('fuzz: FUZZ_CASES and FUZZ_SEED must be integers (FUZZ_CASES ≥ 1), FUZZ_BOUND_MS a positive number.');
@@ -17,13 +19,24 @@ if (!Number.isSafeInteger(total) || total < 1 || !Number.isSafeInteger(seed) || 
 }
 
 const { seeds, notes } = loadSeeds({ corpus: true });
-const props = properties(seeds, { boundMs, hugeCounts: true });
+// The slowest passing case of each kind (a failing one is reported as a failure), and how many took over a second.
+const slowest = { templates: 0, expressions: 0 };
+const overSecond = { templates: 0, expressions: 0 };
+const props = properties(seeds, {
+  boundMs,
+  hugeCounts: true,
+  observe: (kind, ms) => {
+    slowest[kind] = Math.max(slowest[kind], ms);
+    if (ms > 1000) overSecond[kind]++;
+  },
+});
 console.log(`fuzz: ${total} cases, seed ${seed}, bound ${boundMs} ms per input, Node ${process.version}`);
 for (const n of notes) console.log(`fuzz: ${n}`);
 
 /** One batch of one property, its details in one shape for both. */
 function check(name: 'templates' | 'expressions', batchSeed: number, numRuns: number) {
-  const d = name === 'templates' ? fc.check(props.templates, { seed: batchSeed, numRuns }) : fc.check(props.expressions, { seed: batchSeed, numRuns });
+  const params = { seed: batchSeed, numRuns, skipAllAfterTimeLimit: 20 * 60_000 };
+  const d = name === 'templates' ? fc.check(props.templates, params) : fc.check(props.expressions, params);
   return { failed: d.failed, numRuns: d.numRuns, numShrinks: d.numShrinks, path: d.counterexamplePath, example: d.counterexample?.[0] as unknown, error: d.errorInstance };
 }
 
@@ -56,12 +69,16 @@ for (const job of jobs) {
         const text = caseText(seeds, c);
         console.log(`  seed template: ${seeds[c.seed % seeds.length].name}`);
         console.log(`  text (${text.length} chars): ${JSON.stringify(text.length > 600 ? `${text.slice(0, 300)} … ${text.slice(-300)}` : text)}`);
+        const parameters = caseParameters(seeds, c);
+        if (parameters !== undefined) console.log(`  parameters: ${JSON.stringify(parameters)}`);
       }
     }
     console.log(`fuzz: ${job.name}: ${done}/${job.cases} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
 }
 assertNoPollution('the fuzz run');
+for (const kind of ['templates', 'expressions'] as const)
+  console.log(`fuzz: ${kind}: slowest passing input ${slowest[kind].toFixed(0)} ms per run; ${overSecond[kind]} over 1 s (cases run again while shrinking count too)`);
 const seconds = (performance.now() - started) / 1000;
 console.log(`\nfuzz: ${run} cases run, seed ${seed}, ${failures} failure${failures === 1 ? '' : 's'}, ${seconds.toFixed(0)} s (${((seconds * 1000) / Math.max(1, run)).toFixed(2)} ms per case)`);
 process.exitCode = failures > 0 ? 1 : 0;

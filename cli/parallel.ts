@@ -1,6 +1,6 @@
 // Lints many targets on several cores: worker threads (cli/worker.ts) each lint the targets handed to them while
 // the main thread lints too, and the results come back in the original order, carrying what the formatters read.
-// Few or small targets, one CPU, or EGRESS_LINT_WORKERS=1 take the sequential path of cli/run.ts unchanged.
+// Few or small targets, one CPU, or EGRESS_LINT_WORKERS=1 lint on this thread, one target after the other.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -15,12 +15,13 @@ import { lintTargets } from './run.js';
 import type { RunOptions } from './run.js';
 
 /**
- * Below these a worker does not pay for itself. Starting one (a thread, then the engine and rules) costs about
- * 0.15–0.2 s, and the main thread lints meanwhile, so threads win once the whole lint takes longer than that:
- * about 1 MB of templates at the 6 MB a second measured (bench/RESULTS.md, "Scaling"); 2 MB leaves a margin.
+ * Below these a worker does not pay for itself. A worker costs about 0.6 s of CPU before it lints at full speed
+ * (thread, engine and rules loaded, code warmed up by the JIT), and on 2 CPUs one thread already keeps the second
+ * busy for a third of the time (V8's concurrent GC and compiler): measured on 2 vCPUs, threads lost 4 % at 11 MB
+ * of templates and won 12 % at 27 MB and at 54 MB (bench/RESULTS.md, "Scaling").
  */
 export const MIN_TARGETS = 8;
-export const MIN_BYTES = 2 * 1024 * 1024;
+export const MIN_BYTES = 16 * 1024 * 1024;
 
 /** Targets handed to a worker ahead of time, so it never waits for the main thread between two files. */
 const AHEAD = 2;
@@ -32,7 +33,7 @@ export interface ParallelOptions extends RunOptions {
   readonly formatters?: readonly Formatter[];
   /** The rule registry the workers load; a rule not in it (a caller's own) makes the run sequential. */
   readonly registry?: readonly Rule[];
-  /** false: lint on this thread only, for callers that read more of the results than the formatters do (a second rules pass). */
+  /** false: lint on this thread, whole results, for callers that read more of them than the formatters do (a second rules pass). */
   readonly parallel?: boolean;
   /** false: the main thread only hands out targets and collects results (it still lints if every worker fails). */
   readonly mainThread?: boolean;
@@ -96,8 +97,19 @@ async function graphless(): Promise<Set<Formatter>> {
   return new Set<Formatter>([formatJson, formatSarif, formatStylish, formatCsv]);
 }
 
+/**
+ * Whether results must keep the graph and resolved paths: the Markdown chart reads them, and the allow-list tells
+ * analysed files by their graph. The other four read neither, so their results travel without them (a third of
+ * the bytes, a twentieth of the time to receive).
+ */
+async function keepGraphFor(options: ParallelOptions): Promise<boolean> {
+  if (!options.formatters) return true;
+  const without = await graphless();
+  return options.formatters.some((f) => !without.has(f));
+}
+
 /** The worker's options, or undefined when something in them cannot be sent to a thread. */
-async function workerSetup(options: ParallelOptions): Promise<WorkerSetup | undefined> {
+function workerSetup(options: ParallelOptions, keepGraph: boolean): WorkerSetup | undefined {
   const registry = options.registry ?? [];
   const byId = new Map(registry.map((r) => [r.id, r]));
   if (!options.rules.every((r) => byId.get(r.id) === r)) return undefined;
@@ -107,10 +119,6 @@ async function workerSetup(options: ParallelOptions): Promise<WorkerSetup | unde
     if (!plainData(v)) return undefined;
     rest[k] = v;
   }
-  // The Markdown chart reads the graph and resolved paths, and the allow-list tells analysed files by their graph;
-  // these four read neither, so their results travel without them (a third of the bytes, a twentieth of the time).
-  const without = options.formatters ? await graphless() : undefined;
-  const keepGraph = !options.formatters || options.formatters.some((f) => !without!.has(f));
   return { options: rest, ruleIds: options.rules.map((r) => r.id), keepGraph };
 }
 
@@ -139,16 +147,17 @@ function startWorker(setup: WorkerSetup): Worker {
  * hands its targets back to the main thread; an internal error in a worker stops the run as it would sequentially.
  */
 export async function lintTargetsParallel(targets: readonly Target[], options: ParallelOptions): Promise<LintResult[]> {
-  const threads = options.parallel === false ? 1 : threadCount(targets, options.cwd, options.env ?? {});
-  const setup = options.parallel === false ? undefined : await workerSetup(options);
-  if (!setup) return lintTargets(targets, withoutOwn(options));
-  if (threads === 1) {
-    // One thread, but results reduced as they come: the template texts and evaluated bodies of file 1 need
-    // not live until file 1,000 is linted.
+  if (options.parallel === false) return lintTargets(targets, withoutOwn(options));
+  const threads = threadCount(targets, options.cwd, options.env ?? {});
+  const keepGraph = await keepGraphFor(options);
+  const setup = threads > 1 ? workerSetup(options, keepGraph) : undefined;
+  if (!setup) {
+    // One thread, with results reduced as they come: the template texts and evaluated bodies of the first file
+    // need not live until the thousandth is linted (half the peak memory at 50,000 VMs).
     const { onProgress, ...run } = withoutOwn(options);
     return targets.map((t, i) => {
       onProgress?.(i, targets.length, t.template);
-      return revive(portable(lintTargets([t], run)[0], setup.keepGraph), false);
+      return revive(portable(lintTargets([t], run)[0], keepGraph), false);
     });
   }
 

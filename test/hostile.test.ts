@@ -508,7 +508,7 @@ test('very long expressions: ARM limit findings, linear parsing, deep property c
 // ---- 15. regular-expression blow-ups -----------------------------------------------------------------------------
 
 /** Runs `f` and returns its time; the bound is a guard against a hang: each input here took minutes before the fix. */
-async function linear(what: string, f: () => unknown, boundMs = 3000): Promise<void> {
+async function linear(what: string, f: () => unknown, boundMs = 5000): Promise<void> {
   const t0 = performance.now();
   await f();
   const ms = performance.now() - t0;
@@ -529,7 +529,7 @@ test('regular-expression blow-ups: trim(), resource ids, unresolved reasons, Bic
   });
   const t0 = performance.now();
   const found = await discover(['bicep'], dir, [], { bicep: true });
-  assert.ok(performance.now() - t0 < 3000, `discover: ${(performance.now() - t0).toFixed(0)} ms`);
+  assert.ok(performance.now() - t0 < 5000, `discover: ${(performance.now() - t0).toFixed(0)} ms`);
   assert.equal(found.targets.map((t) => t.template), ['bicep/main.bicepparam']);
   // An id ending in a long run of slashes and a space (normalised by the graph), and a parameter name with a long
   // run of spaces inside (quoted by unresolved-egress's reason): both met regexes that retried at every character.

@@ -141,9 +141,10 @@ test('EGRESS_LINT_WORKERS must be a positive integer', async () => {
 });
 
 test('threads only when there are enough targets, bytes and CPUs', () => {
-  const big = scratchDir({ 'a.json': ' '.repeat(MIN_BYTES) });
+  const big = scratchDir({ 'a.json': ' '.repeat(Math.ceil(MIN_BYTES / MIN_TARGETS)) });
   const many = (n: number, file = 'a.json') => Array.from({ length: n }, () => ({ template: file }));
-  assert.is(threadCount(many(MIN_TARGETS), big, {}, 4), 4);
+  assert.is(threadCount(many(MIN_TARGETS), big, {}, 4), 4, 'enough of everything');
+  assert.is(threadCount(many(MIN_TARGETS * 2), big, {}, 2), 2);
   assert.is(threadCount(many(MIN_TARGETS - 1), big, {}, 4), 1, 'few targets');
   assert.is(threadCount(many(MIN_TARGETS), big, {}, 1), 1, 'one CPU');
   assert.is(threadCount(many(MIN_TARGETS, 'missing.json'), big, {}, 4), 1, 'few bytes');

@@ -5,8 +5,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { parse } from 'jsonc-parser';
-import type { ParseError } from 'jsonc-parser';
 import { lintText } from '../../api/index.js';
 import { corpusEntries } from '../../bench/corpus-files.js';
 import { evaluateString, loadTemplate } from '../../engine/index.js';
@@ -35,11 +33,11 @@ export interface Seeds {
   readonly notes: readonly string[];
 }
 
+/** A template read as the engine reads it (comments, trailing commas and raw control characters in strings allowed). */
 function readSeed(file: string, name: string): SeedTemplate | undefined {
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const doc = loadTemplate(name, readFileSync(file, 'utf8'));
+  const value = doc.value;
+  if (doc.problems.length || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   return { name, value: value as Record<string, unknown> };
 }
 
@@ -229,7 +227,11 @@ export type Mutation =
   | { readonly k: 'rename'; readonly at: number; readonly to: string }
   | { readonly k: 'caseDup'; readonly at: number }
   | { readonly k: 'count'; readonly at: number; readonly to: unknown }
-  | { readonly k: 'expr'; readonly at: number; readonly expr: string };
+  | { readonly k: 'expr'; readonly at: number; readonly expr: string }
+  /** An array element twice (the same resource, NIC or ipconfig declared again). */
+  | { readonly k: 'dupElement'; readonly at: number }
+  /** A subtree of another template in place of this node (a resource, a properties object, an id from elsewhere). */
+  | { readonly k: 'graft'; readonly at: number; readonly from: number; readonly fromAt: number };
 
 export type TextMutation =
   | { readonly k: 'truncate'; readonly at: number }
@@ -240,8 +242,10 @@ export interface TemplateCase {
   readonly seed: number;
   readonly mutations: readonly Mutation[];
   readonly text?: TextMutation;
-  /** Parameter values passed as lintText's `parameters` object. */
-  readonly parameters?: Readonly<Record<string, unknown>>;
+  /** Parameter values passed as lintText's `parameters` object: `at` picks a parameter the seed declares (or __proto__, constructor). */
+  readonly parameters?: readonly { readonly at: number; readonly value: unknown }[];
+  /** Pass them as a parameter file's text (cut at `cut` when set) instead of an object. */
+  readonly asFile?: { readonly cut?: number };
 }
 
 const garbageArb = fc.oneof(
@@ -259,25 +263,43 @@ export function templateCaseArb(seedCount: number, options: { hugeCounts?: boole
     at.map((a) => ({ k: 'caseDup' as const, at: a })),
     fc.record({ k: fc.constant('count' as const), at, to: countArb(options.hugeCounts === true) }),
     fc.record({ k: fc.constant('expr' as const), at, expr }),
+    at.map((a) => ({ k: 'dupElement' as const, at: a })),
+    fc.record({ k: fc.constant('graft' as const), at, from: fc.nat(), fromAt: fc.nat() }),
   );
   const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
     at.map((a) => ({ k: 'truncate' as const, at: a })),
     fc.record({ k: fc.constant('garbage' as const), at, text: garbageArb }),
     at.map((a) => ({ k: 'dupLine' as const, at: a })),
   );
-  const parameters = fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'vmCount', 'location', 'count', 'name', 'adminPassword'), wrongValueArb(expr), { maxKeys: 3 });
+  const parameters = fc.array(fc.record({ at: fc.nat(), value: wrongValueArb(expr) }), { minLength: 1, maxLength: 3 });
   return fc.record({
     seed: fc.nat({ max: Math.max(0, seedCount - 1) }),
     mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
     text: fc.option(textMutation, { freq: 4, nil: undefined }),
     parameters: fc.option(parameters, { freq: 4, nil: undefined }),
+    asFile: fc.option(fc.record({ cut: fc.option(fc.nat(), { freq: 3, nil: undefined }) }), { freq: 2, nil: undefined }),
   });
 }
 
-function applyMutation(root: unknown, m: Mutation): unknown {
+function applyMutation(root: unknown, m: Mutation, seeds: readonly SeedTemplate[]): unknown {
   const nodes = nodesOf(root);
   const path = nodes[m.at % nodes.length];
   switch (m.k) {
+    case 'dupElement': {
+      // The nearest array on the path gets its element there twice.
+      const i = path.findLastIndex((seg) => typeof seg === 'number');
+      if (i < 0) return root;
+      return editAt(root, path.slice(0, i), (arr) => {
+        const out = [...(arr as unknown[])];
+        out.splice(path[i] as number, 0, out[path[i] as number]);
+        return out;
+      });
+    }
+    case 'graft': {
+      const donor = seeds[m.from % seeds.length].value;
+      const donorNodes = nodesOf(donor);
+      return editAt(root, path, () => getAt(donor, donorNodes[m.fromAt % donorNodes.length]));
+    }
     case 'drop':
       if (path.length === 0) return root;
       return editAt(root, path.slice(0, -1), (parent) => {
@@ -339,10 +361,24 @@ function applyText(text: string, m: TextMutation): string {
   }
 }
 
+/** The parameter values of a case, by the names its seed template declares (a prototype-less object: keys stay keys). */
+export function caseParameters(seeds: readonly SeedTemplate[], c: TemplateCase): Record<string, unknown> | string | undefined {
+  if (!c.parameters) return undefined;
+  const declared = seeds[c.seed % seeds.length].value.parameters;
+  const names = [...(declared !== null && typeof declared === 'object' ? Object.keys(declared) : []), '__proto__', 'constructor'];
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const p of c.parameters) out[names[p.at % names.length]] = p.value;
+  if (!c.asFile) return out;
+  const entries = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(out)) entries[k] = { value: out[k] };
+  const text = JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: entries }, null, 2);
+  return c.asFile.cut === undefined ? text : text.slice(0, c.asFile.cut % (text.length + 1));
+}
+
 /** The template text of a case: its seed with the value mutations, serialised, then the text mutation. */
 export function caseText(seeds: readonly SeedTemplate[], c: TemplateCase): string {
   let value: unknown = seeds[c.seed % seeds.length].value;
-  for (const m of c.mutations) value = applyMutation(value, m);
+  for (const m of c.mutations) value = applyMutation(value, m, seeds);
   const text = JSON.stringify(value, null, 2) ?? 'null';
   return c.text ? applyText(text, c.text) : text;
 }
@@ -371,9 +407,10 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 /**
  * The invariants for one template: lintText neither throws nor prints crash text, finishes within `boundMs`, gives
  * byte-identical JSON twice, reports a template-invalid error when the text cannot be read as a template object,
- * and leaves the prototypes alone. Throws an Error naming the broken invariant.
+ * and leaves the prototypes alone. Throws an Error naming the broken invariant; returns the slower run's time.
  */
-export function checkTemplate(text: string, boundMs: number, parameters?: Readonly<Record<string, unknown>>): void {
+export function checkTemplate(text: string, boundMs: number, parameters?: Readonly<Record<string, unknown>> | string): number {
+  let slowest = 0;
   const run = (): string => {
     let out: { value: string; ms: number };
     try {
@@ -382,6 +419,7 @@ export function checkTemplate(text: string, boundMs: number, parameters?: Readon
       throw new Error(`lintText threw ${(e as Error).stack ?? String(e)}`);
     }
     if (out.ms > boundMs) throw new Error(`lintText took ${out.ms.toFixed(0)} ms (bound ${boundMs} ms).`);
+    slowest = Math.max(slowest, out.ms);
     return out.value;
   };
   const first = run();
@@ -395,6 +433,7 @@ export function checkTemplate(text: string, boundMs: number, parameters?: Readon
     const report = JSON.parse(first) as { findings: { ruleId: string; severity: string }[] };
     if (!report.findings.some((f) => f.ruleId === 'template-invalid' && f.severity === 'error')) throw new Error('A text that is not a template object gave no template-invalid error.');
   }
+  return slowest;
 }
 
 /** Parameters and variables the generated expressions read (TableHost: case-insensitive, null-prototype safe). */
@@ -407,9 +446,10 @@ function host(): TableHost {
 
 /**
  * The invariants for one expression: evaluation ends in a value or an ExpressionError (nothing else escapes), within
- * `boundMs`, with the same serialised result twice, and without touching the prototypes.
+ * `boundMs`, with the same serialised result twice, and without touching the prototypes. Returns the slower run's time.
  */
-export function checkExpression(expr: string, boundMs: number): void {
+export function checkExpression(expr: string, boundMs: number): number {
+  let slowest = 0;
   const run = (): string => {
     let out: { value: string; ms: number };
     try {
@@ -425,18 +465,31 @@ export function checkExpression(expr: string, boundMs: number): void {
       throw new Error(`evaluate threw ${(e as Error).stack ?? String(e)}`);
     }
     if (out.ms > boundMs) throw new Error(`evaluate took ${out.ms.toFixed(0)} ms (bound ${boundMs} ms).`);
+    slowest = Math.max(slowest, out.ms);
     return out.value;
   };
   const first = run();
   assertNoPollution('evaluate');
   // utcNow() and newGuid() are unknowns outside parameter defaults, so even they must repeat.
   if (run() !== first) throw new Error('Two evaluations of the same expression differ.');
+  return slowest;
+}
+
+export interface PropertyOptions {
+  readonly boundMs: number;
+  readonly hugeCounts?: boolean;
+  /** Told the slower run's time of every case that passed (the long run reports the slowest). */
+  readonly observe?: (kind: 'templates' | 'expressions', ms: number) => void;
 }
 
 /** One property over mutated templates and one over generated expressions, for fc.check / fc.assert. */
-export function properties(seeds: readonly SeedTemplate[], options: { boundMs: number; hugeCounts?: boolean }) {
+export function properties(seeds: readonly SeedTemplate[], options: PropertyOptions) {
   return {
-    templates: fc.property(templateCaseArb(seeds.length, options), (c) => checkTemplate(caseText(seeds, c), options.boundMs, c.parameters)),
-    expressions: fc.property(expressionArb(5), (e) => checkExpression(e, options.boundMs)),
+    templates: fc.property(templateCaseArb(seeds.length, options), (c) => {
+      options.observe?.('templates', checkTemplate(caseText(seeds, c), options.boundMs, caseParameters(seeds, c)));
+    }),
+    expressions: fc.property(expressionArb(5), (e) => {
+      options.observe?.('expressions', checkExpression(e, options.boundMs));
+    }),
   };
 }
