@@ -107,3 +107,56 @@ mode('suppressions in the metadata of a partial resource still work', () => {
 });
 
 mode.run();
+
+const stopped = suite('expansion stopped by a safety cap');
+
+stopped('resources registered but not evaluated are unknown, never schema defaults', async () => {
+  const { lintTemplate } = await import('../engine/lint.js');
+  const { rules } = await import('../rules/index.js');
+  const nic = {
+    type: 'Microsoft.Network/networkInterfaces',
+    apiVersion: '2023-09-01',
+    name: 'nic1',
+    location: 'westeurope',
+    properties: {
+      ipConfigurations: [
+        {
+          name: 'ipc',
+          properties: {
+            primary: true,
+            subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]" },
+            publicIPAddress: { id: "[resourceId('Microsoft.Network/publicIPAddresses', 'pip1')]" },
+          },
+        },
+      ],
+    },
+  };
+  const vnet = {
+    type: 'Microsoft.Network/virtualNetworks',
+    apiVersion: '2023-09-01',
+    name: 'vnet1',
+    location: 'westeurope',
+    properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24' } }] },
+  };
+  const vm = {
+    type: 'Microsoft.Compute/virtualMachines',
+    apiVersion: '2023-09-01',
+    name: 'vm1',
+    location: 'westeurope',
+    properties: { networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', 'nic1')]" }] } },
+  };
+  const many = { ...storage({}), name: "[concat('st', copyIndex())]", copy: { name: 'many', count: 50 } };
+  const doc = loadTemplate('t.json', template([vnet, pip, nic, vm, many]));
+  const r = lintTemplate(doc, { rules, caps: { totalResources: 10 } });
+  const ids = r.findings.map((f) => f.ruleId);
+  assert.ok(ids.includes('limit-exceeded'), ids.join(', '));
+  // An empty body would read as a Basic, Dynamic public IP: retired-sku and dynamic-public-ip would be false errors.
+  assert.not.ok(ids.includes('retired-sku'), ids.join(', '));
+  assert.not.ok(ids.includes('dynamic-public-ip'), ids.join(', '));
+  assert.equal(r.vms.map((v) => [v.name, v.verdict]), [['vm1', 'unknown']]);
+  // Without the cap the same template is fully analysed.
+  const full = lintTemplate(doc, { rules });
+  assert.equal(full.vms.map((v) => [v.name, v.verdict]), [['vm1', 'deterministic']]);
+});
+
+stopped.run();

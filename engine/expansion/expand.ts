@@ -1062,14 +1062,26 @@ class Engine extends Expansion {
     }
   }
 
-  /** The body of a resource that 'egress' mode did not evaluate: what identifies it, and its metadata (suppressions). */
+  /**
+   * The body of a resource that was not evaluated: what identifies it, and its metadata (suppressions). A resource
+   * the network graph reads gets unknown `properties` and `sku`: that happens only when a safety cap stopped the
+   * expansion, and the graph must then say unknown rather than read schema defaults from an empty body.
+   */
   private partialBody(r: Res): ValueObject {
     const out = newObject();
     out.name = r.name;
     out.type = r.type;
     out.apiVersion = r.apiVersion;
+    if (EGRESS_TYPES.has(r.type.toLowerCase())) {
+      out.properties = NOT_EVALUATED;
+      out.sku = NOT_EVALUATED;
+    }
     const key = Object.keys(r.decl).find((k) => k.toLowerCase() === 'metadata');
-    if (key !== undefined) out[key] = r.host.run.evalDeep(r.decl[key], r.host, pointerJoin(r.at.pointer, key));
+    try {
+      if (key !== undefined) out[key] = r.host.run.evalDeep(r.decl[key], r.host, pointerJoin(r.at.pointer, key));
+    } catch (e) {
+      if (!(e instanceof CapReached)) throw e;
+    }
     return out;
   }
 
@@ -1078,7 +1090,7 @@ class Engine extends Expansion {
     const resources: ExpandedResource[] = [...this.resources]
       .sort((a, b) => compareOrder(a.order, b.order))
       .map((r) => {
-        const partial = !r.body && !r.existing && this.options.evaluate === 'egress';
+        const partial = !r.body && !r.existing;
         const body = r.body ?? (partial ? this.partialBody(r) : newObject());
         const out: { -readonly [K in keyof ExpandedResource]: ExpandedResource[K] } = {
           id: r.id,
@@ -1169,6 +1181,9 @@ export function expand(doc: TemplateDoc, options: ExpandOptions = {}): Deploymen
     return ex.result(root, newObject());
   }
 }
+
+/** What stands in for the properties of a graph resource that expansion stopped before evaluating. */
+const NOT_EVALUATED = new Unknown('limit', 'expansion stopped at a safety cap before this resource was evaluated');
 
 function emptyDeployment(ex: Engine, doc: TemplateDoc, scope: Scope): Deployment {
   return { file: doc.file, resources: [], outputs: newObject(), findings: ex.findings, unresolved: ex.unresolved, stats: ex.stats, docs: ex.docs, scope };

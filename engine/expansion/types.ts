@@ -37,8 +37,9 @@ export interface SafetyCaps {
   readonly nestingDepth: number;
 }
 
-// Measured: 100,000 resources (a self-linking template, the costliest shape) or 1,000,000 copy items take a few seconds.
-export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 100_000, copyItems: 1_000_000, nestingDepth: 32 };
+// Far above ARM's 800 resources per template, so an oversized template (50,000 VMs with their NICs, IPs and load
+// balancers in one file: about 114,000 resources) is still analysed; a self-linking template stops at the cap.
+export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 250_000, copyItems: 1_000_000, nestingDepth: 32 };
 
 /** Reads a linked template (templateLink.relativePath) from disk; supplied by the CLI, absent in pure use. */
 export type LinkResolver = (relativePath: string, fromFile: string) => TemplateDoc | { readonly error: string };
@@ -105,7 +106,10 @@ export interface ExpandedResource {
   readonly copyIndex?: number;
   /** Names of the nested deployments it sits in, outermost first. */
   readonly deployments: readonly string[];
-  /** Lint's 'egress' mode left the body unevaluated: it holds only name, type, apiVersion and metadata. */
+  /**
+   * The body was not evaluated (lint's 'egress' mode, or a safety cap stopped the expansion): it holds only name,
+   * type, apiVersion and metadata, and for the types the graph reads unknown `properties` and `sku`.
+   */
   readonly partial?: true;
 }
 

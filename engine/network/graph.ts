@@ -281,6 +281,8 @@ export function normaliseId(id: string): string {
 function prop(o: Value | undefined, ...path: string[]): Value | undefined {
   let cur: Value | undefined = o;
   for (const p of path) {
+    // A member of an unknown object is unknown, not absent: absent would read as a schema default.
+    if (cur instanceof Unknown) return cur;
     if (!isObject(cur)) return undefined;
     cur = getProp(cur, p);
   }
