@@ -2,8 +2,8 @@
 // read as JSONC, validated with ajv against a JSON Schema generated from the rule registry, explained in plain words.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parse, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
+import { jsonc } from '../engine/template/jsonc.js';
 import type { ErrorObject } from 'ajv';
 import { parseAllowList } from '../engine/index.js';
 import type { Rule, RuleLevel } from '../engine/index.js';
@@ -233,10 +233,10 @@ export async function loadConfig(file: string, cwd: string, rules: readonly Rule
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const value: unknown = jsonc().parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   if (errors.length) {
     const first = errors[0];
-    throw new ConfigError(`${shown}:${lineColumn(text, first.offset)}: the file is not valid JSON (${printParseErrorCode(first.error)}); comments and trailing commas are fine.`);
+    throw new ConfigError(`${shown}:${lineColumn(text, first.offset)}: the file is not valid JSON (${jsonc().printParseErrorCode(first.error)}); comments and trailing commas are fine.`);
   }
   const schema = buildConfigSchema(rules);
   const { Ajv } = await import('ajv'); // only when there is a configuration file: ajv takes a while to load

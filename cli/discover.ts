@@ -2,8 +2,8 @@
 // parameter files are paired with their template by name and never linted as templates; Bicep files by extension.
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { parse } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
+import { jsonc } from '../engine/template/jsonc.js';
 import type { Finding } from '../engine/index.js';
 import { UsageError } from './io.js';
 import { MAX_TEMPLATE_BYTES, decodeText } from './links.js';
@@ -143,9 +143,16 @@ function explicitKind(abs: string, headText: string): 'template' | 'other' {
   const buf = readWhole(abs);
   if (!buf) return 'template';
   if (buf.subarray(0, 8192).includes(0) && !(buf[0] === 0xff || buf[0] === 0xfe)) return 'template';
-  const errors: ParseError[] = [];
-  const value: unknown = parse(decodeText(buf).replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length) return 'template';
+  const text = decodeText(buf).replace(/^\uFEFF/, '');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Comments or trailing commas (ARM accepts both): the tolerant parser, loaded only for such files.
+    const errors: ParseError[] = [];
+    value = jsonc().parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+    if (errors.length) return 'template';
+  }
   if (azure) return 'other';
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'template';
   return Object.keys(value).some((k) => k.toLowerCase() === 'resources') ? 'template' : 'other';

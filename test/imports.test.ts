@@ -76,4 +76,21 @@ test('the engine touches no process, console, clock or randomness', () => {
   assert.equal(bad, []);
 });
 
+
+test('start-up: linting strict JSON does not load jsonc-parser (kept lazy for pre-commit)', async () => {
+  const { runNode } = await import('./harness/package.js');
+  const script = [
+    "import { createRequire } from 'node:module';",
+    "const { main } = await import('./cli/main.ts');",
+    "const sink = { write() { return true; }, isTTY: false };",
+    "const code = await main(['examples/multi-nic/main.json', '--format', 'json'], { cwd: process.cwd(), env: {}, stdout: sink, stderr: sink });",
+    "const cache = Object.keys(createRequire(import.meta.url).cache);",
+    "console.log(JSON.stringify({ code, jsonc: cache.some((k) => k.includes('jsonc-parser')) }));",
+  ].join('\n');
+  const r = runNode(['--import', 'tsx', '--input-type=module', '-e', script], root);
+  assert.is(r.err, '');
+  const got = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { code: number; jsonc: boolean };
+  assert.equal(got, { code: 1, jsonc: false });
+});
+
 test.run();

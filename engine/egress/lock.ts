@@ -1,8 +1,8 @@
 // The egress lock file (egress.lock.json): every VM's verdict and sorted egress identities as a byte-stable,
 // diff-friendly object, its parser and validator, and the comparison of two locks (a lock file, or the run at a
 // git base, against the run now). Pure: text and values in, values out; the CLI reads and writes the file.
-import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
+import { jsonc } from '../template/jsonc.js';
 import type { Verdict } from '../network/resolve.js';
 
 export const LOCK_VERSION = 1;
@@ -122,8 +122,8 @@ function lineOf(text: string, offset: number): number {
  */
 export function parseLock(text: string): { lock: LockFile } | { errors: string[] } {
   const errors: ParseError[] = [];
-  const tree = parseTree(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length || !tree) return { errors: [`line ${lineOf(text, errors[0]?.offset ?? 0)}: the file is not valid JSON (${errors[0] ? printParseErrorCode(errors[0].error) : 'empty'})`] };
+  const tree = jsonc().parseTree(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length || !tree) return { errors: [`line ${lineOf(text, errors[0]?.offset ?? 0)}: the file is not valid JSON (${errors[0] ? jsonc().printParseErrorCode(errors[0].error) : 'empty'})`] };
   const problems: string[] = [];
   const at = (n: Node, what: string): void => void problems.push(`line ${lineOf(text, n.offset)}: ${what}`);
   const props = (n: Node): Map<string, Node> => new Map((n.children ?? []).map((p) => [String(p.children?.[0]?.value), p.children?.[1] as Node]));

@@ -1,7 +1,7 @@
 // Loads ARM template text (JSON or JSONC) into a value plus a lazy JSON-pointer → source-range index.
 // Must not import anything else from engine/ (it is the bottom of the pipeline).
-import { parseTree, findNodeAtLocation, printParseErrorCode, ParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
+import { jsonc } from './jsonc.js';
 import { StrictJsonLocator } from './locate.js';
 
 /** A span of the source text, 0-based offsets. */
@@ -54,24 +54,24 @@ export function pointerJoin(pointer: string, segment: string | number): string {
 
 function describe(error: ParseError): string {
   switch (error.error) {
-    case ParseErrorCode.InvalidSymbol:
+    case jsonc().ParseErrorCode.InvalidSymbol:
       return 'Unexpected character.';
-    case ParseErrorCode.UnexpectedEndOfString:
+    case jsonc().ParseErrorCode.UnexpectedEndOfString:
       return 'Unterminated string.';
-    case ParseErrorCode.UnexpectedEndOfComment:
+    case jsonc().ParseErrorCode.UnexpectedEndOfComment:
       return 'Unterminated comment.';
-    case ParseErrorCode.CommaExpected:
+    case jsonc().ParseErrorCode.CommaExpected:
       return 'Expected a comma.';
-    case ParseErrorCode.ColonExpected:
+    case jsonc().ParseErrorCode.ColonExpected:
       return 'Expected a colon.';
-    case ParseErrorCode.CloseBraceExpected:
+    case jsonc().ParseErrorCode.CloseBraceExpected:
       return 'Expected "}".';
-    case ParseErrorCode.CloseBracketExpected:
+    case jsonc().ParseErrorCode.CloseBracketExpected:
       return 'Expected "]".';
-    case ParseErrorCode.EndOfFileExpected:
+    case jsonc().ParseErrorCode.EndOfFileExpected:
       return 'Unexpected text after the end of the JSON value.';
     default:
-      return `${printParseErrorCode(error.error)}.`;
+      return `${jsonc().printParseErrorCode(error.error)}.`;
   }
 }
 
@@ -112,7 +112,7 @@ class Doc implements TemplateDoc {
   }
 
   private getTree(): Node | undefined {
-    if (this.tree === null) this.tree = parseTree(this.text, [], { allowTrailingComma: true, disallowComments: false }) ?? undefined;
+    if (this.tree === null) this.tree = jsonc().parseTree(this.text, [], { allowTrailingComma: true, disallowComments: false }) ?? undefined;
     return this.tree;
   }
 
@@ -128,7 +128,10 @@ class Doc implements TemplateDoc {
     // Walk down as far as the pointer exists, so a pointer into a generated value still lands nearby.
     for (let n = segments.length; n >= 0; n--) {
       const path = segments.slice(0, n).map((s, i) => (isArrayAt(root, segments.slice(0, i)) ? Number(s) : s));
-      const node = findNodeAtLocation(root, path);
+      // A name where the tree has an array is no index (a duplicate key: the value keeps the last one, the tree finds
+      // the first): findNodeAtLocation would read children[NaN] and then throw on the undefined it got.
+      if (path.some((s) => typeof s === 'number' && !Number.isInteger(s))) continue;
+      const node = jsonc().findNodeAtLocation(root, path);
       if (node) {
         // For an object property, point at the key rather than the value so the caret sits on the name.
         const parent = node.parent;
@@ -183,7 +186,7 @@ class Doc implements TemplateDoc {
 }
 
 function isArrayAt(root: Node, path: string[]): boolean {
-  const node = path.length === 0 ? root : findNodeAtLocation(root, path.map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+  const node = path.length === 0 ? root : jsonc().findNodeAtLocation(root, path.map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
   return node?.type === 'array';
 }
 
@@ -233,17 +236,17 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
   let tree: Node | undefined;
   let value: unknown;
   try {
-    tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
-    if (errors.some((e) => e.error === ParseErrorCode.UnexpectedEndOfString || e.error === ParseErrorCode.InvalidCharacter)) {
+    tree = jsonc().parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+    if (errors.some((e) => e.error === jsonc().ParseErrorCode.UnexpectedEndOfString || e.error === jsonc().ParseErrorCode.InvalidCharacter)) {
       // Raw line breaks or tabs inside strings: parse a same-length copy (control characters as spaces) for
       // positions, and an escaped copy for the values.
       const clean = withoutRawControls(text);
       const cleanErrors: ParseError[] = [];
-      const cleanTree = parseTree(clean.sameLength, cleanErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+      const cleanTree = jsonc().parseTree(clean.sameLength, cleanErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
       if (cleanErrors.length < errors.length) {
         errors = cleanErrors;
         tree = cleanTree;
-        const escapedTree = parseTree(clean.escaped, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+        const escapedTree = jsonc().parseTree(clean.escaped, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
         value = escapedTree ? nodeValue(escapedTree, 0) : undefined;
       }
     }
@@ -253,7 +256,7 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
     return new Doc(file, text, undefined, [{ message: 'The JSON is nested too deeply to read.', offset: 0, length: 0 }]);
   }
   const problems: LoadProblem[] = errors
-    .filter((e) => e.error !== ParseErrorCode.InvalidCharacter)
+    .filter((e) => e.error !== jsonc().ParseErrorCode.InvalidCharacter)
     .map((e) => ({ message: describe(e), offset: e.offset, length: e.length }));
   if (!tree) {
     if (problems.length === 0) problems.push({ message: 'The file is empty.', offset: 0, length: 0 });

@@ -1,6 +1,9 @@
 // Azure-exact hashes behind uniqueString() and guid(): a two-lane 64-bit Murmur variant and a UUID v5.
-// Pure: node:crypto is used only for SHA-1, which does no I/O.
-import { createHash } from 'node:crypto';
+// Pure: node:crypto is used only for SHA-1, which does no I/O; it is loaded on the first guid() (10 ms of start-up).
+import { createRequire } from 'node:module';
+import type * as NodeCrypto from 'node:crypto';
+
+let crypto: typeof NodeCrypto | undefined;
 
 /*
  * uniqueString(a, b, …) joins its arguments with '-', UTF-8 encodes them and hashes the bytes with the
@@ -105,7 +108,8 @@ export function uniqueString(parts: readonly string[]): string {
 const ARM_NAMESPACE = Buffer.from('11fb06fb712d4ddd98c7e71bbd588830', 'hex');
 
 export function armGuid(parts: readonly string[]): string {
-  const digest = createHash('sha1').update(ARM_NAMESPACE).update(encoder.encode(parts.join('-'))).digest();
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto;
+  const digest = crypto.createHash('sha1').update(ARM_NAMESPACE).update(encoder.encode(parts.join('-'))).digest();
   const b = digest.subarray(0, 16);
   b[6] = (b[6] & 0x0f) | 0x50;
   b[8] = (b[8] & 0x3f) | 0x80;
