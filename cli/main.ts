@@ -177,10 +177,12 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const allLevels = { ...(cfg.rules ?? {}), ...levels };
   maxWarnings ??= cfg.maxWarnings;
   const scope = { ...(cfg.scope ?? {}), ...scopeOf(flags) };
-  // The egress policy: the allow-list, and a lock file or a git base to compare with (cli/compare.ts).
-  const policy = await import('./compare.js');
-  const settings = policy.settingsOf(cfg);
-  const lockFile = policy.lockPathOf(flags.lock, loaded, io.cwd);
+  // The egress policy: the allow-list, and a lock file or a git base to compare with (cli/compare.ts, loaded only
+  // when one is configured: git and lock handling are start-up time a plain pre-commit run does not need).
+  const needsPolicy = mode === 'lock' || flags.lock !== undefined || flags.base !== undefined || cfg.lock !== undefined || (cfg.allow?.length ?? 0) > 0;
+  const policy = needsPolicy ? await import('./compare.js') : undefined;
+  const settings = policy?.settingsOf(cfg) ?? {};
+  const lockFile = policy?.lockPathOf(flags.lock, loaded, io.cwd);
   if (mode === 'lock' && flags.base !== undefined) throw new UsageError("--base compares with a commit, and 'egress-lint lock' writes the lock from the files as they are: give one or the other.");
   // Inventory files: the configuration's (relative to it), then --inventory's; read once for every template.
   const inventoryFiles = [...(loaded ? (cfg.inventory ?? []).map((f) => resolve(loaded.dir, f)) : []), ...(flags.inventory ?? []).map((f) => resolve(io.cwd, f))];
@@ -226,9 +228,9 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   } finally {
     progress.end();
   }
-  if (mode === 'lock') return (await import('./commands/lock.js')).lockCommand(results, lockFile ?? resolve(io.cwd, policy.LOCK_FILE), io);
+  if (mode === 'lock' && policy) return (await import('./commands/lock.js')).lockCommand(results, lockFile ?? resolve(io.cwd, policy.LOCK_FILE), io);
   let egress;
-  if (lockFile !== undefined || flags.base !== undefined) {
+  if (policy && (lockFile !== undefined || flags.base !== undefined)) {
     const run = { scope, ...(inventory ? { inventory } : {}) };
     const common = { io, rules, levels: allLevels, paths, ignore: flags.ignore ?? [], loaded, run, exclude: inventoryFiles, ...(flags.parameters ? { parameters: flags.parameters } : {}) };
     ({ results, shown: egress } = await policy.compareEgress(results, { ...common, ...(lockFile !== undefined ? { lockFile } : {}), ...(flags.base !== undefined ? { base: flags.base } : {}) }));

@@ -2,11 +2,14 @@
 // (suppressed ones carry their reason), fingerprints that ignore line numbers, unreadable templates as tool
 // notifications, and the egress list in the run's properties. Same input, byte-identical output.
 // Follows GitHub's supported subset: https://docs.github.com/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type * as NodeCrypto from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, LintResult, Rule, Severity, VmReport } from '../../engine/index.js';
 import type { FormatContext } from './index.js';
+
+let crypto: typeof NodeCrypto | undefined;
 
 /** Where each rule's page lives; one constant so the SARIF `helpUri`s and the Markdown links agree. */
 export const RULE_DOC_BASE = 'https://github.com/egress-lint/egress-lint/blob/main/rules/';
@@ -115,7 +118,9 @@ function resourceId(r: LintResult, f: Finding): string | undefined {
 }
 
 function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  // node:crypto on first use: loading it costs start-up time that runs without SARIF output need not pay.
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto;
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 function compareText(a: string, b: string): number {
