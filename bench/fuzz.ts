@@ -21,12 +21,16 @@ if (!Number.isSafeInteger(total) || total < 1 || !Number.isSafeInteger(seed) || 
 const { seeds, notes } = loadSeeds({ corpus: true });
 // The slowest passing case of each kind (a failing one is reported as a failure), and how many took over a second.
 const slowest = { templates: 0, expressions: 0 };
+const slowestInput: { templates?: TemplateCase | string; expressions?: TemplateCase | string } = {};
 const overSecond = { templates: 0, expressions: 0 };
 const props = properties(seeds, {
   boundMs,
   hugeCounts: true,
-  observe: (kind, ms) => {
-    slowest[kind] = Math.max(slowest[kind], ms);
+  observe: (kind, ms, input) => {
+    if (ms > slowest[kind]) {
+      slowest[kind] = ms;
+      slowestInput[kind] = input;
+    }
     if (ms > 1000) overSecond[kind]++;
   },
 });
@@ -77,8 +81,12 @@ for (const job of jobs) {
   }
 }
 assertNoPollution('the fuzz run');
-for (const kind of ['templates', 'expressions'] as const)
+for (const kind of ['templates', 'expressions'] as const) {
   console.log(`fuzz: ${kind}: slowest passing input ${slowest[kind].toFixed(0)} ms per run; ${overSecond[kind]} over 1 s (cases run again while shrinking count too)`);
+  const input = slowestInput[kind];
+  if (typeof input === 'string') console.log(`  slowest: ${input.slice(0, 300)}`);
+  else if (input) console.log(`  slowest: ${seeds[input.seed % seeds.length].name} ${JSON.stringify(input).slice(0, 600)}`);
+}
 const seconds = (performance.now() - started) / 1000;
 console.log(`\nfuzz: ${run} cases run, seed ${seed}, ${failures} failure${failures === 1 ? '' : 's'}, ${seconds.toFixed(0)} s (${((seconds * 1000) / Math.max(1, run)).toFixed(2)} ms per case)`);
 process.exitCode = failures > 0 ? 1 : 0;

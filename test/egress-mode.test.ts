@@ -160,3 +160,17 @@ stopped('resources registered but not evaluated are unknown, never schema defaul
 });
 
 stopped.run();
+
+const types = suite('wrong types where the graph reads');
+
+types('properties that are not an object are template-invalid, not read as absent', () => {
+  const nic = { type: 'Microsoft.Network/networkInterfaces', apiVersion: '2023-09-01', name: 'nic1', location: 'westeurope', properties: 7 };
+  const d = expand(loadTemplate('t.json', template([nic, { ...storage({}), properties: ['x'] }])), { evaluate: 'egress' });
+  const got = d.findings.map((f) => `${f.ruleId} ${f.at.pointer} ${f.message}`);
+  assert.ok(got.includes("template-invalid /resources/0/properties The properties of 'nic1' must be an object, not a number."), got.join('\n'));
+  // The same check in full evaluation, for every resource.
+  const all = expand(loadTemplate('t.json', template([nic, { ...storage({}), properties: ['x'] }]))).findings.map((f) => f.message);
+  assert.ok(all.includes("The properties of 'st1' must be an object, not an array."), all.join('\n'));
+});
+
+types.run();

@@ -156,10 +156,15 @@ test('wrong types in JSONC (objects without a prototype) where names and types b
       pip('pip', { idleTimeoutInMinutes: '[ns.f(1)]', dnsSettings: { "[createObject('key', 'is an object')]": 1, domainNameLabel: '[deployment().properties.template.contentVersion]' } }),
     ],
   })}`;
-  const dir = scratchDir({ 'types.json': text });
-  const r = await cli(dir, ['types.json']);
+  // A key twice, first as an array: the value keeps the object, positions are looked up in the syntax tree, where
+  // the array comes first (the fuzzer found this one: it threw inside jsonc-parser).
+  const duplicate = `// JSONC\n{"$schema": "${SCHEMA}", "resources": [{"type": "Microsoft.Network/publicIPAddresses", "apiVersion": "2023-04-01", "name": "p",\n  "properties": [],\n  "properties": {"dnsSettings": {"domainNameLabel": "[noSuchFunction()]"}}}]}`;
+  const dir = scratchDir({ 'types.json': text, 'duplicate.json': duplicate });
+  const r = await cli(dir, ['types.json', 'duplicate.json']);
   assert.is(r.code, 1);
   assert.is(finding(r, 'types.json', /A resource needs a type\./).line, lineOf(text, '"name": "typeless"') - 4);
+  // Either 'properties' line will do (the first is where a duplicate key is found, the second holds the value).
+  assert.ok([3, 4].includes(finding(r, 'duplicate.json', /The template function 'noSuchFunction' is not valid\./, 'expression-invalid').line));
 });
 
 test('wrong types everywhere: every node of a real template replaced by each other type lints without an exception', () => {

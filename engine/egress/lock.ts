@@ -102,7 +102,7 @@ export function lockOf(templates: readonly { readonly file: string; readonly vms
 
 /** The lock file's text: keys sorted, 2-space indent, a trailing newline; no timestamps, so it is byte-stable. */
 export function serialiseLock(lock: LockFile): string {
-  const vms: Record<string, LockVm> = {};
+  const vms: Record<string, LockVm> = Object.create(null) as Record<string, LockVm>;
   for (const key of Object.keys(lock.vms).sort(byText)) {
     const v = lock.vms[key];
     vms[key] = { name: v.name, type: v.type, file: v.file, verdict: v.verdict, egress: [...v.egress].sort(byText) };
@@ -134,7 +134,7 @@ export function parseLock(text: string): { lock: LockFile } | { errors: string[]
   else if (version.value !== LOCK_VERSION) at(version, `"version" is ${JSON.stringify(version.value)}; this egress-lint reads version ${LOCK_VERSION} (rewrite the lock with 'egress-lint lock')`);
   for (const k of root.keys()) if (k !== 'version' && k !== 'vms') at(root.get(k)!, `unknown property "${k}"`);
   const vmsNode = root.get('vms');
-  const vms: Record<string, LockVm> = {};
+  const vms: Record<string, LockVm> = Object.create(null) as Record<string, LockVm>;
   if (!vmsNode) at(tree, 'the lock has no "vms"');
   else if (vmsNode.type !== 'object') at(vmsNode, '"vms" must be an object');
   else {

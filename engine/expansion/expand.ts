@@ -897,6 +897,12 @@ class Engine extends Expansion {
         else out[k] = run.evalDeep(res.decl[k], res.host, pointerJoin(res.at.pointer, k));
       }
       res.body = out;
+      // ARM rejects a resource whose properties are not an object; read as absent, they would pass for defaults.
+      const props = getProp(out, 'properties');
+      if (props !== undefined && props !== null && !(props instanceof Unknown) && !isObject(props)) {
+        const key = Object.keys(out).find((k) => k.toLowerCase() === 'properties') ?? 'properties';
+        this.report('template-invalid', `The properties of '${res.name}' must be an object, not ${Array.isArray(props) ? 'an array' : `a ${typeof props}`}.`, { file: res.at.file, pointer: pointerJoin(res.at.pointer, key) }, res.name);
+      }
       return out;
     } finally {
       res.evaluating = false;

@@ -478,18 +478,18 @@ export function checkExpression(expr: string, boundMs: number): number {
 export interface PropertyOptions {
   readonly boundMs: number;
   readonly hugeCounts?: boolean;
-  /** Told the slower run's time of every case that passed (the long run reports the slowest). */
-  readonly observe?: (kind: 'templates' | 'expressions', ms: number) => void;
+  /** Told the slower run's time of every case that passed, and the case (the long run reports the slowest). */
+  readonly observe?: (kind: 'templates' | 'expressions', ms: number, input: TemplateCase | string) => void;
 }
 
 /** One property over mutated templates and one over generated expressions, for fc.check / fc.assert. */
 export function properties(seeds: readonly SeedTemplate[], options: PropertyOptions) {
   return {
     templates: fc.property(templateCaseArb(seeds.length, options), (c) => {
-      options.observe?.('templates', checkTemplate(caseText(seeds, c), options.boundMs, caseParameters(seeds, c)));
+      options.observe?.('templates', checkTemplate(caseText(seeds, c), options.boundMs, caseParameters(seeds, c)), c);
     }),
     expressions: fc.property(expressionArb(5), (e) => {
-      options.observe?.('expressions', checkExpression(e, options.boundMs));
+      options.observe?.('expressions', checkExpression(e, options.boundMs), e);
     }),
   };
 }
