@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
 import { jsonc } from '../engine/template/jsonc.js';
 import type { ErrorObject } from 'ajv';
-import { parseAllowList } from '../engine/index.js';
+import { lineColumnAt, parseAllowList } from '../engine/index.js';
 import type { Rule, RuleLevel } from '../engine/index.js';
 import type { Target } from './discover.js';
 import { UsageError } from './io.js';
@@ -149,15 +149,8 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 function lineColumn(text: string, offset: number): string {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return `${line}:${offset - last}`;
+  const at = lineColumnAt(text, offset);
+  return `${at.line + 1}:${at.column + 1}`;
 }
 
 /** A property path for people: rules.implicit-lb-snat, ignore[2], parameters["infra/*.json"]. */

@@ -1,5 +1,5 @@
 // The only door into the engine: rules/ and cli/ import from here, and so does the library API.
-export { loadTemplate, pointerJoin, pointerSegments } from './template/template.js';
+export { lineColumnAt, loadTemplate, pointerJoin, pointerSegments } from './template/template.js';
 export type { TemplateDoc, SourceRange, LineColumn, LoadProblem } from './template/template.js';
 export type { Location, RawFinding, Severity } from './template/finding.js';
 export { expand } from './expansion/expand.js';

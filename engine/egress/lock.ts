@@ -3,6 +3,7 @@
 // git base, against the run now). Pure: text and values in, values out; the CLI reads and writes the file.
 import type { Node, ParseError } from 'jsonc-parser';
 import { jsonc } from '../template/jsonc.js';
+import { lineColumnAt } from '../template/template.js';
 import type { Verdict } from '../network/resolve.js';
 
 export const LOCK_VERSION = 1;
@@ -110,11 +111,7 @@ export function serialiseLock(lock: LockFile): string {
   return `${JSON.stringify({ version: lock.version, vms }, null, 2)}\n`;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
+const lineOf = (text: string, offset: number): number => lineColumnAt(text, offset).line + 1;
 
 /**
  * Reads a lock file's text. Every problem is a sentence naming the place (`line 4: vms["…"].verdict must be …`);

@@ -282,11 +282,16 @@ class TemplateRun {
 
   // ---- evaluation with findings --------------------------------------------------------------------------
 
+  /** ARM's limit on the length of one expression. */
+  private checkLength(s: string, pointer: string): void {
+    if (s.length > this.ex.limits.expressionLength && isExpression(s))
+      this.ex.report('limit-exceeded', `The expression is ${s.length} characters long; ARM accepts at most ${this.ex.limits.expressionLength}.`, this.at(pointer));
+  }
+
   /** Evaluates one template string at a pointer; an error becomes an expression-invalid finding and an Unknown. */
   evalAt(s: string, host: InstanceHost, pointer: string): Value {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return s;
-    if (s.length > this.ex.limits.expressionLength && isExpression(s))
-      this.ex.report('limit-exceeded', `The expression is ${s.length} characters long; ARM accepts at most ${this.ex.limits.expressionLength}.`, this.at(pointer));
+    this.checkLength(s, pointer);
     try {
       const v = evaluateString(s, host);
       if (isExpression(s)) this.ex.count(v);
@@ -309,8 +314,7 @@ class TemplateRun {
   checkDeep(v: Value, pointer: string, depth = 0): void {
     if (typeof v === 'string') {
       if (v.length < 2 || v.charCodeAt(0) !== 91) return;
-      if (v.length > this.ex.limits.expressionLength && isExpression(v))
-        this.ex.report('limit-exceeded', `The expression is ${v.length} characters long; ARM accepts at most ${this.ex.limits.expressionLength}.`, this.at(pointer));
+      this.checkLength(v, pointer);
       try {
         checkString(v, this.checker);
       } catch (e) {
@@ -338,9 +342,7 @@ class TemplateRun {
       if (this.outerHost) return this.outerHost.run.checker.declares(kind, name);
       if (kind === 'parameter') return this.findKey(this.paramDecls, name) !== undefined;
       if (this.findKey(this.varDecls, name) !== undefined) return name.toLowerCase() !== 'copy';
-      const key = this.findKey(this.varDecls, 'copy');
-      const loops = key === undefined ? undefined : this.varDecls[key];
-      return Array.isArray(loops) && loops.some((c) => isObject(c) && scalarText(getProp(c, 'name'), '').toLowerCase() === name.toLowerCase());
+      return this.variableLoop(name.toLowerCase()) !== undefined;
     },
     userFunction: (name) => this.userFunction(name),
   };
@@ -562,21 +564,22 @@ class TemplateRun {
     return value;
   }
 
-  /** The top-level variables `copy` array defines variables that are arrays. */
-  private variableCopy(lower: string): Value | undefined {
+  /** The loop of the top-level variables `copy` array that defines the variable `lower`, with its pointer. */
+  private variableLoop(lower: string): { loop: ValueObject; pointer: string } | undefined {
     const key = this.findKey(this.varDecls, 'copy');
     const loops = key === undefined ? undefined : this.varDecls[key];
     if (!Array.isArray(loops)) return undefined;
-    for (let i = 0; i < loops.length; i++) {
-      const c = loops[i];
-      if (!isObject(c) || scalarText(getProp(c, 'name'), '').toLowerCase() !== lower) continue;
-      const out = newObject();
-      const host = new InstanceHost(this, []);
-      const pointer = pointerJoin(pointerJoin(pointerJoin(this.base, 'variables'), key!), i);
-      this.propertyCopy(c, host, pointer, out, 0, 'variable');
-      return Object.values(out)[0];
-    }
-    return undefined;
+    const i = loops.findIndex((c) => isObject(c) && scalarText(getProp(c, 'name'), '').toLowerCase() === lower);
+    return i < 0 ? undefined : { loop: loops[i] as ValueObject, pointer: pointerJoin(pointerJoin(pointerJoin(this.base, 'variables'), key!), i) };
+  }
+
+  /** The top-level variables `copy` array defines variables that are arrays. */
+  private variableCopy(lower: string): Value | undefined {
+    const found = this.variableLoop(lower);
+    if (!found) return undefined;
+    const out = newObject();
+    this.propertyCopy(found.loop, new InstanceHost(this, []), found.pointer, out, 0, 'variable');
+    return Object.values(out)[0];
   }
 
   // ---- resources -------------------------------------------------------------------------------------------
@@ -897,7 +900,9 @@ class Engine extends Expansion {
         else out[k] = run.evalDeep(res.decl[k], res.host, pointerJoin(res.at.pointer, k));
       }
       res.body = out;
-      // ARM rejects a resource whose properties are not an object; read as absent, they would pass for defaults.
+      // The template syntax writes `properties` as an object of resource-specific settings
+      // (https://learn.microsoft.com/azure/azure-resource-manager/templates/syntax#resources); read as absent, a
+      // number or string there would pass for the schema defaults.
       const props = getProp(out, 'properties');
       if (props !== undefined && props !== null && !(props instanceof Unknown) && !isObject(props)) {
         const key = Object.keys(out).find((k) => k.toLowerCase() === 'properties') ?? 'properties';
@@ -1060,10 +1065,10 @@ class Engine extends Expansion {
   /** Checks a body that is not evaluated; one copy of a copy loop stands for all (they share the declaration). */
   private checkBody(res: Res): void {
     if (res.copyIndex !== undefined && res.copyIndex > 0) return;
-    const isDeployment = res.type.toLowerCase() === 'microsoft.resources/deployments';
+    // Nested deployments are among EGRESS_TYPES, always evaluated: their inner templates never reach this check.
     for (const k of Object.keys(res.decl)) {
       const lower = k.toLowerCase();
-      if (STRUCTURAL.has(lower) || lower === 'name' || lower === 'type' || lower === 'apiversion' || (isDeployment && lower === 'properties')) continue;
+      if (STRUCTURAL.has(lower) || lower === 'name' || lower === 'type' || lower === 'apiversion') continue;
       res.host.run.checkDeep(res.decl[k], pointerJoin(res.at.pointer, k));
     }
   }

@@ -37,6 +37,17 @@ export interface TemplateDoc {
   lineColumn(offset: number): LineColumn;
 }
 
+/** 0-based line and column of an offset in a text read once (a lock or configuration file's error position). */
+export function lineColumnAt(text: string, offset: number): LineColumn {
+  let line = 0;
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    start = nl + 1;
+  }
+  return { line, column: offset - start };
+}
+
 /** Splits an RFC 6901 JSON pointer into its segments. */
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];

@@ -31,8 +31,10 @@ export const logical: Record<string, FnDef> = {
   false: { min: 0, max: 0, fn: () => false },
   null: { min: 0, max: 0, fn: () => null },
   bool: { min: 1, max: 1, fn: ([v], _c, n) => toBool(v, n) },
-  // Bicep's fail() compiles to this function: evaluating it stops the deployment with the message (Azure Verified
-  // Modules guard invalid parameter combinations with it inside if()).
+  // Bicep's fail() compiles to this function: Azure Verified Modules guard invalid parameter combinations with it
+  // inside if() (corpus: Azure+bicep-registry-modules/avm/res/compute/disk-encryption-set/main.json, compiled by
+  // Bicep and deployed by its own tests). Not on Learn's ARM function pages; what it does is inferred from its
+  // Bicep name: the branch that calls it must never be taken.
   fail: {
     min: 1,
     max: 1,
