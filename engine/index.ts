@@ -13,7 +13,7 @@ export { DEFAULT_SCOPE } from './expressions/scope.js';
 export type { Scope } from './expressions/scope.js';
 export { Unknown, isObject, getProp } from './expressions/value.js';
 export type { Value, ValueObject, UnknownCause } from './expressions/value.js';
-export { buildGraph, NetworkGraph, normaliseId } from './network/graph.js';
+export { buildGraph, NetworkGraph, lastSegment, normaliseId } from './network/graph.js';
 export type * from './network/graph.js';
 export { resolveEgress, dedupe } from './network/resolve.js';
 export type { EgressIp, Method, PathNote, PathResult, Verdict, VmResult } from './network/resolve.js';

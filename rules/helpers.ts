@@ -1,12 +1,8 @@
 // Small shared views over the resolved egress model for rule modules; imports engine/index.ts only.
 import type { Deployment, EgressIp, IpConfig, Location, NetworkGraph, Nic, PathResult, Ref, VmResult } from '../engine/index.js';
-import { Unknown, pointerJoin, pointerSegments } from '../engine/index.js';
+import { Unknown, lastSegment, pointerJoin, pointerSegments } from '../engine/index.js';
 
-/** The last segment of a resource id or name. */
-export function lastSegment(id: string): string {
-  const parts = id.split('/');
-  return parts[parts.length - 1] ?? id;
-}
+export { lastSegment };
 
 /** A value without its final full stop, so it can sit inside a message sentence. */
 export function clause(text: string): string {

@@ -91,7 +91,7 @@ function checkNic(ctx: RuleContext, nic: Nic, rulesByPool: Map<string, OutboundR
       for (const rule of rulesByPool.get(pool.key) ?? []) {
         const data = { nic: nicLabel, ipconfig: ipc.name, pool: pool.name, rule: rule.name };
         const ip = publicIpName(ctx.graph, ipc);
-        if (ip !== undefined) ctx.report({ messageId: 'publicIpInOutboundPool', data: { ...data, ip }, at: publicIpLocation(ipc), resource });
+        if (ip !== undefined) ctx.report({ messageId: 'publicIpInOutboundPool', data: Object.assign({}, data, { ip }), at: publicIpLocation(ipc), resource });
         if (isSecondary(nic, ipc)) ctx.report({ messageId: 'secondaryInOutboundPool', data, at: ipc.at, resource });
       }
     }

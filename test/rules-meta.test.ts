@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Rule, Severity } from '../engine/index.js';
+import { interpolate } from '../engine/index.js';
 import { ruleById, rules } from '../rules/index.js';
 import { FIXTURES, discoverFixtures, loadFixture, runFixture } from './harness/fixtures.js';
 
@@ -73,6 +74,15 @@ registry('the contract above is egress-model.md’s table (when the design docs 
   assert.equal(table, { ...CONTRACT });
   const text = readFileSync(doc, 'utf8');
   for (const id of Object.keys(TEMPLATE_RULES)) assert.ok(text.includes(`\`${id}\``), `egress-model.md does not name ${id}`);
+});
+
+registry('messages fill their placeholders; a missing or inherited name stays visible', () => {
+  assert.is(interpolate("'{{vm}}' leaves through '{{ ip }}'.", { vm: 'vm1', ip: 'pip1' }), "'vm1' leaves through 'pip1'.");
+  assert.is(interpolate('{{n}} of {{n}} paths', { n: 2 }), '2 of 2 paths');
+  assert.is(interpolate('no placeholders', { a: 1 }), 'no placeholders');
+  assert.is(interpolate('{{missing}} and {{toString}}', { a: 1 }), '{{missing}} and {{toString}}');
+  assert.is(interpolate('{{a}}', undefined), '{{a}}');
+  assert.is(interpolate('{{a}}{{b}}', { a: '{{b}}', b: 'x' }), '{{b}}x');
 });
 
 registry.run();

@@ -66,7 +66,7 @@ export function parseAllowList(texts: readonly string[]): { list: AllowList; err
 /** True when `outer` holds every address of `inner`. */
 function contains(outer: IpNet, inner: IpNet): boolean {
   if (outer.version !== inner.version || outer.prefix > inner.prefix) return false;
-  return network({ ...inner, prefix: outer.prefix }) === network(outer);
+  return network({ version: inner.version, address: inner.address, prefix: outer.prefix }) === network(outer);
 }
 
 /**

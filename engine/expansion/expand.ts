@@ -48,6 +48,9 @@ class Res {
   evaluating = false;
   nested: TemplateRun | undefined;
   nestedDone = false;
+  /** The id and the type in lower case (ARM compares both case-insensitively), computed once. */
+  readonly key: string;
+  readonly typeKey: string;
   constructor(
     readonly id: string,
     readonly type: string,
@@ -62,7 +65,10 @@ class Res {
     readonly order: readonly number[],
     readonly host: InstanceHost,
     readonly deployments: readonly string[],
-  ) {}
+  ) {
+    this.key = id.toLowerCase();
+    this.typeKey = type.toLowerCase();
+  }
 }
 
 /** The whole expansion: every template instance (root, nested, linked) shares one index and one findings list. */
@@ -101,7 +107,7 @@ class Expansion {
       throw new CapReached();
     }
     this.resources.push(res);
-    const key = res.id.toLowerCase();
+    const key = res.key;
     const list = this.byKey.get(key);
     if (list) list.push(res);
     else this.byKey.set(key, [res]);
@@ -201,7 +207,7 @@ class TemplateRun {
     readonly order: readonly number[],
   ) {
     this.template = template;
-    const scopeFromSchema = { ...targetScope, level: levelFromSchema(getProp(template, '$schema')) };
+    const scopeFromSchema: Scope = Object.assign({}, targetScope, { level: levelFromSchema(getProp(template, '$schema')) });
     // With outer scope, functions such as resourceGroup() answer for the parent deployment (documented ARM quirk:
     // https://learn.microsoft.com/azure/azure-resource-manager/templates/linked-templates#expression-evaluation-scope-in-nested-templates).
     this.evalScope = outerHost ? outerHost.scope : scopeFromSchema;
@@ -283,15 +289,18 @@ class TemplateRun {
   // ---- evaluation with findings --------------------------------------------------------------------------
 
   /** ARM's limit on the length of one expression. */
-  private checkLength(s: string, pointer: string): void {
+  private checkLength(s: string, pointer: string, key: string | number | undefined): void {
     if (s.length > this.ex.limits.expressionLength && isExpression(s))
-      this.ex.report('limit-exceeded', `The expression is ${s.length} characters long; ARM accepts at most ${this.ex.limits.expressionLength}.`, this.at(pointer));
+      this.ex.report('limit-exceeded', `The expression is ${s.length} characters long; ARM accepts at most ${this.ex.limits.expressionLength}.`, this.at(joined(pointer, key)));
   }
 
-  /** Evaluates one template string at a pointer; an error becomes an expression-invalid finding and an Unknown. */
-  evalAt(s: string, host: InstanceHost, pointer: string): Value {
+  /**
+   * Evaluates one template string at a pointer (or at member `key` under it: the pointer is joined only to report a
+   * problem, as most strings evaluate cleanly); an error becomes an expression-invalid finding and an Unknown.
+   */
+  evalAt(s: string, host: InstanceHost, pointer: string, key?: string | number): Value {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return s;
-    this.checkLength(s, pointer);
+    this.checkLength(s, pointer, key);
     try {
       const v = evaluateString(s, host);
       if (isExpression(s)) this.ex.count(v);
@@ -299,11 +308,11 @@ class TemplateRun {
     } catch (e) {
       if (e instanceof CapReached) throw e;
       if (e instanceof RangeError) {
-        this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(pointer));
+        this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(joined(pointer, key)));
         return new Unknown('limit', 'expression too deep');
       }
       if (!(e instanceof ExpressionError)) throw e;
-      this.ex.report('expression-invalid', e.message, this.at(pointer));
+      this.ex.report('expression-invalid', e.message, this.at(joined(pointer, key)));
       const u = new Unknown('error', e.message);
       this.ex.count(u);
       return u;
@@ -312,27 +321,37 @@ class TemplateRun {
 
   /** Checks every expression in a JSON structure without evaluating it (lint's 'egress' mode); errors become findings. */
   checkDeep(v: Value, pointer: string, depth = 0): void {
-    if (typeof v === 'string') {
-      if (v.length < 2 || v.charCodeAt(0) !== 91) return;
-      this.checkLength(v, pointer);
-      try {
-        checkString(v, this.checker);
-      } catch (e) {
-        if (e instanceof RangeError) this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(pointer));
-        else if (e instanceof ExpressionError) this.ex.report('expression-invalid', e.message, this.at(pointer));
-        else throw e;
+    if (typeof v === 'string') this.checkAt(v, pointer, undefined);
+    if (v === null || typeof v !== 'object' || depth > 256) return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (typeof x === 'string') this.checkAt(x, pointer, i);
+        else if (!isPlain(x)) this.checkDeep(x, pointerJoin(pointer, i), depth + 1);
       }
       return;
     }
-    if (v === null || typeof v !== 'object' || depth > 256) return;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (!isPlain(v[i])) this.checkDeep(v[i], pointerJoin(pointer, i), depth + 1);
-      return;
-    }
     if (!isObject(v)) return;
-    for (const k of Object.keys(v)) {
-      if (k.length > 1 && k.charCodeAt(0) === 91) this.checkDeep(k, pointerJoin(pointer, k), depth + 1);
-      if (!isPlain(v[k])) this.checkDeep(v[k], pointerJoin(pointer, k), depth + 1);
+    // for-in, not Object.keys: no array per object. Template objects have no enumerable inherited keys (JSON.parse
+    // gives Object.prototype, the other readers none).
+    for (const k in v) {
+      this.checkAt(k, pointer, k);
+      const x = v[k];
+      if (typeof x === 'string') this.checkAt(x, pointer, k);
+      else if (!isPlain(x)) this.checkDeep(x, pointerJoin(pointer, k), depth + 1);
+    }
+  }
+
+  /** checkDeep for one string at member `key` of `pointer` (joined only to report a problem). */
+  private checkAt(s: string, pointer: string, key: string | number | undefined): void {
+    if (s.length < 2 || s.charCodeAt(0) !== 91) return;
+    this.checkLength(s, pointer, key);
+    try {
+      checkString(s, this.checker);
+    } catch (e) {
+      if (e instanceof RangeError) this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(joined(pointer, key)));
+      else if (e instanceof ExpressionError) this.ex.report('expression-invalid', e.message, this.at(joined(pointer, key)));
+      else throw e;
     }
   }
 
@@ -373,7 +392,7 @@ class TemplateRun {
 
   /** Evaluates a JSON structure: every string expression, expression keys, and property `copy` arrays. */
   evalDeep(v: Value, host: InstanceHost, pointer: string, depth = 0): Value {
-    if (typeof v === 'string') return v.length > 1 && v.charCodeAt(0) === 91 ? this.evalAt(v, host, pointer) : v;
+    if (typeof v === 'string') return this.evalAt(v, host, pointer);
     if (v === null || typeof v !== 'object') return v;
     if (depth > 256) {
       this.ex.report('limit-exceeded', 'The value nests too deeply to evaluate.', this.at(pointer));
@@ -385,7 +404,7 @@ class TemplateRun {
       let out: Value[] | undefined;
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
-        const y = isPlain(x) ? x : this.evalDeep(x, host, pointerJoin(pointer, i), depth + 1);
+        const y = typeof x === 'string' ? this.evalAt(x, host, pointer, i) : isPlain(x) ? x : this.evalDeep(x, host, pointerJoin(pointer, i), depth + 1);
         if (out) out.push(y);
         else if (y !== x) {
           out = v.slice(0, i);
@@ -397,27 +416,22 @@ class TemplateRun {
     if (!isObject(v)) return v;
     const keys = Object.keys(v);
     let out: Record<string, Value> | undefined;
-    const materialise = (upTo: number): Record<string, Value> => {
-      const o = newObject();
-      for (let j = 0; j < upTo; j++) o[keys[j]] = v[keys[j]];
-      return o;
-    };
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       const child = v[k];
       if (Array.isArray(child) && k.length === 4 && k.toLowerCase() === 'copy' && child.every((c) => isObject(c) && getProp(c, 'input') !== undefined)) {
-        out ??= materialise(i);
+        out ??= materialise(v, keys, i);
         const into = out;
         child.forEach((c, j) => this.propertyCopy(c as ValueObject, host, pointerJoin(pointerJoin(pointer, k), j), into, depth));
         continue;
       }
       let key = k;
       if (k.length > 1 && k.charCodeAt(0) === 91) {
-        const kv = this.evalAt(k, host, pointerJoin(pointer, k));
+        const kv = this.evalAt(k, host, pointer, k);
         key = typeof kv === 'string' ? kv : kv instanceof Unknown ? `$unknown:${kv.origin}` : scalarText(kv, JSON.stringify(kv) ?? '');
       }
-      const y = isPlain(child) ? child : this.evalDeep(child, host, pointerJoin(pointer, k), depth + 1);
-      if (!out && (y !== child || key !== k)) out = materialise(i);
+      const y = typeof child === 'string' ? this.evalAt(child, host, pointer, k) : isPlain(child) ? child : this.evalDeep(child, host, pointerJoin(pointer, k), depth + 1);
+      if (!out && (y !== child || key !== k)) out = materialise(v, keys, i);
       if (out) out[key] = y;
     }
     return out ?? v;
@@ -670,13 +684,12 @@ class TemplateRun {
       const apiV = typeof apiRaw === 'string' ? this.evalAt(apiRaw, host, pointerJoin(pointer, 'apiVersion')) : '';
       const existing = getProp(decl, 'existing') === true;
       const id = this.resourceIdFor(decl, type, name, known, host, pointer);
+      const res = new Res(id, type, name, symbolicName, typeof apiV === 'string' ? apiV : '', condition, existing, decl, this.at(pointer), copyIndex, order, host, this.chain);
       // ARM rejects a template that deploys one resource twice (conditions that may be false excepted).
       if (condition === true && !existing && known) {
-        const key = id.toLowerCase();
-        if (this.deployedKeys.has(key)) this.ex.report('template-invalid', `The resource '${name}' of type '${type}' is declared more than once.`, this.at(pointer));
-        else this.deployedKeys.add(key);
+        if (this.deployedKeys.has(res.key)) this.ex.report('template-invalid', `The resource '${name}' of type '${type}' is declared more than once.`, this.at(pointer));
+        else this.deployedKeys.add(res.key);
       }
-      const res = new Res(id, type, name, symbolicName, typeof apiV === 'string' ? apiV : '', condition, existing, decl, this.at(pointer), copyIndex, order, host, this.chain);
       this.ex.register(res);
       if (symbolicName !== undefined) push(this.symbolic, symbolicName.toLowerCase(), res);
       push(this.byName, name.toLowerCase(), res);
@@ -684,7 +697,7 @@ class TemplateRun {
       // ARM counts resources per template, copies included (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits).
       if (this.registered === this.ex.limits.resources + 1)
         this.ex.report('limit-exceeded', `The template deploys more than ${this.ex.limits.resources} resources (copies included); ARM accepts at most ${this.ex.limits.resources}.`, this.at(pointer));
-      if (type.toLowerCase() === 'microsoft.resources/deployments' && !existing) this.ex.pending.push(res);
+      if (res.typeKey === 'microsoft.resources/deployments' && !existing) this.ex.pending.push(res);
     }
     if (hasChildren) children.forEach((c, i) => this.declare(c, pointerJoin(pointerJoin(pointer, 'resources'), i), { type, name, known }, undefined, host, [...order, 100000 + i]));
   }
@@ -768,7 +781,7 @@ class TemplateRun {
       const types = Math.ceil((parts.length - 1) / 2);
       const type = parts.slice(0, 1 + types).join('/');
       const name = parts.slice(1 + types).join('/');
-      const hit = this.byName.get(name)?.find((r) => r.type.toLowerCase() === type);
+      const hit = this.byName.get(name)?.find((r) => r.typeKey === type);
       if (hit) return hit;
     }
     return undefined;
@@ -869,6 +882,18 @@ function scalarText(v: Value | undefined, fallback: string): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
 }
 
+/** The pointer of member `key` under `pointer` (the pointer itself without a key). */
+function joined(pointer: string, key: string | number | undefined): string {
+  return key === undefined ? pointer : pointerJoin(pointer, key);
+}
+
+/** A copy of the first `upTo` members of an object (evaluation changed the next one). */
+function materialise(v: ValueObject, keys: readonly string[], upTo: number): Record<string, Value> {
+  const o = newObject();
+  for (let j = 0; j < upTo; j++) o[keys[j]] = v[keys[j]];
+  return o;
+}
+
 /** A value that evaluation cannot change: a number, boolean, null, or a string that is not an expression. */
 function isPlain(v: Value): boolean {
   return typeof v === 'string' ? !(v.length > 1 && v.charCodeAt(0) === 91) : v === null || typeof v !== 'object';
@@ -889,7 +914,7 @@ class Engine extends Expansion {
     try {
       const run = res.host.run;
       const out = newObject();
-      const isDeployment = res.type.toLowerCase() === 'microsoft.resources/deployments';
+      const isDeployment = res.typeKey === 'microsoft.resources/deployments';
       for (const k of Object.keys(res.decl)) {
         const lower = k.toLowerCase();
         if (STRUCTURAL.has(lower)) continue;
@@ -940,7 +965,7 @@ class Engine extends Expansion {
   referenceOf(res: Res, full: boolean): Value {
     if (res.existing)
       return new Unknown('reference', `reference('${res.symbolicName ?? res.name}') is an existing resource outside the analysed files`);
-    const isDeployment = res.type.toLowerCase() === 'microsoft.resources/deployments';
+    const isDeployment = res.typeKey === 'microsoft.resources/deployments';
     if (isDeployment) {
       this.expandNested(res);
       if (!res.nested) return new Unknown('external', `the template of deployment '${res.name}' was not analysed`);
@@ -1024,11 +1049,10 @@ class Engine extends Expansion {
     const body = this.body(res);
     const rg = getProp(body, 'resourceGroup');
     const sub = getProp(body, 'subscriptionId');
-    const target: Scope = {
-      ...run.targetScope,
+    const target: Scope = Object.assign({}, run.targetScope, {
       resourceGroup: typeof rg === 'string' ? rg : run.targetScope.resourceGroup,
       subscriptionId: typeof sub === 'string' ? sub : run.targetScope.subscriptionId,
-    };
+    });
     // With inner scope the deployment's body holds the parameter entries already evaluated in the parent.
     const provided = new Map<string, Value>();
     const bodyProps = getProp(body, 'properties');
@@ -1052,7 +1076,7 @@ class Engine extends Expansion {
     if (this.options.evaluate === 'egress') {
       // Lint needs the bodies the network graph reads (and whatever they refer to, evaluated on demand); the
       // rest is checked without evaluation, which is about half the expansion work on real templates.
-      for (const r of this.resources) if (!r.existing && EGRESS_TYPES.has(r.type.toLowerCase())) this.body(r);
+      for (const r of this.resources) if (!r.existing && EGRESS_TYPES.has(r.typeKey)) this.body(r);
       for (const r of this.resources) if (!r.existing && !r.body) this.checkBody(r);
       for (let i = 0; i < this.runs.length; i++) this.runs[i].checkDeclarations();
       return this.result(root, newObject());
@@ -1083,7 +1107,7 @@ class Engine extends Expansion {
     out.name = r.name;
     out.type = r.type;
     out.apiVersion = r.apiVersion;
-    if (EGRESS_TYPES.has(r.type.toLowerCase())) {
+    if (EGRESS_TYPES.has(r.typeKey)) {
       out.properties = NOT_EVALUATED;
       out.sku = NOT_EVALUATED;
     }
@@ -1105,7 +1129,7 @@ class Engine extends Expansion {
         const body = r.body ?? (partial ? this.partialBody(r) : newObject());
         const out: { -readonly [K in keyof ExpandedResource]: ExpandedResource[K] } = {
           id: r.id,
-          key: r.id.toLowerCase(),
+          key: r.key,
           type: r.type,
           name: r.name,
           apiVersion: r.apiVersion,

@@ -26,6 +26,25 @@ export function isExpression(s: string): boolean {
   return s.length >= 2 && s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93 && s.charCodeAt(1) !== 91;
 }
 
+// Character codes the parser compares with.
+const QUOTE = 39; // '
+const DOT = 46;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const COMMA = 44;
+const MINUS = 45;
+const PLUS = 43;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * A recursive-descent parser over character codes: no one-character strings, no regexes, and a string literal
+ * without doubled quotes is one slice (expression parsing is a tenth of linting a template).
+ */
 class Parser {
   private i = 0;
   constructor(private readonly src: string) {}
@@ -34,33 +53,29 @@ class Parser {
     throw new ExpressionError(`${message} (at character ${this.i + 1} of '${this.src.length > 120 ? this.src.slice(0, 117) + '...' : this.src}')`);
   }
 
-  ws(): void {
+  /** Skips white space; the code of the character after it (NaN at the end). */
+  peek(): number {
     const s = this.src;
-    while (this.i < s.length) {
-      const c = s.charCodeAt(this.i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
-      else break;
-    }
+    let i = this.i;
+    let c = s.charCodeAt(i);
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = s.charCodeAt(++i);
+    this.i = i;
+    return c;
   }
 
-  peek(): string {
-    this.ws();
-    return this.src[this.i] ?? '';
-  }
-
-  expect(ch: string): void {
-    if (this.peek() !== ch) this.fail(`Expected '${ch}'`);
+  expect(code: number): void {
+    if (this.peek() !== code) this.fail(`Expected '${String.fromCharCode(code)}'`);
     this.i++;
   }
 
   ident(): string {
-    this.ws();
     const s = this.src;
-    const start = this.i;
-    if (!identStart(s.charCodeAt(this.i))) this.fail('Expected a function name');
-    this.i++;
-    while (this.i < s.length && identPart(s.charCodeAt(this.i))) this.i++;
-    return s.slice(start, this.i);
+    if (!identStart(this.peek())) this.fail('Expected a function name');
+    const from = this.i;
+    let i = from + 1;
+    while (i < s.length && identPart(s.charCodeAt(i))) i++;
+    this.i = i;
+    return s.slice(from, i);
   }
 
   expression(depth: number): Expr {
@@ -68,66 +83,85 @@ class Parser {
     let e = this.primary(depth);
     for (;;) {
       const c = this.peek();
-      if (c === '.') {
+      if (c === DOT) {
         this.i++;
         e = { k: 'prop', obj: e, name: this.ident() };
-      } else if (c === '[') {
+      } else if (c === OPEN_BRACKET) {
         this.i++;
         const index = this.expression(depth + 1);
-        this.expect(']');
+        this.expect(CLOSE_BRACKET);
         e = { k: 'idx', obj: e, index };
       } else return e;
     }
   }
 
-  primary(depth: number): Expr {
-    const c = this.peek();
+  private string(): Expr {
     const s = this.src;
-    if (c === "'") {
-      this.i++;
-      let out = '';
-      for (;;) {
-        const j = s.indexOf("'", this.i);
-        if (j < 0) this.fail('Unterminated string literal');
-        out += s.slice(this.i, j);
-        if (s[j + 1] === "'") {
-          out += "'";
-          this.i = j + 2;
-        } else {
-          this.i = j + 1;
-          return { k: 'str', v: out };
-        }
+    let from = ++this.i;
+    let out: string | undefined;
+    for (;;) {
+      const j = s.indexOf("'", from);
+      if (j < 0) {
+        this.i = from;
+        this.fail('Unterminated string literal');
+      }
+      if (s.charCodeAt(j + 1) === QUOTE) {
+        // A doubled quote is one quote character.
+        out = (out ?? '') + s.slice(from, j + 1);
+        from = j + 2;
+      } else {
+        this.i = j + 1;
+        return { k: 'str', v: out === undefined ? s.slice(from, j) : out + s.slice(from, j) };
       }
     }
-    if (c === '-' || c === '+' || (c >= '0' && c <= '9')) {
-      const m = /^[-+]?\d+(\.\d+)?/.exec(s.slice(this.i));
-      if (!m) this.fail('Expected a number');
-      this.i += m[0].length;
-      return { k: 'num', v: Number(m[0]) };
+  }
+
+  private number(): Expr {
+    // [-+]?\d+(\.\d+)?
+    const s = this.src;
+    const start = this.i;
+    let i = start;
+    let c = s.charCodeAt(i);
+    if (c === MINUS || c === PLUS) c = s.charCodeAt(++i);
+    if (!isDigit(c)) this.fail('Expected a number');
+    while (isDigit(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i) === DOT && isDigit(s.charCodeAt(i + 1))) {
+      i += 2;
+      while (isDigit(s.charCodeAt(i))) i++;
     }
+    this.i = i;
+    return { k: 'num', v: Number(s.slice(start, i)) };
+  }
+
+  primary(depth: number): Expr {
+    const c = this.peek();
+    if (c === QUOTE) return this.string();
+    if (c === MINUS || c === PLUS || isDigit(c)) return this.number();
+    const s = this.src;
     // A function name, possibly namespaced for user-defined functions: ns.name(...)
     let name = this.ident();
-    while (this.peek() === '.' && identStart(s.charCodeAt(this.i + 1))) {
+    while (this.peek() === DOT && identStart(s.charCodeAt(this.i + 1))) {
       // Only a namespace if the dotted name is directly followed by '('.
       const save = this.i;
       this.i++;
       const part = this.ident();
-      if (this.peek() === '(' || (this.peek() === '.' && identStart(s.charCodeAt(this.i + 1)))) name += '.' + part;
+      const d = this.peek();
+      if (d === OPEN_PAREN || (d === DOT && identStart(s.charCodeAt(this.i + 1)))) name += '.' + part;
       else {
         this.i = save;
         break;
       }
     }
-    if (this.peek() !== '(') this.fail(`Expected '(' after '${name}'`);
+    if (this.peek() !== OPEN_PAREN) this.fail(`Expected '(' after '${name}'`);
     this.i++;
     const args: Expr[] = [];
-    if (this.peek() === ')') this.i++;
+    if (this.peek() === CLOSE_PAREN) this.i++;
     else {
       for (;;) {
         args.push(this.expression(depth + 1));
         const d = this.peek();
-        if (d === ',') this.i++;
-        else if (d === ')') {
+        if (d === COMMA) this.i++;
+        else if (d === CLOSE_PAREN) {
           this.i++;
           break;
         } else this.fail(`Expected ',' or ')' in the arguments of '${name}'`);
@@ -138,7 +172,7 @@ class Parser {
 
   parseAll(): Expr {
     const e = this.expression(0);
-    this.ws();
+    this.peek();
     if (this.i < this.src.length) this.fail('Unexpected text after the expression');
     return e;
   }

@@ -4,7 +4,7 @@ import type { Expr } from './ast.js';
 import { parseTemplateString } from './ast.js';
 import type { Scope } from './scope.js';
 import type { Value, ValueObject } from './value.js';
-import { ExpressionError, Lambda, Unknown, getProp, isObject, typeName } from './value.js';
+import { ExpressionError, Lambda, Unknown, getProp, isObject, newObject, typeName } from './value.js';
 import { lookupFunction } from './functions/index.js';
 
 /** A user-defined function from the template's `functions` section. */
@@ -236,10 +236,14 @@ class Ctx implements CallContext {
     if (e.name.includes('.')) return this.callUser(e);
     const def = checkedFunction(e);
     if (def.lazy) return def.lazy(e.args, this, e.display);
-    const args = e.args.map((a) => this.evaluate(a));
-    if (!def.unknownAware) {
-      for (const a of args) if (a instanceof Unknown) return new Unknown(a.cause, a.origin);
+    const args: Value[] = new Array<Value>(e.args.length);
+    let unknown: Unknown | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = this.evaluate(e.args[i]);
+      if (unknown === undefined && a instanceof Unknown) unknown = a;
+      args[i] = a;
     }
+    if (unknown !== undefined && !def.unknownAware) return new Unknown(unknown.cause, unknown.origin);
     const out = def.fn!(args, this, e.display);
     // A safety cap far above ARM's 4 MB template limit: doubling concat() chains must not exhaust memory.
     if ((typeof out === 'string' || Array.isArray(out)) && out.length > MAX_VALUE_LENGTH)
@@ -320,7 +324,7 @@ export function evaluateDeep(v: Value, host: EvalHost, env?: ReadonlyMap<string,
   if (typeof v === 'string') return v.length > 1 && v.charCodeAt(0) === 91 ? evaluateString(v, host, env) : v;
   if (Array.isArray(v)) return v.map((x) => evaluateDeep(x, host, env));
   if (isObject(v)) {
-    const out: Record<string, Value> = Object.create(null);
+    const out = newObject();
     for (const k of Object.keys(v)) {
       const key = k.charCodeAt(0) === 91 ? evaluateString(k, host, env) : k;
       // JSON.stringify, not String(): an object key from the evaluator has no prototype, and String() throws on it.

@@ -1,6 +1,7 @@
 // Values flowing through the ARM expression evaluator: JSON, Unknown{cause, origin} and lambdas.
 // Imports nothing from engine/ but its own folder.
 import type { Expr } from './ast.js';
+import { nullObject } from '../template/null-object.js';
 
 /** Why a value could not be known offline. Stable words: the corpus sweep groups by them. */
 export type UnknownCause =
@@ -64,7 +65,7 @@ export function isArray(v: unknown): v is readonly Value[] {
 
 /** A new object that no key can turn into a prototype change. */
 export function newObject(): Record<string, Value> {
-  return Object.create(null) as Record<string, Value>;
+  return nullObject<Value>();
 }
 
 /** An own property, looked up exactly first and then case-insensitively (ARM property names ignore case). */

@@ -4,7 +4,7 @@ import type { Location } from '../template/finding.js';
 import { pointerJoin } from '../template/template.js';
 import type { Deployment, ExpandedResource } from '../expansion/types.js';
 import type { Value, ValueObject } from '../expressions/value.js';
-import { Unknown, getProp, isObject } from '../expressions/value.js';
+import { Unknown, getProp, isObject, newObject } from '../expressions/value.js';
 
 /** A reference from one resource to another: resolved to a graph key, or why it is not known. */
 export type Ref =
@@ -262,6 +262,11 @@ export function declaredResource(d: Deployment, key: string, deployed = false): 
   return (deployed ? index.deployed : index.any).get(key);
 }
 
+/** The last '/'-separated segment of a resource id or name. */
+export function lastSegment(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
 /** Lower-cased id without a trailing slash. */
 export function normaliseId(id: string): string {
   const last = id.charCodeAt(id.length - 1);
@@ -349,7 +354,6 @@ function readPublicIp(g: NetworkGraph, r: ExpandedResource): PublicIp {
   const allocation = alloc instanceof Unknown ? alloc : typeof alloc === 'string' ? alloc : typeof skuName === 'string' && skuName.toLowerCase() !== 'basic' ? 'Static' : 'Dynamic';
   const ip = prop(b, 'properties', 'ipAddress');
   return {
-    ...base(r),
     kind: 'publicIp',
     sku: skuName,
     tier: str(prop(b, 'sku', 'tier'), 'Regional'),
@@ -357,6 +361,7 @@ function readPublicIp(g: NetworkGraph, r: ExpandedResource): PublicIp {
     version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
     prefix: g.ref(prop(b, 'properties', 'publicIPPrefix')),
     address: typeof ip === 'string' ? ip : null,
+    ...base(r),
   };
 }
 
@@ -366,12 +371,12 @@ function readPrefix(r: ExpandedResource): PublicIpPrefix {
   const ipPrefix = prop(b, 'properties', 'ipPrefix');
   const sku = prop(b, 'sku', 'name');
   return {
-    ...base(r),
     kind: 'publicIpPrefix',
     sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Standard',
     version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
     prefixLength: typeof len === 'number' || len instanceof Unknown ? len : undefined,
     ipPrefix: typeof ipPrefix === 'string' ? ipPrefix : null,
+    ...base(r),
   };
 }
 
@@ -393,7 +398,6 @@ function readNat(g: NetworkGraph, r: ExpandedResource): NatGateway {
   const d = refList(g, prop(p, 'publicIpPrefixesV6'));
   const sku = prop(r.body, 'sku', 'name');
   return {
-    ...base(r),
     kind: 'natGateway',
     sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Standard',
     publicIps: a.refs,
@@ -401,14 +405,15 @@ function readNat(g: NetworkGraph, r: ExpandedResource): NatGateway {
     publicIpsV6: c.refs,
     publicIpPrefixesV6: d.refs,
     unknownIps: a.unknown ?? b.unknown,
+    ...base(r),
   };
 }
 
-function readRoute(v: Value, loc: Location): Route | undefined {
+function readRoute(v: Value, loc: Location, name?: string): Route | undefined {
   if (!isObject(v)) return undefined;
   const p = prop(v, 'properties') ?? v;
   return {
-    name: str(prop(v, 'name'), ''),
+    name: name ?? str(prop(v, 'name'), ''),
     addressPrefix: strOrUnknown(prop(p, 'addressPrefix')) ?? '',
     nextHopType: strOrUnknown(prop(p, 'nextHopType')) ?? '',
     nextHopIpAddress: strOrUnknown(prop(p, 'nextHopIpAddress')),
@@ -423,7 +428,7 @@ function readRouteTable(r: ExpandedResource): RouteTable {
     const route = readRoute(x, at(r, 'properties', 'routes', i));
     if (route) out.push(route);
   });
-  return { ...base(r), kind: 'routeTable', routes: out, unknownRoutes: routes instanceof Unknown ? routes : undefined };
+  return { kind: 'routeTable', routes: out, unknownRoutes: routes instanceof Unknown ? routes : undefined, ...base(r) };
 }
 
 function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string, v: Value, loc: Location, r: ExpandedResource, vnet: ExpandedResource | undefined): Subnet {
@@ -456,7 +461,7 @@ function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string,
 }
 
 function newEmpty(): ValueObject {
-  return Object.create(null) as ValueObject;
+  return newObject();
 }
 
 function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
@@ -464,13 +469,13 @@ function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
   const p = prop(r.body, 'properties');
   const sku = prop(r.body, 'sku', 'name');
   const lb: LoadBalancer = {
-    ...base(r),
     kind: 'loadBalancer',
     sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Basic',
     frontends: [],
     pools: [],
     lbRules: [],
     outboundRules: [],
+    ...base(r),
   };
   list(prop(p, 'frontendIPConfigurations')).forEach((f, i) => {
     const fp = prop(f, 'properties');
@@ -584,12 +589,12 @@ function readNic(g: NetworkGraph, r: ExpandedResource): Nic {
   const key = normaliseId(r.id);
   const v = prop(r.body, 'properties', 'ipConfigurations');
   return {
-    ...base(r),
     kind: 'nic',
     ipConfigs: readIpConfigs(g, key, v, (i) => at(r, 'properties', 'ipConfigurations', i), false),
     ipForwarding: prop(r.body, 'properties', 'enableIPForwarding') === true,
     managed: false,
     unknownIpConfigs: v instanceof Unknown ? v : undefined,
+    ...base(r),
   };
 }
 
@@ -625,7 +630,6 @@ function readVm(g: NetworkGraph, r: ExpandedResource): Vm {
   const profile = scaleSet ? prop(r.body, 'properties', 'virtualMachineProfile', 'networkProfile') : prop(r.body, 'properties', 'networkProfile');
   const mode = prop(r.body, 'properties', 'orchestrationMode');
   const vm: Vm = {
-    ...base(r),
     kind: 'vm',
     scaleSet,
     orchestrationMode: typeof mode === 'string' ? mode : scaleSet ? 'Uniform' : undefined,
@@ -633,6 +637,7 @@ function readVm(g: NetworkGraph, r: ExpandedResource): Vm {
     availabilitySet: g.ref(prop(r.body, 'properties', 'availabilitySet')),
     scaleSetRef: g.ref(prop(r.body, 'properties', 'virtualMachineScaleSet')),
     unknownNics: profile instanceof Unknown ? profile : undefined,
+    ...base(r),
   };
   const nis = prop(profile, 'networkInterfaces');
   if (nis instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = nis;
@@ -661,11 +666,11 @@ function readFirewall(g: NetworkGraph, r: ExpandedResource): Firewall {
   const mgmt = prop(p, 'managementIpConfiguration');
   const sku = prop(p, 'sku', 'name');
   return {
-    ...base(r),
     kind: 'firewall',
     skuName: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'AZFW_VNet',
     ipConfigs: list(prop(p, 'ipConfigurations')).map((c, i) => cfg(c, at(r, 'properties', 'ipConfigurations', i))),
     management: isObject(mgmt) ? cfg(mgmt, at(r, 'properties', 'managementIpConfiguration')) : undefined,
+    ...base(r),
   };
 }
 
@@ -789,14 +794,13 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
   for (const r of subnetChildren) {
     const key = normaliseId(r.id);
     const vnetKey = key.slice(0, key.lastIndexOf('/subnets/'));
-    g.nodes.set(key, subnetFrom(g, vnetKey, key, r.name.split('/').pop() ?? r.name, r.body, r.at, r, vnets.get(vnetKey)));
+    g.nodes.set(key, subnetFrom(g, vnetKey, key, lastSegment(r.name), r.body, r.at, r, vnets.get(vnetKey)));
   }
   for (const r of routeChildren) {
     const key = normaliseId(r.id);
     const rtKey = key.slice(0, key.lastIndexOf('/routes/'));
     const rt = g.nodes.get(rtKey);
-    const read = readRoute(r.body, r.at);
-    const route = read && { ...read, name: r.name.split('/').pop() ?? read.name };
+    const route = readRoute(r.body, r.at, lastSegment(r.name));
     if (rt && rt.kind === 'routeTable' && route) {
       const i = rt.routes.findIndex((x) => x.name.toLowerCase() === route.name.toLowerCase());
       if (i >= 0) rt.routes[i] = route;
@@ -807,7 +811,7 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
     const key = normaliseId(r.id);
     const lbKey = key.slice(0, key.lastIndexOf('/backendaddresspools/'));
     const lb = g.nodes.get(lbKey);
-    if (lb && lb.kind === 'loadBalancer') addPool(g, lb, { name: r.name.split('/').pop() ?? r.name, properties: getProp(r.body, 'properties') ?? null }, r.at);
+    if (lb && lb.kind === 'loadBalancer') addPool(g, lb, { name: lastSegment(r.name), properties: getProp(r.body, 'properties') ?? null }, r.at);
   }
   return g;
 }

@@ -3,7 +3,7 @@
 import { ipv4ToString, parseIpv4 } from '../expressions/functions/cidr.js';
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
-import { declaredResource, normaliseId } from './graph.js';
+import { declaredResource, lastSegment, normaliseId } from './graph.js';
 import type { Firewall, Frontend, IpConfig, LoadBalancer, NatGateway, NetworkGraph, Nic, Pool, PublicIp, PublicIpPrefix, Ref, Route, Subnet, Vm } from './graph.js';
 
 export type Verdict = 'deterministic' | 'deterministic-set' | 'non-deterministic' | 'no-egress' | 'unknown';
@@ -99,11 +99,6 @@ function describeRef(ref: Ref): string {
   if (ref.kind === 'unknown') return ref.value.origin;
   if (ref.kind === 'missing') return `'${ref.id}' is not in the analysed files`;
   return ref.key;
-}
-
-function lastSegment(id: string): string {
-  const parts = id.split('/');
-  return parts[parts.length - 1] ?? id;
 }
 
 /** The first address Azure leaves for you in a subnet: .0-.3 are reserved, so .4 (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq). */
@@ -388,17 +383,16 @@ class Resolver {
       if (p.primary || p.method !== 'none' || p.cause !== 'group') return;
       if (!paths.some((o, j) => j !== i && o.egress.length > 0)) return;
       const sameNic = paths.some((o, j) => j !== i && o.nicKey === p.nicKey && o.egress.length > 0);
-      paths[i] = {
-        ...p,
-        method: 'default-outbound-access',
+      paths[i] = Object.assign({}, p, {
+        method: 'default-outbound-access' as const,
         verdict: 'non-deterministic',
         cause: undefined,
         because: [
           ...p.because,
           `${sameNic ? 'another ipconfig of this NIC' : `another NIC of ${vm.name}`} has an outbound method, so Azure documents no outbound for this one; in practice such a path was seen leaving through a platform-assigned IP and later through the other NIC's egress, depending on the guest OS routes`,
         ],
-        notes: [...p.notes, { kind: 'bare-secondary', message: 'bare secondary path', at: p.at }],
-      };
+        notes: [...p.notes, { kind: 'bare-secondary' as const, message: 'bare secondary path', at: p.at }],
+      });
     });
   }
 
@@ -513,7 +507,7 @@ class Resolver {
       if (hop === 'virtualappliance') {
         because.push(`route '${r.name}' sends ${String(r.addressPrefix)} to the virtual appliance ${typeof r.nextHopIpAddress === 'string' ? r.nextHopIpAddress : 'at an address known at deployment'}`);
         const out = this.appliance(r.nextHopIpAddress, because, depth, visited);
-        return { ...out, decidedAt: r.at };
+        return Object.assign({}, out, { decidedAt: r.at });
       }
       if (hop !== 'internet') return this.unknown(because, `route '${r.name}' has next hop type '${String(r.nextHopType)}'`, r.at, 'route-table');
       because.push(`route '${r.name}' sends ${String(r.addressPrefix)} to the Internet: the subnet's outbound method applies`);
@@ -856,7 +850,7 @@ class Resolver {
         // (https://learn.microsoft.com/azure/firewall/integrate-with-nat-gateway).
         const out = this.natEgress(nat, false, 'firewall', because);
         if (out && out.verdict !== 'unknown') because.push(`firewall '${fw.name}' hands outbound traffic to NAT gateway '${nat.name}' on its subnet`);
-        if (out) return { ...out, decidedAt: out.verdict === 'unknown' ? out.decidedAt : fw.at };
+        if (out) return Object.assign({}, out, { decidedAt: out.verdict === 'unknown' ? out.decidedAt : fw.at });
       }
     }
     const refs = fw.ipConfigs.map((c) => c.publicIp).filter((r): r is Ref => r !== undefined);
@@ -887,7 +881,7 @@ class Resolver {
     } else paths = [this.resolvePath({ key: nic.key, id: nic.id, name: nic.name, nics: [], scaleSet: false } as unknown as Vm, nic, ipc, true, true, depth + 1, inner)];
     for (const p of paths) because.push(...p.because.map((b) => `  ${paths.length > 1 ? `${p.nic}/${p.ipConfiguration}: ` : ''}${b}`));
     const worst = worstVerdict(paths);
-    const egress = paths.flatMap((p) => p.egress.map((e) => ({ ...e, via: 'appliance' as Method })));
+    const egress = paths.flatMap((p) => p.egress.map((e) => Object.assign({}, e, { via: 'appliance' as Method })));
     const verdict = worst ?? (egress.length === 0 ? 'no-egress' : setVerdict(dedupe(egress)));
     const first = paths.find((p) => p.verdict === verdict) ?? paths[0];
     return { method: 'appliance', verdict, egress, cause: first?.cause, unknownReason: first?.unknownReason, decidedAt: ipc.at };
@@ -902,7 +896,9 @@ class Resolver {
     const egress = results.flatMap((r) => r.egress);
     const verdict = worstVerdict(results.map((r) => ({ verdict: outcomeVerdict(r) })));
     const first = results.find((r) => outcomeVerdict(r) === verdict);
-    return { method: 'appliance', ...(verdict ? { verdict } : {}), egress, unknownReason: first?.unknownReason, decidedAt: fe.at };
+    const out: Outcome = { method: 'appliance', egress, unknownReason: first?.unknownReason, decidedAt: fe.at };
+    if (verdict) out.verdict = verdict;
+    return out;
   }
 }
 

@@ -3,6 +3,7 @@
 import type { Node, ParseError } from 'jsonc-parser';
 import { jsonc } from './jsonc.js';
 import { StrictJsonLocator } from './locate.js';
+import { nullObject } from './null-object.js';
 
 /** A span of the source text, 0-based offsets. */
 export interface SourceRange {
@@ -51,10 +52,8 @@ export function lineColumnAt(text: string, offset: number): LineColumn {
 /** Splits an RFC 6901 JSON pointer into its segments. */
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer.slice(1).split('/');
+  return pointer.indexOf('~') < 0 ? segments : segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Appends a segment to an RFC 6901 JSON pointer. */
@@ -90,7 +89,7 @@ function describe(error: ParseError): string {
 function nodeValue(node: Node, depth: number): unknown {
   switch (node.type) {
     case 'object': {
-      const out: Record<string, unknown> = Object.create(null);
+      const out = nullObject();
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
         if (k && v) out[String(k.value)] = nodeValue(v, depth + 1);

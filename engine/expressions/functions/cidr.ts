@@ -120,14 +120,14 @@ export function parseIpNet(text: string, allowBare = false): IpNet | undefined {
   if (slash < 0) {
     if (!allowBare) return undefined;
     const a = parseAddress(text);
-    return a && { ...a, prefix: bitsOf(a.version) };
+    return a && { version: a.version, address: a.address, prefix: bitsOf(a.version) };
   }
   const a = parseAddress(text.slice(0, slash));
   const p = text.slice(slash + 1);
   if (!a || !/^[0-9]{1,3}$/.test(p)) return undefined;
   const prefix = Number(p);
   if (prefix > bitsOf(a.version)) return undefined;
-  return { ...a, prefix };
+  return { version: a.version, address: a.address, prefix };
 }
 
 /** The network address of a prefix (host bits cleared). */
