@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluateString } from '../engine/expressions/evaluator.js';
+import { parseTemplateString } from '../engine/expressions/ast.js';
 import { FUNCTIONS } from '../engine/expressions/functions/index.js';
 import { DEFAULT_SCOPE } from '../engine/expressions/scope.js';
 import type { Value } from '../engine/expressions/value.js';
@@ -85,5 +86,16 @@ coverage('every documented ARM function is registered', async () => {
   const { lookupFunction } = await import('../engine/expressions/functions/index.js');
   const missing = DOCUMENTED.filter((f) => !lookupFunction(f.toLowerCase()));
   assert.equal(missing, [], `documented functions missing from the registry: ${missing.join(', ')}`);
+});
+coverage('the parse cache keeps a tree only when asked to, and an uncached parse gives the same tree and errors', () => {
+  const text = "[concat(parameters('a'), '-', copyIndex())]";
+  assert.is(parseTemplateString(text), parseTemplateString(text), 'cached: the same tree twice');
+  const fresh = parseTemplateString(text, false);
+  assert.is.not(fresh, parseTemplateString(text, false), 'uncached: a new tree each time');
+  assert.equal(fresh, parseTemplateString(text));
+  for (const cache of [true, false]) {
+    assert.throws(() => parseTemplateString("[concat('a']", cache), /Expected ',' or '\)'/);
+    assert.equal(parseTemplateString('[[literal]', cache), { literal: '[literal]' });
+  }
 });
 coverage.run();

@@ -187,6 +187,8 @@ class TemplateRun {
   baseCondition: true | Unknown = true;
   /** Set when no parameter value can be known: a `parametersLink` (never fetched) or a `parameters` expression that is unknown. */
   parametersUnknown: Unknown | undefined;
+  /** This template is deployed once per copy of a deployment copy loop: its strings are evaluated again. */
+  repeated = false;
   /** Resources this template registered, for ARM's per-template limit. */
   registered = 0;
   /** Ids (lower-case) of the resources this template certainly deploys, to find one declared twice. */
@@ -302,7 +304,8 @@ class TemplateRun {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return s;
     this.checkLength(s, pointer, key);
     try {
-      const v = evaluateString(s, host);
+      // Parse trees are kept only for strings evaluated again: in copy loops (and templates deployed in one).
+      const v = evaluateString(s, host, undefined, this.repeated || host.copies.length > 0);
       if (isExpression(s)) this.ex.count(v);
       return v;
     } catch (e) {
@@ -347,7 +350,7 @@ class TemplateRun {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return;
     this.checkLength(s, pointer, key);
     try {
-      checkString(s, this.checker);
+      checkString(s, this.checker, false);
     } catch (e) {
       if (e instanceof RangeError) this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(joined(pointer, key)));
       else if (e instanceof ExpressionError) this.ex.report('expression-invalid', e.message, this.at(joined(pointer, key)));
@@ -1060,6 +1063,7 @@ class Engine extends Expansion {
     if (isObject(params)) for (const k of Object.keys(params)) provided.set(k.toLowerCase(), parameterEntry(params[k], (v) => v));
     const nested = new TemplateRun(this, doc, base, template, target, provided, res.name, [...res.deployments, res.name], run.depth + 1, scope === 'outer' ? res.host : undefined, [...res.order]);
     nested.baseCondition = res.condition;
+    nested.repeated = run.repeated || res.host.copies.length > 0;
     const paramsLink = getProp(props, 'parametersLink');
     if (scope === 'inner' && isObject(paramsLink)) {
       const uri = getProp(paramsLink, 'uri');

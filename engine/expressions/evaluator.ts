@@ -181,8 +181,8 @@ export interface CheckHost {
  * variables() called with a literal name that the template does not declare. Throws the ExpressionError that
  * evaluating would throw for those mistakes.
  */
-export function checkString(s: string, host: CheckHost): void {
-  const parsed = parseTemplateString(s);
+export function checkString(s: string, host: CheckHost, cache = true): void {
+  const parsed = parseTemplateString(s, cache);
   if (!('literal' in parsed)) checkExpr(parsed.expr, host);
 }
 
@@ -309,8 +309,8 @@ class UserFunctionHost implements EvalHost {
 }
 
 /** Evaluates one template string (literal or `[expression]`). Throws ExpressionError. */
-export function evaluateString(s: string, host: EvalHost, env?: ReadonlyMap<string, Value>): Value {
-  const parsed = parseTemplateString(s);
+export function evaluateString(s: string, host: EvalHost, env?: ReadonlyMap<string, Value>, cache = true): Value {
+  const parsed = parseTemplateString(s, cache);
   if ('literal' in parsed) return parsed.literal;
   return new Ctx(host, env, 0).evaluate(parsed.expr);
 }
