@@ -36,6 +36,21 @@ loader('JSONC: line and block comments and trailing commas are accepted without 
   assert.equal(plain(doc.value), { a: 1, b: [1, 2], c: { d: true } });
 });
 
+loader('JSONC: comment marks and commas inside strings stay, and positions match the tolerant parser', () => {
+  const text = '{\n  // "x": 0,\n  "url": "https://a/b,//c", /* "y": 1, */ "s": "a /* b */ c",\n  "list": [\n    1, // one\n    2,\n  ],\n  "o": {"k": "v",\n  },\n}\n';
+  const doc = loadTemplate('a.jsonc', text);
+  assert.equal(doc.problems, []);
+  assert.equal(plain(doc.value), { url: 'https://a/b,//c', s: 'a /* b */ c', list: [1, 2], o: { k: 'v' } });
+  // The same text with an unterminated block comment goes to jsonc-parser, whose positions are the reference.
+  const tolerant = loadTemplate('b.jsonc', `${text}/* open`);
+  assert.ok(tolerant.problems.length > 0);
+  for (const pointer of ['/url', '/s', '/list/1', '/o/k', '/o', '/list']) assert.equal(doc.range(pointer), tolerant.range(pointer), pointer);
+  // An escaped quote does not end a string; a comma before a closing bracket inside a string is kept.
+  const escaped = loadTemplate('c.jsonc', '{"a": "x\\",]", // c\n"b": [1,],}');
+  assert.equal(escaped.problems, []);
+  assert.equal(plain(escaped.value), { a: 'x",]', b: [1] });
+});
+
 loader('a byte order mark is dropped, and positions count from the text after it', () => {
   const doc = loadTemplate('bom.json', '\uFEFF{"a": {"b": 1}}');
   assert.equal(doc.problems, []);

@@ -117,6 +117,8 @@ class Doc implements TemplateDoc {
     readonly value: unknown,
     readonly problems: readonly LoadProblem[],
     tree?: Node,
+    /** Strict JSON of the same length as `text` (comments and trailing commas blanked) for the lean locator. */
+    private readonly strictText: string = text,
   ) {
     if (tree) this.tree = tree;
   }
@@ -129,7 +131,7 @@ class Doc implements TemplateDoc {
   range(pointer: string): SourceRange {
     if (this.problems.length === 0 && this.tree === null) {
       // Strict JSON (JSON.parse accepted it): the lean locator, no syntax tree.
-      this.strict ??= new StrictJsonLocator(this.text);
+      this.strict ??= new StrictJsonLocator(this.strictText);
       return this.strict.find(pointerSegments(pointer));
     }
     const root = this.getTree();
@@ -230,8 +232,48 @@ function withoutRawControls(text: string): { escaped: string; sameLength: string
 }
 
 /**
- * Loads template text. Strict JSON takes the fast path (JSON.parse); anything else goes through jsonc-parser,
- * which tolerates what ARM tolerates and reports the rest as problems with their offsets.
+ * The text with its comments and trailing commas blanked (same length, so offsets stay), or undefined when it has
+ * neither: JSON.parse then reads JSONC about twenty times faster than jsonc-parser's syntax tree.
+ */
+function blankJsoncExtras(text: string): string | undefined {
+  let out = '';
+  let last = 0;
+  let comma = -1; // a comma not yet followed by a value
+  const blank = (from: number, to: number): void => {
+    out += text.slice(last, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ');
+    last = to;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      comma = -1;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf('\n', i);
+      blank(i, end < 0 ? text.length : end);
+      i = end < 0 ? text.length : end;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return undefined;
+      blank(i, end + 2);
+      i = end + 1;
+    } else if (c === 44) comma = i;
+    else if (c === 125 || c === 93) {
+      if (comma >= 0) blank(comma, comma + 1);
+      comma = -1;
+    } else if (c !== 32 && c !== 9 && c !== 10 && c !== 13) comma = -1;
+  }
+  return last === 0 ? undefined : out + text.slice(last);
+}
+
+/**
+ * Loads template text. Strict JSON takes the fast path (JSON.parse); JSONC whose comments and trailing commas are
+ * its only departures from JSON too, once they are blanked; anything else goes through jsonc-parser, which
+ * tolerates what ARM tolerates and reports the rest as problems with their offsets.
  */
 export function loadTemplate(file: string, input: string): TemplateDoc {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
@@ -239,6 +281,14 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
     return new Doc(file, text, JSON.parse(text), []);
   } catch {
     // fall through to the tolerant parser
+  }
+  const strict = blankJsoncExtras(text);
+  if (strict !== undefined) {
+    try {
+      return new Doc(file, text, JSON.parse(strict), [], undefined, strict);
+    } catch {
+      // more than comments and trailing commas: the tolerant parser says what
+    }
   }
   // ARM's own reader accepts comments, trailing commas and raw control characters inside strings; all of
   // them occur in Microsoft's quickstart templates, so they are not problems here either.
