@@ -483,11 +483,23 @@ class TemplateRun {
 
   // ---- parameters and variables ----------------------------------------------------------------------------
 
+  /** The declared key that `name` names (ARM names ignore case; the first declaration of a spelling wins). */
   private findKey(obj: ValueObject, name: string): string | undefined {
     if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
-    const lower = name.toLowerCase();
-    return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+    let index = this.keyIndexes.get(obj);
+    if (index === undefined) {
+      index = new Map();
+      for (const k of Object.keys(obj)) {
+        const lower = k.toLowerCase();
+        if (!index.has(lower)) index.set(lower, k);
+      }
+      this.keyIndexes.set(obj, index);
+    }
+    return index.get(name.toLowerCase());
   }
+
+  /** Lower-case name → declared key, per declarations object, built on the first miss of an exact lookup. */
+  private readonly keyIndexes = new Map<ValueObject, Map<string, string>>();
 
   parameter(name: string): Value {
     if (this.outerHost) return this.outerHost.parameter(name);
@@ -858,8 +870,12 @@ function withoutNulls(v: Value, depth: number): Value {
 /** subscriptionResourceId('Microsoft.Resources/resourceGroups', name) spells a resource group id with a provider segment. */
 const RG_WITH_PROVIDER = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.resources\/resourcegroups\/([^/]+)$/;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** The UTF-8 size of a text without encoding it (ARM's 4 MB limit counts bytes). */
 export function utf8Length(text: string): number {
+  // Most templates are ASCII: one native regex scan instead of a loop over every character.
+  if (!NON_ASCII.test(text)) return text.length;
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
