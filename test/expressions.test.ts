@@ -2,7 +2,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evaluateString } from '../engine/expressions/evaluator.js';
+import { checkString, evaluateString } from '../engine/expressions/evaluator.js';
+import type { CheckHost } from '../engine/expressions/evaluator.js';
+import { loadSeeds } from './harness/fuzz.js';
 import { parseTemplateString } from '../engine/expressions/ast.js';
 import { FUNCTIONS } from '../engine/expressions/functions/index.js';
 import { DEFAULT_SCOPE } from '../engine/expressions/scope.js';
@@ -98,4 +100,45 @@ coverage('the parse cache keeps a tree only when asked to, and an uncached parse
     assert.equal(parseTemplateString('[[literal]', cache), { literal: '[literal]' });
   }
 });
+coverage('the check without a syntax tree accepts and rejects exactly what the check of the parsed tree does', () => {
+  // Names with an even length are declared; ns.f takes one argument: both answers of every check get exercised.
+  const host: CheckHost = {
+    declares: (_kind, name) => name.length % 2 === 0,
+    userFunction: (name) => (name === 'ns.f' ? { params: ['x'], output: null } : undefined),
+  };
+  const crafted = [
+    "[parameters('ab')]", "[parameters('abc')]", "[variables('x''y')]", "[variables('x''yz')]", "[parameters('ab', 'c')]",
+    "[parameters(concat('a'))]", "[parameters('abc').x]", "[parameters('abc')[0]]", "[parameters('ab').x[parameters('abc')]]",
+    "[ns.f(1)]", "[ns.f(1, 2)]", "[ns.g(1)]", "[nope()]", "[concat()]", "[concat('a', 'b')]", "[if(true, 1)]",
+    "[concat('a'", "[concat('a')", "[concat('a']", "[concat('a'))]", "[concat('a').]", "[concat('a')['b']]", "[ concat ( 'a' , 1.5 , -2 ) ]",
+    "[createObject('a', 1).a]", "[json('{}').x.y]", "[string(parameters('abcd'))]", "[string(variables('odd'))]", "['a''b']", '[1]',
+    "[[not an expression]", 'plain', "[parameters('ab')]]", '[]', "[resourceGroup().location]", "[map(range(0, 2), x => x)]",
+  ];
+  const strings = new Set(crafted);
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.startsWith('[')) strings.add(v);
+    } else if (Array.isArray(v)) v.forEach(collect);
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (k.startsWith('[')) strings.add(k);
+        collect(x);
+      }
+  };
+  // The bundled examples and fixtures, and the corpus when ../shared is present.
+  for (const seed of loadSeeds({ corpus: true }).seeds) collect(seed.value);
+  const outcome = (s: string, cache: boolean): string => {
+    try {
+      checkString(s, host, cache);
+      return 'ok';
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      return e.message;
+    }
+  };
+  const differ = [...strings].filter((s) => outcome(s, false) !== outcome(s, true));
+  assert.equal(differ, [], `${differ.length} of ${strings.size} strings`);
+  assert.ok(strings.size > crafted.length);
+});
+
 coverage.run();

@@ -42,12 +42,34 @@ function isDigit(c: number): boolean {
 }
 
 /**
+ * What checking an expression needs of each function call, given in scan mode instead of a syntax tree: the
+ * lower-case and written name, the argument count, and the first argument's text when the call has one argument
+ * and it is a plain string literal (parameters('x'), variables('y')). False stops the scan.
+ */
+export type CallCheck = (name: string, display: string, argCount: number, literal: string | undefined) => boolean;
+
+/** Stand-ins for nodes in scan mode: any value, and a plain string literal. */
+const SCANNED: Expr = Object.freeze({ k: 'num', v: 0 });
+const LITERAL: Expr = Object.freeze({ k: 'str', v: '' });
+
+/** Thrown in scan mode when a call check says no (the caller then parses again for the error message). */
+class CheckFailed extends Error {}
+
+/**
  * A recursive-descent parser over character codes: no one-character strings, no regexes, and a string literal
- * without doubled quotes is one slice (expression parsing is a tenth of linting a template).
+ * without doubled quotes is one slice (expression parsing is a tenth of linting a template). With `scan`, the
+ * same grammar is walked without building the tree (what lint's check-only pass needs).
  */
 class Parser {
   private i = 0;
-  constructor(private readonly src: string) {}
+  /** Scan mode: where the last string literal's text is, and whether it has doubled quotes. */
+  private litFrom = 0;
+  private litTo = 0;
+  private litDoubled = false;
+  constructor(
+    private readonly src: string,
+    private readonly scan?: CallCheck,
+  ) {}
 
   fail(message: string): never {
     throw new ExpressionError(`${message} (at character ${this.i + 1} of '${this.src.length > 120 ? this.src.slice(0, 117) + '...' : this.src}')`);
@@ -85,12 +107,13 @@ class Parser {
       const c = this.peek();
       if (c === DOT) {
         this.i++;
-        e = { k: 'prop', obj: e, name: this.ident() };
+        const name = this.ident();
+        e = this.scan ? SCANNED : { k: 'prop', obj: e, name };
       } else if (c === OPEN_BRACKET) {
         this.i++;
         const index = this.expression(depth + 1);
         this.expect(CLOSE_BRACKET);
-        e = { k: 'idx', obj: e, index };
+        e = this.scan ? SCANNED : { k: 'idx', obj: e, index };
       } else return e;
     }
   }
@@ -99,6 +122,8 @@ class Parser {
     const s = this.src;
     let from = ++this.i;
     let out: string | undefined;
+    this.litFrom = from;
+    this.litDoubled = false;
     for (;;) {
       const j = s.indexOf("'", from);
       if (j < 0) {
@@ -107,10 +132,15 @@ class Parser {
       }
       if (s.charCodeAt(j + 1) === QUOTE) {
         // A doubled quote is one quote character.
-        out = (out ?? '') + s.slice(from, j + 1);
+        if (this.scan) this.litDoubled = true;
+        else out = (out ?? '') + s.slice(from, j + 1);
         from = j + 2;
       } else {
         this.i = j + 1;
+        if (this.scan) {
+          this.litTo = j;
+          return LITERAL;
+        }
         return { k: 'str', v: out === undefined ? s.slice(from, j) : out + s.slice(from, j) };
       }
     }
@@ -130,7 +160,7 @@ class Parser {
       while (isDigit(s.charCodeAt(i))) i++;
     }
     this.i = i;
-    return { k: 'num', v: Number(s.slice(start, i)) };
+    return this.scan ? SCANNED : { k: 'num', v: Number(s.slice(start, i)) };
   }
 
   primary(depth: number): Expr {
@@ -155,10 +185,16 @@ class Parser {
     if (this.peek() !== OPEN_PAREN) this.fail(`Expected '(' after '${name}'`);
     this.i++;
     const args: Expr[] = [];
+    let argCount = 0;
+    let literal: string | undefined;
     if (this.peek() === CLOSE_PAREN) this.i++;
     else {
       for (;;) {
-        args.push(this.expression(depth + 1));
+        const arg = this.expression(depth + 1);
+        if (this.scan) {
+          if (argCount === 0 && arg === LITERAL) literal = this.literalText();
+        } else args.push(arg);
+        argCount++;
         const d = this.peek();
         if (d === COMMA) this.i++;
         else if (d === CLOSE_PAREN) {
@@ -167,7 +203,17 @@ class Parser {
         } else this.fail(`Expected ',' or ')' in the arguments of '${name}'`);
       }
     }
+    if (this.scan) {
+      if (!this.scan(name.toLowerCase(), name, argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
+      return SCANNED;
+    }
     return { k: 'call', name: name.toLowerCase(), display: name, args };
+  }
+
+  /** Scan mode: the text of the last string literal. */
+  private literalText(): string {
+    const text = this.src.slice(this.litFrom, this.litTo);
+    return this.litDoubled ? text.replace(/''/g, "'") : text;
   }
 
   parseAll(): Expr {
@@ -181,6 +227,20 @@ class Parser {
 /** Parses the inside of `[...]` (without the brackets). Throws ExpressionError. */
 export function parseExpression(body: string): Expr {
   return new Parser(body).parseAll();
+}
+
+/**
+ * Walks the inside of `[...]` without building a syntax tree, calling `check` for each function call: true when the
+ * syntax is valid and every check passed. Says nothing about what is wrong; parse again for the message.
+ */
+export function scanExpression(body: string, check: CallCheck): boolean {
+  try {
+    new Parser(body, check).parseAll();
+    return true;
+  } catch (e) {
+    if (e instanceof ExpressionError || e instanceof CheckFailed) return false;
+    throw e;
+  }
 }
 
 const parsed = new Map<string, Parsed | ExpressionError>();

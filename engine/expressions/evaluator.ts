@@ -1,7 +1,7 @@
 // Evaluates ARM expression trees against a host (parameters, variables, copy state, references, scope).
 // Imports only its own folder; the expansion stage supplies the host.
 import type { Expr } from './ast.js';
-import { parseTemplateString } from './ast.js';
+import { isExpression, parseTemplateString, scanExpression } from './ast.js';
 import type { Scope } from './scope.js';
 import type { Value, ValueObject } from './value.js';
 import { ExpressionError, Lambda, Unknown, getProp, isObject, newObject, typeName } from './value.js';
@@ -182,8 +182,23 @@ export interface CheckHost {
  * evaluating would throw for those mistakes.
  */
 export function checkString(s: string, host: CheckHost, cache = true): void {
+  // Without the cache, a scan that builds no syntax tree answers for the (usual) valid string; only a string it
+  // rejects is parsed, for the message the evaluator would give.
+  if (!cache && isExpression(s) && scanExpression(s.slice(1, -1), (name, display, argCount, literal) => callAllowed(host, name, argCount, literal))) return;
   const parsed = parseTemplateString(s, cache);
   if (!('literal' in parsed)) checkExpr(parsed.expr, host);
+}
+
+/** checkExpr's verdict on one call, for scanExpression: the function exists, takes that many arguments, and a literal name passed to parameters() / variables() is declared. */
+function callAllowed(host: CheckHost, name: string, argCount: number, literal: string | undefined): boolean {
+  if (name.includes('.')) {
+    const f = host.userFunction(name);
+    return f !== undefined && f.params.length === argCount;
+  }
+  const def = lookupFunction(name);
+  if (!def || argCount < def.min || argCount > def.max) return false;
+  const kind = name === 'parameters' ? 'parameter' : name === 'variables' ? 'variable' : undefined;
+  return kind === undefined || literal === undefined || host.declares(kind, literal);
 }
 
 function checkExpr(e: Expr, host: CheckHost): void {
