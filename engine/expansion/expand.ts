@@ -5,8 +5,8 @@ import type { Location, RawFinding } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin } from '../template/template.js';
 import type { CheckHost, EvalHost, UserFunction } from '../expressions/evaluator.js';
-import { checkString, evaluateString, markRuntime } from '../expressions/evaluator.js';
-import { isExpression, parseExpression } from '../expressions/ast.js';
+import { checkString, evaluateExpr, isPlaceIndependent, markRuntime } from '../expressions/evaluator.js';
+import { isExpression, parseExpression, parseTemplateString } from '../expressions/ast.js';
 import { DEFAULT_SCOPE, levelFromSchema } from '../expressions/scope.js';
 import type { Scope } from '../expressions/scope.js';
 import { providerPath } from '../expressions/functions/deployment.js';
@@ -187,6 +187,8 @@ class TemplateRun {
   baseCondition: true | Unknown = true;
   /** Set when no parameter value can be known: a `parametersLink` (never fetched) or a `parameters` expression that is unknown. */
   parametersUnknown: Unknown | undefined;
+  /** Values of the place-independent expressions evaluated so far, by their text (see evalAt). */
+  private readonly placeIndependent = new Map<string, Value>();
   /** This template is deployed once per copy of a deployment copy loop: its strings are evaluated again. */
   repeated = false;
   /** Resources this template registered, for ARM's per-template limit. */
@@ -303,10 +305,20 @@ class TemplateRun {
   evalAt(s: string, host: InstanceHost, pointer: string, key?: string | number): Value {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return s;
     this.checkLength(s, pointer, key);
+    // The same text in another place of this template instance, when its value cannot depend on the place
+    // ([parameters('location')] in every resource, a resourceId() in every dependsOn): the value it had there.
+    const known = this.placeIndependent.get(s);
+    if (known !== undefined) {
+      this.ex.count(known);
+      return known;
+    }
     try {
       // Parse trees are kept only for strings evaluated again: in copy loops (and templates deployed in one).
-      const v = evaluateString(s, host, undefined, this.repeated || host.copies.length > 0);
-      if (isExpression(s)) this.ex.count(v);
+      const parsed = parseTemplateString(s, this.repeated || host.copies.length > 0);
+      if ('literal' in parsed) return parsed.literal;
+      const v = evaluateExpr(parsed.expr, host);
+      this.ex.count(v);
+      if (isPlaceIndependent(parsed.expr)) this.placeIndependent.set(s, v);
       return v;
     } catch (e) {
       if (e instanceof CapReached) throw e;

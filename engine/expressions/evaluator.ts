@@ -330,6 +330,38 @@ export function evaluateString(s: string, host: EvalHost, env?: ReadonlyMap<stri
   return new Ctx(host, env, 0).evaluate(parsed.expr);
 }
 
+/** Evaluates a parsed expression. Throws ExpressionError. */
+export function evaluateExpr(e: Expr, host: EvalHost): Value {
+  return new Ctx(host, undefined, 0).evaluate(e);
+}
+
+/**
+ * Functions whose value can differ between two places of one template: the copy loop around the place, other
+ * resources' state (reference, list*), the deployment object, the clock, fresh GUIDs, the caller's identity.
+ * User-defined functions count as such too (kept simple; they are rare).
+ */
+const PLACE_DEPENDENT = new Set(['copyindex', 'reference', 'references', 'deployment', 'newguid', 'utcnow', 'deployer']);
+
+/**
+ * True when an expression has one value everywhere in a template instance: it calls only functions of its
+ * parameters, variables, scope and literals. The expansion evaluates such a string once per template instance.
+ */
+export function isPlaceIndependent(e: Expr): boolean {
+  switch (e.k) {
+    case 'str':
+    case 'num':
+      return true;
+    case 'prop':
+      return isPlaceIndependent(e.obj);
+    case 'idx':
+      return isPlaceIndependent(e.obj) && isPlaceIndependent(e.index);
+    case 'call':
+      if (e.name.includes('.') || PLACE_DEPENDENT.has(e.name) || e.name.startsWith('list')) return false;
+      for (const a of e.args) if (!isPlaceIndependent(a)) return false;
+      return true;
+  }
+}
+
 
 /**
  * Evaluates every string inside a JSON structure. Keys that are expressions are evaluated too (ARM allows
