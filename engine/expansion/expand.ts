@@ -429,13 +429,14 @@ class TemplateRun {
       return out ?? v;
     }
     if (!isObject(v)) return v;
-    const keys = Object.keys(v);
     let out: Record<string, Value> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
+    // for-in, not Object.keys: most objects come back unchanged, and then no key array was needed.
+    let i = -1;
+    for (const k in v) {
+      i++;
       const child = v[k];
       if (Array.isArray(child) && k.length === 4 && k.toLowerCase() === 'copy' && child.every((c) => isObject(c) && getProp(c, 'input') !== undefined)) {
-        out ??= materialise(v, keys, i);
+        out ??= materialise(v, i);
         const into = out;
         child.forEach((c, j) => this.propertyCopy(c as ValueObject, host, pointerJoin(pointerJoin(pointer, k), j), into, depth));
         continue;
@@ -446,7 +447,7 @@ class TemplateRun {
         key = typeof kv === 'string' ? kv : kv instanceof Unknown ? `$unknown:${kv.origin}` : scalarText(kv, JSON.stringify(kv) ?? '');
       }
       const y = typeof child === 'string' ? this.evalAt(child, host, pointer, k) : isPlain(child) ? child : this.evalDeep(child, host, pointerJoin(pointer, k), depth + 1);
-      if (!out && (y !== child || key !== k)) out = materialise(v, keys, i);
+      if (!out && (y !== child || key !== k)) out = materialise(v, i);
       if (out) out[key] = y;
     }
     return out ?? v;
@@ -919,9 +920,13 @@ function joined(pointer: string, key: string | number | undefined): string {
 }
 
 /** A copy of the first `upTo` members of an object (evaluation changed the next one). */
-function materialise(v: ValueObject, keys: readonly string[], upTo: number): Record<string, Value> {
+function materialise(v: ValueObject, upTo: number): Record<string, Value> {
   const o = newObject();
-  for (let j = 0; j < upTo; j++) o[keys[j]] = v[keys[j]];
+  let j = 0;
+  for (const k in v) {
+    if (j++ === upTo) break;
+    o[k] = v[k];
+  }
   return o;
 }
 

@@ -2,6 +2,7 @@
 // Imports only its own folder; the expansion stage supplies the host.
 import type { Expr } from './ast.js';
 import { isExpression, parseTemplateString, scanExpression } from './ast.js';
+import type { CallCheck } from './ast.js';
 import type { Scope } from './scope.js';
 import type { Value, ValueObject } from './value.js';
 import { ExpressionError, Lambda, Unknown, getProp, isObject, newObject, typeName } from './value.js';
@@ -184,9 +185,21 @@ export interface CheckHost {
 export function checkString(s: string, host: CheckHost, cache = true): void {
   // Without the cache, a scan that builds no syntax tree answers for the (usual) valid string; only a string it
   // rejects is parsed, for the message the evaluator would give.
-  if (!cache && isExpression(s) && scanExpression(s.slice(1, -1), (name, display, argCount, literal) => callAllowed(host, name, argCount, literal))) return;
+  if (!cache && isExpression(s) && scanExpression(s.slice(1, -1), callCheckOf(host))) return;
   const parsed = parseTemplateString(s, cache);
   if (!('literal' in parsed)) checkExpr(parsed.expr, host);
+}
+
+const callChecks = new WeakMap<CheckHost, CallCheck>();
+
+/** The call check of a host for scanExpression, made once per host. */
+function callCheckOf(host: CheckHost): CallCheck {
+  let check = callChecks.get(host);
+  if (check === undefined) {
+    check = (name, _display, argCount, literal) => callAllowed(host, name, argCount, literal);
+    callChecks.set(host, check);
+  }
+  return check;
 }
 
 /** checkExpr's verdict on one call, for scanExpression: the function exists, takes that many arguments, and a literal name passed to parameters() / variables() is declared. */

@@ -281,6 +281,13 @@ export function normaliseId(id: string): string {
   return id.toLowerCase();
 }
 
+/** A resource's graph key: its lower-case id (computed by the expansion) unless the id needs trimming. */
+function keyOf(r: ExpandedResource): string {
+  const id = r.id;
+  const last = id.charCodeAt(id.length - 1);
+  return last === 47 || last <= 32 || id.charCodeAt(0) <= 32 ? normaliseId(id) : r.key;
+}
+
 // ---- helpers to read evaluated ARM values ---------------------------------------------------------------------
 
 function prop(o: Value | undefined, ...path: string[]): Value | undefined {
@@ -323,7 +330,7 @@ function at(r: ExpandedResource, ...segments: (string | number)[]): Location {
 /** Pointer into the declaration for a value inside `properties` (the body mirrors the declaration). */
 function base(r: ExpandedResource, r2: ExpandedResource | undefined = undefined): NodeBase {
   const x = r2 ?? r;
-  return { key: normaliseId(x.id), id: x.id, name: x.name, type: x.type, at: x.at, maybe: x.condition instanceof Unknown, existing: x.existing };
+  return { key: keyOf(x), id: x.id, name: x.name, type: x.type, at: x.at, maybe: x.condition instanceof Unknown, existing: x.existing };
 }
 
 // ---- builders ---------------------------------------------------------------------------------------------------
@@ -455,7 +462,7 @@ function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string,
     routeTable: g.ref(prop(p, 'routeTable')),
     defaultOutboundAccess: boolOrUnknown(prop(p, 'defaultOutboundAccess')),
     apiVersion: r.apiVersion,
-    vnetCreatedHere: vnet !== undefined && !vnet.existing && !g.inventoryKeys.has(normaliseId(vnet.id)),
+    vnetCreatedHere: vnet !== undefined && !vnet.existing && !g.inventoryKeys.has(keyOf(vnet)),
     vnetApiVersion: vnet?.apiVersion ?? '',
   };
 }
@@ -465,7 +472,7 @@ function newEmpty(): ValueObject {
 }
 
 function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
-  const key = normaliseId(r.id);
+  const key = keyOf(r);
   const p = prop(r.body, 'properties');
   const sku = prop(r.body, 'sku', 'name');
   const lb: LoadBalancer = {
@@ -586,7 +593,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, lo
 }
 
 function readNic(g: NetworkGraph, r: ExpandedResource): Nic {
-  const key = normaliseId(r.id);
+  const key = keyOf(r);
   const v = prop(r.body, 'properties', 'ipConfigurations');
   return {
     kind: 'nic',
@@ -603,7 +610,7 @@ function readManagedNics(g: NetworkGraph, r: ExpandedResource, vm: Vm, configs: 
   if (configs instanceof Unknown) return;
   list(configs).forEach((c, i) => {
     const name = str(prop(c, 'name'), `nic${i}`);
-    const key = `${normaliseId(r.id)}/networkinterfaceconfigurations/${name.toLowerCase()}`;
+    const key = `${keyOf(r)}/networkinterfaceconfigurations/${name.toLowerCase()}`;
     const cloc = at(r, ...pathToConfigs, i);
     const ips = prop(c, 'properties', 'ipConfigurations');
     const nic: Nic = {
@@ -688,7 +695,7 @@ function parentKey(key: string): string | undefined {
  */
 function withInventory(g: NetworkGraph, resources: readonly ExpandedResource[], inventory: readonly ExpandedResource[]): ExpandedResource[] {
   const deployed = new Set<string>();
-  for (const r of resources) if (!r.existing) deployed.add(normaliseId(r.id));
+  for (const r of resources) if (!r.existing) deployed.add(keyOf(r));
   const covered = (key: string): boolean => {
     for (let k: string | undefined = key; k !== undefined; k = parentKey(k)) if (deployed.has(k)) return true;
     return false;
@@ -696,7 +703,7 @@ function withInventory(g: NetworkGraph, resources: readonly ExpandedResource[], 
   const provided = new Set<string>();
   const extra: ExpandedResource[] = [];
   for (const r of inventory) {
-    const key = normaliseId(r.id);
+    const key = keyOf(r);
     if (provided.has(key) || covered(key)) continue;
     provided.add(key);
     extra.push(r);
@@ -707,7 +714,7 @@ function withInventory(g: NetworkGraph, resources: readonly ExpandedResource[], 
         if (typeof name === 'string') provided.add(`${key}/subnets/${name.toLowerCase()}`);
       }
   }
-  return [...resources.filter((r) => !(r.existing && provided.has(normaliseId(r.id)))), ...extra];
+  return [...resources.filter((r) => !(r.existing && provided.has(keyOf(r)))), ...extra];
 }
 
 /**
@@ -725,15 +732,15 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
   const resources = inventory.length === 0 ? d.resources : withInventory(g, d.resources, inventory);
   for (const r of resources) {
     g.allKeys.add(r.key);
-    if (!r.existing) deployed.add(normaliseId(r.id));
-    if (r.type.toLowerCase() === T.vnet && !(r.existing && vnets.has(normaliseId(r.id)))) vnets.set(normaliseId(r.id), r);
+    if (!r.existing) deployed.add(keyOf(r));
+    if (r.type.toLowerCase() === T.vnet && !(r.existing && vnets.has(keyOf(r)))) vnets.set(keyOf(r), r);
   }
   const routeChildren: ExpandedResource[] = [];
   const poolChildren: ExpandedResource[] = [];
   const subnetChildren: ExpandedResource[] = [];
   for (const r of resources) {
     const t = r.type.toLowerCase();
-    const key = normaliseId(r.id);
+    const key = keyOf(r);
     if (r.existing && deployed.has(key)) continue;
     switch (t) {
       case T.pip:
@@ -792,12 +799,12 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
   // A subnet declared both inline and as a child resource: the child resource is deployed after the VNet (it
   // depends on it) and its PUT replaces the inline properties, so it wins whatever the document order.
   for (const r of subnetChildren) {
-    const key = normaliseId(r.id);
+    const key = keyOf(r);
     const vnetKey = key.slice(0, key.lastIndexOf('/subnets/'));
     g.nodes.set(key, subnetFrom(g, vnetKey, key, lastSegment(r.name), r.body, r.at, r, vnets.get(vnetKey)));
   }
   for (const r of routeChildren) {
-    const key = normaliseId(r.id);
+    const key = keyOf(r);
     const rtKey = key.slice(0, key.lastIndexOf('/routes/'));
     const rt = g.nodes.get(rtKey);
     const route = readRoute(r.body, r.at, lastSegment(r.name));
@@ -808,7 +815,7 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
     }
   }
   for (const r of poolChildren) {
-    const key = normaliseId(r.id);
+    const key = keyOf(r);
     const lbKey = key.slice(0, key.lastIndexOf('/backendaddresspools/'));
     const lb = g.nodes.get(lbKey);
     if (lb && lb.kind === 'loadBalancer') addPool(g, lb, { name: lastSegment(r.name), properties: getProp(r.body, 'properties') ?? null }, r.at);
