@@ -233,7 +233,8 @@ function withoutRawControls(text: string): { escaped: string; sameLength: string
 
 /**
  * The text with its comments and trailing commas blanked (same length, so offsets stay), or undefined when it has
- * neither: JSON.parse then reads JSONC about twenty times faster than jsonc-parser's syntax tree.
+ * neither: JSON.parse then reads JSONC about twice as fast as jsonc-parser builds its syntax tree and values
+ * (the 7 corpus files that qualify: 1.7 ms against 3.5 ms).
  */
 function blankJsoncExtras(text: string): string | undefined {
   let out = '';
