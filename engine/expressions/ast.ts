@@ -57,7 +57,7 @@ class CheckFailed extends Error {}
 
 /**
  * A recursive-descent parser over character codes: no one-character strings, no regexes, and a string literal
- * without doubled quotes is one slice (expression parsing is a tenth of linting a template). With `scan`, the
+ * without doubled quotes is one slice (parsing was a tenth of linting a template). With `scan`, the
  * same grammar is walked without building the tree (what lint's check-only pass needs).
  */
 class Parser {
@@ -184,16 +184,15 @@ class Parser {
     }
     if (this.peek() !== OPEN_PAREN) this.fail(`Expected '(' after '${name}'`);
     this.i++;
-    const args: Expr[] = [];
+    const args: Expr[] | undefined = this.scan ? undefined : [];
     let argCount = 0;
     let literal: string | undefined;
     if (this.peek() === CLOSE_PAREN) this.i++;
     else {
       for (;;) {
         const arg = this.expression(depth + 1);
-        if (this.scan) {
-          if (argCount === 0 && arg === LITERAL) literal = this.literalText();
-        } else args.push(arg);
+        if (args) args.push(arg);
+        else if (argCount === 0 && arg === LITERAL) literal = this.literalText();
         argCount++;
         const d = this.peek();
         if (d === COMMA) this.i++;
@@ -203,8 +202,8 @@ class Parser {
         } else this.fail(`Expected ',' or ')' in the arguments of '${name}'`);
       }
     }
-    if (this.scan) {
-      if (!this.scan(name.toLowerCase(), name, argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
+    if (!args) {
+      if (!this.scan!(name.toLowerCase(), name, argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
       return SCANNED;
     }
     return { k: 'call', name: name.toLowerCase(), display: name, args };
