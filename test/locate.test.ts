@@ -51,6 +51,22 @@ test('agrees with jsonc-parser on 200 generated documents in three layouts', () 
   }
 });
 
+test('agrees with jsonc-parser whatever order the pointers are asked in (deep first, later siblings, earlier ones)', () => {
+  const r = rng(7);
+  for (let n = 0; n < 200; n++) {
+    const value = { root: gen(r, 0), list: [gen(r, 1), gen(r, 1), gen(r, 1)], tail: gen(r, 1) };
+    const text = JSON.stringify(value, null, 2);
+    const tree = parseTree(text)!;
+    const all = pointers(value);
+    // A fresh locator per order: what an earlier query scanned (and where it stopped) must not change an answer.
+    const shuffled = all.map((p) => ({ p, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.p);
+    for (const order of [shuffled, [...all].reverse(), [...all.filter((p) => p.length > 2), ...all]]) {
+      const loc = new StrictJsonLocator(text);
+      for (const p of order) assert.equal(loc.find(p.map(String)), expected(tree, p), `${JSON.stringify(p)} in ${text.slice(0, 80)}`);
+    }
+  }
+});
+
 test('a pointer that does not exist lands on its nearest existing ancestor', () => {
   const text = '{"a": {"b": [1, 2]}}';
   const loc = new StrictJsonLocator(text);

@@ -8,12 +8,13 @@ const STRUCTURAL = /["{}[\]]/g;
 interface Child {
   readonly keyOffset: number;
   readonly start: number;
-  readonly end: number;
+  /** The end of the value, or -1 until something needs it (descending into a member needs only its start). */
+  end: number;
 }
 
 /** A lazy pointer index over strict JSON text (the text JSON.parse accepted). */
 export class StrictJsonLocator {
-  private readonly containers = new Map<number, { members: Map<string, Child>; next: number; index: number; done: boolean }>();
+  private readonly containers = new Map<number, { members: Map<string, Child>; next: number; index: number; done: boolean; pending: Child | undefined }>();
   private readonly ends = new Map<number, number>();
   private rootStart = -1;
   private rootEnd = -1;
@@ -83,14 +84,21 @@ export class StrictJsonLocator {
     return j;
   }
 
+  /** The end of a member's value, scanned on first need. */
+  private endOf(c: Child): number {
+    if (c.end < 0) c.end = this.valueEnd(c.start);
+    return c.end;
+  }
+
   /**
    * The child `seg` of the container at `start`. Members are scanned incrementally and only as far as needed:
-   * reaching resources[5] skips resources 0-4 and never scans what follows.
+   * reaching resources[5] skips resources 0-4 and never scans what follows, not even the rest of resources[5]
+   * (descending into it needs only where it starts).
    */
   private child(start: number, seg: string): Child | undefined {
     let state = this.containers.get(start);
     if (!state) {
-      state = { members: new Map(), next: this.ws(start + 1), index: 0, done: false };
+      state = { members: new Map(), next: this.ws(start + 1), index: 0, done: false, pending: undefined };
       this.containers.set(start, state);
     }
     const hit = state.members.get(seg);
@@ -98,6 +106,13 @@ export class StrictJsonLocator {
     const t = this.text;
     const isObject = t.charCodeAt(start) === 123;
     let i = state.next;
+    if (state.pending) {
+      // The member the last search stopped at: continue after it.
+      i = this.ws(this.endOf(state.pending));
+      if (t.charCodeAt(i) === 44) i = this.ws(i + 1);
+      state.next = i;
+      state.pending = undefined;
+    }
     while (!state.done) {
       if (i >= t.length || t.charCodeAt(i) === 125 || t.charCodeAt(i) === 93) {
         state.done = true;
@@ -112,16 +127,18 @@ export class StrictJsonLocator {
         i = this.ws(kend);
         i = this.ws(i + 1); // the colon
       }
-      const vend = this.valueEnd(i);
-      const found: Child = { keyOffset, start: i, end: vend };
+      const found: Child = { keyOffset, start: i, end: -1 };
       // A duplicate key points at its first occurrence here, while JSON.parse keeps the last value: rare
       // enough in templates that scanning every member of every object to the end is not worth it.
       if (!state.members.has(key)) state.members.set(key, found);
       state.index++;
-      i = this.ws(vend);
+      if (key === seg) {
+        state.pending = found;
+        return found;
+      }
+      i = this.ws(this.endOf(found));
       if (t.charCodeAt(i) === 44) i = this.ws(i + 1);
       state.next = i;
-      if (key === seg) return found;
     }
     return state.members.get(seg);
   }
@@ -139,7 +156,7 @@ export class StrictJsonLocator {
       found = child;
       start = child.start;
     }
-    if (found) return { offset: found.keyOffset, length: found.end - found.keyOffset };
+    if (found) return { offset: found.keyOffset, length: this.endOf(found) - found.keyOffset };
     // The whole document: its end is scanned only when asked for.
     if (this.rootEnd < 0) this.rootEnd = this.valueEnd(this.rootStart);
     return { offset: this.rootStart, length: this.rootEnd - this.rootStart };
