@@ -275,6 +275,75 @@ test('huge copy counts: ARM limit findings at each count, and the work stops at 
   assert.ok(r.ms < 60_000, `${r.ms.toFixed(0)} ms`);
 });
 
+test('thousands of VMs in one availability set: the group rule is worked out once per set, not once per VM', () => {
+  // Found by the fuzzer: a copy count of 1e308 (capped at 100,000) on a template whose VMs share an availability set
+  // took hours, as each VM listed every member's NICs. 30,000 VMs behind a Standard load balancer without outbound
+  // rules: every one is no-egress by the group rule. A guard against a hang, not a benchmark (a few seconds now,
+  // over two minutes with the per-VM listing).
+  const n = 30_000;
+  const id = (type: string, name: string): string => `[resourceId('${type}', ${name})]`;
+  const text = template({
+    resources: [
+      { type: 'Microsoft.Compute/availabilitySets', apiVersion: '2023-09-01', name: 'as1', location: 'westeurope', sku: { name: 'Aligned' } },
+      { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2023-09-01', name: 'lbpip', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } },
+      {
+        type: 'Microsoft.Network/virtualNetworks',
+        apiVersion: '2023-09-01',
+        name: 'vnet1',
+        location: 'westeurope',
+        properties: { addressSpace: { addressPrefixes: ['10.0.0.0/8'] }, subnets: [{ name: 's1', properties: { addressPrefix: '10.0.0.0/9' } }] },
+      },
+      {
+        type: 'Microsoft.Network/loadBalancers',
+        apiVersion: '2023-09-01',
+        name: 'lb1',
+        location: 'westeurope',
+        sku: { name: 'Standard' },
+        properties: {
+          frontendIPConfigurations: [{ name: 'fe', properties: { publicIPAddress: { id: id('Microsoft.Network/publicIPAddresses', "'lbpip'") } } }],
+          backendAddressPools: [{ name: 'pool1' }],
+        },
+      },
+      {
+        type: 'Microsoft.Network/networkInterfaces',
+        apiVersion: '2023-09-01',
+        name: "[concat('nic', copyIndex())]",
+        location: 'westeurope',
+        copy: { name: 'nics', count: n },
+        properties: {
+          ipConfigurations: [
+            {
+              name: 'ipconfig1',
+              properties: {
+                subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 's1')]" },
+                loadBalancerBackendAddressPools: [{ id: "[resourceId('Microsoft.Network/loadBalancers/backendAddressPools', 'lb1', 'pool1')]" }],
+              },
+            },
+          ],
+        },
+      },
+      {
+        type: 'Microsoft.Compute/virtualMachines',
+        apiVersion: '2023-09-01',
+        name: "[concat('vm', copyIndex())]",
+        location: 'westeurope',
+        copy: { name: 'vms', count: n },
+        properties: {
+          availabilitySet: { id: id('Microsoft.Compute/availabilitySets', "'as1'") },
+          networkProfile: { networkInterfaces: [{ id: id('Microsoft.Network/networkInterfaces', "concat('nic', copyIndex())") }] },
+        },
+      },
+    ],
+  });
+  const started = performance.now();
+  const report = lintText(text, { file: 'main.json' });
+  const ms = performance.now() - started;
+  assert.is(report.vms.length, n);
+  assert.ok(report.vms.every((v) => v.verdict === 'no-egress'), 'every VM is no-egress by the group rule');
+  assert.match(report.vms[n - 1].paths[0].because.join(' '), /VM 'vm0' in the same availability set is in a pool of Standard load balancer 'lb1'/);
+  assert.ok(ms < 60_000, `${ms.toFixed(0)} ms`);
+});
+
 // ---- 7. deep nesting ---------------------------------------------------------------------------------------------
 
 test('deep JSON nesting: no stack overflow in the reader, the evaluator, the parameters or the printers', async () => {
