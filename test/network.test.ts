@@ -442,4 +442,54 @@ resolver('an `existing` declaration of a deployed public IP does not hide the de
   assert.equal(verdicts(graphOf(resources, { languageVersion: '2.0' })), { vm1: 'deterministic [pip1]' });
 });
 
+resolver('VMs routed through an internal load balancer: its pool members are looked up in an index, not a scan per path', () => {
+  const pool = rid('Microsoft.Network/loadBalancers/backendAddressPools', 'ilb', 'nvas');
+  const resources: Json[] = [
+    vnet([
+      { name: 'default', properties: { addressPrefix: '10.0.1.0/24', routeTable: { id: rid('Microsoft.Network/routeTables', 'rt') } } },
+      { name: 'nva', properties: { addressPrefix: '10.0.2.0/24' } },
+    ]),
+    {
+      type: 'Microsoft.Network/routeTables',
+      apiVersion: NET,
+      name: 'rt',
+      location: 'westeurope',
+      properties: { routes: [{ name: 'all', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.2.10' } }] },
+    },
+    {
+      type: 'Microsoft.Network/loadBalancers',
+      apiVersion: NET,
+      name: 'ilb',
+      location: 'westeurope',
+      sku: { name: 'Standard' },
+      properties: {
+        frontendIPConfigurations: [{ name: 'fe', properties: { privateIPAddress: '10.0.2.10', subnet: { id: rid('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'nva') } } }],
+        backendAddressPools: [{ name: 'nvas' }],
+        loadBalancingRules: [{ name: 'ha', properties: { frontendIPConfiguration: { id: rid('Microsoft.Network/loadBalancers/frontendIPConfigurations', 'ilb', 'fe') }, backendAddressPool: { id: pool }, protocol: 'All', frontendPort: 0, backendPort: 0 } }],
+      },
+    },
+  ];
+  for (const k of [1, 2]) {
+    resources.push({ type: 'Microsoft.Network/publicIPAddresses', apiVersion: NET, name: `pip-nva${k}`, location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } });
+    resources.push({
+      type: 'Microsoft.Network/networkInterfaces',
+      apiVersion: NET,
+      name: `nic-nva${k}`,
+      location: 'westeurope',
+      properties: { enableIPForwarding: true, ipConfigurations: [{ name: 'ipconfig1', properties: { subnet: { id: rid('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'nva') }, publicIPAddress: { id: rid('Microsoft.Network/publicIPAddresses', `pip-nva${k}`) }, loadBalancerBackendAddressPools: [{ id: pool }] } }] },
+    });
+  }
+  for (let i = 0; i < 6; i++) resources.push(nic(`nic${i}`, {}), vm(`vm${i}`, [`nic${i}`]));
+  const g = graphOf(resources);
+  const values = g.ipConfigs.values.bind(g.ipConfigs);
+  let scans = 0;
+  g.ipConfigs.values = () => {
+    scans++;
+    return values();
+  };
+  const expected = Object.fromEntries([0, 1, 2, 3, 4, 5].map((i) => [`vm${i}`, 'deterministic-set [pip-nva1,pip-nva2]']));
+  assert.equal(verdicts(g), expected);
+  assert.is(scans, 1, 'one pass over the ipconfigs builds the index; six paths used it');
+});
+
 resolver.run();

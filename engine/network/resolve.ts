@@ -168,6 +168,8 @@ class Resolver {
   // per path is quadratic: minutes for a template of 10,000 VMs). Each keeps the first match in graph order,
   // which is what the scans they replace returned.
   private vmsBySet: Map<string, Vm[]> | undefined;
+  private membersByPool: Map<string, IpConfig[]> | undefined;
+  private ipConfigOrder: Map<IpConfig, number> | undefined;
   private inGraph: Set<Vm> | undefined;
   private poolsByAddress: Map<string, Pool[]> | undefined;
   private firewallsByAddress: Map<string, { fw: Firewall; subnet: Subnet }> | undefined;
@@ -910,10 +912,34 @@ class Resolver {
     return { method: 'appliance', verdict, egress, cause: first?.cause, unknownReason: first?.unknownReason, decidedAt: ipc.at };
   }
 
+  /**
+   * The ipconfigs in any of `pools`, in graph order, each once. From an index built on first use: a scan of every
+   * ipconfig per path was quadratic when thousands of VMs route through an internal load balancer.
+   */
+  private poolMembers(pools: ReadonlySet<string>): IpConfig[] {
+    if (!this.membersByPool) {
+      this.membersByPool = new Map();
+      this.ipConfigOrder = new Map();
+      for (const c of this.g.ipConfigs.values()) {
+        this.ipConfigOrder.set(c, this.ipConfigOrder.size);
+        for (const key of new Set(c.pools.flatMap((p) => (p.kind === 'found' ? [p.key] : [])))) {
+          const list = this.membersByPool.get(key);
+          if (list) list.push(c);
+          else this.membersByPool.set(key, [c]);
+        }
+      }
+    }
+    if (pools.size === 1) return [...(this.membersByPool.get(pools.values().next().value as string) ?? [])];
+    const found = new Set<IpConfig>();
+    for (const key of pools) for (const c of this.membersByPool.get(key) ?? []) found.add(c);
+    const order = this.ipConfigOrder!;
+    return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+
   private internalLb(lb: LoadBalancer, fe: Frontend, because: string[], depth: number, visited: Set<string>): Outcome {
     because.push(`the appliance address is frontend '${fe.name}' of internal load balancer '${lb.name}': the union of its pool members' egress applies`);
     const pools = new Set(lb.lbRules.filter((r) => r.frontend?.kind === 'found' && r.frontend.key === fe.key).flatMap((r) => r.pools.filter((p) => p.kind === 'found').map((p) => (p as { key: string }).key)));
-    const members = [...this.g.ipConfigs.values()].filter((c) => c.pools.some((p) => p.kind === 'found' && pools.has(p.key)));
+    const members = this.poolMembers(pools);
     if (members.length === 0) return this.unknown(because, `internal load balancer '${lb.name}' has no pool members in the analysed files`, fe.at, 'appliance');
     const results = members.map((m) => this.nva(this.g.nodes.get(m.nicKey) as Nic, m, [], depth, visited));
     const egress = results.flatMap((r) => r.egress);
