@@ -282,6 +282,15 @@ test('thousands of VMs in one availability set: the group rule is worked out onc
   // over two minutes with the per-VM listing).
   const n = 30_000;
   const id = (type: string, name: string): string => `[resourceId('${type}', ${name})]`;
+  /** n copies of a resource named <prefix><index>. */
+  const looped = (type: string, prefix: string, properties: Record<string, unknown>): Record<string, unknown> => ({
+    type,
+    apiVersion: '2023-09-01',
+    name: `[concat('${prefix}', copyIndex())]`,
+    location: 'westeurope',
+    copy: { name: `${prefix}s`, count: n },
+    properties,
+  });
   const text = template({
     resources: [
       { type: 'Microsoft.Compute/availabilitySets', apiVersion: '2023-09-01', name: 'as1', location: 'westeurope', sku: { name: 'Aligned' } },
@@ -304,35 +313,21 @@ test('thousands of VMs in one availability set: the group rule is worked out onc
           backendAddressPools: [{ name: 'pool1' }],
         },
       },
-      {
-        type: 'Microsoft.Network/networkInterfaces',
-        apiVersion: '2023-09-01',
-        name: "[concat('nic', copyIndex())]",
-        location: 'westeurope',
-        copy: { name: 'nics', count: n },
-        properties: {
-          ipConfigurations: [
-            {
-              name: 'ipconfig1',
-              properties: {
-                subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 's1')]" },
-                loadBalancerBackendAddressPools: [{ id: "[resourceId('Microsoft.Network/loadBalancers/backendAddressPools', 'lb1', 'pool1')]" }],
-              },
+      looped('Microsoft.Network/networkInterfaces', 'nic', {
+        ipConfigurations: [
+          {
+            name: 'ipconfig1',
+            properties: {
+              subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 's1')]" },
+              loadBalancerBackendAddressPools: [{ id: "[resourceId('Microsoft.Network/loadBalancers/backendAddressPools', 'lb1', 'pool1')]" }],
             },
-          ],
-        },
-      },
-      {
-        type: 'Microsoft.Compute/virtualMachines',
-        apiVersion: '2023-09-01',
-        name: "[concat('vm', copyIndex())]",
-        location: 'westeurope',
-        copy: { name: 'vms', count: n },
-        properties: {
-          availabilitySet: { id: id('Microsoft.Compute/availabilitySets', "'as1'") },
-          networkProfile: { networkInterfaces: [{ id: id('Microsoft.Network/networkInterfaces', "concat('nic', copyIndex())") }] },
-        },
-      },
+          },
+        ],
+      }),
+      looped('Microsoft.Compute/virtualMachines', 'vm', {
+        availabilitySet: { id: id('Microsoft.Compute/availabilitySets', "'as1'") },
+        networkProfile: { networkInterfaces: [{ id: id('Microsoft.Network/networkInterfaces', "concat('nic', copyIndex())") }] },
+      }),
     ],
   });
   const started = performance.now();

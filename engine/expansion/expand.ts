@@ -362,7 +362,7 @@ class TemplateRun {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return;
     this.checkLength(s, pointer, key);
     try {
-      checkString(s, this.checker, false);
+      checkString(s, this.checker);
     } catch (e) {
       if (e instanceof RangeError) this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(joined(pointer, key)));
       else if (e instanceof ExpressionError) this.ex.report('expression-invalid', e.message, this.at(joined(pointer, key)));

@@ -43,10 +43,10 @@ function isDigit(c: number): boolean {
 
 /**
  * What checking an expression needs of each function call, given in scan mode instead of a syntax tree: the
- * lower-case and written name, the argument count, and the first argument's text when the call has one argument
- * and it is a plain string literal (parameters('x'), variables('y')). False stops the scan.
+ * lower-case name, the argument count, and the first argument's text when the call has one argument and it is a
+ * plain string literal (parameters('x'), variables('y')). False stops the scan.
  */
-export type CallCheck = (name: string, display: string, argCount: number, literal: string | undefined) => boolean;
+export type CallCheck = (name: string, argCount: number, literal: string | undefined) => boolean;
 
 /** Stand-ins for nodes in scan mode: any value, and a plain string literal. */
 const SCANNED: Expr = Object.freeze({ k: 'num', v: 0 });
@@ -203,7 +203,7 @@ class Parser {
       }
     }
     if (!args) {
-      if (!this.scan!(name.toLowerCase(), name, argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
+      if (!this.scan!(name.toLowerCase(), argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
       return SCANNED;
     }
     return { k: 'call', name: name.toLowerCase(), display: name, args };

@@ -182,11 +182,16 @@ export interface CheckHost {
  * variables() called with a literal name that the template does not declare. Throws the ExpressionError that
  * evaluating would throw for those mistakes.
  */
-export function checkString(s: string, host: CheckHost, cache = true): void {
-  // Without the cache, a scan that builds no syntax tree answers for the (usual) valid string; only a string it
-  // rejects is parsed, for the message the evaluator would give.
-  if (!cache && isExpression(s) && scanExpression(s.slice(1, -1), callCheckOf(host))) return;
-  const parsed = parseTemplateString(s, cache);
+export function checkString(s: string, host: CheckHost): void {
+  // A scan that builds no syntax tree answers for the (usual) valid string; only a string it rejects is parsed,
+  // for the message the evaluator would give.
+  if (isExpression(s) && scanExpression(s.slice(1, -1), callCheckOf(host))) return;
+  checkTree(s, host);
+}
+
+/** checkString on the parsed syntax tree: the first problem's message (what checkString falls back to). */
+export function checkTree(s: string, host: CheckHost): void {
+  const parsed = parseTemplateString(s, false);
   if (!('literal' in parsed)) checkExpr(parsed.expr, host);
 }
 
@@ -196,7 +201,7 @@ const callChecks = new WeakMap<CheckHost, CallCheck>();
 function callCheckOf(host: CheckHost): CallCheck {
   let check = callChecks.get(host);
   if (check === undefined) {
-    check = (name, _display, argCount, literal) => callAllowed(host, name, argCount, literal);
+    check = (name, argCount, literal) => callAllowed(host, name, argCount, literal);
     callChecks.set(host, check);
   }
   return check;

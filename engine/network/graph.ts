@@ -267,11 +267,16 @@ export function lastSegment(id: string): string {
   return id.slice(id.lastIndexOf('/') + 1);
 }
 
+/** True when an id's ends need trimming (white space, a trailing slash) before it is a key. */
+function untidy(id: string): boolean {
+  const last = id.charCodeAt(id.length - 1);
+  return last === 47 || last <= 32 || id.charCodeAt(0) <= 32;
+}
+
 /** Lower-cased id without a trailing slash. */
 export function normaliseId(id: string): string {
-  const last = id.charCodeAt(id.length - 1);
-  // Most ids need only lower-casing; trim and the trailing-slash regex run only when the ends say so.
-  if (last === 47 || last <= 32 || id.charCodeAt(0) <= 32) {
+  // Most ids need only lower-casing; trim and the trailing-slash loop run only when the ends say so.
+  if (untidy(id)) {
     // A loop, not /\/+$/: that regex retries at every slash of an inner run, quadratic on an id such as 'a////…/b '.
     const t = id.trim();
     let end = t.length;
@@ -283,9 +288,7 @@ export function normaliseId(id: string): string {
 
 /** A resource's graph key: its lower-case id (computed by the expansion) unless the id needs trimming. */
 function keyOf(r: ExpandedResource): string {
-  const id = r.id;
-  const last = id.charCodeAt(id.length - 1);
-  return last === 47 || last <= 32 || id.charCodeAt(0) <= 32 ? normaliseId(id) : r.key;
+  return untidy(r.id) ? normaliseId(r.id) : r.key;
 }
 
 // ---- helpers to read evaluated ARM values ---------------------------------------------------------------------
