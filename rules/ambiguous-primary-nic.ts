@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/index.js';
-import { nicName, ownerOf, parentOf, quoteList } from './helpers.js';
+import type { VmResult } from '../engine/index.js';
+import { nicName, nicOwners, parentOf, quoteList } from './helpers.js';
 
 export default defineRule({
   id: 'ambiguous-primary-nic',
@@ -26,9 +27,11 @@ export default defineRule({
         ctx.report({ messageId: 'noPrimaryNic', data: { vm: vm.name, count: vm.nics.length }, at: parentOf(vm.nics[0].at), resource: vm.name });
       }
     }
+    let owners: ReadonlyMap<string, VmResult> | undefined;
     for (const node of ctx.graph.nodes.values()) {
       if (node.kind !== 'nic' || node.ipConfigs.length < 2) continue;
-      const owner = ownerOf(ctx.vms, node);
+      owners ??= nicOwners(ctx.vms);
+      const owner = owners.get(node.key);
       const resource = owner ? owner.vm.name : node.name;
       const name = node.managed ? node.name.slice(node.name.lastIndexOf('/') + 1) : node.name;
       const flagged = node.ipConfigs.filter((c) => c.primary === true);

@@ -1,5 +1,5 @@
 // Small shared views over the resolved egress model for rule modules; imports engine/index.ts only.
-import type { Deployment, EgressIp, IpConfig, Location, NetworkGraph, Nic, PathResult, Ref, VmResult } from '../engine/index.js';
+import type { Deployment, EgressIp, IpConfig, Location, NetworkGraph, PathResult, Ref, VmResult } from '../engine/index.js';
 import { Unknown, lastSegment, pointerJoin, pointerSegments } from '../engine/index.js';
 
 export { lastSegment };
@@ -71,19 +71,16 @@ export function publicIpLocation(ipc: IpConfig): Location {
   return pip === undefined || pip instanceof Unknown ? ipc.at : pip.at;
 }
 
-// NIC key → the first VM that lists it, per resolved VM list: rules ask once per NIC, and a scan of every VM
-// per NIC is quadratic (seconds for a template of 10,000 VMs).
-const owners = new WeakMap<readonly VmResult[], Map<string, VmResult>>();
-
-/** The VM or scale set that owns a NIC (by reference or by a network interface configuration). */
-export function ownerOf(vms: readonly VmResult[], nic: Nic): VmResult | undefined {
-  let index = owners.get(vms);
-  if (!index) {
-    index = new Map();
-    for (const v of vms) for (const n of v.vm.nics) if (n.nic.kind === 'found' && !index.has(n.nic.key)) index.set(n.nic.key, v);
-    owners.set(vms, index);
-  }
-  return index.get(nic.key);
+/**
+ * NIC key → the first VM or scale set that lists it (by reference or by a network interface configuration). Built
+ * once per rule run and kept by the caller: a scan of every VM per NIC is quadratic (seconds for a template of
+ * 10,000 VMs), and a module-level WeakMap cache would keep every template's graph alive in V8's young-generation
+ * collections (it holds WeakMap values strongly).
+ */
+export function nicOwners(vms: readonly VmResult[]): ReadonlyMap<string, VmResult> {
+  const index = new Map<string, VmResult>();
+  for (const v of vms) for (const n of v.vm.nics) if (n.nic.kind === 'found' && !index.has(n.nic.key)) index.set(n.nic.key, v);
+  return index;
 }
 
 /** 'nic/ipconfig' for a path, or the NIC alone when the path has no ipconfig. */

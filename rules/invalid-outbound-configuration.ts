@@ -1,6 +1,6 @@
 import { Unknown, defineRule } from '../engine/index.js';
-import type { IpConfig, LoadBalancer, Nic, OutboundRule, Pool, RuleContext } from '../engine/index.js';
-import { isBasic, isStandard, lastSegment, ownerOf, publicIpLocation, publicIpName, quoteList } from './helpers.js';
+import type { IpConfig, LoadBalancer, Nic, OutboundRule, Pool, RuleContext, VmResult } from '../engine/index.js';
+import { isBasic, isStandard, lastSegment, nicOwners, publicIpLocation, publicIpName, quoteList } from './helpers.js';
 
 export default defineRule({
   id: 'invalid-outbound-configuration',
@@ -18,8 +18,9 @@ export default defineRule({
   help: 'Keep instance public IPs and secondary IP configurations out of outbound-rule pools, and use Standard SKU public IPs and load balancers throughout.',
   check(ctx) {
     const rulesByPool = outboundRulesByPool(ctx);
+    const owners = nicOwners(ctx.vms);
     for (const node of ctx.graph.nodes.values()) {
-      if (node.kind === 'nic') checkNic(ctx, node, rulesByPool);
+      if (node.kind === 'nic') checkNic(ctx, node, rulesByPool, owners);
       if (node.kind === 'natGateway' && !node.existing) {
         for (const ref of node.publicIps) {
           const pip = ctx.graph.get(ctx.graph.check(ref), 'publicIp');
@@ -82,8 +83,8 @@ function isSecondary(nic: Nic, ipc: IpConfig): boolean {
   return nic.ipConfigs.some((c) => c !== ipc && c.primary === true);
 }
 
-function checkNic(ctx: RuleContext, nic: Nic, rulesByPool: Map<string, OutboundRule[]>): void {
-  const owner = ownerOf(ctx.vms, nic);
+function checkNic(ctx: RuleContext, nic: Nic, rulesByPool: Map<string, OutboundRule[]>, owners: ReadonlyMap<string, VmResult>): void {
+  const owner = owners.get(nic.key);
   const resource = owner ? owner.vm.name : nic.name;
   const nicLabel = nic.managed ? lastSegment(nic.name) : nic.name;
   for (const ipc of nic.ipConfigs) {

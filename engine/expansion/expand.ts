@@ -5,7 +5,7 @@ import type { Location, RawFinding } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin } from '../template/template.js';
 import type { CheckHost, EvalHost, UserFunction } from '../expressions/evaluator.js';
-import { checkString, evaluateExpr, isPlaceIndependent, markRuntime } from '../expressions/evaluator.js';
+import { callCheckOf, checkString, evaluateExpr, isPlaceIndependent, markRuntime } from '../expressions/evaluator.js';
 import { isExpression, parseExpression, parseTemplateString } from '../expressions/ast.js';
 import { DEFAULT_SCOPE, levelFromSchema } from '../expressions/scope.js';
 import type { Scope } from '../expressions/scope.js';
@@ -362,7 +362,7 @@ class TemplateRun {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return;
     this.checkLength(s, pointer, key);
     try {
-      checkString(s, this.checker);
+      checkString(s, this.checker, this.callCheck);
     } catch (e) {
       if (e instanceof RangeError) this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(joined(pointer, key)));
       else if (e instanceof ExpressionError) this.ex.report('expression-invalid', e.message, this.at(joined(pointer, key)));
@@ -380,6 +380,7 @@ class TemplateRun {
     },
     userFunction: (name) => this.userFunction(name),
   };
+  private readonly callCheck = callCheckOf(this.checker);
 
   /** 'egress' mode's counterpart of evaluateDeclarations: what was not evaluated on demand is checked. */
   checkDeclarations(): void {

@@ -201,8 +201,31 @@ export class NetworkGraph {
   readonly inventoryKeys = new Set<string>();
   readonly deployment: Deployment;
 
+  /**
+   * Key → the deployment's first resource and its first deployed (not `existing`) one, built on first use: a lookup
+   * per reference instead of a scan of every resource (quadratic when thousands of NICs name subnets through
+   * reference()). A private field: a graph sent to another thread does not carry it, and unlike a module-level
+   * WeakMap it dies with the graph (V8's young-generation collector holds WeakMap values strongly, so an index
+   * there kept every template's resources alive until a full collection; measured on the corpus).
+   */
+  #declared: { any: Map<string, ExpandedResource>; deployed: Map<string, ExpandedResource> } | undefined;
+
   constructor(deployment: Deployment) {
     this.deployment = deployment;
+  }
+
+  /** The first resource of the deployment with this key (only among deployed ones with `deployed`), in document order. */
+  declaredResource(key: string, deployed = false): ExpandedResource | undefined {
+    let index = this.#declared;
+    if (!index) {
+      index = { any: new Map(), deployed: new Map() };
+      for (const r of this.deployment.resources) {
+        if (!index.any.has(r.key)) index.any.set(r.key, r);
+        if (!r.existing && !index.deployed.has(r.key)) index.deployed.set(r.key, r);
+      }
+      this.#declared = index;
+    }
+    return (deployed ? index.deployed : index.any).get(key);
   }
 
   get<K extends GraphNode['kind']>(ref: Ref | undefined, kind: K): Extract<GraphNode, { kind: K }> | undefined {
@@ -230,7 +253,7 @@ export class NetworkGraph {
     const m = u.source && /^properties\.(subnets|frontendIPConfigurations|backendAddressPools|ipConfigurations|routes)\[(\d+)\]\.id$/i.exec(u.source.path);
     if (!m || !u.source) return undefined;
     const parentKey = normaliseId(u.source.id);
-    const parent = declaredResource(this.deployment, parentKey, true);
+    const parent = this.declaredResource(parentKey, true);
     const name = prop(list(prop(parent?.body, 'properties', m[1]))[Number(m[2])], 'name');
     return typeof name === 'string' ? { kind: 'found', key: `${parentKey}/${m[1].toLowerCase()}/${name.toLowerCase()}` } : undefined;
   }
@@ -241,25 +264,6 @@ export class NetworkGraph {
     if (this.nodes.has(ref.key) || this.frontends.has(ref.key) || this.pools.has(ref.key) || this.ipConfigs.has(ref.key)) return ref;
     return { kind: 'missing', id: ref.key };
   }
-}
-
-// Per deployment, key → its first resource and its first deployed (not `existing`) one: a lookup per reference
-// instead of a scan of every resource (quadratic when thousands of NICs name subnets through reference()). A
-// WeakMap rather than a field, so a graph sent to another thread does not carry it.
-const byKey = new WeakMap<Deployment, { any: Map<string, ExpandedResource>; deployed: Map<string, ExpandedResource> }>();
-
-/** The first resource of the deployment with this key (only among deployed ones with `deployed`), in document order. */
-export function declaredResource(d: Deployment, key: string, deployed = false): ExpandedResource | undefined {
-  let index = byKey.get(d);
-  if (!index) {
-    index = { any: new Map(), deployed: new Map() };
-    for (const r of d.resources) {
-      if (!index.any.has(r.key)) index.any.set(r.key, r);
-      if (!r.existing && !index.deployed.has(r.key)) index.deployed.set(r.key, r);
-    }
-    byKey.set(d, index);
-  }
-  return (deployed ? index.deployed : index.any).get(key);
 }
 
 /** The last '/'-separated segment of a resource id or name. */

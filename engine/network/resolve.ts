@@ -3,7 +3,7 @@
 import { ipv4ToString, parseIpv4 } from '../expressions/functions/cidr.js';
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
-import { declaredResource, lastSegment, normaliseId } from './graph.js';
+import { lastSegment, normaliseId } from './graph.js';
 import type { Firewall, Frontend, IpConfig, LoadBalancer, NatGateway, NetworkGraph, Nic, Pool, PublicIp, PublicIpPrefix, Ref, Route, Subnet, Vm } from './graph.js';
 
 export type Verdict = 'deterministic' | 'deterministic-set' | 'non-deterministic' | 'no-egress' | 'unknown';
@@ -483,7 +483,7 @@ class Resolver {
     if (sref.kind !== 'missing') return `the subnet ${describeRef(sref)}`;
     const i = sref.id.lastIndexOf('/subnets/');
     const vnet = i > 0 ? this.g.nodes.get(sref.id.slice(0, i)) : undefined;
-    const declared = i > 0 ? declaredResource(this.g.deployment, sref.id.slice(0, i)) : undefined;
+    const declared = i > 0 ? this.g.declaredResource(sref.id.slice(0, i)) : undefined;
     if (declared?.existing) return `subnet '${lastSegment(sref.id)}' of VNet '${declared.name}', an existing resource outside the analysed files`;
     if (declared && !vnet) return `subnet '${lastSegment(sref.id)}' is not declared in VNet '${declared.name}'`;
     return `the subnet '${sref.id}' is not in the analysed files`;
