@@ -42,7 +42,7 @@ function parameterValues(options: SourceOptions): { values?: Record<string, Valu
   const doc = loadTemplate(file, given);
   const read = readParameterFile(doc);
   const findings = read.findings.map((f): Finding => {
-    const s = doc.lineColumn(doc.range(f.at.pointer).offset);
+    const s = doc.lineColumn(doc.start(f.at.pointer));
     return { ruleId: f.ruleId, severity: 'error', message: f.message, help: '', file, pointer: f.at.pointer, line: s.line + 1, column: s.column + 1, endLine: s.line + 1, endColumn: s.column + 1 };
   });
   return { values: read.values, file, findings };

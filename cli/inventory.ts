@@ -17,7 +17,7 @@ const MAX_LISTED = 10;
 
 function problemsText(f: InventoryFile): string {
   const lines = f.problems.slice(0, MAX_LISTED).map((p) => {
-    const offset = p.at.offset ?? f.doc.range(p.at.pointer).offset;
+    const offset = p.at.offset ?? f.doc.start(p.at.pointer);
     const { line, column } = f.doc.lineColumn(offset);
     return `${f.file}:${line + 1}:${column + 1}: ${p.message}`;
   });

@@ -75,8 +75,7 @@ export function lintTargets(targets: readonly Target[], options: RunOptions): Li
         const read = readParameterFile(pdoc);
         parameters = read.values;
         for (const f of read.findings) {
-          const r = f.at.offset !== undefined ? { offset: f.at.offset } : pdoc.range(f.at.pointer);
-          const s = pdoc.lineColumn(r.offset);
+          const s = pdoc.lineColumn(f.at.offset ?? pdoc.start(f.at.pointer));
           extra.push({ ruleId: f.ruleId, severity: 'error', message: f.message, help: '', file: paramFile, pointer: f.at.pointer, line: s.line + 1, column: s.column + 1, endLine: s.line + 1, endColumn: s.column + 1 });
         }
       }

@@ -173,8 +173,16 @@ export function egressEntry(e: EgressIp): EgressEntry {
   return { name: e.name, type: e.type, id: e.id, via: e.via, address: e.address, prefix: e.prefix, static: e.static };
 }
 
+/** 1-based line and column where a location starts (no end: for strict JSON that saves scanning the value). */
+export function locateStart(docs: ReadonlyMap<string, TemplateDoc>, at: Location): { line: number; column: number } {
+  const doc = docs.get(at.file);
+  if (!doc) return { line: 1, column: 1 };
+  const s = doc.lineColumn(at.offset ?? doc.start(at.pointer));
+  return { line: s.line + 1, column: s.column + 1 };
+}
+
 function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): VmReport {
-  const pos = locate(docs, v.vm.at);
+  const pos = locateStart(docs, v.vm.at);
   return {
     name: v.vm.name,
     type: v.vm.type,

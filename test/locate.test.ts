@@ -67,6 +67,31 @@ test('agrees with jsonc-parser whatever order the pointers are asked in (deep fi
   }
 });
 
+test('start() is where find() starts, asked alone or mixed with find() in any order, and scans no value to its end', () => {
+  const r = rng(11);
+  for (let n = 0; n < 200; n++) {
+    const value = { root: gen(r, 0), list: [gen(r, 1), gen(r, 1), gen(r, 1)], tail: gen(r, 1) };
+    const text = JSON.stringify(value, null, 2);
+    const tree = parseTree(text)!;
+    const all = pointers(value).map((p) => ({ p, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.p);
+    const alone = new StrictJsonLocator(text);
+    const mixed = new StrictJsonLocator(text);
+    all.forEach((p, i) => {
+      const want = expected(tree, p).offset;
+      assert.is(alone.start(p.map(String)), want, `${JSON.stringify(p)} in ${text.slice(0, 80)}`);
+      assert.is(i % 2 ? mixed.start(p.map(String)) : mixed.find(p.map(String)).offset, want, `${JSON.stringify(p)} (mixed)`);
+    });
+  }
+  // start() of the last member scans none of its containers to their ends; find() must.
+  const text = '{"a": 1, "b": {"c": [1, {"d": 2}], "e": {}}}';
+  const ends = (loc: StrictJsonLocator) => (loc as unknown as { ends: Map<number, number> }).ends.size;
+  const loc = new StrictJsonLocator(text);
+  assert.is(loc.start(['b']), 9);
+  assert.is(ends(loc), 0);
+  loc.find(['b']);
+  assert.ok(ends(loc) > 0);
+});
+
 test('a pointer that does not exist lands on its nearest existing ancestor', () => {
   const text = '{"a": {"b": [1, 2]}}';
   const loc = new StrictJsonLocator(text);

@@ -79,7 +79,7 @@ export function expandCommand(args: string[], flags: Flags, io: Io, scope: Recor
   write(io, flags, printable(out, `The expansion of ${doc.file}`));
   for (const f of d.findings) {
     const doc2 = d.docs.get(f.at.file);
-    const pos = doc2 ? doc2.lineColumn(doc2.range(f.at.pointer).offset) : { line: 0, column: 0 };
+    const pos = doc2 ? doc2.lineColumn(doc2.start(f.at.pointer)) : { line: 0, column: 0 };
     io.stderr.write(`${f.at.file}:${pos.line + 1}:${pos.column + 1}: ${f.message} [${f.ruleId}]\n`);
   }
   return d.findings.length > 0 ? 1 : 0;

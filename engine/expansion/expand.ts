@@ -457,7 +457,7 @@ class TemplateRun {
   /** `"copy": [{ "name": "disks", "count": n, "input": {...} }]` inside properties or a variable value (or an output's copy). */
   propertyCopy(c: ValueObject, host: InstanceHost, pointer: string, out: Record<string, Value>, depth: number, kind: CopyFrame['kind'] = 'property'): void {
     const nameV = getProp(c, 'name');
-    const name = typeof nameV === 'string' ? this.evalAt(nameV, host, pointerJoin(pointer, 'name')) : '';
+    const name = typeof nameV === 'string' ? this.evalAt(nameV, host, pointer, 'name') : '';
     if (typeof name !== 'string' || name === '') {
       this.ex.report('template-invalid', 'A property copy loop needs a name.', this.at(pointer));
       return;
@@ -670,7 +670,7 @@ class TemplateRun {
     const cond = getProp(decl, 'condition');
     let condition: boolean | Unknown = true;
     if (cond !== undefined) {
-      const c = typeof cond === 'string' ? this.evalAt(cond, host, pointerJoin(pointer, 'condition')) : cond;
+      const c = typeof cond === 'string' ? this.evalAt(cond, host, pointer, 'condition') : cond;
       if (c instanceof Unknown) condition = new Unknown(c.cause === 'error' ? 'error' : 'condition', `condition: ${c.origin}`);
       else if (c === false) condition = false;
       else if (c !== true) {
@@ -688,9 +688,9 @@ class TemplateRun {
       const loop = host.copies.find((f) => f.index instanceof Unknown);
       if (loop) condition = new Unknown('condition', `the copy count of '${loop.name}' is unknown (${(loop.index as Unknown).origin})`);
     }
-    const typeV = this.evalAt(scalarText(getProp(decl, 'type'), ''), host, pointerJoin(pointer, 'type'));
+    const typeV = this.evalAt(scalarText(getProp(decl, 'type'), ''), host, pointer, 'type');
     const nameRaw = getProp(decl, 'name');
-    const nameV = typeof nameRaw === 'string' ? this.evalAt(nameRaw, host, pointerJoin(pointer, 'name')) : nameRaw;
+    const nameV = typeof nameRaw === 'string' ? this.evalAt(nameRaw, host, pointer, 'name') : nameRaw;
     if (typeof typeV !== 'string' || typeV === '') {
       this.ex.report('template-invalid', 'A resource needs a type.', this.at(pointer));
       return;
@@ -710,7 +710,7 @@ class TemplateRun {
     }
     if (condition !== false) {
       const apiRaw = getProp(decl, 'apiVersion');
-      const apiV = typeof apiRaw === 'string' ? this.evalAt(apiRaw, host, pointerJoin(pointer, 'apiVersion')) : '';
+      const apiV = typeof apiRaw === 'string' ? this.evalAt(apiRaw, host, pointer, 'apiVersion') : '';
       const existing = getProp(decl, 'existing') === true;
       const id = this.resourceIdFor(decl, type, name, known, host, pointer);
       const res = new Res(id, type, name, symbolicName, typeof apiV === 'string' ? apiV : '', condition, existing, decl, this.at(pointer), copyIndex, order, host, this.chain);
@@ -745,7 +745,7 @@ class TemplateRun {
     }
     const scopeRaw = getProp(decl, 'scope');
     if (typeof scopeRaw === 'string') {
-      const s = this.evalAt(scopeRaw, host, pointerJoin(pointer, 'scope'));
+      const s = this.evalAt(scopeRaw, host, pointer, 'scope');
       if (typeof s === 'string') {
         if (s.startsWith('/')) return `${s}${tail}`;
         // A symbolic name, or a resource-group-relative id such as 'Microsoft.Network/virtualNetworks/vnet1'
@@ -769,7 +769,7 @@ class TemplateRun {
   private stringProp(decl: ValueObject, key: string, host: InstanceHost, pointer: string): string | undefined {
     const raw = getProp(decl, key);
     if (typeof raw !== 'string') return undefined;
-    const v = this.evalAt(raw, host, pointerJoin(pointer, key));
+    const v = this.evalAt(raw, host, pointer, key);
     return typeof v === 'string' ? v : v instanceof Unknown ? `{${v.origin}}` : undefined;
   }
 
@@ -847,7 +847,7 @@ class TemplateRun {
           const host = new InstanceHost(this, []);
           const cond = getProp(d, 'condition');
           if (cond !== undefined) {
-            const c = typeof cond === 'string' ? this.evalAt(cond, host, pointerJoin(pointer, 'condition')) : cond;
+            const c = typeof cond === 'string' ? this.evalAt(cond, host, pointer, 'condition') : cond;
             if (c === false) continue;
           }
           const copy = getProp(d, 'copy');

@@ -214,6 +214,7 @@ function flattenedDoc(doc: TemplateDoc): TemplateDoc {
     value: doc.value,
     problems: doc.problems,
     range: (pointer) => doc.range(filePointer(doc.value, pointer)),
+    start: (pointer) => doc.start(filePointer(doc.value, pointer)),
     lineColumn: (offset) => doc.lineColumn(offset),
   };
 }

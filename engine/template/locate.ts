@@ -143,8 +143,8 @@ export class StrictJsonLocator {
     return state.members.get(seg);
   }
 
-  /** The range of the value at the pointer segments (for object members: from the key to the end of the value). */
-  find(segments: readonly string[]): SourceRange {
+  /** The deepest member along the pointer segments that exists (undefined: not even the first). */
+  private descend(segments: readonly string[]): Child | undefined {
     if (this.rootStart < 0) this.rootStart = this.ws(0);
     let found: Child | undefined;
     let start = this.rootStart;
@@ -156,9 +156,21 @@ export class StrictJsonLocator {
       found = child;
       start = child.start;
     }
+    return found;
+  }
+
+  /** The range of the value at the pointer segments (for object members: from the key to the end of the value). */
+  find(segments: readonly string[]): SourceRange {
+    const found = this.descend(segments);
     if (found) return { offset: found.keyOffset, length: this.endOf(found) - found.keyOffset };
     // The whole document: its end is scanned only when asked for.
     if (this.rootEnd < 0) this.rootEnd = this.valueEnd(this.rootStart);
     return { offset: this.rootStart, length: this.rootEnd - this.rootStart };
+  }
+
+  /** Where find()'s range starts, without scanning to the end of the value (a VM's position needs no end). */
+  start(segments: readonly string[]): number {
+    const found = this.descend(segments);
+    return found ? found.keyOffset : this.rootStart;
   }
 }

@@ -34,6 +34,8 @@ export interface TemplateDoc {
   readonly problems: readonly LoadProblem[];
   /** The source range of a JSON pointer ("" is the whole document), or the nearest existing ancestor. */
   range(pointer: string): SourceRange;
+  /** Where range(pointer) starts: for a position without an end, which strict JSON finds without scanning the value. */
+  start(pointer: string): number;
   /** 0-based line and column of an offset. */
   lineColumn(offset: number): LineColumn;
 }
@@ -128,12 +130,21 @@ class Doc implements TemplateDoc {
     return this.tree;
   }
 
+  /** The lean locator when JSON.parse read the text (strict JSON, or JSONC with comments and commas blanked). */
+  private lean(): StrictJsonLocator | undefined {
+    if (this.problems.length !== 0 || this.tree !== null) return undefined;
+    return (this.strict ??= new StrictJsonLocator(this.strictText));
+  }
+
+  start(pointer: string): number {
+    const lean = this.lean();
+    return lean ? lean.start(pointerSegments(pointer)) : this.range(pointer).offset;
+  }
+
   range(pointer: string): SourceRange {
-    if (this.problems.length === 0 && this.tree === null) {
-      // Strict JSON (JSON.parse accepted it): the lean locator, no syntax tree.
-      this.strict ??= new StrictJsonLocator(this.strictText);
-      return this.strict.find(pointerSegments(pointer));
-    }
+    const lean = this.lean();
+    // Strict JSON (JSON.parse accepted it): the lean locator, no syntax tree.
+    if (lean) return lean.find(pointerSegments(pointer));
     const root = this.getTree();
     if (!root) return { offset: 0, length: 0 };
     const segments = pointerSegments(pointer);
