@@ -1,10 +1,11 @@
 // Lint's 'egress' evaluation mode: the bodies the network graph reads are evaluated, the rest only checked.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expand } from '../engine/expansion/expand.js';
+import { readFileSync } from 'node:fs';
+import { SCALE_SET_PROFILE_READ, VM_PROPERTIES_READ, expand } from '../engine/expansion/expand.js';
 import { EGRESS_TYPES } from '../engine/expansion/types.js';
 import { T } from '../engine/network/graph.js';
-import { getProp } from '../engine/expressions/value.js';
+import { Unknown, getProp } from '../engine/expressions/value.js';
 import type { ValueObject } from '../engine/expressions/value.js';
 import { loadTemplate } from '../engine/template/template.js';
 
@@ -104,6 +105,78 @@ mode('suppressions in the metadata of a partial resource still work', () => {
   const m = getProp(s.body, 'metadata') as ValueObject;
   const list = getProp(getProp(m, 'egress-lint') as ValueObject, 'suppress') as ValueObject[];
   assert.is(getProp(list[0], 'reason'), 'known issue');
+});
+
+const vmNic = (name: string) => ({
+  type: 'Microsoft.Network/networkInterfaces',
+  apiVersion: '2023-09-01',
+  name,
+  location: 'westeurope',
+  properties: { ipConfigurations: [{ name: 'ipc', properties: { primary: true, subnet: { id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/a' } } }] },
+});
+const vmWith = (properties: Record<string, unknown>, type = 'Microsoft.Compute/virtualMachines') => ({ type, apiVersion: '2023-09-01', name: 'vm1', location: 'westeurope', properties });
+
+mode("a VM's settings that do not decide egress are checked, not evaluated", () => {
+  const properties = {
+    hardwareProfile: { vmSize: "[int('x')]" },
+    osProfile: { computerName: "[concat('vm', )]", customData: "[base64(variables('script'))]" },
+    storageProfile: { dataDisks: [{ lun: "[noSuchFunction()]" }] },
+    networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', concat('ni', 'c1'))]" }] },
+    availabilitySet: { id: "[resourceId('Microsoft.Compute/availabilitySets', 'as1')]" },
+  };
+  const text = template([vmNic('nic1'), vmWith(properties)], { variables: { script: "[concat('echo ', 'hi')]" } });
+  const d = expand(loadTemplate('t.json', text), { evaluate: 'egress' });
+  const vm = d.resources.find((r) => r.name === 'vm1')!;
+  const props = vm.properties as ValueObject;
+  // What the graph reads is evaluated.
+  const nis = getProp(getProp(props, 'networkProfile') as ValueObject, 'networkInterfaces') as ValueObject[];
+  assert.ok(String(getProp(nis[0], 'id')).endsWith('/networkInterfaces/nic1'));
+  assert.ok(String(getProp(getProp(props, 'availabilitySet') as ValueObject, 'id')).endsWith('/availabilitySets/as1'));
+  // The rest stands as an unknown that says why.
+  const os = getProp(props, 'osProfile');
+  assert.ok(os instanceof Unknown && os.cause === 'skipped', String(os));
+  // Mistakes in it are still found by checking (syntax, function names); a runtime error (int('x')) is not.
+  const pointers = d.findings.map((f) => f.at.pointer).sort();
+  assert.equal(pointers, ['/resources/1/properties/osProfile/computerName', '/resources/1/properties/storageProfile/dataDisks/0/lun']);
+  // Full evaluation reports all three, and the variable only the skipped setting used is evaluated there.
+  const all = expand(loadTemplate('t.json', text));
+  assert.equal(all.findings.map((f) => f.at.pointer).sort(), ['/resources/1/properties/hardwareProfile/vmSize', ...pointers].sort());
+  assert.is(getProp(getProp(all.resources[1].properties as ValueObject, 'osProfile') as ValueObject, 'customData'), Buffer.from('echo hi').toString('base64'));
+});
+
+mode("a scale set's profile keeps its network profile evaluated, and reference() to a VM sees every setting", () => {
+  const vmss = vmWith(
+    {
+      orchestrationMode: "[concat('Flex', 'ible')]",
+      virtualMachineProfile: { osProfile: { computerNamePrefix: "[concat('a', 'b')]" }, networkProfile: { networkInterfaceConfigurations: [{ name: "[concat('c', 'fg')]" }] } },
+    },
+    'Microsoft.Compute/virtualMachineScaleSets',
+  );
+  const reader = { ...vmNic('nic2'), tags: { computer: "[reference('vm1').osProfile.computerName]" } };
+  const vm = { ...vmWith({ osProfile: { computerName: "[concat('host', '1')]" }, networkProfile: {} }), name: 'vm1' };
+  const d = expand(loadTemplate('t.json', template([{ ...vmss, name: 'ss1' }, vm, reader])), { evaluate: 'egress' });
+  const ss = d.resources.find((r) => r.name === 'ss1')!.properties as ValueObject;
+  assert.is(getProp(ss, 'orchestrationMode'), 'Flexible');
+  const profile = getProp(ss, 'virtualMachineProfile') as ValueObject;
+  const configs = getProp(getProp(profile, 'networkProfile') as ValueObject, 'networkInterfaceConfigurations') as ValueObject[];
+  assert.is(getProp(configs[0], 'name'), 'cfg');
+  assert.ok(getProp(profile, 'osProfile') instanceof Unknown);
+  // reference('vm1') needed the OS profile: it was evaluated then, in the body too, and is not checked twice.
+  const tags = getProp(d.resources.find((r) => r.name === 'nic2')!.body, 'tags') as ValueObject;
+  assert.is(getProp(tags, 'computer'), 'host1');
+  const vmProps = d.resources.find((r) => r.name === 'vm1')!.properties as ValueObject;
+  assert.is(getProp(getProp(vmProps, 'osProfile') as ValueObject, 'computerName'), 'host1');
+  assert.equal(d.findings, []);
+});
+
+mode('the VM settings evaluated in egress mode are the ones the graph reads', () => {
+  // readVm in engine/network/graph.ts reads these properties; a setting added there must be added here.
+  assert.equal([...VM_PROPERTIES_READ].sort(), ['availabilityset', 'networkprofile', 'orchestrationmode', 'virtualmachinescaleset']);
+  assert.equal([...SCALE_SET_PROFILE_READ], ['networkprofile']);
+  const graphSource = readFileSync(new URL('../engine/network/graph.ts', import.meta.url), 'utf8');
+  const fn = graphSource.slice(graphSource.indexOf('function readVm('), graphSource.indexOf('\n}\n', graphSource.indexOf('function readVm(')));
+  const read = new Set([...fn.matchAll(/prop\(r\.body, 'properties', '([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase()));
+  assert.equal([...read].sort(), ['availabilityset', 'networkprofile', 'orchestrationmode', 'virtualmachineprofile', 'virtualmachinescaleset']);
 });
 
 mode.run();

@@ -41,8 +41,18 @@ interface ParentRef {
 }
 
 /** A registered resource while expansion runs; `body` is evaluated lazily because reference() may need it early. */
+/** A member of a VM's properties that lint left unevaluated: where it sits in the body, and its declaration. */
+interface Skipped {
+  readonly into: Record<string, Value>;
+  readonly key: string;
+  readonly decl: Value;
+  readonly pointer: string;
+}
+
 class Res {
   body: ValueObject | undefined;
+  /** Lint's 'egress' mode: the VM settings not evaluated (they do not decide egress), until reference() needs them. */
+  skipped: Skipped[] | undefined;
   /** The body as reference() shows it (null-valued properties dropped), built on first use. */
   view: ValueObject | undefined;
   evaluating = false;
@@ -959,6 +969,7 @@ class Engine extends Expansion {
         else if (lower === 'type') out[k] = res.type;
         else if (lower === 'apiversion') out[k] = res.apiVersion;
         else if (isDeployment && lower === 'properties') out[k] = this.deploymentProperties(res, run);
+        else if (lower === 'properties' && this.options.evaluate === 'egress' && VM_TYPES.has(res.typeKey)) out[k] = this.vmProperties(res, run, k);
         else out[k] = run.evalDeep(res.decl[k], res.host, pointerJoin(res.at.pointer, k));
       }
       res.body = out;
@@ -974,6 +985,47 @@ class Engine extends Expansion {
     } finally {
       res.evaluating = false;
     }
+  }
+
+  /**
+   * Lint's 'egress' mode: a VM's or scale set's properties with only what the network graph reads evaluated (the
+   * network profile, availability set, scale set, orchestration mode); the OS, storage, diagnostics and hardware
+   * profiles, about half of evaluating the corpus's VMs and none of their egress, are checked like bodies the graph
+   * does not read, and evaluated only if reference() asks for the VM.
+   */
+  private vmProperties(res: Res, run: TemplateRun, key: string): Value {
+    const decl = res.decl[key];
+    const pointer = pointerJoin(res.at.pointer, key);
+    if (!isObject(decl) || hasGeneratedKeys(decl)) return run.evalDeep(decl, res.host, pointer);
+    const skipped: Skipped[] = [];
+    const select = (from: ValueObject, at: string, evaluated: ReadonlySet<string>, profile: boolean): ValueObject => {
+      const out = newObject();
+      for (const k in from) {
+        const lower = k.toLowerCase();
+        const v = from[k];
+        if (evaluated.has(lower)) out[k] = run.evalDeep(v, res.host, pointerJoin(at, k));
+        else if (profile && lower === 'virtualmachineprofile' && isObject(v) && !hasGeneratedKeys(v)) out[k] = select(v, pointerJoin(at, k), SCALE_SET_PROFILE_READ, false);
+        else {
+          out[k] = NOT_NEEDED;
+          skipped.push({ into: out, key: k, decl: v, pointer: pointerJoin(at, k) });
+        }
+      }
+      return out;
+    };
+    const out = select(decl, pointer, VM_PROPERTIES_READ, true);
+    if (skipped.length > 0) res.skipped = skipped;
+    return out;
+  }
+
+  /** The body with every member evaluated (what reference() shows): a VM's skipped settings are evaluated now. */
+  private completeBody(res: Res): ValueObject {
+    const body = this.body(res);
+    const skipped = res.skipped;
+    if (skipped) {
+      res.skipped = undefined;
+      for (const m of skipped) m.into[m.key] = res.host.run.evalDeep(m.decl, res.host, m.pointer);
+    }
+    return body;
   }
 
   /** A deployment's properties, without evaluating the inner template in the outer context. */
@@ -1014,7 +1066,7 @@ class Engine extends Expansion {
     }
     // ARM leaves properties set to null out of the request, so the deployed resource does not have them: the
     // reference() view drops them, and reading one is the runtime value (e.g. `contains(reference(x), 'p')` is false).
-    res.view ??= withoutNulls(this.body(res), 0) as ValueObject;
+    res.view ??= withoutNulls(this.completeBody(res), 0) as ValueObject;
     const body = res.view;
     const origin = `reference('${res.symbolicName ?? res.name}')`;
     if (full) {
@@ -1115,7 +1167,11 @@ class Engine extends Expansion {
       // Lint needs the bodies the network graph reads (and whatever they refer to, evaluated on demand); the
       // rest is checked without evaluation, which is about half the expansion work on real templates.
       for (const r of this.resources) if (!r.existing && EGRESS_TYPES.has(r.typeKey)) this.body(r);
-      for (const r of this.resources) if (!r.existing && !r.body) this.checkBody(r);
+      for (const r of this.resources) {
+        if (r.existing || (r.copyIndex !== undefined && r.copyIndex > 0)) continue;
+        if (!r.body) this.checkBody(r);
+        else if (r.skipped) for (const m of r.skipped) r.host.run.checkDeep(m.decl, m.pointer);
+      }
       for (let i = 0; i < this.runs.length; i++) this.runs[i].checkDeclarations();
       return this.result(root, newObject());
     }
@@ -1124,9 +1180,8 @@ class Engine extends Expansion {
     return this.result(root, root.outputs());
   }
 
-  /** Checks a body that is not evaluated; one copy of a copy loop stands for all (they share the declaration). */
+  /** Checks a body that is not evaluated (the caller takes one copy of a copy loop for all: they share the declaration). */
   private checkBody(res: Res): void {
-    if (res.copyIndex !== undefined && res.copyIndex > 0) return;
     // Nested deployments are among EGRESS_TYPES, always evaluated: their inner templates never reach this check.
     for (const k of Object.keys(res.decl)) {
       const lower = k.toLowerCase();
@@ -1253,6 +1308,21 @@ export function expand(doc: TemplateDoc, options: ExpandOptions = {}): Deploymen
     if (!(e instanceof CapReached)) throw e;
     return ex.result(root, newObject());
   }
+}
+
+/** The VM and scale-set properties the network graph reads (engine/network/graph.ts readVm; a test keeps them in step). */
+export const VM_PROPERTIES_READ: ReadonlySet<string> = new Set(['networkprofile', 'availabilityset', 'virtualmachinescaleset', 'orchestrationmode']);
+/** Of a scale set's virtualMachineProfile, the graph reads the network profile (and whether the profile is there). */
+export const SCALE_SET_PROFILE_READ: ReadonlySet<string> = new Set(['networkprofile']);
+const VM_TYPES: ReadonlySet<string> = new Set(['microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachinescalesets']);
+
+/** What stands in, in lint's 'egress' mode, for a VM setting that does not decide egress (checked, not evaluated). */
+const NOT_NEEDED = new Unknown('skipped', 'not evaluated by lint: this VM setting does not decide egress');
+
+/** True when an object's members are generated (a property copy loop) or named by expressions: evaluate it whole. */
+function hasGeneratedKeys(o: ValueObject): boolean {
+  for (const k in o) if (k.charCodeAt(0) === 91 || (k.length === 4 && k.toLowerCase() === 'copy')) return true;
+  return false;
 }
 
 /** What stands in for the properties of a graph resource that expansion stopped before evaluating. */

@@ -55,8 +55,9 @@ export interface ExpandOptions {
   readonly caps?: Partial<SafetyCaps>;
   /**
    * 'all' (the default) evaluates every resource body, parameter, variable and output, as `egress-lint expand`
-   * shows them. 'egress' evaluates what the network graph reads (EGRESS_TYPES bodies and what they refer to) and
-   * only checks the rest (syntax, function names, argument counts, declared names): lint's mode.
+   * shows them. 'egress' evaluates what the network graph reads (EGRESS_TYPES bodies, except VM settings other than
+   * the network profile, availability set and scale set, and what they refer to) and only checks the rest (syntax,
+   * function names, argument counts, declared names): lint's mode.
    */
   readonly evaluate?: 'all' | 'egress';
 }

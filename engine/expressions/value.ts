@@ -12,7 +12,8 @@ export type UnknownCause =
   | 'external' // a linked template by URL, a template spec, a Key Vault reference
   | 'condition' // a choice between values that depends on an unknown
   | 'error' // the expression could not be evaluated (reported as expression-invalid)
-  | 'limit'; // a safety cap stopped the evaluation
+  | 'limit' // a safety cap stopped the evaluation
+  | 'skipped'; // lint did not evaluate it: a VM setting that does not decide egress (checked for mistakes instead)
 
 /** A value known only at deployment. `candidates` holds the possible values when the choice alone is unknown. */
 export class Unknown {
