@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkString, checkTree, evaluateString } from '../engine/expressions/evaluator.js';
+import { checkString, checkTree, evaluateString, isPlaceIndependent } from '../engine/expressions/evaluator.js';
 import type { CheckHost } from '../engine/expressions/evaluator.js';
 import { loadSeeds } from './harness/fuzz.js';
 import { parseTemplateString } from '../engine/expressions/ast.js';
@@ -139,6 +139,32 @@ coverage('the check without a syntax tree accepts and rejects exactly what the c
   const differ = [...strings].filter((s) => outcome(s, checkString) !== outcome(s, checkTree));
   assert.equal(differ, [], `${differ.length} of ${strings.size} strings`);
   assert.ok(strings.size > crafted.length);
+});
+
+coverage('the parser tells place-independent expressions as the tree walk does, on the same strings', () => {
+  const strings = new Set(["[copyIndex()]", "[concat('a', copyIndex(1))]", "[listKeys('x', '1').keys[0]]", "[ns.f(1)]", "[reference('a').b]", "[utcNow()]", "[parameters('a')[variables('b')]]", "[createObject('list', 1).list]", "[resourceId('a/b', 'c')]", "[deployment().name]"]);
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.startsWith('[')) strings.add(v);
+    } else if (Array.isArray(v)) v.forEach(collect);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) collect(x);
+  };
+  for (const seed of loadSeeds({ corpus: true }).seeds) collect(seed.value);
+  let fixed = 0;
+  let dependent = 0;
+  for (const s of strings) {
+    let parsed;
+    try {
+      parsed = parseTemplateString(s, false);
+    } catch {
+      continue;
+    }
+    if (!('expr' in parsed)) continue;
+    assert.is(parsed.fixed, isPlaceIndependent(parsed.expr), s);
+    if (parsed.fixed) fixed++;
+    else dependent++;
+  }
+  assert.ok(fixed > 5 && dependent > 5, `${fixed} fixed, ${dependent} place-dependent`);
 });
 
 coverage.run();

@@ -5,7 +5,7 @@ import type { Location, RawFinding } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin } from '../template/template.js';
 import type { CheckHost, EvalHost, UserFunction } from '../expressions/evaluator.js';
-import { callCheckOf, checkString, evaluateExpr, isPlaceIndependent, markRuntime } from '../expressions/evaluator.js';
+import { callCheckOf, checkString, evaluateExpr, markRuntime } from '../expressions/evaluator.js';
 import { isExpression, parseExpression, parseTemplateString } from '../expressions/ast.js';
 import { DEFAULT_SCOPE, levelFromSchema } from '../expressions/scope.js';
 import type { Scope } from '../expressions/scope.js';
@@ -328,7 +328,7 @@ class TemplateRun {
       if ('literal' in parsed) return parsed.literal;
       const v = evaluateExpr(parsed.expr, host);
       this.ex.count(v);
-      if (isPlaceIndependent(parsed.expr)) this.placeIndependent.set(s, v);
+      if (parsed.fixed) this.placeIndependent.set(s, v);
       return v;
     } catch (e) {
       if (e instanceof CapReached) throw e;

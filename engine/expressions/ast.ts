@@ -8,8 +8,23 @@ export type Expr =
   | { readonly k: 'prop'; readonly obj: Expr; readonly name: string }
   | { readonly k: 'idx'; readonly obj: Expr; readonly index: Expr };
 
-/** What a template string means: a literal (after `[[` unescaping) or an expression. */
-export type Parsed = { readonly literal: string } | { readonly expr: Expr };
+/**
+ * What a template string means: a literal (after `[[` unescaping) or an expression. `fixed`: the expression has one
+ * value everywhere in a template instance (see PLACE_DEPENDENT), found while parsing.
+ */
+export type Parsed = { readonly literal: string } | { readonly expr: Expr; readonly fixed: boolean };
+
+/**
+ * Functions whose value can differ between two places of one template: the copy loop around the place, other
+ * resources' state (reference, list*), the deployment object, the clock, fresh GUIDs, the caller's identity.
+ * User-defined functions (dotted names) count as such too (kept simple; they are rare).
+ */
+const PLACE_DEPENDENT = new Set(['copyindex', 'reference', 'references', 'deployment', 'newguid', 'utcnow', 'deployer']);
+
+/** True for a call (by lower-case name) whose value may depend on where in the template it is evaluated. */
+export function placeDependentCall(name: string): boolean {
+  return PLACE_DEPENDENT.has(name) || name.startsWith('list') || name.includes('.');
+}
 
 /** [A-Za-z_$] by character code (a regex test per character was a tenth of parsing). */
 function identStart(c: number): boolean {
@@ -66,6 +81,8 @@ class Parser {
   private litFrom = 0;
   private litTo = 0;
   private litDoubled = false;
+  /** A call met so far may have a different value elsewhere in the template (tree mode only). */
+  placeDependent = false;
   constructor(
     private readonly src: string,
     private readonly scan?: CallCheck,
@@ -206,7 +223,9 @@ class Parser {
       if (!this.scan!(name.toLowerCase(), argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
       return SCANNED;
     }
-    return { k: 'call', name: name.toLowerCase(), display: name, args };
+    const lower = name.toLowerCase();
+    if (!this.placeDependent && placeDependentCall(lower)) this.placeDependent = true;
+    return { k: 'call', name: lower, display: name, args };
   }
 
   /** Scan mode: the text of the last string literal. */
@@ -277,6 +296,10 @@ export function parseTemplateString(s: string, cache = true): Parsed {
 
 function parseUncached(s: string): Parsed {
   if (s.startsWith('[[') && s.endsWith(']')) return { literal: s.slice(1) };
-  if (isExpression(s)) return { expr: parseExpression(s.slice(1, -1)) };
+  if (isExpression(s)) {
+    const p = new Parser(s.slice(1, -1));
+    const expr = p.parseAll();
+    return { expr, fixed: !p.placeDependent };
+  }
   return { literal: s };
 }

@@ -1,7 +1,7 @@
 // Evaluates ARM expression trees against a host (parameters, variables, copy state, references, scope).
 // Imports only its own folder; the expansion stage supplies the host.
 import type { Expr } from './ast.js';
-import { isExpression, parseTemplateString, scanExpression } from './ast.js';
+import { isExpression, parseTemplateString, placeDependentCall, scanExpression } from './ast.js';
 import type { CallCheck } from './ast.js';
 import type { Scope } from './scope.js';
 import type { Value, ValueObject } from './value.js';
@@ -349,15 +349,9 @@ export function evaluateExpr(e: Expr, host: EvalHost): Value {
 }
 
 /**
- * Functions whose value can differ between two places of one template: the copy loop around the place, other
- * resources' state (reference, list*), the deployment object, the clock, fresh GUIDs, the caller's identity.
- * User-defined functions count as such too (kept simple; they are rare).
- */
-const PLACE_DEPENDENT = new Set(['copyindex', 'reference', 'references', 'deployment', 'newguid', 'utcnow', 'deployer']);
-
-/**
  * True when an expression has one value everywhere in a template instance: it calls only functions of its
- * parameters, variables, scope and literals. The expansion evaluates such a string once per template instance.
+ * parameters, variables, scope and literals. The expansion evaluates such a string once per template instance
+ * (the parser works this out as it builds the tree: Parsed.fixed; a test holds the two to the same answer).
  */
 export function isPlaceIndependent(e: Expr): boolean {
   switch (e.k) {
@@ -369,7 +363,7 @@ export function isPlaceIndependent(e: Expr): boolean {
     case 'idx':
       return isPlaceIndependent(e.obj) && isPlaceIndependent(e.index);
     case 'call':
-      if (e.name.includes('.') || PLACE_DEPENDENT.has(e.name) || e.name.startsWith('list')) return false;
+      if (placeDependentCall(e.name)) return false;
       for (const a of e.args) if (!isPlaceIndependent(a)) return false;
       return true;
   }
