@@ -431,11 +431,8 @@ class TemplateRun {
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
         const y = typeof x === 'string' ? this.evalAt(x, host, pointer, i) : isPlain(x) ? x : this.evalDeep(x, host, pointerJoin(pointer, i), depth + 1);
-        if (out) out.push(y);
-        else if (y !== x) {
-          out = v.slice(0, i);
-          out.push(y);
-        }
+        // A copy at the exact length, changed in place (push() would give it room for 16 more elements).
+        if (y !== x) (out ??= v.slice())[i] = y;
       }
       return out ?? v;
     }

@@ -83,6 +83,8 @@ class Parser {
   private litDoubled = false;
   /** A call met so far may have a different value elsewhere in the template (tree mode only). */
   placeDependent = false;
+  /** Arguments of the calls being parsed, innermost last (tree mode). */
+  private readonly args: Expr[] = [];
   constructor(
     private readonly src: string,
     private readonly scan?: CallCheck,
@@ -201,14 +203,17 @@ class Parser {
     }
     if (this.peek() !== OPEN_PAREN) this.fail(`Expected '(' after '${name}'`);
     this.i++;
-    const args: Expr[] | undefined = this.scan ? undefined : [];
+    // Arguments gather on one stack shared by the nested calls and are copied out at their exact count: an array
+    // grown by push() gets room for 16 elements, which made argument lists most of a syntax tree's memory.
+    const stack = this.args;
+    const base = stack.length;
     let argCount = 0;
     let literal: string | undefined;
     if (this.peek() === CLOSE_PAREN) this.i++;
     else {
       for (;;) {
         const arg = this.expression(depth + 1);
-        if (args) args.push(arg);
+        if (!this.scan) stack.push(arg);
         else if (argCount === 0 && arg === LITERAL) literal = this.literalText();
         argCount++;
         const d = this.peek();
@@ -219,10 +224,12 @@ class Parser {
         } else this.fail(`Expected ',' or ')' in the arguments of '${name}'`);
       }
     }
-    if (!args) {
-      if (!this.scan!(name.toLowerCase(), argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
+    if (this.scan) {
+      if (!this.scan(name.toLowerCase(), argCount, argCount === 1 ? literal : undefined)) throw new CheckFailed();
       return SCANNED;
     }
+    const args = stack.slice(base);
+    stack.length = base;
     const lower = name.toLowerCase();
     if (!this.placeDependent && placeDependentCall(lower)) this.placeDependent = true;
     return { k: 'call', name: lower, display: name, args };
