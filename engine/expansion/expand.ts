@@ -987,7 +987,7 @@ class Engine extends Expansion {
   /**
    * Lint's 'egress' mode: a VM's or scale set's properties with only what the network graph reads evaluated (the
    * network profile, availability set, scale set, orchestration mode); the OS, storage, diagnostics and hardware
-   * profiles, about half of evaluating the corpus's VMs and none of their egress, are checked like bodies the graph
+   * profiles, three quarters of evaluating the corpus's VMs and none of their egress, are checked like bodies the graph
    * does not read, and evaluated only if reference() asks for the VM.
    */
   private vmProperties(res: Res, run: TemplateRun, key: string): Value {
