@@ -5,7 +5,10 @@ import * as assert from 'uvu/assert';
 import { checkString, checkTree, evaluateString, isPlaceIndependent } from '../engine/expressions/evaluator.js';
 import type { CheckHost } from '../engine/expressions/evaluator.js';
 import { loadSeeds } from './harness/fuzz.js';
-import { parseTemplateString } from '../engine/expressions/ast.js';
+import { parseTemplateString, simpleReference, simpleReferenceName } from '../engine/expressions/ast.js';
+import type { Expr } from '../engine/expressions/ast.js';
+import { expand } from '../engine/expansion/expand.js';
+import { loadTemplate } from '../engine/template/template.js';
 import { FUNCTIONS } from '../engine/expressions/functions/index.js';
 import { DEFAULT_SCOPE } from '../engine/expressions/scope.js';
 import type { Value } from '../engine/expressions/value.js';
@@ -139,6 +142,76 @@ coverage('the check without a syntax tree accepts and rejects exactly what the c
   const differ = [...strings].filter((s) => outcome(s, checkString) !== outcome(s, checkTree));
   assert.equal(differ, [], `${differ.length} of ${strings.size} strings`);
   assert.ok(strings.size > crafted.length);
+});
+
+coverage('[parameters(\'x\')] and [variables(\'x\')] are recognised without the parser exactly when the parser reads them so', () => {
+  const yes: [string, 'parameter' | 'variable', string][] = [
+    ["[parameters('location')]", 'parameter', 'location'],
+    ["[PARAMETERS('a b')]", 'parameter', 'a b'],
+    ["[Variables('x)]')]", 'variable', 'x)]'],
+    ["[variables('')]", 'variable', ''],
+  ];
+  for (const [s, kind, name] of yes) {
+    assert.is(simpleReference(s), kind, s);
+    assert.is(simpleReferenceName(s, kind), name, s);
+  }
+  const no = ["[parameters('a''b')]", "[parameters( 'a')]", "[parameters('a') ]", "[parameters('a').b]", "[parameters('a')[0]]", "[parametersx('a')]",
+    "[paramete('a')]", "[[parameters('a')]", "[parameters(\b'a')]", "[parameters('a', 'b')]", "[concat(parameters('a'))]", "[variables(1)]", "parameters('a')", "[varIables('a'"];
+  for (const s of no) assert.is(simpleReference(s), undefined, s);
+  // Against the parser, on every expression of the examples, fixtures and corpus.
+  const strings = new Set<string>([...yes.map((y) => y[0]), ...no]);
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.startsWith('[')) strings.add(v);
+    } else if (Array.isArray(v)) v.forEach(collect);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) collect(x);
+  };
+  for (const seed of loadSeeds({ corpus: true }).seeds) collect(seed.value);
+  let simple = 0;
+  for (const s of strings) {
+    let expr: Expr | undefined;
+    try {
+      const parsed = parseTemplateString(s, false);
+      if ('expr' in parsed) expr = parsed.expr;
+    } catch {
+      // not an expression the parser reads
+    }
+    const plain = expr?.k === 'call' && (expr.name === 'parameters' || expr.name === 'variables') && expr.args.length === 1 && expr.args[0].k === 'str';
+    const kind = simpleReference(s);
+    if (kind === undefined) continue;
+    simple++;
+    assert.ok(plain, `${s} is not a plain reference for the parser`);
+    if (expr?.k === 'call' && expr.args[0].k === 'str') {
+      assert.is(kind, expr.name === 'parameters' ? 'parameter' : 'variable', s);
+      assert.is(simpleReferenceName(s, kind), expr.args[0].v, s);
+    }
+  }
+  assert.ok(simple > 10, `${simple} simple references`);
+});
+
+coverage('a simple reference evaluates as the evaluator does it, errors included', () => {
+  const template = (pad: string) =>
+    JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { p: { type: 'string', defaultValue: "[concat('a', 'b')]" }, q: { type: 'string', defaultValue: `[${pad}parameters('q')${pad}]` } },
+      variables: { v: `[${pad}parameters('p')${pad}]`, loop: `[${pad}variables('loop')${pad}]`, w: `[${pad}Variables('v')${pad}]` },
+      resources: [],
+      outputs: Object.fromEntries(
+        ["parameters('p')", "variables('w')", "parameters('missing')", "variables('loop')", "variables('nope')", "parameters('q')"].map((e, i) => [`o${i}`, { type: 'string', value: `[${pad}${e}${pad}]` }]),
+      ),
+    });
+  // Padded with spaces, each reference goes through the parser and the evaluator: the same values and findings.
+  const fast = expand(loadTemplate('t.json', template('')));
+  const parsed = expand(loadTemplate('t.json', template(' ')));
+  assert.ok(simpleReference("[parameters('p')]") !== undefined && simpleReference("[ parameters('p') ]") === undefined);
+  assert.equal(JSON.parse(JSON.stringify(fast.outputs)), JSON.parse(JSON.stringify(parsed.outputs)));
+  const findings = (d: typeof fast) => d.findings.map((f) => `${f.ruleId} ${f.at.pointer} ${f.message}`);
+  assert.equal(findings(fast), findings(parsed));
+  assert.is((fast.outputs.o1 as Record<string, unknown>).value, 'ab');
+  assert.ok(findings(fast).some((m) => m.includes("/outputs/o2/value The template parameter 'missing' is not found.")), findings(fast).join('\n'));
+  assert.ok(findings(fast).some((m) => m.includes('cycle')), findings(fast).join('\n'));
+  assert.is(fast.stats.evaluated, parsed.stats.evaluated);
 });
 
 coverage('the parser tells place-independent expressions as the tree walk does, on the same strings', () => {

@@ -6,7 +6,7 @@ import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin } from '../template/template.js';
 import type { CheckHost, EvalHost, UserFunction } from '../expressions/evaluator.js';
 import { callCheckOf, checkString, evaluateExpr, markRuntime } from '../expressions/evaluator.js';
-import { isExpression, parseExpression, parseTemplateString } from '../expressions/ast.js';
+import { isExpression, parseExpression, parseTemplateString, simpleReference, simpleReferenceName } from '../expressions/ast.js';
 import { DEFAULT_SCOPE, levelFromSchema } from '../expressions/scope.js';
 import type { Scope } from '../expressions/scope.js';
 import { providerPath } from '../expressions/functions/deployment.js';
@@ -315,6 +315,21 @@ class TemplateRun {
   evalAt(s: string, host: InstanceHost, pointer: string, key?: string | number): Value {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return s;
     this.checkLength(s, pointer, key);
+    // [parameters('x')] and [variables('x')], half of all expressions, are what those two functions return: no
+    // parser, no evaluator (their values are cached by name). A test holds them to the evaluator's answers.
+    const simple = simpleReference(s);
+    if (simple !== undefined) {
+      try {
+        const name = simpleReferenceName(s, simple);
+        const v = simple === 'parameter' ? host.parameter(name) : host.variable(name);
+        this.ex.count(v);
+        return v;
+      } catch (e) {
+        // A name that is not declared, a cycle, nesting too deep: the evaluator below meets the same error and
+        // reports it as it reports every other.
+        if (!(e instanceof ExpressionError) && !(e instanceof RangeError)) throw e;
+      }
+    }
     // The same text in another place of this template instance, when its value cannot depend on the place
     // ([parameters('location')] in every resource, a resourceId() in every dependsOn): the value it had there.
     const known = this.placeIndependent.get(s);
@@ -371,6 +386,8 @@ class TemplateRun {
   private checkAt(s: string, pointer: string, key: string | number | undefined): void {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return;
     this.checkLength(s, pointer, key);
+    const simple = simpleReference(s);
+    if (simple !== undefined && this.checker.declares(simple, simpleReferenceName(s, simple))) return;
     try {
       checkString(s, this.checker, this.callCheck);
     } catch (e) {

