@@ -72,6 +72,23 @@ loader('raw control characters inside strings are kept as characters, and later 
   assert.equal(doc.lineColumn(r.offset), { line: 1, column: 12 });
 });
 
+loader('raw control characters with comments and trailing commas: read by JSON.parse, with jsonc-parser\'s values and positions', () => {
+  const text = '{\n  // a comment\n  "script": "line1\nline2\tend", /* "x": 1 */\n  "list": ["a\tb", 2,],\n  "after": {"k": "v",},\n}\n';
+  const doc = loadTemplate('raw.jsonc', text);
+  assert.equal(doc.problems, []);
+  assert.equal(plain(doc.value), { script: 'line1\nline2\tend', list: ['a\tb', 2], after: { k: 'v' } });
+  // The same text with an unterminated comment at the end goes to jsonc-parser, whose positions are the reference.
+  const tolerant = loadTemplate('raw2.jsonc', `${text}/* open`);
+  assert.ok(tolerant.problems.length > 0);
+  assert.equal(plain(tolerant.value), plain(doc.value));
+  for (const pointer of ['/script', '/list', '/list/0', '/list/1', '/after', '/after/k', '']) {
+    if (pointer !== '') assert.equal(doc.range(pointer), tolerant.range(pointer), pointer);
+    assert.equal(doc.start(pointer), doc.range(pointer).offset, pointer);
+  }
+  // A raw control character outside a string is not something ARM reads: still the tolerant parser's problem.
+  assert.ok(loadTemplate('bad.json', '{"a":\u0001 1}').problems.length > 0);
+});
+
 loader('truncated JSON is a problem at the end of the text, with the value read so far', () => {
   const text = '{\n  "resources": [\n    {"name": "x"';
   const doc = loadTemplate('cut.json', text);

@@ -283,9 +283,10 @@ function blankJsoncExtras(text: string): string | undefined {
 }
 
 /**
- * Loads template text. Strict JSON takes the fast path (JSON.parse); JSONC whose comments and trailing commas are
- * its only departures from JSON too, once they are blanked; anything else goes through jsonc-parser, which
- * tolerates what ARM tolerates and reports the rest as problems with their offsets.
+ * Loads template text. Strict JSON takes the fast path (JSON.parse); so does text whose only departures from JSON
+ * are comments, trailing commas and raw control characters inside strings, once they are blanked or escaped;
+ * anything else goes through jsonc-parser, which tolerates what ARM tolerates and reports the rest as problems
+ * with their offsets.
  */
 export function loadTemplate(file: string, input: string): TemplateDoc {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
@@ -299,7 +300,19 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
     try {
       return new Doc(file, text, JSON.parse(strict), [], undefined, strict);
     } catch {
-      // more than comments and trailing commas: the tolerant parser says what
+      // more than comments and trailing commas
+    }
+  }
+  // Raw line breaks or tabs inside strings, which ARM reads and JSON does not (with or without comments and
+  // trailing commas): JSON.parse reads the values from a copy with them escaped, and positions come from a
+  // same-length copy with them blanked. Anything else goes to the tolerant parser, which says what is wrong.
+  const clean = withoutRawControls(text);
+  if (clean.sameLength !== text) {
+    try {
+      const value = JSON.parse(blankJsoncExtras(clean.escaped) ?? clean.escaped);
+      return new Doc(file, text, value, [], undefined, blankJsoncExtras(clean.sameLength) ?? clean.sameLength);
+    } catch {
+      // more than that
     }
   }
   // ARM's own reader accepts comments, trailing commas and raw control characters inside strings; all of
@@ -310,9 +323,8 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
   try {
     tree = jsonc().parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
     if (errors.some((e) => e.error === jsonc().ParseErrorCode.UnexpectedEndOfString || e.error === jsonc().ParseErrorCode.InvalidCharacter)) {
-      // Raw line breaks or tabs inside strings: parse a same-length copy (control characters as spaces) for
-      // positions, and an escaped copy for the values.
-      const clean = withoutRawControls(text);
+      // Raw line breaks or tabs inside strings, and something else JSON.parse could not read: parse a same-length
+      // copy (control characters as spaces) for positions, and an escaped copy for the values.
       const cleanErrors: ParseError[] = [];
       const cleanTree = jsonc().parseTree(clean.sameLength, cleanErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
       if (cleanErrors.length < errors.length) {
