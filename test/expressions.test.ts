@@ -72,6 +72,30 @@ for (const file of files) {
 }
 
 const coverage = suite('expressions/coverage');
+
+let seedStrings: readonly string[] | undefined;
+/**
+ * Every string that starts with '[' among the keys and values of the bundled examples and fixtures, and of the corpus
+ * when ../shared is present: read once for the tests below that hold two ways of reading expressions to each other.
+ */
+function seedExpressions(): readonly string[] {
+  if (seedStrings === undefined) {
+    const out = new Set<string>();
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') {
+        if (v.startsWith('[')) out.add(v);
+      } else if (Array.isArray(v)) v.forEach(collect);
+      else if (v !== null && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k.startsWith('[')) out.add(k);
+          collect(x);
+        }
+    };
+    for (const seed of loadSeeds({ corpus: true }).seeds) collect(seed.value);
+    seedStrings = [...out];
+  }
+  return seedStrings;
+}
 coverage('every registered function has at least one table row', () => {
   const missing = Object.keys(FUNCTIONS).filter((f) => !seen.has(f));
   assert.equal(missing, [], `functions without a row: ${missing.join(', ')}`);
@@ -117,19 +141,7 @@ coverage('the check without a syntax tree accepts and rejects exactly what the c
     "[createObject('a', 1).a]", "[json('{}').x.y]", "[string(parameters('abcd'))]", "[string(variables('odd'))]", "['a''b']", '[1]',
     "[[not an expression]", 'plain', "[parameters('ab')]]", '[]', "[resourceGroup().location]", "[map(range(0, 2), x => x)]",
   ];
-  const strings = new Set(crafted);
-  const collect = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.startsWith('[')) strings.add(v);
-    } else if (Array.isArray(v)) v.forEach(collect);
-    else if (v !== null && typeof v === 'object')
-      for (const [k, x] of Object.entries(v)) {
-        if (k.startsWith('[')) strings.add(k);
-        collect(x);
-      }
-  };
-  // The bundled examples and fixtures, and the corpus when ../shared is present.
-  for (const seed of loadSeeds({ corpus: true }).seeds) collect(seed.value);
+  const strings = new Set([...crafted, ...seedExpressions()]);
   const outcome = (s: string, check: typeof checkString): string => {
     try {
       check(s, host);
@@ -159,14 +171,7 @@ coverage('[parameters(\'x\')] and [variables(\'x\')] are recognised without the 
     "[paramete('a')]", "[[parameters('a')]", "[parameters(\b'a')]", "[parameters('a', 'b')]", "[concat(parameters('a'))]", "[variables(1)]", "parameters('a')", "[varIables('a'"];
   for (const s of no) assert.is(simpleReference(s), undefined, s);
   // Against the parser, on every expression of the examples, fixtures and corpus.
-  const strings = new Set<string>([...yes.map((y) => y[0]), ...no]);
-  const collect = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.startsWith('[')) strings.add(v);
-    } else if (Array.isArray(v)) v.forEach(collect);
-    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) collect(x);
-  };
-  for (const seed of loadSeeds({ corpus: true }).seeds) collect(seed.value);
+  const strings = new Set<string>([...yes.map((y) => y[0]), ...no, ...seedExpressions()]);
   let simple = 0;
   for (const s of strings) {
     let expr: Expr | undefined;
@@ -215,14 +220,8 @@ coverage('a simple reference evaluates as the evaluator does it, errors included
 });
 
 coverage('the parser tells place-independent expressions as the tree walk does, on the same strings', () => {
-  const strings = new Set(["[copyIndex()]", "[concat('a', copyIndex(1))]", "[listKeys('x', '1').keys[0]]", "[ns.f(1)]", "[reference('a').b]", "[utcNow()]", "[parameters('a')[variables('b')]]", "[createObject('list', 1).list]", "[resourceId('a/b', 'c')]", "[deployment().name]"]);
-  const collect = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.startsWith('[')) strings.add(v);
-    } else if (Array.isArray(v)) v.forEach(collect);
-    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) collect(x);
-  };
-  for (const seed of loadSeeds({ corpus: true }).seeds) collect(seed.value);
+  const crafted = ["[copyIndex()]", "[concat('a', copyIndex(1))]", "[listKeys('x', '1').keys[0]]", "[ns.f(1)]", "[reference('a').b]", "[utcNow()]", "[parameters('a')[variables('b')]]", "[createObject('list', 1).list]", "[resourceId('a/b', 'c')]", "[deployment().name]"];
+  const strings = new Set([...crafted, ...seedExpressions()]);
   let fixed = 0;
   let dependent = 0;
   for (const s of strings) {

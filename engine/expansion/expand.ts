@@ -40,7 +40,6 @@ interface ParentRef {
   readonly known: boolean;
 }
 
-/** A registered resource while expansion runs; `body` is evaluated lazily because reference() may need it early. */
 /** A member of a VM's properties that lint left unevaluated: where it sits in the body, and its declaration. */
 interface Skipped {
   readonly into: Record<string, Value>;
@@ -49,6 +48,7 @@ interface Skipped {
   readonly pointer: string;
 }
 
+/** A registered resource while expansion runs; `body` is evaluated lazily because reference() may need it early. */
 class Res {
   body: ValueObject | undefined;
   /** Lint's 'egress' mode: the VM settings not evaluated (they do not decide egress), until reference() needs them. */
@@ -386,8 +386,6 @@ class TemplateRun {
   private checkAt(s: string, pointer: string, key: string | number | undefined): void {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return;
     this.checkLength(s, pointer, key);
-    const simple = simpleReference(s);
-    if (simple !== undefined && this.checker.declares(simple, simpleReferenceName(s, simple))) return;
     try {
       checkString(s, this.checker, this.callCheck);
     } catch (e) {

@@ -1,7 +1,7 @@
 // Evaluates ARM expression trees against a host (parameters, variables, copy state, references, scope).
 // Imports only its own folder; the expansion stage supplies the host.
 import type { Expr } from './ast.js';
-import { isExpression, parseTemplateString, placeDependentCall, scanExpression } from './ast.js';
+import { isExpression, parseTemplateString, placeDependentCall, scanExpression, simpleReference, simpleReferenceName } from './ast.js';
 import type { CallCheck } from './ast.js';
 import type { Scope } from './scope.js';
 import type { Value, ValueObject } from './value.js';
@@ -185,8 +185,11 @@ export interface CheckHost {
  * evaluating would throw for those mistakes.
  */
 export function checkString(s: string, host: CheckHost, check: CallCheck = callCheckOf(host)): void {
-  // A scan that builds no syntax tree answers for the (usual) valid string; only a string it rejects is parsed,
-  // for the message the evaluator would give.
+  // [parameters('x')] and [variables('x')] (half of all expressions) need only the name to be declared. Any other
+  // string is scanned without building a syntax tree, which answers for the (usual) valid one; only a string the
+  // scan rejects is parsed, for the message the evaluator would give.
+  const simple = simpleReference(s);
+  if (simple !== undefined && host.declares(simple, simpleReferenceName(s, simple))) return;
   if (isExpression(s) && scanExpression(s.slice(1, -1), check)) return;
   checkTree(s, host);
 }

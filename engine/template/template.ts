@@ -119,7 +119,7 @@ class Doc implements TemplateDoc {
     readonly value: unknown,
     readonly problems: readonly LoadProblem[],
     tree?: Node,
-    /** Strict JSON of the same length as `text` (comments and trailing commas blanked) for the lean locator. */
+    /** Strict JSON of the same length as `text` (comments, trailing commas and raw control characters blanked) for the lean locator. */
     private readonly strictText: string = text,
   ) {
     if (tree) this.tree = tree;
@@ -130,7 +130,7 @@ class Doc implements TemplateDoc {
     return this.tree;
   }
 
-  /** The lean locator when JSON.parse read the text (strict JSON, or JSONC with comments and commas blanked). */
+  /** The lean locator when JSON.parse read the text (strict JSON, or the blanked copy of JSONC). */
   private lean(): StrictJsonLocator | undefined {
     if (this.problems.length !== 0 || this.tree !== null) return undefined;
     return (this.strict ??= new StrictJsonLocator(this.strictText));
@@ -295,22 +295,24 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
   } catch {
     // fall through to the tolerant parser
   }
-  const strict = blankJsoncExtras(text);
-  if (strict !== undefined) {
+  // Comments and trailing commas blanked (same length, so offsets stay): JSON.parse reads what is left when they
+  // were the only departures from JSON.
+  const blanked = blankJsoncExtras(text);
+  if (blanked !== undefined) {
     try {
-      return new Doc(file, text, JSON.parse(strict), [], undefined, strict);
+      return new Doc(file, text, JSON.parse(blanked), [], undefined, blanked);
     } catch {
       // more than comments and trailing commas
     }
   }
-  // Raw line breaks or tabs inside strings, which ARM reads and JSON does not (with or without comments and
-  // trailing commas): JSON.parse reads the values from a copy with them escaped, and positions come from a
-  // same-length copy with them blanked. Anything else goes to the tolerant parser, which says what is wrong.
-  const clean = withoutRawControls(text);
-  if (clean.sameLength !== text) {
+  // Raw line breaks or tabs inside strings, which ARM reads and JSON does not: JSON.parse reads the values from a
+  // copy with them escaped, and positions come from a same-length copy with them blanked. Anything else goes to
+  // the tolerant parser, which says what is wrong.
+  const base = blanked ?? text;
+  const clean = withoutRawControls(base);
+  if (clean.sameLength !== base) {
     try {
-      const value = JSON.parse(blankJsoncExtras(clean.escaped) ?? clean.escaped);
-      return new Doc(file, text, value, [], undefined, blankJsoncExtras(clean.sameLength) ?? clean.sameLength);
+      return new Doc(file, text, JSON.parse(clean.escaped), [], undefined, clean.sameLength);
     } catch {
       // more than that
     }
@@ -324,13 +326,15 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
     tree = jsonc().parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
     if (errors.some((e) => e.error === jsonc().ParseErrorCode.UnexpectedEndOfString || e.error === jsonc().ParseErrorCode.InvalidCharacter)) {
       // Raw line breaks or tabs inside strings, and something else JSON.parse could not read: parse a same-length
-      // copy (control characters as spaces) for positions, and an escaped copy for the values.
+      // copy (control characters as spaces) for positions, and an escaped copy for the values. The copies are of
+      // the text as written (with its comments), so the problems are the ones jsonc-parser finds there.
+      const raw = blanked === undefined ? clean : withoutRawControls(text);
       const cleanErrors: ParseError[] = [];
-      const cleanTree = jsonc().parseTree(clean.sameLength, cleanErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+      const cleanTree = jsonc().parseTree(raw.sameLength, cleanErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
       if (cleanErrors.length < errors.length) {
         errors = cleanErrors;
         tree = cleanTree;
-        const escapedTree = jsonc().parseTree(clean.escaped, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+        const escapedTree = jsonc().parseTree(raw.escaped, [], { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
         value = escapedTree ? nodeValue(escapedTree, 0) : undefined;
       }
     }
