@@ -1,7 +1,7 @@
 // Logical and comparison functions: and, or, not, if, bool, true, false, coalesce, equals, greater, less...
 import type { FnDef } from '../evaluator.js';
 import type { Value } from '../value.js';
-import { ExpressionError, Unknown, deepEqual, findUnknown } from '../value.js';
+import { ExpressionError, Unknown, deepEqual, findUnknown, typeName } from '../value.js';
 import { bool, fail } from './args.js';
 
 /** Builds the "a or b" unknown that if() returns when its condition is unknown. */
@@ -23,7 +23,9 @@ function toBool(v: Value, fname: string): boolean {
     if (v.toLowerCase() === 'false') return false;
   }
   if (typeof v === 'number' && Number.isInteger(v)) return v !== 0;
-  return fail(`The template function '${fname}' cannot convert '${String(v)}' to a Boolean.`);
+  // Objects and arrays are named by their type: String() of a prototype-less object (createObject()) throws.
+  const shown = typeof v === 'string' || typeof v === 'number' ? `'${v}'` : `a value of type ${typeName(v)}`;
+  return fail(`The template function '${fname}' cannot convert ${shown} to a Boolean.`);
 }
 
 export const logical: Record<string, FnDef> = {
