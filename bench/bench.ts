@@ -110,7 +110,9 @@ for (let i = 0; i < runs; i++) {
 const p = median(times.parse);
 const line = (name: 'expand' | 'lint'): string => {
   const t = median(times[name]);
-  return `${t.toFixed(1)} ms  = ${median(ratios[name]).toFixed(2)}x baseline (median of per-run ratios; ratio of medians ${(t / p).toFixed(2)}x)`;
+  // The spread of the per-run ratios is printed too: on a shared machine it is often as wide as a change being measured.
+  const r = ratios[name];
+  return `${t.toFixed(1)} ms  = ${median(r).toFixed(2)}x baseline (median of per-run ratios, which ran ${Math.min(...r).toFixed(2)}x-${Math.max(...r).toFixed(2)}x; ratio of medians ${(t / p).toFixed(2)}x)`;
 };
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
 console.log(`corpus: ${entries.length} templates; ${warmups} warm-up pass(es), then ${runs} runs each; medians of process CPU time`);
