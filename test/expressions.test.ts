@@ -2,10 +2,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkString, checkTree, evaluateString, isPlaceIndependent } from '../engine/expressions/evaluator.js';
+import { checkString, checkTree, evaluateString } from '../engine/expressions/evaluator.js';
 import type { CheckHost } from '../engine/expressions/evaluator.js';
 import { loadSeeds } from './harness/fuzz.js';
-import { parseTemplateString, simpleReference, simpleReferenceName } from '../engine/expressions/ast.js';
+import { parseTemplateString, placeDependentCall, simpleReference, simpleReferenceName } from '../engine/expressions/ast.js';
 import type { Expr } from '../engine/expressions/ast.js';
 import { expand } from '../engine/expansion/expand.js';
 import { loadTemplate } from '../engine/template/template.js';
@@ -218,6 +218,24 @@ coverage('a simple reference evaluates as the evaluator does it, errors included
   assert.ok(findings(fast).some((m) => m.includes('cycle')), findings(fast).join('\n'));
   assert.is(fast.stats.evaluated, parsed.stats.evaluated);
 });
+
+/**
+ * The definition Parsed.fixed must meet, as a walk of the tree: an expression has one value everywhere in a template
+ * instance when it calls only functions of its parameters, variables, scope and literals.
+ */
+function isPlaceIndependent(e: Expr): boolean {
+  switch (e.k) {
+    case 'str':
+    case 'num':
+      return true;
+    case 'prop':
+      return isPlaceIndependent(e.obj);
+    case 'idx':
+      return isPlaceIndependent(e.obj) && isPlaceIndependent(e.index);
+    case 'call':
+      return !placeDependentCall(e.name) && e.args.every(isPlaceIndependent);
+  }
+}
 
 coverage('the parser tells place-independent expressions as the tree walk does, on the same strings', () => {
   const crafted = ["[copyIndex()]", "[concat('a', copyIndex(1))]", "[listKeys('x', '1').keys[0]]", "[ns.f(1)]", "[reference('a').b]", "[utcNow()]", "[parameters('a')[variables('b')]]", "[createObject('list', 1).list]", "[resourceId('a/b', 'c')]", "[deployment().name]"];

@@ -51,15 +51,20 @@ test('agrees with jsonc-parser on 200 generated documents in three layouts', () 
   }
 });
 
-test('agrees with jsonc-parser whatever order the pointers are asked in (deep first, later siblings, earlier ones)', () => {
-  const r = rng(7);
+/** 200 generated documents (indented JSON) with jsonc-parser's tree, and every pointer in document and in random order. */
+function* documents(seed: number): Generator<{ text: string; tree: Node; all: (string | number)[][]; shuffled: (string | number)[][] }> {
+  const r = rng(seed);
   for (let n = 0; n < 200; n++) {
     const value = { root: gen(r, 0), list: [gen(r, 1), gen(r, 1), gen(r, 1)], tail: gen(r, 1) };
     const text = JSON.stringify(value, null, 2);
-    const tree = parseTree(text)!;
     const all = pointers(value);
+    yield { text, tree: parseTree(text)!, all, shuffled: all.map((p) => ({ p, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.p) };
+  }
+}
+
+test('agrees with jsonc-parser whatever order the pointers are asked in (deep first, later siblings, earlier ones)', () => {
+  for (const { text, tree, all, shuffled } of documents(7)) {
     // A fresh locator per order: what an earlier query scanned (and where it stopped) must not change an answer.
-    const shuffled = all.map((p) => ({ p, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.p);
     for (const order of [shuffled, [...all].reverse(), [...all.filter((p) => p.length > 2), ...all]]) {
       const loc = new StrictJsonLocator(text);
       for (const p of order) assert.equal(loc.find(p.map(String)), expected(tree, p), `${JSON.stringify(p)} in ${text.slice(0, 80)}`);
@@ -68,15 +73,10 @@ test('agrees with jsonc-parser whatever order the pointers are asked in (deep fi
 });
 
 test('start() is where find() starts, asked alone or mixed with find() in any order, and scans no value to its end', () => {
-  const r = rng(11);
-  for (let n = 0; n < 200; n++) {
-    const value = { root: gen(r, 0), list: [gen(r, 1), gen(r, 1), gen(r, 1)], tail: gen(r, 1) };
-    const text = JSON.stringify(value, null, 2);
-    const tree = parseTree(text)!;
-    const all = pointers(value).map((p) => ({ p, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.p);
+  for (const { text, tree, shuffled } of documents(11)) {
     const alone = new StrictJsonLocator(text);
     const mixed = new StrictJsonLocator(text);
-    all.forEach((p, i) => {
+    shuffled.forEach((p, i) => {
       const want = expected(tree, p).offset;
       assert.is(alone.start(p.map(String)), want, `${JSON.stringify(p)} in ${text.slice(0, 80)}`);
       assert.is(i % 2 ? mixed.start(p.map(String)) : mixed.find(p.map(String)).offset, want, `${JSON.stringify(p)} (mixed)`);

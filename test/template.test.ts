@@ -85,6 +85,11 @@ loader('raw control characters with comments and trailing commas: read by JSON.p
     if (pointer !== '') assert.equal(doc.range(pointer), tolerant.range(pointer), pointer);
     assert.equal(doc.start(pointer), doc.range(pointer).offset, pointer);
   }
+  // The positions above came from the lean locator over JSON.parse's reading: no syntax tree was built for it
+  // (jsonc-parser's reading carries one; without this check the test would pass on jsonc-parser alone).
+  const treeOf = (d: unknown) => (d as { tree: unknown }).tree;
+  assert.is(treeOf(doc), null);
+  assert.ok(treeOf(tolerant));
   // A raw control character outside a string is not something ARM reads: still the tolerant parser's problem.
   assert.ok(loadTemplate('bad.json', '{"a":\u0001 1}').problems.length > 0);
 });

@@ -1,7 +1,7 @@
 // Evaluates ARM expression trees against a host (parameters, variables, copy state, references, scope).
 // Imports only its own folder; the expansion stage supplies the host.
 import type { Expr } from './ast.js';
-import { isExpression, parseTemplateString, placeDependentCall, scanExpression, simpleReference, simpleReferenceName } from './ast.js';
+import { isExpression, parseTemplateString, scanExpression, simpleReference, simpleReferenceName } from './ast.js';
 import type { CallCheck } from './ast.js';
 import type { Scope } from './scope.js';
 import type { Value, ValueObject } from './value.js';
@@ -351,26 +351,6 @@ export function evaluateExpr(e: Expr, host: EvalHost): Value {
   return new Ctx(host, undefined, 0).evaluate(e);
 }
 
-/**
- * True when an expression has one value everywhere in a template instance: it calls only functions of its
- * parameters, variables, scope and literals. The expansion evaluates such a string once per template instance
- * (the parser works this out as it builds the tree: Parsed.fixed; a test holds the two to the same answer).
- */
-export function isPlaceIndependent(e: Expr): boolean {
-  switch (e.k) {
-    case 'str':
-    case 'num':
-      return true;
-    case 'prop':
-      return isPlaceIndependent(e.obj);
-    case 'idx':
-      return isPlaceIndependent(e.obj) && isPlaceIndependent(e.index);
-    case 'call':
-      if (placeDependentCall(e.name)) return false;
-      for (const a of e.args) if (!isPlaceIndependent(a)) return false;
-      return true;
-  }
-}
 
 
 /**
