@@ -248,6 +248,62 @@ function suppressionFor(list: readonly Suppressions[], ruleId: string, at: Locat
   return undefined;
 }
 
+/** What every rule of one runRules() call shares: the findings so far and how to place and suppress them. */
+interface RunState {
+  readonly docs: ReadonlyMap<string, TemplateDoc>;
+  readonly findings: Finding[];
+  readonly seen: Set<string>;
+  readonly suppressions: readonly Suppressions[];
+  readonly inventory: Inventory | undefined;
+  readonly vmNames: ReadonlySet<string>;
+}
+
+/**
+ * One rule's context. `report` is a method of this class rather than a closure made per rule and template: V8 holds
+ * a closure's optimised code only while a closure of it is alive, so a closure made per call was compiled again
+ * and again over a long run (node --trace-opt: 17 ms of TurboFan work each time for this one).
+ */
+class RuleRun implements RuleContext {
+  constructor(
+    private readonly rule: Rule,
+    private readonly level: Severity,
+    private readonly run: RunState,
+    readonly deployment: Deployment,
+    readonly graph: NetworkGraph,
+    readonly vms: readonly VmResult[],
+    readonly settings: RuleSettings,
+  ) {}
+
+  report(r: Report): void {
+    const rule = this.rule;
+    const run = this.run;
+    const template = rule.messages[r.messageId];
+    if (template === undefined) throw new Error(`Rule ${rule.id} reported unknown messageId '${r.messageId}'.`);
+    const message = interpolate(template, r.data);
+    const key = `${rule.id}\u0000${r.at.file}\u0000${r.at.pointer}\u0000${r.at.offset ?? ''}\u0000${message}`;
+    if (run.seen.has(key)) return;
+    run.seen.add(key);
+    if (run.inventory?.docs.has(r.at.file) && !(r.resource !== undefined && run.vmNames.has(r.resource))) return;
+    const pos = locate(run.docs, r.at);
+    const justification = run.suppressions.length ? suppressionFor(run.suppressions, rule.id, r.at, r.resource) : undefined;
+    const finding: Mutable<Finding> = {
+      ruleId: rule.id,
+      severity: this.level,
+      message,
+      help: interpolate(rule.help, r.data),
+      file: r.at.file,
+      pointer: r.at.pointer,
+      line: pos.line,
+      column: pos.column,
+      endLine: pos.endLine,
+      endColumn: pos.endColumn,
+    };
+    if (r.resource !== undefined) finding.resource = r.resource;
+    if (justification !== undefined) finding.suppression = { justification };
+    run.findings.push(finding);
+  }
+}
+
 /** Runs the rules over an expanded deployment and its resolved egress. */
 export function runRules(deployment: Deployment, rules: readonly Rule[], levels: Readonly<Record<string, RuleLevel>> = {}, settings: RuleSettings = {}, inventory?: Inventory): { findings: Finding[]; vms: VmResult[]; graph: NetworkGraph } {
   const graph = buildGraph(deployment, inventory?.resources);
@@ -261,41 +317,11 @@ export function runRules(deployment: Deployment, rules: readonly Rule[], levels:
   const suppressions = readSuppressions(deployment, (at, message) => {
     findings.push({ ruleId: 'template-invalid', severity: levels['template-invalid'] === 'off' ? 'error' : ((levels['template-invalid'] as Severity | undefined) ?? 'error'), message, help: 'Give every suppression a rule id and a reason.', file: at.file, pointer: at.pointer, ...locate(deployment.docs, at) });
   });
+  const run: RunState = { docs, findings, seen, suppressions, inventory, vmNames };
   for (const rule of rules) {
     const level = levels[rule.id] ?? rule.severity;
     if (level === 'off') continue;
-    rule.check({
-      deployment,
-      graph,
-      vms,
-      settings,
-      report(r) {
-        const template = rule.messages[r.messageId];
-        if (template === undefined) throw new Error(`Rule ${rule.id} reported unknown messageId '${r.messageId}'.`);
-        const message = interpolate(template, r.data);
-        const key = `${rule.id}\u0000${r.at.file}\u0000${r.at.pointer}\u0000${r.at.offset ?? ''}\u0000${message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        if (inventory?.docs.has(r.at.file) && !(r.resource !== undefined && vmNames.has(r.resource))) return;
-        const pos = locate(docs, r.at);
-        const justification = suppressions.length ? suppressionFor(suppressions, rule.id, r.at, r.resource) : undefined;
-        const finding: Mutable<Finding> = {
-          ruleId: rule.id,
-          severity: level,
-          message,
-          help: interpolate(rule.help, r.data),
-          file: r.at.file,
-          pointer: r.at.pointer,
-          line: pos.line,
-          column: pos.column,
-          endLine: pos.endLine,
-          endColumn: pos.endColumn,
-        };
-        if (r.resource !== undefined) finding.resource = r.resource;
-        if (justification !== undefined) finding.suppression = { justification };
-        findings.push(finding);
-      },
-    });
+    rule.check(new RuleRun(rule, level, run, deployment, graph, vms, settings));
   }
   findings.sort(compareFindings);
   return { findings, vms, graph };

@@ -179,7 +179,7 @@ class InstanceHost implements EvalHost {
  * One template instance: the root template, or the template of one nested deployment (one copy instance).
  * With `outer` expression scope, parameters and variables come from the parent.
  */
-class TemplateRun {
+class TemplateRun implements CheckHost {
   readonly evalScope: Scope;
   private readonly paramDecls: ValueObject;
   private readonly varDecls: ValueObject;
@@ -387,7 +387,7 @@ class TemplateRun {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return;
     this.checkLength(s, pointer, key);
     try {
-      checkString(s, this.checker, this.callCheck);
+      checkString(s, this, this.callCheck);
     } catch (e) {
       if (e instanceof RangeError) this.ex.report('limit-exceeded', 'The expression nests too deeply to evaluate.', this.at(joined(pointer, key)));
       else if (e instanceof ExpressionError) this.ex.report('expression-invalid', e.message, this.at(joined(pointer, key)));
@@ -395,17 +395,18 @@ class TemplateRun {
     }
   }
 
-  /** The names this template declares, for checkString (a nested template with outer scope sees its parent's). */
-  readonly checker: CheckHost = {
-    declares: (kind, name) => {
-      if (this.outerHost) return this.outerHost.run.checker.declares(kind, name);
-      if (kind === 'parameter') return this.findKey(this.paramDecls, name) !== undefined;
-      if (this.findKey(this.varDecls, name) !== undefined) return name.toLowerCase() !== 'copy';
-      return this.variableLoop(name.toLowerCase()) !== undefined;
-    },
-    userFunction: (name) => this.userFunction(name),
-  };
-  private readonly callCheck = callCheckOf(this.checker);
+  /**
+   * Whether this template declares a parameter or variable, for checkString (a nested template with outer scope
+   * sees its parent's). The run is its own CheckHost: an object of closures made per run would be a new closure each
+   * time, and V8 drops a closure's optimised code once no closure of it is alive (it was compiled again and again).
+   */
+  declares(kind: 'parameter' | 'variable', name: string): boolean {
+    if (this.outerHost) return this.outerHost.run.declares(kind, name);
+    if (kind === 'parameter') return this.findKey(this.paramDecls, name) !== undefined;
+    if (this.findKey(this.varDecls, name) !== undefined) return name.toLowerCase() !== 'copy';
+    return this.variableLoop(name.toLowerCase()) !== undefined;
+  }
+  private readonly callCheck = callCheckOf(this);
 
   /** 'egress' mode's counterpart of evaluateDeclarations: what was not evaluated on demand is checked. */
   checkDeclarations(): void {
@@ -461,7 +462,7 @@ class TemplateRun {
       if (Array.isArray(child) && k.length === 4 && k.toLowerCase() === 'copy' && child.every((c) => isObject(c) && getProp(c, 'input') !== undefined)) {
         out ??= materialise(v, i);
         const into = out;
-        child.forEach((c, j) => this.propertyCopy(c as ValueObject, host, pointerJoin(pointerJoin(pointer, k), j), into, depth));
+        for (let j = 0; j < child.length; j++) this.propertyCopy(child[j] as ValueObject, host, pointerJoin(pointerJoin(pointer, k), j), into, depth);
         continue;
       }
       let key = k;
@@ -654,11 +655,10 @@ class TemplateRun {
     const resources = getProp(this.template, 'resources');
     const base = pointerJoin(this.base, 'resources');
     if (Array.isArray(resources)) {
-      resources.forEach((r, i) => this.declare(r, pointerJoin(base, i), undefined, undefined, new InstanceHost(this, []), [...this.order, i]));
+      for (let i = 0; i < resources.length; i++) this.declare(resources[i], pointerJoin(base, i), undefined, undefined, new InstanceHost(this, []), [...this.order, i]);
     } else if (isObject(resources)) {
-      Object.keys(resources).forEach((sym, i) =>
-        this.declare(resources[sym], pointerJoin(base, sym), undefined, sym, new InstanceHost(this, []), [...this.order, i]),
-      );
+      const symbols = Object.keys(resources);
+      for (let i = 0; i < symbols.length; i++) this.declare(resources[symbols[i]], pointerJoin(base, symbols[i]), undefined, symbols[i], new InstanceHost(this, []), [...this.order, i]);
     } else if (resources !== undefined) {
       this.ex.report('template-invalid', "The template's 'resources' must be an array (or an object with languageVersion 2.0).", this.at(base));
     }
@@ -750,7 +750,10 @@ class TemplateRun {
         this.ex.report('limit-exceeded', `The template deploys more than ${this.ex.limits.resources} resources (copies included); ARM accepts at most ${this.ex.limits.resources}.`, this.at(pointer));
       if (res.typeKey === 'microsoft.resources/deployments' && !existing) this.ex.pending.push(res);
     }
-    if (hasChildren) children.forEach((c, i) => this.declare(c, pointerJoin(pointerJoin(pointer, 'resources'), i), { type, name, known }, undefined, host, [...order, 100000 + i]));
+    if (hasChildren) {
+      const parentRef = { type, name, known };
+      for (let i = 0; i < children.length; i++) this.declare(children[i], pointerJoin(pointerJoin(pointer, 'resources'), i), parentRef, undefined, host, [...order, 100000 + i]);
+    }
   }
 
   /** The normalised id of a declared resource, honouring `scope` (extension resources) and deployment targets. */
@@ -896,7 +899,11 @@ class TemplateRun {
 /** A copy of a value without the object properties whose value is null (arrays keep their length). */
 function withoutNulls(v: Value, depth: number): Value {
   if (depth > 64) return v;
-  if (Array.isArray(v)) return v.map((x: Value) => withoutNulls(x, depth + 1));
+  if (Array.isArray(v)) {
+    const out = v.slice();
+    for (let i = 0; i < out.length; i++) out[i] = withoutNulls(out[i], depth + 1);
+    return out;
+  }
   if (!isObject(v)) return v;
   const out = newObject();
   for (const k of Object.keys(v)) if (v[k] !== null) out[k] = withoutNulls(v[k], depth + 1);
@@ -1010,22 +1017,24 @@ class Engine extends Expansion {
     const pointer = pointerJoin(res.at.pointer, key);
     if (!isObject(decl) || hasGeneratedKeys(decl)) return run.evalDeep(decl, res.host, pointer);
     const skipped: Skipped[] = [];
-    const select = (from: ValueObject, at: string, evaluated: ReadonlySet<string>, profile: boolean): ValueObject => {
-      const out = newObject();
-      for (const k in from) {
-        const lower = k.toLowerCase();
-        const v = from[k];
-        if (evaluated.has(lower)) out[k] = run.evalDeep(v, res.host, pointerJoin(at, k));
-        else if (profile && lower === 'virtualmachineprofile' && isObject(v) && !hasGeneratedKeys(v)) out[k] = select(v, pointerJoin(at, k), SCALE_SET_PROFILE_READ, false);
-        else {
-          out[k] = NOT_NEEDED;
-          skipped.push({ into: out, key: k, decl: v, pointer: pointerJoin(at, k) });
-        }
-      }
-      return out;
-    };
-    const out = select(decl, pointer, VM_PROPERTIES_READ, true);
+    const out = this.selectVmProperties(res, run, decl, pointer, VM_PROPERTIES_READ, true, skipped);
     if (skipped.length > 0) res.skipped = skipped;
+    return out;
+  }
+
+  /** vmProperties' walk (a method, not a closure made per VM: see TemplateRun.declares). */
+  private selectVmProperties(res: Res, run: TemplateRun, from: ValueObject, at: string, evaluated: ReadonlySet<string>, profile: boolean, skipped: Skipped[]): ValueObject {
+    const out = newObject();
+    for (const k in from) {
+      const lower = k.toLowerCase();
+      const v = from[k];
+      if (evaluated.has(lower)) out[k] = run.evalDeep(v, res.host, pointerJoin(at, k));
+      else if (profile && lower === 'virtualmachineprofile' && isObject(v) && !hasGeneratedKeys(v)) out[k] = this.selectVmProperties(res, run, v, pointerJoin(at, k), SCALE_SET_PROFILE_READ, false, skipped);
+      else {
+        out[k] = NOT_NEEDED;
+        skipped.push({ into: out, key: k, decl: v, pointer: pointerJoin(at, k) });
+      }
+    }
     return out;
   }
 
@@ -1227,29 +1236,30 @@ class Engine extends Expansion {
 
   /** The deployment as far as it was expanded (all of it, unless a safety cap stopped the work). */
   result(root: TemplateRun, outputs: ValueObject): Deployment {
-    const resources: ExpandedResource[] = [...this.resources]
-      .sort((a, b) => compareOrder(a.order, b.order))
-      .map((r) => {
-        const partial = !r.body && !r.existing;
-        const body = r.body ?? (partial ? this.partialBody(r) : newObject());
-        const out: { -readonly [K in keyof ExpandedResource]: ExpandedResource[K] } = {
-          id: r.id,
-          key: r.key,
-          type: r.type,
-          name: r.name,
-          apiVersion: r.apiVersion,
-          condition: r.condition,
-          existing: r.existing,
-          body,
-          properties: getProp(body, 'properties') ?? null,
-          at: r.at,
-          deployments: r.deployments,
-        };
-        if (r.symbolicName !== undefined) out.symbolicName = r.symbolicName;
-        if (r.copyIndex !== undefined) out.copyIndex = r.copyIndex;
-        if (partial) out.partial = true;
-        return out;
-      });
+    // Loops, not sort/map callbacks: closures made per call lose their optimised code (see TemplateRun.declares).
+    const ordered = [...this.resources].sort(compareRes);
+    const resources: ExpandedResource[] = [];
+    for (const r of ordered) {
+      const partial = !r.body && !r.existing;
+      const body = r.body ?? (partial ? this.partialBody(r) : newObject());
+      const out: { -readonly [K in keyof ExpandedResource]: ExpandedResource[K] } = {
+        id: r.id,
+        key: r.key,
+        type: r.type,
+        name: r.name,
+        apiVersion: r.apiVersion,
+        condition: r.condition,
+        existing: r.existing,
+        body,
+        properties: getProp(body, 'properties') ?? null,
+        at: r.at,
+        deployments: r.deployments,
+      };
+      if (r.symbolicName !== undefined) out.symbolicName = r.symbolicName;
+      if (r.copyIndex !== undefined) out.copyIndex = r.copyIndex;
+      if (partial) out.partial = true;
+      resources.push(out);
+    }
     return {
       file: root.file,
       resources,
@@ -1261,6 +1271,10 @@ class Engine extends Expansion {
       scope: root.targetScope,
     };
   }
+}
+
+function compareRes(a: Res, b: Res): number {
+  return compareOrder(a.order, b.order);
 }
 
 function compareOrder(a: readonly number[], b: readonly number[]): number {

@@ -286,7 +286,7 @@ class Ctx implements CallContext {
     const f = checkedUserFunction(e, this.host);
     if (this.depth > 32) throw new ExpressionError(`User-defined functions call each other too deeply at '${e.display}'.`);
     const env = new Map<string, Value>();
-    f.params.forEach((p, i) => env.set(p.toLowerCase(), this.evaluate(e.args[i])));
+    for (let i = 0; i < f.params.length; i++) env.set(f.params[i].toLowerCase(), this.evaluate(e.args[i]));
     const inner = new Ctx(new UserFunctionHost(this.host, env), undefined, this.depth + 1);
     return inner.evaluateTemplateValue(f.output);
   }

@@ -144,5 +144,9 @@ export function deepEqual(a: Value, b: Value): boolean {
 
 /** Serialises a value the way ARM's string() does (compact JSON); unknowns become their $unknown marker. */
 export function toJsonText(v: Value): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x instanceof Lambda ? '<lambda>' : x));
+  return JSON.stringify(v, lambdaAsText);
+}
+
+function lambdaAsText(_k: string, x: unknown): unknown {
+  return x instanceof Lambda ? '<lambda>' : x;
 }

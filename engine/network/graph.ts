@@ -394,7 +394,7 @@ function readPrefix(r: ExpandedResource): PublicIpPrefix {
   };
 }
 
-function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown: Unknown | undefined } {
+function refrontendList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown: Unknown | undefined } {
   if (v instanceof Unknown) return { refs: [], unknown: v };
   const refs: Ref[] = [];
   for (const x of list(v)) {
@@ -406,10 +406,10 @@ function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown:
 
 function readNat(g: NetworkGraph, r: ExpandedResource): NatGateway {
   const p = prop(r.body, 'properties');
-  const a = refList(g, prop(p, 'publicIpAddresses'));
-  const b = refList(g, prop(p, 'publicIpPrefixes'));
-  const c = refList(g, prop(p, 'publicIpAddressesV6'));
-  const d = refList(g, prop(p, 'publicIpPrefixesV6'));
+  const a = refrontendList(g, prop(p, 'publicIpAddresses'));
+  const b = refrontendList(g, prop(p, 'publicIpPrefixes'));
+  const c = refrontendList(g, prop(p, 'publicIpAddressesV6'));
+  const d = refrontendList(g, prop(p, 'publicIpPrefixesV6'));
   const sku = prop(r.body, 'sku', 'name');
   return {
     kind: 'natGateway',
@@ -438,10 +438,12 @@ function readRoute(v: Value, loc: Location, name?: string): Route | undefined {
 function readRouteTable(r: ExpandedResource): RouteTable {
   const routes = prop(r.body, 'properties', 'routes');
   const out: Route[] = [];
-  list(routes).forEach((x, i) => {
+  const routeList = list(routes);
+  for (let i = 0; i < routeList.length; i++) {
+    const x = routeList[i];
     const route = readRoute(x, at(r, 'properties', 'routes', i));
     if (route) out.push(route);
-  });
+  }
   return { kind: 'routeTable', routes: out, unknownRoutes: routes instanceof Unknown ? routes : undefined, ...base(r) };
 }
 
@@ -491,7 +493,9 @@ function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
     outboundRules: [],
     ...base(r),
   };
-  list(prop(p, 'frontendIPConfigurations')).forEach((f, i) => {
+  const frontendList = list(prop(p, 'frontendIPConfigurations'));
+  for (let i = 0; i < frontendList.length; i++) {
+    const f = frontendList[i];
     const fp = prop(f, 'properties');
     const name = str(prop(f, 'name'), '');
     const fe: Frontend = {
@@ -506,11 +510,14 @@ function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
     };
     lb.frontends.push(fe);
     g.frontends.set(fe.key, fe);
-  });
-  list(prop(p, 'backendAddressPools')).forEach((b, i) => addPool(g, lb, b, at(r, 'properties', 'backendAddressPools', i)));
-  list(prop(p, 'loadBalancingRules')).forEach((x, i) => {
+  }
+  const poolList = list(prop(p, 'backendAddressPools'));
+  for (let i = 0; i < poolList.length; i++) addPool(g, lb, poolList[i], at(r, 'properties', 'backendAddressPools', i));
+  const ruleList = list(prop(p, 'loadBalancingRules'));
+  for (let i = 0; i < ruleList.length; i++) {
+    const x = ruleList[i];
     const xp = prop(x, 'properties');
-    const pools = [g.ref(prop(xp, 'backendAddressPool')), ...refList(g, prop(xp, 'backendAddressPools')).refs].filter((y): y is Ref => y !== undefined);
+    const pools = [g.ref(prop(xp, 'backendAddressPool')), ...refrontendList(g, prop(xp, 'backendAddressPools')).refs].filter((y): y is Ref => y !== undefined);
     const dis = boolOrUnknown(prop(xp, 'disableOutboundSnat'));
     lb.lbRules.push({
       name: str(prop(x, 'name'), ''),
@@ -519,16 +526,18 @@ function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
       disableOutboundSnat: dis ?? false,
       at: at(r, 'properties', 'loadBalancingRules', i),
     });
-  });
-  list(prop(p, 'outboundRules')).forEach((x, i) => {
+  }
+  const outboundList = list(prop(p, 'outboundRules'));
+  for (let i = 0; i < outboundList.length; i++) {
+    const x = outboundList[i];
     const xp = prop(x, 'properties');
     lb.outboundRules.push({
       name: str(prop(x, 'name'), ''),
-      frontends: refList(g, prop(xp, 'frontendIPConfigurations')).refs,
+      frontends: refrontendList(g, prop(xp, 'frontendIPConfigurations')).refs,
       pool: g.ref(prop(xp, 'backendAddressPool')),
       at: at(r, 'properties', 'outboundRules', i),
     });
-  });
+  }
   return lb;
 }
 
@@ -548,12 +557,15 @@ function addPool(g: NetworkGraph, lb: LoadBalancer, b: Value, loc: Location): vo
   else lb.pools.push(pool);
 }
 
-function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, loc: (i: number) => Location, managed: boolean): IpConfig[] {
+/** `declaredAt` is where the ipConfigurations array is declared (entry i is at its pointer + /i). */
+function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, declaredAt: Location, managed: boolean): IpConfig[] {
   const out: IpConfig[] = [];
-  list(v).forEach((c, i) => {
+  const configList = list(v);
+  for (let i = 0; i < configList.length; i++) {
+    const c = configList[i];
     const p = prop(c, 'properties');
     const name = str(prop(c, 'name'), `ipconfig${i + 1}`);
-    const l = loc(i);
+    const l: Location = { file: declaredAt.file, pointer: pointerJoin(declaredAt.pointer, i) };
     let publicIp: IpConfig['publicIp'];
     if (managed) {
       const cfg = prop(p, 'publicIPAddressConfiguration');
@@ -580,7 +592,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, lo
         if (ref) publicIp = { kind: 'ref', ref, at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddress') } };
       }
     }
-    const pools = refList(g, prop(p, 'loadBalancerBackendAddressPools')).refs;
+    const pools = refrontendList(g, prop(p, 'loadBalancerBackendAddressPools')).refs;
     const ipc: IpConfig = {
       key: `${nicKey}/ipconfigurations/${name.toLowerCase()}`,
       name,
@@ -595,7 +607,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, lo
     };
     out.push(ipc);
     g.ipConfigs.set(ipc.key, ipc);
-  });
+  }
   return out;
 }
 
@@ -604,7 +616,7 @@ function readNic(g: NetworkGraph, r: ExpandedResource): Nic {
   const v = prop(r.body, 'properties', 'ipConfigurations');
   return {
     kind: 'nic',
-    ipConfigs: readIpConfigs(g, key, v, (i) => at(r, 'properties', 'ipConfigurations', i), false),
+    ipConfigs: readIpConfigs(g, key, v, at(r, 'properties', 'ipConfigurations'), false),
     ipForwarding: prop(r.body, 'properties', 'enableIPForwarding') === true,
     managed: false,
     unknownIpConfigs: v instanceof Unknown ? v : undefined,
@@ -615,7 +627,9 @@ function readNic(g: NetworkGraph, r: ExpandedResource): Nic {
 /** NIC configurations owned by a VM or scale set become NIC nodes keyed under their owner. */
 function readManagedNics(g: NetworkGraph, r: ExpandedResource, vm: Vm, configs: Value | undefined, pathToConfigs: (string | number)[]): void {
   if (configs instanceof Unknown) return;
-  list(configs).forEach((c, i) => {
+  const configList = list(configs);
+  for (let i = 0; i < configList.length; i++) {
+    const c = configList[i];
     const name = str(prop(c, 'name'), `nic${i}`);
     const key = `${keyOf(r)}/networkinterfaceconfigurations/${name.toLowerCase()}`;
     const cloc = at(r, ...pathToConfigs, i);
@@ -629,14 +643,14 @@ function readManagedNics(g: NetworkGraph, r: ExpandedResource, vm: Vm, configs: 
       maybe: r.condition instanceof Unknown,
       existing: false,
       kind: 'nic',
-      ipConfigs: readIpConfigs(g, key, ips, (j) => ({ file: cloc.file, pointer: pointerJoin(pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations'), j) }), true),
+      ipConfigs: readIpConfigs(g, key, ips, { file: cloc.file, pointer: pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations') }, true),
       ipForwarding: prop(c, 'properties', 'enableIPForwarding') === true,
       managed: true,
       unknownIpConfigs: ips instanceof Unknown ? ips : undefined,
     };
     g.nodes.set(key, nic);
     vm.nics.push({ nic: { kind: 'found', key }, primary: boolOrUnknown(prop(c, 'properties', 'primary')), at: cloc });
-  });
+  }
 }
 
 function readVm(g: NetworkGraph, r: ExpandedResource): Vm {
@@ -655,12 +669,14 @@ function readVm(g: NetworkGraph, r: ExpandedResource): Vm {
   };
   const nis = prop(profile, 'networkInterfaces');
   if (nis instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = nis;
-  list(nis).forEach((n, i) => {
+  const nicList = list(nis);
+  for (let i = 0; i < nicList.length; i++) {
+    const n = nicList[i];
     const ref = g.ref(n);
     const loc = at(r, 'properties', 'networkProfile', 'networkInterfaces', i);
     if (ref) vm.nics.push({ nic: ref, primary: boolOrUnknown(prop(n, 'properties', 'primary')), at: loc });
     else if (isObject(n) && getProp(n, 'id') instanceof Unknown) vm.nics.push({ nic: { kind: 'unknown', value: getProp(n, 'id') as Unknown }, primary: undefined, at: loc });
-  });
+  }
   const configs = prop(profile, 'networkInterfaceConfigurations');
   if (configs instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = configs;
   const path = scaleSet ? ['properties', 'virtualMachineProfile', 'networkProfile', 'networkInterfaceConfigurations'] : ['properties', 'networkProfile', 'networkInterfaceConfigurations'];
@@ -766,11 +782,13 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
         routeChildren.push(r);
         break;
       case T.vnet: {
-        list(prop(r.body, 'properties', 'subnets')).forEach((s, i) => {
+        const subnetList = list(prop(r.body, 'properties', 'subnets'));
+        for (let i = 0; i < subnetList.length; i++) {
+          const s = subnetList[i];
           const name = str(prop(s, 'name'), '');
           const skey = `${key}/subnets/${name.toLowerCase()}`;
           g.nodes.set(skey, subnetFrom(g, key, skey, name, s, at(r, 'properties', 'subnets', i), r, r));
-        });
+        }
         break;
       }
       case T.subnet:

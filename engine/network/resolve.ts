@@ -335,23 +335,24 @@ class Resolver {
 
   private vmPaths(vm: Vm, primaryNic: number | undefined, depth: number, visited: Set<string>): PathResult[] {
     const paths: PathResult[] = [];
-    vm.nics.forEach((entry, i) => {
+    for (let i = 0; i < vm.nics.length; i++) {
+      const entry = vm.nics[i];
       const nic = this.g.get(entry.nic, 'nic');
       if (!nic) {
         paths.push(this.unknownPath(entry.nic.kind === 'found' ? lastSegment(entry.nic.key) : lastSegment(describeRef(entry.nic)), entry.at, i === primaryNic, entry.nic.kind === 'unknown' ? `the NIC id (${entry.nic.value.origin})` : `NIC ${describeRef(this.g.check(entry.nic) ?? entry.nic)}`));
-        return;
+        continue;
       }
       if (nic.existing) {
         paths.push(this.unknownPath(nic.name, entry.at, i === primaryNic, `NIC '${nic.name}', an existing resource outside the analysed files`));
-        return;
+        continue;
       }
       const primaryIpc = primaryIpConfigIndex(nic);
       if (nic.ipConfigs.length === 0) {
         paths.push(this.unknownPath(lastSegment(nic.name), nic.at, i === primaryNic, nic.unknownIpConfigs ? `the ipconfigs of NIC '${nic.name}': ${nic.unknownIpConfigs.origin}` : `NIC '${nic.name}' has no ipconfigs`));
-        return;
+        continue;
       }
-      nic.ipConfigs.forEach((ipc, j) => paths.push(this.resolvePath(vm, nic, ipc, i === primaryNic, j === primaryIpc, depth, visited)));
-    });
+      for (let j = 0; j < nic.ipConfigs.length; j++) paths.push(this.resolvePath(vm, nic, nic.ipConfigs[j], i === primaryNic, j === primaryIpc, depth, visited));
+    }
     if (vm.nics.length === 0) {
       const why = vm.unknownNics ? `the network profile: ${vm.unknownNics.origin}` : 'the VM declares no network interfaces';
       paths.push(this.unknownPath('', vm.at, true, why));
@@ -391,9 +392,10 @@ class Resolver {
    * the other NIC's load balancer (egress-model.md, step 5): non-deterministic, never no-egress.
    */
   private applyBareSecondary(vm: Vm, paths: PathResult[]): void {
-    paths.forEach((p, i) => {
-      if (p.primary || p.method !== 'none' || p.cause !== 'group') return;
-      if (!paths.some((o, j) => j !== i && o.egress.length > 0)) return;
+    for (let i = 0; i < paths.length; i++) {
+      const p = paths[i];
+      if (p.primary || p.method !== 'none' || p.cause !== 'group') continue;
+      if (!paths.some((o, j) => j !== i && o.egress.length > 0)) continue;
       const sameNic = paths.some((o, j) => j !== i && o.nicKey === p.nicKey && o.egress.length > 0);
       paths[i] = Object.assign({}, p, {
         method: 'default-outbound-access' as const,
@@ -405,7 +407,7 @@ class Resolver {
         ],
         notes: [...p.notes, { kind: 'bare-secondary' as const, message: 'bare secondary path', at: p.at }],
       });
-    });
+    }
   }
 
   // ----- path level -----

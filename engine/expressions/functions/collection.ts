@@ -425,7 +425,9 @@ export const collection: Record<string, FnDef> = {
       const count = int(c, n, 1);
       if (count < 0 || count > 10000) fail(`The template function '${n}' expects a count from 0 to 10000, got ${count}.`);
       if (start + count > 2147483647) fail(`The template function '${n}' expects startIndex + count to be at most 2147483647, got ${start + count}.`);
-      return Array.from({ length: count }, (_v, i) => start + i);
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) out.push(start + i);
+      return out;
     },
   },
   // A count of 0 or less skips nothing / takes nothing; past the end gives all / nothing (template-functions-array#skip).

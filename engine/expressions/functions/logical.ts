@@ -1,5 +1,6 @@
 // Logical and comparison functions: and, or, not, if, bool, true, false, coalesce, equals, greater, less...
-import type { FnDef } from '../evaluator.js';
+import type { CallContext, FnDef } from '../evaluator.js';
+import type { Expr } from '../ast.js';
 import type { Value } from '../value.js';
 import { ExpressionError, Unknown, deepEqual, findUnknown, typeName } from '../value.js';
 import { bool, fail } from './args.js';
@@ -8,6 +9,16 @@ import { bool, fail } from './args.js';
 export function choice(cond: Unknown, a: Value, b: Value): Value {
   if (deepEqual(a, b)) return a;
   return new Unknown('condition', cond.origin, [a, b]);
+}
+
+/** One branch of if() under an unknown condition: a branch that fails is unknown, not an error. */
+function tryBranch(ctx: CallContext, e: Expr, cond: Unknown): Value {
+  try {
+    return ctx.evaluate(e);
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err;
+    return new Unknown('condition', cond.origin);
+  }
 }
 
 function compare(fname: string, a: Value, b: Value): number {
@@ -79,17 +90,7 @@ export const logical: Record<string, FnDef> = {
     max: 3,
     lazy: ([c, a, b], ctx, n) => {
       const cond = ctx.evaluate(c);
-      if (cond instanceof Unknown) {
-        const branch = (e: typeof a): Value => {
-          try {
-            return ctx.evaluate(e);
-          } catch (err) {
-            if (!(err instanceof ExpressionError)) throw err;
-            return new Unknown('condition', cond.origin);
-          }
-        };
-        return choice(cond, branch(a), branch(b));
-      }
+      if (cond instanceof Unknown) return choice(cond, tryBranch(ctx, a, cond), tryBranch(ctx, b, cond));
       return bool(cond, n, 0) ? ctx.evaluate(a) : ctx.evaluate(b);
     },
   },

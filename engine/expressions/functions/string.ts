@@ -172,36 +172,54 @@ const MAX_JSON_DEPTH = 64;
  * property names, comments and trailing commas. Objects are built with null prototypes.
  */
 export function parseArmJson(text: string, fname: string): Value {
-  let pos = 0;
-  const bad = (what: string): never =>
-    fail(`The template function '${fname}' got invalid JSON: ${what} at position ${pos}.`);
+  const reader = new ArmJsonReader(text, fname);
+  const v = reader.readValue(0);
+  reader.skip();
+  if (reader.pos < text.length) reader.bad('additional text after the JSON value');
+  return v;
+}
 
-  const skip = (): void => {
+/**
+ * parseArmJson's reader: a class, not closures made per call (V8 keeps a closure's optimised code only while a
+ * closure of it is alive, so per-call closures were compiled again and again over a long run).
+ */
+class ArmJsonReader {
+  pos = 0;
+  constructor(
+    readonly text: string,
+    readonly fname: string,
+  ) {}
+
+  bad(what: string): never {
+    return fail(`The template function '${this.fname}' got invalid JSON: ${what} at position ${this.pos}.`);
+  }
+
+  skip(): void {
     for (;;) {
-      const c = text[pos];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff' || c === '\u00a0') pos++;
-      else if (c === '/' && text[pos + 1] === '/') {
-        while (pos < text.length && text[pos] !== '\n' && text[pos] !== '\r') pos++;
-      } else if (c === '/' && text[pos + 1] === '*') {
-        const end = text.indexOf('*/', pos + 2);
-        if (end < 0) bad('an unterminated comment');
-        pos = end + 2;
+      const c = this.text[this.pos];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff' || c === '\u00a0') this.pos++;
+      else if (c === '/' && this.text[this.pos + 1] === '/') {
+        while (this.pos < this.text.length && this.text[this.pos] !== '\n' && this.text[this.pos] !== '\r') this.pos++;
+      } else if (c === '/' && this.text[this.pos + 1] === '*') {
+        const end = this.text.indexOf('*/', this.pos + 2);
+        if (end < 0) this.bad('an unterminated comment');
+        this.pos = end + 2;
       } else return;
     }
-  };
+  }
 
-  const readString = (quote: string): string => {
-    pos++;
+  readString(quote: string): string {
+    this.pos++;
     let out = '';
     for (;;) {
-      if (pos >= text.length) bad('an unterminated string');
-      const c = text[pos++];
+      if (this.pos >= this.text.length) this.bad('an unterminated string');
+      const c = this.text[this.pos++];
       if (c === quote) return out;
       if (c !== '\\') {
         out += c;
         continue;
       }
-      const e = text[pos++];
+      const e = this.text[this.pos++];
       switch (e) {
         case 'b':
           out += '\b';
@@ -225,73 +243,73 @@ export function parseArmJson(text: string, fname: string): Value {
           out += e;
           break;
         case 'u': {
-          const hex = text.slice(pos, pos + 4);
-          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) bad('a bad \\u escape');
+          const hex = this.text.slice(this.pos, this.pos + 4);
+          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.bad('a bad \\u escape');
           out += String.fromCharCode(parseInt(hex, 16));
-          pos += 4;
+          this.pos += 4;
           break;
         }
         default:
-          bad('a bad escape sequence');
+          this.bad('a bad escape sequence');
       }
     }
-  };
+  }
 
-  const readWord = (): string => {
-    const m = /^[A-Za-z0-9_$+\-.]+/.exec(text.slice(pos, pos + 400));
+  readWord(): string {
+    const m = /^[A-Za-z0-9_$+\-.]+/.exec(this.text.slice(this.pos, this.pos + 400));
     if (!m) return '';
-    pos += m[0].length;
+    this.pos += m[0].length;
     return m[0];
-  };
+  }
 
-  const readValue = (depth: number): Value => {
-    if (depth > MAX_JSON_DEPTH) bad(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
-    skip();
-    const c = text[pos];
-    if (c === '"' || c === "'") return readString(c);
+  readValue(depth: number): Value {
+    if (depth > MAX_JSON_DEPTH) this.bad(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
+    this.skip();
+    const c = this.text[this.pos];
+    if (c === '"' || c === "'") return this.readString(c);
     if (c === '{') {
-      pos++;
+      this.pos++;
       const o = newObject();
       for (;;) {
-        skip();
-        if (text[pos] === '}') {
-          pos++;
+        this.skip();
+        if (this.text[this.pos] === '}') {
+          this.pos++;
           return o;
         }
         let key: string;
-        const q = text[pos];
-        if (q === undefined) bad('unexpected end of text');
-        if (q === '"' || q === "'") key = readString(q);
+        const q = this.text[this.pos];
+        if (q === undefined) this.bad('unexpected end of text');
+        if (q === '"' || q === "'") key = this.readString(q);
         else {
-          key = readWord();
-          if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) bad('a property name was expected');
+          key = this.readWord();
+          if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) this.bad('a property name was expected');
         }
-        skip();
-        if (text[pos] !== ':') bad("':' was expected");
-        pos++;
-        o[key] = readValue(depth + 1);
-        skip();
-        if (text[pos] === ',') pos++;
-        else if (text[pos] !== '}') bad("',' or '}' was expected");
+        this.skip();
+        if (this.text[this.pos] !== ':') this.bad("':' was expected");
+        this.pos++;
+        o[key] = this.readValue(depth + 1);
+        this.skip();
+        if (this.text[this.pos] === ',') this.pos++;
+        else if (this.text[this.pos] !== '}') this.bad("',' or '}' was expected");
       }
     }
     if (c === '[') {
-      pos++;
+      this.pos++;
       const a: Value[] = [];
       for (;;) {
-        skip();
-        if (text[pos] === ']') {
-          pos++;
+        this.skip();
+        if (this.text[this.pos] === ']') {
+          this.pos++;
           return a;
         }
-        a.push(readValue(depth + 1));
-        skip();
-        if (text[pos] === ',') pos++;
-        else if (text[pos] !== ']') bad("',' or ']' was expected");
+        a.push(this.readValue(depth + 1));
+        this.skip();
+        if (this.text[this.pos] === ',') this.pos++;
+        else if (this.text[this.pos] !== ']') this.bad("',' or ']' was expected");
       }
     }
-    const start = pos;
-    const w = readWord();
+    const start = this.pos;
+    const w = this.readWord();
     if (w === 'true') return true;
     if (w === 'false') return false;
     if (w === 'null' || w === 'undefined') return null;
@@ -299,14 +317,9 @@ export function parseArmJson(text: string, fname: string): Value {
       const n = Number(w);
       if (Number.isFinite(n)) return Object.is(n, -0) ? 0 : n;
     }
-    pos = start;
-    return bad(pos >= text.length ? 'unexpected end of text' : `unexpected character '${text[pos]}'`);
-  };
-
-  const v = readValue(0);
-  skip();
-  if (pos < text.length) bad('additional text after the JSON value');
-  return v;
+    this.pos = start;
+    return this.bad(this.pos >= this.text.length ? 'unexpected end of text' : `unexpected character '${this.text[this.pos]}'`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
