@@ -225,14 +225,15 @@ function readSuppressions(deployment: Deployment, invalid: (at: Location, messag
     const list = isObject(own) ? getProp(own, 'suppress') : undefined;
     if (!Array.isArray(list)) continue;
     const rules = new Map<string, string>();
-    list.forEach((entry, i) => {
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
       const rule = isObject(entry) ? getProp(entry, 'rule') : undefined;
       const reason = isObject(entry) ? getProp(entry, 'reason') : undefined;
       const at = { file: r.at.file, pointer: `${r.at.pointer}/metadata/egress-lint/suppress/${i}` };
       if (typeof rule !== 'string') invalid(at, `A suppression in the metadata of '${r.name}' needs a 'rule'.`);
       else if (typeof reason !== 'string' || reason.trim() === '') invalid(at, `The suppression of '${rule}' on '${r.name}' needs a 'reason'.`);
       else rules.set(rule, reason.trim());
-    });
+    }
     if (rules.size) out.push({ file: r.at.file, pointer: r.at.pointer, name: r.name, rules });
   }
   return out;

@@ -48,8 +48,8 @@ const ADDRESS_LIKE = /^(?:[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:\/.*)?$/;
 export function parseAllowList(texts: readonly string[]): { list: AllowList; errors: string[] } {
   const entries: AllowEntry[] = [];
   const errors: string[] = [];
-  texts.forEach((raw, i) => {
-    const text = raw.trim();
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i].trim();
     if (text === '') errors.push(`allow[${i}] is empty`);
     else if (text.startsWith('/')) entries.push({ kind: 'id', text, pattern: globRegex(text.replace(/\/+$/, ''), false) });
     else if (ADDRESS_LIKE.test(text)) {
@@ -59,7 +59,7 @@ export function parseAllowList(texts: readonly string[]): { list: AllowList; err
       else entries.push({ kind: 'cidr', text, net });
     } else if (text.includes('/')) errors.push(`allow[${i}] '${text}' is neither a name nor a resource id (ids start with '/subscriptions/')`);
     else entries.push({ kind: 'name', text, pattern: globRegex(text, true) });
-  });
+  }
   return { list: { entries }, errors };
 }
 

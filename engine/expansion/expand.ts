@@ -267,11 +267,12 @@ class TemplateRun implements CheckHost {
   private readFunctions(): void {
     const fs = getProp(this.template, 'functions');
     if (!Array.isArray(fs)) return;
-    fs.forEach((ns, i) => {
-      if (!isObject(ns)) return;
+    for (let i = 0; i < fs.length; i++) {
+      const ns = fs[i];
+      if (!isObject(ns)) continue;
       const nsName = getProp(ns, 'namespace');
       const members = getProp(ns, 'members');
-      if (typeof nsName !== 'string' || !isObject(members)) return;
+      if (typeof nsName !== 'string' || !isObject(members)) continue;
       for (const [name, def] of Object.entries(members)) {
         if (!isObject(def)) continue;
         const params = getProp(def, 'parameters');
@@ -293,7 +294,7 @@ class TemplateRun implements CheckHost {
           output: value ?? null,
         });
       }
-    });
+    }
   }
 
   userFunction(name: string): UserFunction | undefined {

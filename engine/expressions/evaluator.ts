@@ -296,7 +296,7 @@ class Ctx implements CallContext {
     if (fn.params.length !== args.length && !(fn.params.length < args.length && fn.params.length > 0))
       throw new ExpressionError(`The lambda given to '${fname}' takes ${fn.params.length} parameter(s), but ${args.length} are passed.`);
     const env = new Map<string, Value>(fn.env ?? []);
-    fn.params.forEach((p, i) => env.set(p.toLowerCase(), args[i]));
+    for (let i = 0; i < fn.params.length; i++) env.set(fn.params[i].toLowerCase(), args[i]);
     return this.evaluate(fn.body, env);
   }
 

@@ -248,10 +248,10 @@ export function readInventory(file: string, doc: TemplateDoc, options: Inventory
   const value = doc.value as Value;
   const resources: ExpandedResource[] = [];
   const list = (items: readonly Value[], base: string): void => {
-    items.forEach((item, i) => {
-      const r = resourceFrom(item, { file, pointer: pointerJoin(base, i) }, problems);
+    for (let i = 0; i < items.length; i++) {
+      const r = resourceFrom(items[i], { file, pointer: pointerJoin(base, i) }, problems);
       if (r) resources.push(r);
-    });
+    }
   };
   let format: InventoryFormat | undefined;
   if (Array.isArray(value)) {

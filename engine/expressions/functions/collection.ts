@@ -116,10 +116,11 @@ function minMax(args: readonly Value[], n: string, pick: (a: number, b: number) 
     if (!isInteger(v)) fail(`The template function '${n}' expects integers or arrays of integers; argument ${i + 1} holds a value of type ${typeName(v)}.`);
     result = result === undefined ? v : pick(result, v);
   };
-  args.forEach((a, i) => {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
     if (Array.isArray(a)) for (const x of a) take(x, i);
     else take(a, i);
-  });
+  }
   if (result === undefined) return fail(`The template function '${n}' needs at least one integer.`);
   return result;
 }
@@ -269,14 +270,15 @@ export const collection: Record<string, FnDef> = {
       let arrays = 0;
       let scalars = 0;
       let unknown: Unknown | undefined;
-      args.forEach((a, i) => {
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
         if (a instanceof Unknown) unknown ??= a;
         else if (Array.isArray(a)) arrays++;
         else {
           scalarText(a, n, i);
           scalars++;
         }
-      });
+      }
       if (arrays > 0 && scalars > 0) fail(`The template function '${n}' expects all its arguments to be arrays or all to be strings.`);
       if (unknown) return again(unknown);
       if (arrays > 0) {
