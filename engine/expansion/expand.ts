@@ -462,8 +462,7 @@ class TemplateRun implements CheckHost {
       const child = v[k];
       if (Array.isArray(child) && k.length === 4 && k.toLowerCase() === 'copy' && child.every((c) => isObject(c) && getProp(c, 'input') !== undefined)) {
         out ??= materialise(v, i);
-        const into = out;
-        for (let j = 0; j < child.length; j++) this.propertyCopy(child[j] as ValueObject, host, pointerJoin(pointerJoin(pointer, k), j), into, depth);
+        for (let j = 0; j < child.length; j++) this.propertyCopy(child[j] as ValueObject, host, pointerJoin(pointerJoin(pointer, k), j), out, depth);
         continue;
       }
       let key = k;
