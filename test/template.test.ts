@@ -116,6 +116,26 @@ loader('text after the value, an empty file and nothing but a comment are proble
   assert.equal(loadTemplate('c.json', '  // only a comment\n').problems, [{ message: 'The file is empty.', offset: 0, length: 0 }]);
 });
 
+loader('every syntax error is worded as a sentence, not as a parser code', () => {
+  const cases: [string, string][] = [
+    ['{"a": 1, }x', 'Unexpected character.'],
+    ['{"a": 1, 2: 3}', 'Expected a property name in double quotes.'],
+    ['{"a": }', 'Expected a value.'],
+    ['{"a": 1.}', 'Invalid number.'],
+    ['{"a": "\\u12"}', 'Invalid \\u escape in a string (four hexadecimal digits expected).'],
+    ['{"a": "\\q"}', 'Invalid escape sequence in a string.'],
+  ];
+  for (const [text, message] of cases) {
+    const doc = loadTemplate('bad.json', text);
+    assert.ok(doc.problems.length > 0, text);
+    assert.is(doc.problems[0].message, message, text);
+  }
+  // No message is a bare jsonc-parser code name (such as 'PropertyNameExpected.').
+  for (const text of ['{"a" 1}', '{"a": [1 2]}', '{,}', '[1,,2]', '{"a": 1e}', '/* x', '{"a": -}', '{"a": "\\uZZZZ"}']) {
+    for (const p of loadTemplate('bad.json', text).problems) assert.not.match(p.message, /^[A-Z][a-z]+[A-Z]\w*\.$/, `${text}: ${p.message}`);
+  }
+});
+
 loader('deep nesting never throws', () => {
   const deep = `// comment forces the tolerant parser\n${'['.repeat(200_000)}${']'.repeat(200_000)}`;
   const doc = loadTemplate('deep.json', deep);

@@ -82,6 +82,19 @@ function describe(error: ParseError): string {
       return 'Expected "]".';
     case jsonc().ParseErrorCode.EndOfFileExpected:
       return 'Unexpected text after the end of the JSON value.';
+    case jsonc().ParseErrorCode.PropertyNameExpected:
+      return 'Expected a property name in double quotes.';
+    case jsonc().ParseErrorCode.ValueExpected:
+      return 'Expected a value.';
+    case jsonc().ParseErrorCode.InvalidNumberFormat:
+    case jsonc().ParseErrorCode.UnexpectedEndOfNumber:
+      return 'Invalid number.';
+    case jsonc().ParseErrorCode.InvalidCommentToken:
+      return 'Invalid comment.';
+    case jsonc().ParseErrorCode.InvalidUnicode:
+      return 'Invalid \\u escape in a string (four hexadecimal digits expected).';
+    case jsonc().ParseErrorCode.InvalidEscapeCharacter:
+      return 'Invalid escape sequence in a string.';
     default:
       return `${jsonc().printParseErrorCode(error.error)}.`;
   }
