@@ -130,6 +130,11 @@ loader('every syntax error is worded as a sentence, not as a parser code', () =>
     assert.ok(doc.problems.length > 0, text);
     assert.is(doc.problems[0].message, message, text);
   }
+  // The containers left open at the end of the text after a mistake are not each a problem of their own; two
+  // mistakes in two places are; a file cut short has its one problem at the end.
+  assert.equal(loadTemplate('c.json', '{"resources": [{"a": 1,\n  ]\n').problems.map((p) => p.message), ['Expected a property name in double quotes.']);
+  assert.equal(loadTemplate('c.json', '{"a": [1 2], "b": [3 4]}').problems.map((p) => [p.message, p.offset]), [['Expected a comma.', 9], ['Expected a comma.', 21]]);
+  assert.equal(loadTemplate('c.json', '{"a": [1, 2]').problems.map((p) => p.message), ['Expected "}".']);
   // No message is a bare jsonc-parser code name (such as 'PropertyNameExpected.').
   for (const text of ['{"a" 1}', '{"a": [1 2]}', '{,}', '[1,,2]', '{"a": 1e}', '/* x', '{"a": -}', '{"a": "\\uZZZZ"}']) {
     for (const p of loadTemplate('bad.json', text).problems) assert.not.match(p.message, /^[A-Z][a-z]+[A-Z]\w*\.$/, `${text}: ${p.message}`);

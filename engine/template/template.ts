@@ -356,9 +356,16 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
     if (!(e instanceof RangeError)) throw e;
     return new Doc(file, text, undefined, [{ message: 'The JSON is nested too deeply to read.', offset: 0, length: 0 }]);
   }
-  const problems: LoadProblem[] = errors
-    .filter((e) => e.error !== jsonc().ParseErrorCode.InvalidCharacter)
-    .map((e) => ({ message: describe(e), offset: e.offset, length: e.length }));
+  // One problem per place, and none at the end of the text after an earlier one: the parser's recovery reports every
+  // container still open there, each a consequence of the first mistake. A file cut short keeps its one problem.
+  const problems: LoadProblem[] = [];
+  const placed = new Set<number>();
+  for (const e of errors) {
+    if (e.error === jsonc().ParseErrorCode.InvalidCharacter || placed.has(e.offset)) continue;
+    if (problems.length > 0 && e.offset >= text.trimEnd().length) continue;
+    placed.add(e.offset);
+    problems.push({ message: describe(e), offset: e.offset, length: e.length });
+  }
   if (!tree) {
     if (problems.length === 0) problems.push({ message: 'The file is empty.', offset: 0, length: 0 });
     return new Doc(file, text, undefined, problems);
