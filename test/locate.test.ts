@@ -99,4 +99,39 @@ test('a pointer that does not exist lands on its nearest existing ancestor', () 
   assert.equal(loc.find(['zzz']), { offset: 0, length: text.length });
 });
 
+test('keys written with escapes are found by their value; a duplicate key finds its first occurrence; array indexes are digits without leading zeros', () => {
+  const text = '{"\\u0061": 1, "b": {"c\\/d": 2, "e": [10, 20]}, "a": 3}';
+  const loc = new StrictJsonLocator(text);
+  assert.equal(loc.find(['a']), { offset: 1, length: text.indexOf(', "b"') - 1 });
+  const cd = text.indexOf('"c');
+  assert.equal(loc.find(['b', 'c/d']), { offset: cd, length: text.indexOf(', "e"') - cd });
+  assert.is(loc.start(['b', 'e', '1']), text.indexOf('20'));
+  const e = text.indexOf('"e"');
+  assert.equal(loc.find(['b', 'e', '01']), { offset: e, length: text.indexOf(']') + 1 - e }, "'01' is no index: the array itself");
+  assert.equal(loc.find(['b', 'e', '-1']), { offset: e, length: text.indexOf(']') + 1 - e });
+});
+
+test('a large object (keys looked up through an index) agrees with jsonc-parser in any order, escaped and duplicate keys included', () => {
+  const members: string[] = [];
+  for (let i = 0; i < 120; i++) members.push(`${JSON.stringify(i % 7 === 0 ? `k/${i}"q` : `k${i}`)}: {"v": [${i}, {"w": ${i}}]}`);
+  // 'k5' written with an escape, and again plainly after the index is built.
+  members[5] = '"\\u006b5": {"v": [5, {"w": 5}]}';
+  members.splice(60, 0, '"k5": "second"');
+  const text = `{"top": {${members.join(',\n ')}}}`;
+  const tree = parseTree(text)!;
+  const r = rng(7);
+  for (const order of [0, 1]) {
+    const loc = new StrictJsonLocator(text);
+    const keys = Array.from({ length: 120 }, (_, i) => (i % 7 === 0 ? `k/${i}"q` : `k${i}`));
+    if (order === 1) keys.sort(() => r() - 0.5);
+    for (const k of keys) {
+      if (k === 'k5') continue;
+      assert.equal(loc.find(['top', k, 'v', '1', 'w']), expected(tree, ['top', k, 'v', 1, 'w']), k);
+      assert.equal(loc.find(['top', k]), expected(tree, ['top', k]), k);
+    }
+    // The first occurrence of 'k5' is the escaped one.
+    assert.is(loc.start(['top', 'k5']), text.indexOf('"\\u006b5"'));
+  }
+});
+
 test.run();
