@@ -351,8 +351,6 @@ export function evaluateExpr(e: Expr, host: EvalHost): Value {
   return new Ctx(host, undefined, 0).evaluate(e);
 }
 
-
-
 /**
  * Evaluates every string inside a JSON structure. Keys that are expressions are evaluated too (ARM allows
  * `"[variables('name')]": value` keys). Throws ExpressionError on the first error.

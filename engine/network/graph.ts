@@ -394,7 +394,7 @@ function readPrefix(r: ExpandedResource): PublicIpPrefix {
   };
 }
 
-function refrontendList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown: Unknown | undefined } {
+function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown: Unknown | undefined } {
   if (v instanceof Unknown) return { refs: [], unknown: v };
   const refs: Ref[] = [];
   for (const x of list(v)) {
@@ -406,10 +406,10 @@ function refrontendList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; u
 
 function readNat(g: NetworkGraph, r: ExpandedResource): NatGateway {
   const p = prop(r.body, 'properties');
-  const a = refrontendList(g, prop(p, 'publicIpAddresses'));
-  const b = refrontendList(g, prop(p, 'publicIpPrefixes'));
-  const c = refrontendList(g, prop(p, 'publicIpAddressesV6'));
-  const d = refrontendList(g, prop(p, 'publicIpPrefixesV6'));
+  const a = refList(g, prop(p, 'publicIpAddresses'));
+  const b = refList(g, prop(p, 'publicIpPrefixes'));
+  const c = refList(g, prop(p, 'publicIpAddressesV6'));
+  const d = refList(g, prop(p, 'publicIpPrefixesV6'));
   const sku = prop(r.body, 'sku', 'name');
   return {
     kind: 'natGateway',
@@ -517,7 +517,7 @@ function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
   for (let i = 0; i < ruleList.length; i++) {
     const x = ruleList[i];
     const xp = prop(x, 'properties');
-    const pools = [g.ref(prop(xp, 'backendAddressPool')), ...refrontendList(g, prop(xp, 'backendAddressPools')).refs].filter((y): y is Ref => y !== undefined);
+    const pools = [g.ref(prop(xp, 'backendAddressPool')), ...refList(g, prop(xp, 'backendAddressPools')).refs].filter((y): y is Ref => y !== undefined);
     const dis = boolOrUnknown(prop(xp, 'disableOutboundSnat'));
     lb.lbRules.push({
       name: str(prop(x, 'name'), ''),
@@ -533,7 +533,7 @@ function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
     const xp = prop(x, 'properties');
     lb.outboundRules.push({
       name: str(prop(x, 'name'), ''),
-      frontends: refrontendList(g, prop(xp, 'frontendIPConfigurations')).refs,
+      frontends: refList(g, prop(xp, 'frontendIPConfigurations')).refs,
       pool: g.ref(prop(xp, 'backendAddressPool')),
       at: at(r, 'properties', 'outboundRules', i),
     });
@@ -592,7 +592,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, de
         if (ref) publicIp = { kind: 'ref', ref, at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddress') } };
       }
     }
-    const pools = refrontendList(g, prop(p, 'loadBalancerBackendAddressPools')).refs;
+    const pools = refList(g, prop(p, 'loadBalancerBackendAddressPools')).refs;
     const ipc: IpConfig = {
       key: `${nicKey}/ipconfigurations/${name.toLowerCase()}`,
       name,

@@ -360,9 +360,10 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
   // container still open there, each a consequence of the first mistake. A file cut short keeps its one problem.
   const problems: LoadProblem[] = [];
   const placed = new Set<number>();
+  const end = text.trimEnd().length;
   for (const e of errors) {
     if (e.error === jsonc().ParseErrorCode.InvalidCharacter || placed.has(e.offset)) continue;
-    if (problems.length > 0 && e.offset >= text.trimEnd().length) continue;
+    if (problems.length > 0 && e.offset >= end) continue;
     placed.add(e.offset);
     problems.push({ message: describe(e), offset: e.offset, length: e.length });
   }
