@@ -4,7 +4,7 @@ export type { TemplateDoc, SourceRange, LineColumn, LoadProblem } from './templa
 export type { Location, RawFinding, Severity } from './template/finding.js';
 export { expand } from './expansion/expand.js';
 export { readParameterFile, isParameterFile, isTemplate } from './expansion/parameters.js';
-export type { Deployment, ExpandedResource, ExpandOptions, LinkResolver, UnresolvedDeployment } from './expansion/types.js';
+export type { Deployment, SourceResource, ExpandOptions, LinkResolver, UnresolvedDeployment } from './expansion/types.js';
 export { ARM_LIMITS, SAFETY_CAPS } from './expansion/types.js';
 export { evaluateString } from './expressions/evaluator.js';
 export { clearParseCache } from './expressions/ast.js';

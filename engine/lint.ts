@@ -5,6 +5,7 @@ import type { TemplateDoc } from './template/template.js';
 import { expand } from './expansion/expand.js';
 import type { Deployment, ExpandOptions } from './expansion/types.js';
 import { buildGraph } from './network/graph.js';
+import { GRAPH_READS } from './network/reads.js';
 import type { NetworkGraph } from './network/graph.js';
 import { resolveEgress } from './network/resolve.js';
 import type { EgressIp, PathResult, Verdict, VmResult } from './network/resolve.js';
@@ -339,7 +340,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** Lints one loaded template: expansion, graph, egress and rules. Never throws for template content. */
 export function lintTemplate(doc: TemplateDoc, options: LintOptions): LintResult {
-  const deployment = expand(doc, Object.assign({}, options, { evaluate: options.evaluate ?? 'egress' }));
+  const deployment = expand(doc, Object.assign({}, options, { evaluate: options.evaluate ?? GRAPH_READS }));
   const { findings, vms, graph } = runRules(deployment, options.rules, options.levels, options.settings, options.inventory);
   return { file: doc.file, vms: vms.map((v) => vmReport(v, deployment.docs)), findings, deployment, graph, resolved: vms };
 }

@@ -2,9 +2,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { SCALE_SET_PROFILE_READ, VM_PROPERTIES_READ, expand } from '../engine/expansion/expand.js';
-import { EGRESS_TYPES } from '../engine/expansion/types.js';
-import { T } from '../engine/network/graph.js';
+import { expand } from '../engine/expansion/expand.js';
+import { GRAPH_READS } from '../engine/network/reads.js';
 import { Unknown, getProp } from '../engine/expressions/value.js';
 import type { ValueObject } from '../engine/expressions/value.js';
 import { loadTemplate } from '../engine/template/template.js';
@@ -27,13 +26,21 @@ const storage = (props: Record<string, unknown>, metadata?: unknown) => ({
 });
 const pip = { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2023-09-01', name: 'pip1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: "[concat('Sta', 'tic')]" } };
 
-mode('every type the graph reads is evaluated in egress mode', () => {
-  for (const t of Object.values(T)) assert.ok(EGRESS_TYPES.has(t), `${t} is read by the graph but not in EGRESS_TYPES`);
-  assert.ok(EGRESS_TYPES.has('microsoft.resources/deployments'), 'nested deployments hold more resources');
+mode('the graph names the types it reads only through GRAPH_TYPES (so GRAPH_READS lists them all)', () => {
+  const graphSource = readFileSync(new URL('../engine/network/graph.ts', import.meta.url), 'utf8');
+  assert.equal([...graphSource.matchAll(/'microsoft\.[a-z]+\/[a-z/]+'/g)].map((m) => m[0]), []);
+  assert.ok(GRAPH_READS.types.has('microsoft.network/networkinterfaces'));
+});
+
+mode('nested deployments are evaluated in egress mode: they hold more resources', () => {
+  const nested = { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'inner', properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, template: JSON.parse(template([pip])) } };
+  const d = expand(loadTemplate('t.json', template([nested])), { evaluate: GRAPH_READS });
+  const p = d.resources.find((r) => r.name === 'pip1')!;
+  assert.is(getProp(p.properties as ValueObject, 'publicIPAllocationMethod'), 'Static');
 });
 
 mode('graph types are evaluated, other bodies are partial', () => {
-  const d = expand(loadTemplate('t.json', template([pip, storage({ x: "[concat('a', 'b')]" })])), { evaluate: 'egress' });
+  const d = expand(loadTemplate('t.json', template([pip, storage({ x: "[concat('a', 'b')]" })])), { evaluate: GRAPH_READS });
   const p = d.resources.find((r) => r.name === 'pip1')!;
   const s = d.resources.find((r) => r.name === 'st1')!;
   assert.is(getProp(p.properties as ValueObject, 'publicIPAllocationMethod'), 'Static');
@@ -62,7 +69,7 @@ mode('mistakes found without evaluating are still findings, at the same place an
     { variables: { v: 'x', unused: "[toLower(1, 2)]" } },
   );
   const messages = (evaluate: 'all' | 'egress') =>
-    expand(loadTemplate('t.json', text), { evaluate })
+    expand(loadTemplate('t.json', text), { evaluate: evaluate === 'all' ? 'all' : GRAPH_READS })
       .findings.map((f) => `${f.ruleId} ${f.at.pointer} ${f.message}`)
       .sort();
   const egress = messages('egress');
@@ -75,7 +82,7 @@ mode('mistakes found without evaluating are still findings, at the same place an
 
 mode('runtime errors outside the graph are not evaluated; inside it they are', () => {
   const bad = "[int('x')]";
-  const d = expand(loadTemplate('t.json', template([storage({ n: bad }), { ...pip, tags: { n: bad } }])), { evaluate: 'egress' });
+  const d = expand(loadTemplate('t.json', template([storage({ n: bad }), { ...pip, tags: { n: bad } }])), { evaluate: GRAPH_READS });
   const pointers = d.findings.map((f) => f.at.pointer);
   assert.ok(pointers.includes('/resources/1/tags/n'), pointers.join(', '));
   assert.not.ok(pointers.includes('/resources/0/properties/n'), pointers.join(', '));
@@ -89,7 +96,7 @@ mode('a resource outside the graph that a graph resource reads is evaluated on d
     location: 'westeurope',
     properties: { ipConfigurations: [{ name: 'ipc', properties: { privateIPAddress: "[reference('st1').primaryEndpoints.blob]" } }] },
   };
-  const d = expand(loadTemplate('t.json', template([storage({ primaryEndpoints: { blob: '10.0.0.9' } }), nic])), { evaluate: 'egress' });
+  const d = expand(loadTemplate('t.json', template([storage({ primaryEndpoints: { blob: '10.0.0.9' } }), nic])), { evaluate: GRAPH_READS });
   const n = d.resources.find((r) => r.name === 'nic1')!;
   const ipc = (getProp(n.properties as ValueObject, 'ipConfigurations') as ValueObject[])[0];
   assert.is(getProp(getProp(ipc, 'properties') as ValueObject, 'privateIPAddress'), '10.0.0.9');
@@ -99,7 +106,7 @@ mode('a resource outside the graph that a graph resource reads is evaluated on d
 
 mode('suppressions in the metadata of a partial resource still work', () => {
   const meta = { 'egress-lint': { suppress: [{ rule: 'expression-invalid', reason: "[concat('known', ' issue')]" }] } };
-  const d = expand(loadTemplate('t.json', template([storage({ a: "[nope()]" }, meta)])), { evaluate: 'egress' });
+  const d = expand(loadTemplate('t.json', template([storage({ a: "[nope()]" }, meta)])), { evaluate: GRAPH_READS });
   const s = d.resources[0];
   assert.is(s.partial, true);
   const m = getProp(s.body, 'metadata') as ValueObject;
@@ -125,7 +132,7 @@ mode("a VM's settings that do not decide egress are checked, not evaluated", () 
     availabilitySet: { id: "[resourceId('Microsoft.Compute/availabilitySets', 'as1')]" },
   };
   const text = template([vmNic('nic1'), vmWith(properties)], { variables: { script: "[concat('echo ', 'hi')]" } });
-  const d = expand(loadTemplate('t.json', text), { evaluate: 'egress' });
+  const d = expand(loadTemplate('t.json', text), { evaluate: GRAPH_READS });
   const vm = d.resources.find((r) => r.name === 'vm1')!;
   const props = vm.properties as ValueObject;
   // What the graph reads is evaluated.
@@ -154,7 +161,7 @@ mode("a scale set's profile keeps its network profile evaluated, and reference()
   );
   const reader = { ...vmNic('nic2'), tags: { computer: "[reference('vm1').osProfile.computerName]" } };
   const vm = { ...vmWith({ osProfile: { computerName: "[concat('host', '1')]" }, networkProfile: {} }), name: 'vm1' };
-  const d = expand(loadTemplate('t.json', template([{ ...vmss, name: 'ss1' }, vm, reader])), { evaluate: 'egress' });
+  const d = expand(loadTemplate('t.json', template([{ ...vmss, name: 'ss1' }, vm, reader])), { evaluate: GRAPH_READS });
   const ss = d.resources.find((r) => r.name === 'ss1')!.properties as ValueObject;
   assert.is(getProp(ss, 'orchestrationMode'), 'Flexible');
   const profile = getProp(ss, 'virtualMachineProfile') as ValueObject;
@@ -171,8 +178,10 @@ mode("a scale set's profile keeps its network profile evaluated, and reference()
 
 mode('the VM settings evaluated in egress mode are the ones the graph reads', () => {
   // readVm in engine/network/graph.ts reads these properties; a setting added there must be added here.
-  assert.equal([...VM_PROPERTIES_READ].sort(), ['availabilityset', 'networkprofile', 'orchestrationmode', 'virtualmachinescaleset']);
-  assert.equal([...SCALE_SET_PROFILE_READ], ['networkprofile']);
+  const vmReads = GRAPH_READS.partialProperties.get('microsoft.compute/virtualmachines')!;
+  assert.equal([...vmReads.keys()].sort(), ['availabilityset', 'networkprofile', 'orchestrationmode', 'virtualmachineprofile', 'virtualmachinescaleset']);
+  assert.equal([...(vmReads.get('virtualmachineprofile') as ReadonlySet<string>)], ['networkprofile']);
+  assert.is(GRAPH_READS.partialProperties.get('microsoft.compute/virtualmachinescalesets'), vmReads);
   const graphSource = readFileSync(new URL('../engine/network/graph.ts', import.meta.url), 'utf8');
   const fn = graphSource.slice(graphSource.indexOf('function readVm('), graphSource.indexOf('\n}\n', graphSource.indexOf('function readVm(')));
   const read = new Set([...fn.matchAll(/prop\(r\.body, 'properties', '([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase()));
@@ -238,7 +247,7 @@ const types = suite('wrong types where the graph reads');
 
 types('properties that are not an object are template-invalid, not read as absent', () => {
   const nic = { type: 'Microsoft.Network/networkInterfaces', apiVersion: '2023-09-01', name: 'nic1', location: 'westeurope', properties: 7 };
-  const d = expand(loadTemplate('t.json', template([nic, { ...storage({}), properties: ['x'] }])), { evaluate: 'egress' });
+  const d = expand(loadTemplate('t.json', template([nic, { ...storage({}), properties: ['x'] }])), { evaluate: GRAPH_READS });
   const got = d.findings.map((f) => `${f.ruleId} ${f.at.pointer} ${f.message}`);
   assert.ok(got.includes("template-invalid /resources/0/properties The properties of 'nic1' must be an object, not a number."), got.join('\n'));
   // The same check in full evaluation, for every resource.

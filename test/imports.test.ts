@@ -25,7 +25,7 @@ function imports(file: string): string[] {
 /** The layer of a repository path, by folder. */
 function layer(path: string): string {
   const p = path.replace(/\\/g, '/');
-  for (const l of ['engine/template', 'engine/expressions', 'engine/expansion', 'engine/network']) if (p.startsWith(l + '/')) return l;
+  for (const l of ['engine/template', 'engine/expressions', 'engine/resources', 'engine/expansion', 'engine/network']) if (p.startsWith(l + '/')) return l;
   if (p.startsWith('engine/')) return 'engine';
   return p.split('/')[0];
 }
@@ -34,9 +34,10 @@ function layer(path: string): string {
 const ALLOWED: Record<string, string[]> = {
   'engine/template': [],
   'engine/expressions': ['engine/template'],
-  'engine/expansion': ['engine/template', 'engine/expressions'],
-  'engine/network': ['engine/template', 'engine/expressions', 'engine/expansion'],
-  engine: ['engine/template', 'engine/expressions', 'engine/expansion', 'engine/network'],
+  'engine/expansion': ['engine/template', 'engine/expressions', 'engine/resources'],
+  'engine/resources': ['engine/template', 'engine/expressions'],
+  'engine/network': ['engine/template', 'engine/expressions', 'engine/resources'],
+  engine: ['engine/template', 'engine/expressions', 'engine/resources', 'engine/expansion', 'engine/network'],
   rules: ['engine'],
   cli: ['engine', 'engine/template', 'engine/expressions', 'engine/expansion', 'engine/network', 'rules'],
   // The library API and the ESLint plugin sit on top: they reuse the CLI's discovery, reading and formatters,

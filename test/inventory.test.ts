@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildGraph, combineInventories, expand, loadTemplate, readInventory } from '../engine/index.js';
-import type { ExpandedResource, InventoryFile, Value, ValueObject } from '../engine/index.js';
+import type { SourceResource, InventoryFile, Value, ValueObject } from '../engine/index.js';
 import { filePointer } from '../engine/inventory/inventory.js';
 import { lint } from '../api/index.js';
 import { runCli, scratchDir } from './harness/io.js';
@@ -19,7 +19,7 @@ function inventory(name: string, text?: string): InventoryFile {
   return readInventory(file, loadTemplate(file, text ?? readFileSync(join(root, file), 'utf8')), { scope: { subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg-legacy' } });
 }
 
-function byName(f: InventoryFile, name: string): ExpandedResource {
+function byName(f: InventoryFile, name: string): SourceResource {
   const r = f.resources.find((x) => x.name === name);
   assert.ok(r, `${f.file} has no resource named ${name}: ${f.resources.map((x) => x.name).join(', ')}`);
   return r!;

@@ -12,8 +12,8 @@ import type { Scope } from '../expressions/scope.js';
 import { providerPath } from '../expressions/functions/deployment.js';
 import type { Value, ValueObject } from '../expressions/value.js';
 import { ExpressionError, Unknown, getProp, isObject, newObject } from '../expressions/value.js';
-import type { Deployment, ExpandOptions, ExpandedResource, ExpansionStats, Limits, SafetyCaps, UnresolvedDeployment } from './types.js';
-import { ARM_LIMITS, EGRESS_TYPES, SAFETY_CAPS } from './types.js';
+import type { BodySelection, Deployment, ExpandOptions, SourceResource, ExpansionStats, Limits, SafetyCaps, UnresolvedDeployment } from './types.js';
+import { ARM_LIMITS, SAFETY_CAPS } from './types.js';
 
 /** Thrown to stop all work when a safety cap is hit; turned into a limit-exceeded finding. */
 class CapReached extends Error {}
@@ -109,9 +109,18 @@ class Expansion {
   readonly runs: TemplateRun[] = [];
   stopped = false;
 
+  /** The bodies a selective evaluation evaluates (lint's); undefined: every body ('all', what `expand` shows). */
+  readonly selection: BodySelection | undefined;
+
   constructor(readonly options: ExpandOptions) {
     this.limits = { ...ARM_LIMITS, ...options.limits };
     this.caps = { ...SAFETY_CAPS, ...options.caps };
+    this.selection = options.evaluate === undefined || options.evaluate === 'all' ? undefined : options.evaluate;
+  }
+
+  /** Whether a selective evaluation evaluates this resource's body: a selected type, or a nested deployment (it holds more resources). */
+  selected(r: Res): boolean {
+    return r.typeKey === 'microsoft.resources/deployments' || this.selection!.types.has(r.typeKey);
   }
 
   report(ruleId: string, message: string, at: Location, resource?: string): void {
@@ -396,8 +405,22 @@ class TemplateRun implements CheckHost {
       this.checkAt(k, pointer, k);
       const x = v[k];
       if (typeof x === 'string') this.checkAt(x, pointer, k);
-      else if (!isPlain(x)) this.checkDeep(x, pointerJoin(pointer, k), depth + 1);
+      else if (!isPlain(x)) {
+        if (k.length === 4 && Array.isArray(x) && k.toLowerCase() === 'copy') for (let i = 0; i < x.length; i++) this.checkLoopCount(x[i], pointerJoin(pointerJoin(pointer, k), i));
+        this.checkDeep(x, pointerJoin(pointer, k), depth + 1);
+      }
     }
+  }
+
+  /**
+   * ARM's copy-count limit for loops the check-only pass does not run (a property or variable loop of a body nothing
+   * reads): a literal count is compared as copyCount() would; a count from an expression is left to evaluation.
+   */
+  private checkLoopCount(loop: Value, pointer: string): void {
+    const raw = isObject(loop) ? getProp(loop, 'count') : undefined;
+    const count = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
+    if (typeof count === 'number' && Number.isInteger(count) && count > this.ex.limits.copyCount)
+      this.ex.report('limit-exceeded', `The copy count is ${count}; ARM accepts at most ${this.ex.limits.copyCount}.`, this.at(pointerJoin(pointer, 'count')));
   }
 
   /** checkDeep for one string at member `key` of `pointer` (joined only to report a problem). */
@@ -435,7 +458,18 @@ class TemplateRun implements CheckHost {
         if (def !== undefined && !this.paramCache.has(k.toLowerCase())) this.checkDeep(def, pointerJoin(pointerJoin(pointerJoin(this.base, 'parameters'), k), 'defaultValue'));
       }
       for (const k of Object.keys(this.varDecls)) {
-        if (!this.varCache.has(k.toLowerCase())) this.checkDeep(this.varDecls[k], pointerJoin(pointerJoin(this.base, 'variables'), k));
+        const decl = this.varDecls[k];
+        const pointer = pointerJoin(pointerJoin(this.base, 'variables'), k);
+        // The top-level `copy` array defines variables, loop by loop: a loop's count is checked when its variable was not evaluated.
+        if (k.toLowerCase() === 'copy' && Array.isArray(decl)) {
+          for (let i = 0; i < decl.length; i++) {
+            const loop = decl[i];
+            const name = isObject(loop) ? getProp(loop, 'name') : undefined;
+            if (typeof name === 'string' && this.varCache.has(name.toLowerCase())) continue;
+            this.checkLoopCount(loop, pointerJoin(pointer, i));
+            this.checkDeep(loop, pointerJoin(pointer, i));
+          }
+        } else if (!this.varCache.has(k.toLowerCase())) this.checkDeep(decl, pointer);
       }
     }
     const outputs = getProp(this.template, 'outputs');
@@ -998,6 +1032,7 @@ class Engine extends Expansion {
       const run = res.host.run;
       const out = newObject();
       const isDeployment = res.typeKey === 'microsoft.resources/deployments';
+      let partial: ReadonlyMap<string, true | ReadonlySet<string>> | undefined;
       for (const k of Object.keys(res.decl)) {
         const lower = k.toLowerCase();
         if (STRUCTURAL.has(lower)) continue;
@@ -1005,7 +1040,7 @@ class Engine extends Expansion {
         else if (lower === 'type') out[k] = res.type;
         else if (lower === 'apiversion') out[k] = res.apiVersion;
         else if (isDeployment && lower === 'properties') out[k] = this.deploymentProperties(res, run);
-        else if (lower === 'properties' && this.options.evaluate === 'egress' && VM_TYPES.has(res.typeKey)) out[k] = this.vmProperties(res, run, k);
+        else if (lower === 'properties' && (partial = this.selection?.partialProperties.get(res.typeKey)) !== undefined) out[k] = this.partialProperties(res, run, k, partial);
         else out[k] = run.evalDeep(res.decl[k], res.host, pointerJoin(res.at.pointer, k));
       }
       res.body = out;
@@ -1024,29 +1059,30 @@ class Engine extends Expansion {
   }
 
   /**
-   * Lint's 'egress' mode: a VM's or scale set's properties with only what the network graph reads evaluated (the
-   * network profile, availability set, scale set, orchestration mode); the OS, storage, diagnostics and hardware
-   * profiles, three quarters of evaluating the corpus's VMs and none of their egress, are checked like bodies the graph
-   * does not read, and evaluated only if reference() asks for the VM.
+   * A selective evaluation's `properties` of a type read in part (a VM's or scale set's: the network profile,
+   * availability set, scale set, orchestration mode): the members not read (the OS, storage, diagnostics and hardware
+   * profiles, three quarters of evaluating the corpus's VMs and none of their egress) are checked like bodies nothing
+   * reads, and evaluated only if reference() asks for the resource.
    */
-  private vmProperties(res: Res, run: TemplateRun, key: string): Value {
+  private partialProperties(res: Res, run: TemplateRun, key: string, members: ReadonlyMap<string, true | ReadonlySet<string>>): Value {
     const decl = res.decl[key];
     const pointer = pointerJoin(res.at.pointer, key);
     if (!isObject(decl) || hasGeneratedKeys(decl)) return run.evalDeep(decl, res.host, pointer);
     const skipped: Skipped[] = [];
-    const out = this.selectVmProperties(res, run, decl, pointer, VM_PROPERTIES_READ, true, skipped);
+    const out = this.selectMembers(res, run, decl, pointer, members, skipped);
     if (skipped.length > 0) res.skipped = skipped;
     return out;
   }
 
-  /** vmProperties' walk (a method, not a closure made per VM: see TemplateRun.declares). */
-  private selectVmProperties(res: Res, run: TemplateRun, from: ValueObject, at: string, evaluated: ReadonlySet<string>, profile: boolean, skipped: Skipped[]): ValueObject {
+  /** partialProperties' walk (a method, not a closure made per resource: see TemplateRun.declares). */
+  private selectMembers(res: Res, run: TemplateRun, from: ValueObject, at: string, members: ReadonlyMap<string, true | ReadonlySet<string>> | ReadonlySet<string>, skipped: Skipped[]): ValueObject {
     const out = newObject();
     for (const k in from) {
       const lower = k.toLowerCase();
       const v = from[k];
-      if (evaluated.has(lower)) out[k] = run.evalDeep(v, res.host, pointerJoin(at, k));
-      else if (profile && lower === 'virtualmachineprofile' && isObject(v) && !hasGeneratedKeys(v)) out[k] = this.selectVmProperties(res, run, v, pointerJoin(at, k), SCALE_SET_PROFILE_READ, false, skipped);
+      const read = members instanceof Map ? members.get(lower) : members.has(lower) || undefined;
+      if (read === true) out[k] = run.evalDeep(v, res.host, pointerJoin(at, k));
+      else if (read !== undefined && isObject(v) && !hasGeneratedKeys(v)) out[k] = this.selectMembers(res, run, v, pointerJoin(at, k), read, skipped);
       else {
         out[k] = NOT_NEEDED;
         skipped.push({ into: out, key: k, decl: v, pointer: pointerJoin(at, k) });
@@ -1201,10 +1237,10 @@ class Engine extends Expansion {
   finish(root: TemplateRun): Deployment {
     // Nested deployments expand after their parent registered everything, so outer reference()s resolve.
     for (let i = 0; i < this.pending.length; i++) this.expandNested(this.pending[i]);
-    if (this.options.evaluate === 'egress') {
+    if (this.selection !== undefined) {
       // Lint needs the bodies the network graph reads (and whatever they refer to, evaluated on demand); the
       // rest is checked without evaluation, which is about half the expansion work on real templates.
-      for (const r of this.resources) if (!r.existing && EGRESS_TYPES.has(r.typeKey)) this.body(r);
+      for (const r of this.resources) if (!r.existing && this.selected(r)) this.body(r);
       for (const r of this.resources) {
         if (r.existing || (r.copyIndex !== undefined && r.copyIndex > 0)) continue;
         if (!r.body) this.checkBody(r);
@@ -1220,7 +1256,7 @@ class Engine extends Expansion {
 
   /** Checks a body that is not evaluated (the caller takes one copy of a copy loop for all: they share the declaration). */
   private checkBody(res: Res): void {
-    // Nested deployments are among EGRESS_TYPES, always evaluated: their inner templates never reach this check.
+    // Nested deployments are always evaluated (selected()): their inner templates never reach this check.
     for (const k of Object.keys(res.decl)) {
       const lower = k.toLowerCase();
       if (STRUCTURAL.has(lower) || lower === 'name' || lower === 'type' || lower === 'apiversion') continue;
@@ -1238,7 +1274,7 @@ class Engine extends Expansion {
     out.name = r.name;
     out.type = r.type;
     out.apiVersion = r.apiVersion;
-    if (EGRESS_TYPES.has(r.typeKey)) {
+    if (this.selection === undefined || this.selected(r)) {
       out.properties = NOT_EVALUATED;
       out.sku = NOT_EVALUATED;
     }
@@ -1255,11 +1291,11 @@ class Engine extends Expansion {
   result(root: TemplateRun, outputs: ValueObject): Deployment {
     // Loops, not sort/map callbacks: closures made per call lose their optimised code (see TemplateRun.declares).
     const ordered = [...this.resources].sort(compareRes);
-    const resources: ExpandedResource[] = [];
+    const resources: SourceResource[] = [];
     for (const r of ordered) {
       const partial = !r.body && !r.existing;
       const body = r.body ?? (partial ? this.partialBody(r) : newObject());
-      const out: { -readonly [K in keyof ExpandedResource]: ExpandedResource[K] } = {
+      const out: { -readonly [K in keyof SourceResource]: SourceResource[K] } = {
         id: r.id,
         key: r.key,
         type: r.type,
@@ -1353,14 +1389,8 @@ export function expand(doc: TemplateDoc, options: ExpandOptions = {}): Deploymen
   }
 }
 
-/** The VM and scale-set properties the network graph reads (engine/network/graph.ts readVm; a test keeps them in step). */
-export const VM_PROPERTIES_READ: ReadonlySet<string> = new Set(['networkprofile', 'availabilityset', 'virtualmachinescaleset', 'orchestrationmode']);
-/** Of a scale set's virtualMachineProfile, the graph reads the network profile (and whether the profile is there). */
-export const SCALE_SET_PROFILE_READ: ReadonlySet<string> = new Set(['networkprofile']);
-const VM_TYPES: ReadonlySet<string> = new Set(['microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachinescalesets']);
-
-/** What stands in, in lint's 'egress' mode, for a VM setting that does not decide egress (checked, not evaluated). */
-const NOT_NEEDED = new Unknown('skipped', 'not evaluated by lint: this VM setting does not decide egress');
+/** What stands in, in a selective evaluation, for a member of properties nothing reads (checked, not evaluated). */
+const NOT_NEEDED = new Unknown('skipped', 'not evaluated by lint: this setting does not decide egress');
 
 /** True when an object's members are generated (a property copy loop) or named by expressions: evaluate it whole. */
 function hasGeneratedKeys(o: ValueObject): boolean {

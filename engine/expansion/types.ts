@@ -1,8 +1,9 @@
 // The result of expansion: the flat list of resources Azure would deploy, with provenance and findings.
-import type { Location, RawFinding } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import type { Scope } from '../expressions/scope.js';
-import type { UnknownCause, Value, ValueObject, Unknown } from '../expressions/value.js';
+import type { UnknownCause, Value, ValueObject } from '../expressions/value.js';
+import type { BodySelection, ResourceSet } from '../resources/types.js';
+export type { BodySelection, ResourceSet, SourceResource, UnresolvedDeployment } from '../resources/types.js';
 
 /** ARM's documented template limits (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits). */
 export interface Limits {
@@ -55,70 +56,11 @@ export interface ExpandOptions {
   readonly caps?: Partial<SafetyCaps>;
   /**
    * 'all' (the default) evaluates every resource body, parameter, variable and output, as `egress-lint expand`
-   * shows them. 'egress' evaluates what the network graph reads (EGRESS_TYPES bodies, except VM settings other than
-   * the network profile, availability set and scale set, and what they refer to) and only checks the rest (syntax,
-   * function names, argument counts, declared names): lint's mode.
+   * shows them. A selection (the network graph's GRAPH_READS, which the lint pipeline passes) evaluates the bodies
+   * it names, nested deployments, and whatever they refer to, and only checks the rest (syntax, function names,
+   * argument counts, declared names): lint's mode.
    */
-  readonly evaluate?: 'all' | 'egress';
-}
-
-/**
- * Lower-case resource types whose bodies the network graph reads (engine/network/graph.ts; a test keeps the two
- * in step), plus nested deployments, whose templates hold more resources.
- */
-export const EGRESS_TYPES: ReadonlySet<string> = new Set([
-  'microsoft.compute/virtualmachines',
-  'microsoft.compute/virtualmachinescalesets',
-  'microsoft.network/networkinterfaces',
-  'microsoft.network/virtualnetworks',
-  'microsoft.network/virtualnetworks/subnets',
-  'microsoft.network/routetables',
-  'microsoft.network/routetables/routes',
-  'microsoft.network/natgateways',
-  'microsoft.network/loadbalancers',
-  'microsoft.network/loadbalancers/backendaddresspools',
-  'microsoft.network/publicipaddresses',
-  'microsoft.network/publicipprefixes',
-  'microsoft.network/azurefirewalls',
-  'microsoft.resources/deployments',
-]);
-
-/** One resource Azure would deploy (or that the template names as `existing`). */
-export interface ExpandedResource {
-  /** Normalised resource id: /subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{child}/{name}]. */
-  readonly id: string;
-  /** The id lower-cased: ARM ids compare case-insensitively. */
-  readonly key: string;
-  /** Fully qualified type, e.g. Microsoft.Network/virtualNetworks/subnets. */
-  readonly type: string;
-  /** Full name with parent segments, e.g. vnet1/subnet1. */
-  readonly name: string;
-  readonly symbolicName?: string;
-  readonly apiVersion: string;
-  /** true, or Unknown when the condition depends on something not known offline ("maybe deployed"). */
-  readonly condition: true | Unknown;
-  /** languageVersion 2.0 `existing: true`: referenced, not deployed. */
-  readonly existing: boolean;
-  /** The evaluated resource body (properties, sku, location, zones, ...), without resources/copy/condition. */
-  readonly body: ValueObject;
-  readonly properties: Value;
-  /** Where it is declared; `copyIndex` for one instance of a copy loop. */
-  readonly at: Location;
-  readonly copyIndex?: number;
-  /** Names of the nested deployments it sits in, outermost first. */
-  readonly deployments: readonly string[];
-  /**
-   * The body was not evaluated (lint's 'egress' mode, or a safety cap stopped the expansion): it holds only name,
-   * type, apiVersion and metadata, and for the types the graph reads unknown `properties` and `sku`.
-   */
-  readonly partial?: true;
-}
-
-/** A nested deployment whose template could not be read (a URL, a template spec, a missing file). */
-export interface UnresolvedDeployment {
-  readonly name: string;
-  readonly at: Location;
-  readonly reason: string;
+  readonly evaluate?: 'all' | BodySelection;
 }
 
 export interface ExpansionStats {
@@ -128,14 +70,9 @@ export interface ExpansionStats {
   unknown: Partial<Record<UnknownCause, number>>;
 }
 
-export interface Deployment {
-  readonly file: string;
-  readonly resources: readonly ExpandedResource[];
+/** The ARM front-end's resource set, with what only a template has: outputs, evaluation counts, the scope. */
+export interface Deployment extends ResourceSet {
   readonly outputs: ValueObject;
-  readonly findings: readonly RawFinding[];
-  readonly unresolved: readonly UnresolvedDeployment[];
   readonly stats: ExpansionStats;
-  /** Every document read (the root, linked templates), by file name, for positions. */
-  readonly docs: ReadonlyMap<string, TemplateDoc>;
   readonly scope: Scope;
 }

@@ -5,7 +5,7 @@ import type { Location } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin, pointerSegments } from '../template/template.js';
 import { expand } from '../expansion/expand.js';
-import type { ExpandedResource } from '../expansion/types.js';
+import type { SourceResource } from '../expansion/types.js';
 import type { Scope } from '../expressions/scope.js';
 import { getProp, isObject, newObject } from '../expressions/value.js';
 import type { Value, ValueObject } from '../expressions/value.js';
@@ -24,7 +24,7 @@ export interface InventoryFile {
   readonly file: string;
   /** undefined when the file is not a recognised inventory (see `problems`). */
   readonly format: InventoryFormat | undefined;
-  readonly resources: readonly ExpandedResource[];
+  readonly resources: readonly SourceResource[];
   readonly problems: readonly InventoryProblem[];
   /**
    * The document for positions. For az CLI output it maps the ARM-shaped pointers of the resources
@@ -36,7 +36,7 @@ export interface InventoryFile {
 /** Every inventory file of a run, combined: what the lint pipeline takes. */
 export interface Inventory {
   /** In file order; for an id listed twice, the first one wins. */
-  readonly resources: readonly ExpandedResource[];
+  readonly resources: readonly SourceResource[];
   /** The inventory documents by file name, for positions. */
   readonly docs: ReadonlyMap<string, TemplateDoc>;
 }
@@ -143,7 +143,7 @@ function armShape(item: ValueObject, topLevel: boolean, type: string | undefined
   return out;
 }
 
-function resourceFrom(item: Value, at: Location, problems: InventoryProblem[]): ExpandedResource | undefined {
+function resourceFrom(item: Value, at: Location, problems: InventoryProblem[]): SourceResource | undefined {
   const idv = isObject(item) ? getProp(item, 'id') : undefined;
   if (!isObject(item) || typeof idv !== 'string') {
     problems.push({ message: 'This entry is not an Azure resource: it has no "id".', at });
@@ -228,7 +228,7 @@ function isTemplateSchema(v: Value | undefined): boolean {
  * carry their `ipAddress` (https://learn.microsoft.com/azure/virtual-network/move-across-regions-publicip-portal
  * shows one); their ids come from resourceId() in the scope given, as a deployment's would.
  */
-function fromTemplate(doc: TemplateDoc, options: InventoryOptions): ExpandedResource[] {
+function fromTemplate(doc: TemplateDoc, options: InventoryOptions): SourceResource[] {
   const d = expand(doc, options.scope ? { scope: options.scope } : {});
   return d.resources.filter((r) => r.condition === true && !r.existing && r.type.toLowerCase() !== 'microsoft.resources/deployments');
 }
@@ -246,7 +246,7 @@ export function readInventory(file: string, doc: TemplateDoc, options: Inventory
   const located = flattenedDoc(doc);
   if (problems.length > 0) return { file, format: undefined, resources: [], problems, doc: located };
   const value = doc.value as Value;
-  const resources: ExpandedResource[] = [];
+  const resources: SourceResource[] = [];
   const list = (items: readonly Value[], base: string): void => {
     for (let i = 0; i < items.length; i++) {
       const r = resourceFrom(items[i], { file, pointer: pointerJoin(base, i) }, problems);
@@ -283,7 +283,7 @@ export function readInventory(file: string, doc: TemplateDoc, options: Inventory
 /** Combines inventory files in order; a resource id listed again in a later file is ignored. */
 export function combineInventories(files: readonly InventoryFile[]): Inventory {
   const seen = new Set<string>();
-  const resources: ExpandedResource[] = [];
+  const resources: SourceResource[] = [];
   const docs = new Map<string, TemplateDoc>();
   for (const f of files) {
     docs.set(f.file, f.doc);

@@ -2,7 +2,8 @@
 // tables, NAT gateways, load balancers, public IPs and prefixes, firewalls. Imports expansion/ and expressions/.
 import type { Location } from '../template/finding.js';
 import { pointerJoin } from '../template/template.js';
-import type { Deployment, ExpandedResource } from '../expansion/types.js';
+import type { ResourceSet, SourceResource } from '../resources/types.js';
+import { GRAPH_TYPES } from './reads.js';
 import type { Value, ValueObject } from '../expressions/value.js';
 import { Unknown, getProp, isObject, newObject } from '../expressions/value.js';
 
@@ -199,7 +200,7 @@ export class NetworkGraph {
   readonly allKeys = new Set<string>();
   /** Keys of the resources read from inventory files: already deployed, outside the templates. */
   readonly inventoryKeys = new Set<string>();
-  readonly deployment: Deployment;
+  readonly deployment: ResourceSet;
 
   /**
    * Key → the deployment's first resource and its first deployed (not `existing`) one, built on first use: a lookup
@@ -208,14 +209,14 @@ export class NetworkGraph {
    * WeakMap it dies with the graph (V8's young-generation collector holds WeakMap values strongly, so an index
    * there kept every template's resources alive until a full collection; measured on the corpus).
    */
-  #declared: { any: Map<string, ExpandedResource>; deployed: Map<string, ExpandedResource> } | undefined;
+  #declared: { any: Map<string, SourceResource>; deployed: Map<string, SourceResource> } | undefined;
 
-  constructor(deployment: Deployment) {
+  constructor(deployment: ResourceSet) {
     this.deployment = deployment;
   }
 
   /** The first resource of the deployment with this key (only among deployed ones with `deployed`), in document order. */
-  declaredResource(key: string, deployed = false): ExpandedResource | undefined {
+  declaredResource(key: string, deployed = false): SourceResource | undefined {
     let index = this.#declared;
     if (!index) {
       index = { any: new Map(), deployed: new Map() };
@@ -291,7 +292,7 @@ export function normaliseId(id: string): string {
 }
 
 /** A resource's graph key: its lower-case id (computed by the expansion) unless the id needs trimming. */
-function keyOf(r: ExpandedResource): string {
+function keyOf(r: SourceResource): string {
   return untidy(r.id) ? normaliseId(r.id) : r.key;
 }
 
@@ -328,38 +329,22 @@ function list(v: Value | undefined): readonly Value[] {
   return Array.isArray(v) ? v : [];
 }
 
-function at(r: ExpandedResource, ...segments: (string | number)[]): Location {
+function at(r: SourceResource, ...segments: (string | number)[]): Location {
   let p = r.at.pointer;
   for (const s of segments) p = pointerJoin(p, s);
   return { file: r.at.file, pointer: p };
 }
 
 /** Pointer into the declaration for a value inside `properties` (the body mirrors the declaration). */
-function base(r: ExpandedResource, r2: ExpandedResource | undefined = undefined): NodeBase {
+function base(r: SourceResource, r2: SourceResource | undefined = undefined): NodeBase {
   const x = r2 ?? r;
   return { key: keyOf(x), id: x.id, name: x.name, type: x.type, at: x.at, maybe: x.condition instanceof Unknown, existing: x.existing };
 }
 
 // ---- builders ---------------------------------------------------------------------------------------------------
 
-/** The resource types the graph reads (lint's 'egress' mode evaluates exactly these bodies: EGRESS_TYPES). */
-export const T = {
-  vm: 'microsoft.compute/virtualmachines',
-  vmss: 'microsoft.compute/virtualmachinescalesets',
-  nic: 'microsoft.network/networkinterfaces',
-  vnet: 'microsoft.network/virtualnetworks',
-  subnet: 'microsoft.network/virtualnetworks/subnets',
-  rt: 'microsoft.network/routetables',
-  route: 'microsoft.network/routetables/routes',
-  nat: 'microsoft.network/natgateways',
-  lb: 'microsoft.network/loadbalancers',
-  pool: 'microsoft.network/loadbalancers/backendaddresspools',
-  pip: 'microsoft.network/publicipaddresses',
-  prefix: 'microsoft.network/publicipprefixes',
-  fw: 'microsoft.network/azurefirewalls',
-};
 
-function readPublicIp(g: NetworkGraph, r: ExpandedResource): PublicIp {
+function readPublicIp(g: NetworkGraph, r: SourceResource): PublicIp {
   const b = r.body;
   const sku = prop(b, 'sku', 'name');
   const alloc = prop(b, 'properties', 'publicIPAllocationMethod');
@@ -379,7 +364,7 @@ function readPublicIp(g: NetworkGraph, r: ExpandedResource): PublicIp {
   };
 }
 
-function readPrefix(r: ExpandedResource): PublicIpPrefix {
+function readPrefix(r: SourceResource): PublicIpPrefix {
   const b = r.body;
   const len = prop(b, 'properties', 'prefixLength');
   const ipPrefix = prop(b, 'properties', 'ipPrefix');
@@ -404,7 +389,7 @@ function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown:
   return { refs, unknown: undefined };
 }
 
-function readNat(g: NetworkGraph, r: ExpandedResource): NatGateway {
+function readNat(g: NetworkGraph, r: SourceResource): NatGateway {
   const p = prop(r.body, 'properties');
   const a = refList(g, prop(p, 'publicIpAddresses'));
   const b = refList(g, prop(p, 'publicIpPrefixes'));
@@ -435,7 +420,7 @@ function readRoute(v: Value, loc: Location, name?: string): Route | undefined {
   };
 }
 
-function readRouteTable(r: ExpandedResource): RouteTable {
+function readRouteTable(r: SourceResource): RouteTable {
   const routes = prop(r.body, 'properties', 'routes');
   const out: Route[] = [];
   const routeList = list(routes);
@@ -447,7 +432,7 @@ function readRouteTable(r: ExpandedResource): RouteTable {
   return { kind: 'routeTable', routes: out, unknownRoutes: routes instanceof Unknown ? routes : undefined, ...base(r) };
 }
 
-function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string, v: Value, loc: Location, r: ExpandedResource, vnet: ExpandedResource | undefined): Subnet {
+function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string, v: Value, loc: Location, r: SourceResource, vnet: SourceResource | undefined): Subnet {
   const p = prop(v, 'properties') ?? newEmpty();
   const prefixes: (string | Unknown)[] = [];
   const one = strOrUnknown(prop(p, 'addressPrefix'));
@@ -480,7 +465,7 @@ function newEmpty(): ValueObject {
   return newObject();
 }
 
-function readLb(g: NetworkGraph, r: ExpandedResource): LoadBalancer {
+function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
   const key = keyOf(r);
   const p = prop(r.body, 'properties');
   const sku = prop(r.body, 'sku', 'name');
@@ -611,7 +596,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, de
   return out;
 }
 
-function readNic(g: NetworkGraph, r: ExpandedResource): Nic {
+function readNic(g: NetworkGraph, r: SourceResource): Nic {
   const key = keyOf(r);
   const v = prop(r.body, 'properties', 'ipConfigurations');
   return {
@@ -625,7 +610,7 @@ function readNic(g: NetworkGraph, r: ExpandedResource): Nic {
 }
 
 /** NIC configurations owned by a VM or scale set become NIC nodes keyed under their owner. */
-function readManagedNics(g: NetworkGraph, r: ExpandedResource, vm: Vm, configs: Value | undefined, pathToConfigs: (string | number)[]): void {
+function readManagedNics(g: NetworkGraph, r: SourceResource, vm: Vm, configs: Value | undefined, pathToConfigs: (string | number)[]): void {
   if (configs instanceof Unknown) return;
   const configList = list(configs);
   for (let i = 0; i < configList.length; i++) {
@@ -653,8 +638,8 @@ function readManagedNics(g: NetworkGraph, r: ExpandedResource, vm: Vm, configs: 
   }
 }
 
-function readVm(g: NetworkGraph, r: ExpandedResource): Vm {
-  const scaleSet = r.type.toLowerCase() === T.vmss;
+function readVm(g: NetworkGraph, r: SourceResource): Vm {
+  const scaleSet = r.type.toLowerCase() === GRAPH_TYPES.vmss;
   const profile = scaleSet ? prop(r.body, 'properties', 'virtualMachineProfile', 'networkProfile') : prop(r.body, 'properties', 'networkProfile');
   const mode = prop(r.body, 'properties', 'orchestrationMode');
   const vm: Vm = {
@@ -684,7 +669,7 @@ function readVm(g: NetworkGraph, r: ExpandedResource): Vm {
   return vm;
 }
 
-function readFirewall(g: NetworkGraph, r: ExpandedResource): Firewall {
+function readFirewall(g: NetworkGraph, r: SourceResource): Firewall {
   const p = prop(r.body, 'properties');
   const cfg = (c: Value, loc: Location): FirewallIpConfig => ({
     name: str(prop(c, 'name'), ''),
@@ -716,7 +701,7 @@ function parentKey(key: string): string | undefined {
  * or its parent (a VNet deployed with its subnets defines them), and a template's `existing` declaration is left
  * out when the inventory has that resource (or the VNet it is an inline subnet of), whose properties are known.
  */
-function withInventory(g: NetworkGraph, resources: readonly ExpandedResource[], inventory: readonly ExpandedResource[]): ExpandedResource[] {
+function withInventory(g: NetworkGraph, resources: readonly SourceResource[], inventory: readonly SourceResource[]): SourceResource[] {
   const deployed = new Set<string>();
   for (const r of resources) if (!r.existing) deployed.add(keyOf(r));
   const covered = (key: string): boolean => {
@@ -724,14 +709,14 @@ function withInventory(g: NetworkGraph, resources: readonly ExpandedResource[], 
     return false;
   };
   const provided = new Set<string>();
-  const extra: ExpandedResource[] = [];
+  const extra: SourceResource[] = [];
   for (const r of inventory) {
     const key = keyOf(r);
     if (provided.has(key) || covered(key)) continue;
     provided.add(key);
     extra.push(r);
     g.inventoryKeys.add(key);
-    if (r.type.toLowerCase() === T.vnet)
+    if (r.type.toLowerCase() === GRAPH_TYPES.vnet)
       for (const s of list(prop(r.body, 'properties', 'subnets'))) {
         const name = prop(s, 'name');
         if (typeof name === 'string') provided.add(`${key}/subnets/${name.toLowerCase()}`);
@@ -746,9 +731,9 @@ function withInventory(g: NetworkGraph, resources: readonly ExpandedResource[], 
  * reference, replace the templates' `existing` declarations of the same id, and never override what a
  * template deploys (itself or its parent).
  */
-export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[] = []): NetworkGraph {
+export function buildGraph(d: ResourceSet, inventory: readonly SourceResource[] = []): NetworkGraph {
   const g = new NetworkGraph(d);
-  const vnets = new Map<string, ExpandedResource>();
+  const vnets = new Map<string, SourceResource>();
   // Keys some template deploys: an `existing` declaration of the same resource (a module reading back what it
   // created, as Azure Verified Modules do) must not hide the deployed one.
   const deployed = new Set<string>();
@@ -756,32 +741,32 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
   for (const r of resources) {
     g.allKeys.add(r.key);
     if (!r.existing) deployed.add(keyOf(r));
-    if (r.type.toLowerCase() === T.vnet && !(r.existing && vnets.has(keyOf(r)))) vnets.set(keyOf(r), r);
+    if (r.type.toLowerCase() === GRAPH_TYPES.vnet && !(r.existing && vnets.has(keyOf(r)))) vnets.set(keyOf(r), r);
   }
-  const routeChildren: ExpandedResource[] = [];
-  const poolChildren: ExpandedResource[] = [];
-  const subnetChildren: ExpandedResource[] = [];
+  const routeChildren: SourceResource[] = [];
+  const poolChildren: SourceResource[] = [];
+  const subnetChildren: SourceResource[] = [];
   for (const r of resources) {
     const t = r.type.toLowerCase();
     const key = keyOf(r);
     if (r.existing && deployed.has(key)) continue;
     switch (t) {
-      case T.pip:
+      case GRAPH_TYPES.publicIp:
         g.nodes.set(key, readPublicIp(g, r));
         break;
-      case T.prefix:
+      case GRAPH_TYPES.publicIpPrefix:
         g.nodes.set(key, readPrefix(r));
         break;
-      case T.nat:
+      case GRAPH_TYPES.natGateway:
         g.nodes.set(key, readNat(g, r));
         break;
-      case T.rt:
+      case GRAPH_TYPES.routeTable:
         g.nodes.set(key, readRouteTable(r));
         break;
-      case T.route:
+      case GRAPH_TYPES.route:
         routeChildren.push(r);
         break;
-      case T.vnet: {
+      case GRAPH_TYPES.vnet: {
         const subnetList = list(prop(r.body, 'properties', 'subnets'));
         for (let i = 0; i < subnetList.length; i++) {
           const s = subnetList[i];
@@ -791,20 +776,20 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
         }
         break;
       }
-      case T.subnet:
+      case GRAPH_TYPES.subnet:
         subnetChildren.push(r);
         break;
-      case T.lb:
+      case GRAPH_TYPES.loadBalancer:
         g.nodes.set(key, readLb(g, r));
         break;
-      case T.pool:
+      case GRAPH_TYPES.backendPool:
         poolChildren.push(r);
         break;
-      case T.nic:
+      case GRAPH_TYPES.nic:
         g.nodes.set(key, readNic(g, r));
         break;
-      case T.vm:
-      case T.vmss: {
+      case GRAPH_TYPES.vm:
+      case GRAPH_TYPES.vmss: {
         const vm = readVm(g, r);
         g.nodes.set(key, vm);
         // An `existing` VM is only referenced (e.g. as the parent of an extension): nothing here deploys it. A Flexible
@@ -814,7 +799,7 @@ export function buildGraph(d: Deployment, inventory: readonly ExpandedResource[]
         if (!vm.existing && !container && !g.inventoryKeys.has(key)) g.vms.push(vm);
         break;
       }
-      case T.fw:
+      case GRAPH_TYPES.firewall:
         g.nodes.set(key, readFirewall(g, r));
         break;
       default:
