@@ -2,14 +2,14 @@
 // template held in memory, and get back the JSON report of egress-model.md as an object.
 import { resolve } from 'node:path';
 import type { LintResult, RuleLevel, Scope, VmReport } from '../engine/index.js';
-import { discover } from '../cli/discover.js';
-import { FORMATTERS } from '../cli/formatters/index.js';
-import { formatJson } from '../cli/formatters/json.js';
-import { UsageError } from '../cli/io.js';
-import { version as packageVersion } from '../cli/main.js';
-import { lintTargets } from '../cli/run.js';
 import { rules as registry } from '../rules/index.js';
+import { discover } from './discover.js';
+import { UsageError } from './errors.js';
+import { FORMATTERS } from './formatters/index.js';
+import { formatJson } from './formatters/json.js';
+import { lintFiles } from './run.js';
 import { allowSettings, checkLevels, checkScope, lintSource } from './source.js';
+import { version as packageVersion } from './version.js';
 
 export { UsageError };
 export type {
@@ -23,6 +23,7 @@ export type {
   RuleLevel,
   Scope,
   Severity,
+  SourceHost,
   Verdict,
   VmReport,
 } from '../engine/index.js';
@@ -148,9 +149,9 @@ export async function lint(paths: string | readonly string[] = '.', options: Lin
   const scope = checkScope(options.scope, 'options.scope');
   if (options.parameters !== undefined && list.length !== 1) throw new UsageError('options.parameters applies to one template: give exactly one path.');
   const settings = allowSettings(options.allow, 'options.allow');
-  const inventory = options.inventory?.length ? (await import('../cli/inventory.js')).loadInventory(options.inventory, cwd, scope) : undefined;
+  const inventory = options.inventory?.length ? (await import('./inventory.js')).loadInventory(options.inventory, cwd, scope) : undefined;
   const { targets } = await discover(list, cwd, options.ignore ?? []);
-  const results = lintTargets(targets, { cwd, rules: registry, levels, scope, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}), ...(inventory ? { inventory } : {}), settings });
+  const results = lintFiles(targets, { cwd, rules: registry, levels, scope, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}), ...(inventory ? { inventory } : {}), settings });
   return report(results, cwd);
 }
 

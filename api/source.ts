@@ -1,9 +1,10 @@
-// Lints one template held in memory (its text, optional parameters, optional linked-template reader): the
-// common core of lintText() and the ESLint plugin, which both get their text from somewhere other than disk.
-import { lintTemplate, loadTemplate, parseAllowList, readParameterFile } from '../engine/index.js';
-import type { Finding, LinkResolver, LintResult, Rule, RuleLevel, RuleSettings, Scope, Value } from '../engine/index.js';
-import { UsageError } from '../cli/io.js';
+// Lints one template held in memory (its text, optional parameters, optional host for linked templates): what
+// lintText() and the ESLint plugin share, both getting their text from somewhere other than disk; and the checks
+// of the options a caller gives (rule levels, scope, allow-list).
+import { lintDocument, parseAllowList } from '../engine/index.js';
+import type { LintResult, Rule, RuleLevel, RuleSettings, Scope, SourceHost } from '../engine/index.js';
 import { rules as registry } from '../rules/index.js';
+import { UsageError } from './errors.js';
 
 export interface SourceOptions {
   /** The name findings carry (relative, forward slashes); linked templates resolve from its folder. */
@@ -13,9 +14,10 @@ export interface SourceOptions {
   readonly scope?: Partial<Scope>;
   /** A parameter file's text, or parameter values by name. */
   readonly parameters?: string | Readonly<Record<string, unknown>>;
-  /** The name findings in a parameter file's text carry. */
+  /** The name findings in a parameter file's text carry. Default: `<file>` with `.parameters.json`. */
   readonly parametersFile?: string;
-  readonly resolveLink?: LinkResolver;
+  /** Reads linked templates; without it they stay unresolved. */
+  readonly host?: SourceHost;
   readonly settings?: RuleSettings;
 }
 
@@ -28,38 +30,21 @@ export function allowSettings(allow: unknown, where: string): RuleSettings {
   return { allow: list };
 }
 
-/** Parameter values from either a parameter file's text (its problems become findings) or a plain object. */
-function parameterValues(options: SourceOptions): { values?: Record<string, Value>; file?: string; findings: Finding[] } {
-  const given = options.parameters;
-  if (given === undefined) return { findings: [] };
-  if (typeof given !== 'string') {
-    // A null-prototype copy: keys such as __proto__ come from the caller and must stay plain keys.
-    const values = Object.create(null) as Record<string, Value>;
-    for (const k of Object.keys(given)) values[k] = given[k] as Value;
-    return { values, findings: [] };
-  }
-  const file = options.parametersFile ?? options.file.replace(/(\.jsonc?)?$/i, '.parameters.json');
-  const doc = loadTemplate(file, given);
-  const read = readParameterFile(doc);
-  const findings = read.findings.map((f): Finding => {
-    const s = doc.lineColumn(doc.start(f.at.pointer));
-    return { ruleId: f.ruleId, severity: 'error', message: f.message, help: '', file, pointer: f.at.pointer, line: s.line + 1, column: s.column + 1, endLine: s.line + 1, endColumn: s.column + 1 };
-  });
-  return { values: read.values, file, findings };
-}
-
 /** Lints template text; never throws for template content (problems are findings). */
 export function lintSource(text: string, options: SourceOptions): LintResult {
-  const params = parameterValues(options);
-  const result = lintTemplate(loadTemplate(options.file, text), {
-    rules: options.rules,
-    ...(options.levels ? { levels: options.levels } : {}),
-    ...(options.scope ? { scope: options.scope } : {}),
-    ...(params.values ? { parameters: params.values, ...(params.file ? { parametersFile: params.file } : {}) } : {}),
-    ...(options.resolveLink ? { resolveLink: options.resolveLink } : {}),
-    ...(options.settings ? { settings: options.settings } : {}),
-  });
-  return params.findings.length ? { ...result, findings: [...params.findings, ...result.findings] } : result;
+  const given = options.parameters;
+  const parameters =
+    given === undefined ? undefined : typeof given === 'string' ? { file: options.parametersFile ?? options.file.replace(/(\.jsonc?)?$/i, '.parameters.json'), text: given } : { values: given };
+  return lintDocument(
+    { file: options.file, text, ...(parameters ? { parameters } : {}) },
+    {
+      rules: options.rules,
+      ...(options.levels ? { levels: options.levels } : {}),
+      ...(options.scope ? { scope: options.scope } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.host ? { host: options.host } : {}),
+    },
+  );
 }
 
 const LEVELS = new Set<string>(['error', 'warning', 'note', 'off']);

@@ -2,8 +2,9 @@
 // and JSON.parse'd in the same process). Medians of several runs; ratios are what to compare across machines.
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { clearParseCache, expand, lintTemplate, loadTemplate, readParameterFile } from '../engine/index.js';
-import { fileLinkResolver } from '../cli/links.js';
+import { clearParseCache, expandDocument, lintDocument } from '../engine/index.js';
+import type { DocumentInput } from '../engine/index.js';
+import { diskHost } from '../api/files.js';
 import { rules } from '../rules/index.js';
 import { corpusEntries } from './corpus-files.js';
 
@@ -21,7 +22,7 @@ try {
   console.log(`${dir} not found: corpus benchmark skipped`);
   process.exit(0);
 }
-const resolveLink = fileLinkResolver(dir, process.cwd());
+const host = diskHost(process.cwd(), dir);
 
 function parseOnly(): number {
   let n = 0;
@@ -44,16 +45,18 @@ function parseOnly(): number {
   return n;
 }
 
-function params(file: string | undefined) {
-  return file ? readParameterFile(loadTemplate(file, readFileSync(file, 'utf8'))).values : undefined;
+/** A corpus entry as the pipeline takes it, its texts read as the baseline reads them. */
+function document(e: { template: string; parameters?: string }): DocumentInput {
+  const text = readFileSync(e.template, 'utf8');
+  return e.parameters ? { file: e.template, text, parameters: { file: e.parameters, text: readFileSync(e.parameters, 'utf8') } } : { file: e.template, text };
 }
 
 function expandAll(): number {
   clearParseCache();
   let n = 0;
   for (const e of entries!) {
-    const d = expand(loadTemplate(e.template, readFileSync(e.template, 'utf8')), { parameters: params(e.parameters), resolveLink });
-    n += d.resources.length;
+    const { deployment } = expandDocument(document(e), { host });
+    n += deployment.resources.length;
   }
   return n;
 }
@@ -62,7 +65,7 @@ function lintAll(): number {
   clearParseCache();
   let n = 0;
   for (const e of entries!) {
-    const r = lintTemplate(loadTemplate(e.template, readFileSync(e.template, 'utf8')), { rules, parameters: params(e.parameters), resolveLink });
+    const r = lintDocument(document(e), { rules, host });
     n += r.vms.length + r.findings.length;
   }
   return n;

@@ -3,12 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadTemplate } from '../engine/template/template.js';
-import { readParameterFile } from '../engine/expansion/parameters.js';
-import { lintTemplate } from '../engine/lint.js';
-import { expand } from '../engine/expansion/expand.js';
+import { expandDocument, lintDocument } from '../engine/index.js';
+import type { DocumentInput } from '../engine/index.js';
 import { rules } from '../rules/index.js';
-import { fileLinkResolver } from '../cli/links.js';
+import { diskHost } from '../api/files.js';
 import { corpusEntries } from './corpus-files.js';
 
 const dir = process.argv[2];
@@ -17,7 +15,7 @@ if (!dir) {
   process.exit(2);
 }
 const entries = corpusEntries(dir);
-const resolveLink = fileLinkResolver(dir, process.cwd());
+const host = diskHost(process.cwd(), dir);
 const findings = new Map<string, number>();
 const unsupported = new Map<string, number>();
 const unknown = new Map<string, number>();
@@ -32,18 +30,17 @@ const started = performance.now();
 for (const e of entries) {
   const t0 = performance.now();
   try {
-    const doc = loadTemplate(e.template, readFileSync(e.template, 'utf8'));
-    const params = e.parameters ? readParameterFile(loadTemplate(e.parameters, readFileSync(e.parameters, 'utf8'))) : undefined;
-    const d = expand(doc, { parameters: params?.values, parametersFile: e.parameters, resolveLink });
+    const input: DocumentInput = { file: e.template, text: readFileSync(e.template, 'utf8'), ...(e.parameters ? { parameters: { file: e.parameters } } : {}) };
+    const { deployment: d, problems } = expandDocument(input, { host });
     resources += d.resources.length;
-    for (const f of [...(params?.findings ?? []), ...d.findings]) {
+    for (const f of problems) {
       findings.set(f.ruleId, (findings.get(f.ruleId) ?? 0) + 1);
       const m = /The template function '([^']+)' is not valid/.exec(f.message);
       if (m) unsupported.set(m[1], (unsupported.get(m[1]) ?? 0) + 1);
       if (process.env.VERBOSE) console.log(`${f.at.file}${f.at.pointer ? '#' + f.at.pointer : ''}: ${f.message} [${f.ruleId}]`);
     }
     // The lint as users run it ('egress' evaluation: what decides egress is evaluated, the rest checked).
-    const linted = lintTemplate(doc, { rules, parameters: params?.values, parametersFile: e.parameters, resolveLink });
+    const linted = lintDocument(input, { rules, host });
     for (const v of linted.vms) {
       verdicts.set(v.verdict, (verdicts.get(v.verdict) ?? 0) + 1);
       if (process.env.VMS) vmLines.push(`${relative(dir, e.template)}: ${v.name} ${v.verdict} [${v.egress.map((x) => `${x.name} via ${x.via}`).join(', ')}]`);

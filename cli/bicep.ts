@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../engine/index.js';
-import type { Target } from './discover.js';
-import { UsageError } from './io.js';
+import type { Target } from '../api/discover.js';
+import { UsageError } from '../api/errors.js';
+import { fileProblem } from '../api/run.js';
 
 export const COMPILE_TIMEOUT_MS = 60_000;
 /** Compiled templates are far below this; the cap only stops a runaway child from exhausting memory. */
@@ -82,7 +83,7 @@ function run(compiler: BicepCompiler, args: string[], cwd: string, env: Readonly
 }
 
 function finding(file: string, message: string, help: string, line = 1, column = 1): Finding {
-  return { ruleId: 'template-invalid', severity: 'error', message, help, file, pointer: '', line, column, endLine: line, endColumn: column };
+  return fileProblem(file, message, help, line, column);
 }
 
 const COMPILE_HELP = 'Fix the Bicep error (`bicep build <file>` shows it too), then lint again.';

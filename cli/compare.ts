@@ -1,19 +1,20 @@
 // Compares the run's egress with a lock file (--lock, config `lock`) or with the same paths at a git commit
-// (--base), and adds the egress-changed findings in a second pass over the linted templates: whether a VM
-// disappeared can only be decided once every template is linted.
+// (--base), and hands the changes to the pipeline's session phase (egress-changed), which runs once every template
+// is linted: whether a VM disappeared can only be decided then.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { analysed, compareFindings, diffLocks, lintTemplate, loadTemplate, lockOf, parseAllowList, parseLock, pointerJoin, runRules } from '../engine/index.js';
-import type { EgressComparison, LintResult, LockFile, LockVm, Rule, RuleLevel, RuleSettings, VmChange } from '../engine/index.js';
+import { analysed, diffLocks, finishSession, loadTemplate, lockOf, parseAllowList, parseLock, pointerJoin } from '../engine/index.js';
+import type { EgressComparison, LintResult, LockFile, LockVm, Rule, RuleLevel, RuleSettings, SessionOptions, VmChange } from '../engine/index.js';
+import { discover } from '../api/discover.js';
+import { UsageError } from '../api/errors.js';
+import { displayPath } from '../api/files.js';
+import { lintFiles } from '../api/run.js';
+import type { FileLintOptions } from '../api/run.js';
 import type { Config, LoadedConfig } from './config.js';
-import { ConfigError, applyConfigParameters, displayPath } from './config.js';
-import { discover } from './discover.js';
+import { ConfigError, applyConfigParameters } from './config.js';
 import { gitRepository, materialiseCommit, resolveCommit } from './git.js';
 import type { Io } from './io.js';
-import { UsageError } from './io.js';
-import type { RunOptions } from './run.js';
-import { lintTargets } from './run.js';
 
 const slash = (p: string): string => p.replace(/\\/g, '/');
 
@@ -55,6 +56,8 @@ export interface CompareOptions {
   readonly io: Io;
   readonly rules: readonly Rule[];
   readonly levels: Readonly<Record<string, RuleLevel>>;
+  /** The run's rule settings (the allow-list), which the session phase sees with the comparison. */
+  readonly settings?: RuleSettings;
   /** The path arguments of the run (default: the current folder). */
   readonly paths: readonly string[];
   readonly ignore: readonly string[];
@@ -64,7 +67,7 @@ export interface CompareOptions {
   /** Files (absolute, in the working tree) that are not templates to lint: exported templates given as inventory. */
   readonly exclude?: readonly string[];
   /** Everything else the working-tree lint used (scope, inventory), so the base is linted the same way. */
-  readonly run: Omit<RunOptions, 'cwd' | 'rules' | 'levels' | 'parameters' | 'settings' | 'onProgress'>;
+  readonly run: Omit<FileLintOptions, 'cwd' | 'rules' | 'levels' | 'parameters' | 'settings'>;
   /** --lock or the configuration's `lock`, absolute. */
   readonly lockFile?: string;
   /** --base. */
@@ -131,7 +134,7 @@ export async function lintAtBase(ref: string, o: CompareOptions): Promise<LintRe
     // A --parameters file missing at the commit is read from the working tree.
     const parameters = o.parameters === undefined ? undefined : existsSync(resolve(cwd, o.parameters)) ? o.parameters : resolve(io.cwd, o.parameters);
     // Only the egress is compared: no rule needs to run at the base.
-    return lintTargets(targets, { ...o.run, cwd, rules: [], ...(parameters !== undefined ? { parameters } : {}) });
+    return lintFiles(targets, { ...o.run, cwd, rules: [], ...(parameters !== undefined ? { parameters } : {}) });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -159,23 +162,22 @@ function located(changes: readonly VmChange[], results: readonly LintResult[], b
   });
 }
 
-/** The second pass: egress-changed over every template a change is about, plus a result for each place a gone template's VMs are reported. */
-function withChangeFindings(results: readonly LintResult[], cmp: EgressComparison, o: CompareOptions, orphanText: (file: string) => string): LintResult[] {
-  const rule = o.rules.find((r) => r.id === 'egress-changed');
-  if (!rule || o.levels[rule.id] === 'off' || cmp.changes.length === 0) return [...results];
-  const settings = { egressChanges: cmp };
-  const where = new Set(cmp.changes.map((c) => (c.kind === 'disappeared' ? (c.reportAt?.file ?? c.file) : c.file)));
-  const out = results.map((r) => {
-    if (!where.has(r.file) || !analysed(r)) return r;
-    const extra = runRules(r.deployment, [rule], o.levels, settings).findings.filter((f) => f.ruleId === rule.id);
-    return extra.length ? { ...r, findings: [...r.findings, ...extra].sort(compareFindings) } : r;
-  });
-  const have = new Set(results.map((r) => r.file));
-  for (const file of [...where].filter((f) => !have.has(f)).sort()) {
-    const r = lintTemplate(loadTemplate(file, orphanText(file)), { rules: [rule], levels: o.levels, settings });
-    out.push({ ...r, findings: r.findings.filter((f) => f.ruleId === rule.id) });
-  }
-  return out;
+/**
+ * The run compared with a lock file (`lockFile` absolute, its template paths relative to its folder): only the lock's
+ * entries this run can speak for (templates it analysed, templates that are gone), a VM whose template is gone
+ * reported at its entry in the lock file.
+ */
+export function lockComparison(results: readonly LintResult[], lock: LockFile, lockFile: string, cwd: string): EgressComparison {
+  const shown = displayPath(lockFile, cwd);
+  const base = dirname(lockFile);
+  const changes = diffLocks(comparable(lock, results, base, cwd), lockOfResults(results, cwd, base));
+  return { against: shown, changes: located(changes, results, base, cwd, (c) => ({ file: shown, pointer: pointerJoin('/vms', c.key) })) };
+}
+
+/** The session phase with a comparison: egress-changed over the reports, positioned in the lock file's text too. */
+export function withComparison(results: readonly LintResult[], comparison: EgressComparison, session: SessionOptions, lock?: { readonly file: string; readonly text: string }): LintResult[] {
+  const docs = new Map(lock ? [[lock.file, loadTemplate(lock.file, lock.text)]] : []);
+  return finishSession(results, { ...session, settings: { ...session.settings, egressChanges: comparison } }, docs);
 }
 
 /**
@@ -186,16 +188,11 @@ function withChangeFindings(results: readonly LintResult[], cmp: EgressCompariso
 export async function compareEgress(results: readonly LintResult[], o: CompareOptions): Promise<Compared> {
   const { cwd } = o.io;
   let fromLock: EgressComparison | undefined;
-  let lockText = '';
-  let lockShown = '';
+  let lock: { file: string; text: string } | undefined;
   if (o.lockFile !== undefined) {
     const read = readLock(o.lockFile, cwd);
-    lockText = read.text;
-    lockShown = displayPath(o.lockFile, cwd);
-    const base = dirname(o.lockFile);
-    const before = comparable(read.lock, results, base, cwd);
-    const changes = diffLocks(before, lockOfResults(results, cwd, base));
-    fromLock = { against: lockShown, changes: located(changes, results, base, cwd, (c) => ({ file: lockShown, pointer: pointerJoin('/vms', c.key) })) };
+    lock = { file: displayPath(o.lockFile, cwd), text: read.text };
+    fromLock = lockComparison(results, read.lock, o.lockFile, cwd);
   }
   let fromBase: EgressComparison | undefined;
   if (o.base !== undefined) {
@@ -206,8 +203,8 @@ export async function compareEgress(results: readonly LintResult[], o: CompareOp
     const changes = diffLocks(lockOfResults(keep(baseResults), cwd, cwd), lockOfResults(keep(results), cwd, cwd));
     fromBase = { against: `base ${o.base}`, changes: located(changes, results, cwd, cwd, (c) => ({ file: c.file, pointer: '' })) };
   }
-  const findings = fromLock ?? fromBase;
-  const out = findings ? withChangeFindings(results, findings, o, (file) => (file === lockShown ? lockText : '{}')) : [...results];
+  const changes = fromLock ?? fromBase;
+  const out = changes ? withComparison(results, changes, { rules: o.rules, levels: o.levels, ...(o.settings ? { settings: o.settings } : {}) }, lock) : [...results];
   return { results: out, ...(fromBase ?? fromLock ? { shown: fromBase ?? fromLock } : {}) };
 }
 

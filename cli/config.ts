@@ -1,14 +1,15 @@
 // The configuration file egress-lint.config.json: found upwards from the working directory (or given by --config),
 // read as JSONC, validated with ajv against a JSON Schema generated from the rule registry, explained in plain words.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
-import { jsonc } from '../engine/template/jsonc.js';
+import { jsonc } from '../engine/index.js';
 import type { ErrorObject } from 'ajv';
 import { lineColumnAt, parseAllowList } from '../engine/index.js';
 import type { Rule, RuleLevel } from '../engine/index.js';
-import type { Target } from './discover.js';
-import { UsageError } from './io.js';
+import type { Target } from '../api/discover.js';
+import { UsageError } from '../api/errors.js';
+import { displayPath } from '../api/files.js';
 
 export const CONFIG_FILE = 'egress-lint.config.json';
 
@@ -140,12 +141,6 @@ export function findConfig(cwd: string): string | undefined {
     if (up === dir) return undefined;
     dir = up;
   }
-}
-
-/** The file name shown in messages: relative to the working directory when it is inside it. */
-export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file).replace(/\\/g, '/');
-  return rel === '' || isAbsolute(rel) ? file : rel;
 }
 
 function lineColumn(text: string, offset: number): string {

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UsageError } from './io.js';
+import { UsageError } from '../api/errors.js';
 
 /** A git problem that stops the run: exit 2 with the message, without the "run --help" hint. */
 export class GitError extends UsageError {

@@ -1,11 +1,13 @@
 // The CLI: argv → discover → load → expand → lint → format → exit code (0 clean, 1 errors, 2 could not lint).
 // Returns the exit code; only bin.ts touches process.exitCode.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { UsageError } from '../api/errors.js';
+import { version } from '../api/version.js';
 import type { Io } from './io.js';
-import { UsageError, useColor } from './io.js';
+import { useColor } from './io.js';
 
 const HELP = `Usage: egress-lint [options] [paths...]
        egress-lint lock [paths...] [--lock <file>]
@@ -69,19 +71,6 @@ Examples:
 
 const LEVELS = new Set(['error', 'warning', 'note', 'off']);
 
-/** Reads the package version from package.json (dist/cli → ../../, cli/ under tsx → ../). */
-export function version(): string {
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'egress-lint' && pkg.version) return pkg.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return '0.0.0';
-}
-
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
@@ -139,9 +128,9 @@ function write(io: Io, flags: Flags, text: string): void {
 async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' | 'lock' = 'lint'): Promise<number> {
   const [{ rules }, { discover }, { lintTargetsParallel }, { FORMATTERS }, config, { progressLine }] = await Promise.all([
     import('../rules/index.js'),
-    import('./discover.js'),
+    import('../api/discover.js'),
     import('./parallel.js'),
-    import('./formatters/index.js'),
+    import('../api/formatters/index.js'),
     import('./config.js'),
     import('./progress.js'),
   ]);
@@ -186,7 +175,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   if (mode === 'lock' && flags.base !== undefined) throw new UsageError("--base compares with a commit, and 'egress-lint lock' writes the lock from the files as they are: give one or the other.");
   // Inventory files: the configuration's (relative to it), then --inventory's; read once for every template.
   const inventoryFiles = [...(loaded ? (cfg.inventory ?? []).map((f) => resolve(loaded.dir, f)) : []), ...(flags.inventory ?? []).map((f) => resolve(io.cwd, f))];
-  const inventory = inventoryFiles.length > 0 ? (await import('./inventory.js')).loadInventory(inventoryFiles, io.cwd, scope) : undefined;
+  const inventory = inventoryFiles.length > 0 ? (await import('../api/inventory.js')).loadInventory(inventoryFiles, io.cwd, scope) : undefined;
 
   const found = await discover(paths.length ? paths : ['.'], io.cwd, flags.ignore ?? [], {
     bicep: true,
@@ -210,12 +199,10 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
       const { compileBicepTargets } = await import('./bicep.js');
       targets = await compileBicepTargets(targets, { cwd: io.cwd, env: io.env, onProgress: (d, n, f) => progress.update('compiling', d, n, f) });
     }
-    // On several threads when there is much to lint (EGRESS_LINT_WORKERS=1: never); the lock and compare passes read whole results.
+    // On several threads when there is much to lint (EGRESS_LINT_WORKERS=1: never).
     results = await lintTargetsParallel(targets, {
       env: io.env,
-      registry: rules,
       formatters: [formatter, ...reports.map((r) => r.formatter)],
-      parallel: mode === 'lint' && lockFile === undefined && flags.base === undefined,
       cwd: io.cwd,
       rules,
       levels: allLevels,
@@ -232,7 +219,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   let egress;
   if (policy && (lockFile !== undefined || flags.base !== undefined)) {
     const run = { scope, ...(inventory ? { inventory } : {}) };
-    const common = { io, rules, levels: allLevels, paths, ignore: flags.ignore ?? [], loaded, run, exclude: inventoryFiles, ...(flags.parameters ? { parameters: flags.parameters } : {}) };
+    const common = { io, rules, levels: allLevels, settings, paths, ignore: flags.ignore ?? [], loaded, run, exclude: inventoryFiles, ...(flags.parameters ? { parameters: flags.parameters } : {}) };
     ({ results, shown: egress } = await policy.compareEgress(results, { ...common, ...(lockFile !== undefined ? { lockFile } : {}), ...(flags.base !== undefined ? { base: flags.base } : {}) }));
   }
   if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));

@@ -5,14 +5,17 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LintResult, Rule } from '../engine/index.js';
-import type { Target } from './discover.js';
-import type { Formatter } from './formatters/index.js';
-import { UsageError } from './io.js';
-import { portable, revive } from './portable.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './portable.js';
-import { lintTargets } from './run.js';
-import type { RunOptions } from './run.js';
+import { slimResult } from '../engine/index.js';
+import type { LintResult } from '../engine/index.js';
+import type { Target } from '../api/discover.js';
+import { UsageError } from '../api/errors.js';
+import { readsGraph } from '../api/formatters/index.js';
+import type { Formatter } from '../api/formatters/index.js';
+import { lintTarget, sessionOf } from '../api/run.js';
+import type { FileLintOptions } from '../api/run.js';
+import { rules as registry } from '../rules/index.js';
+import { reviveCloned } from './transfer.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './transfer.js';
 
 /**
  * Below these a worker does not pay for itself. A worker costs about 0.6 s of CPU before it lints at full speed
@@ -24,30 +27,19 @@ export const MIN_TARGETS = 8;
 export const MIN_BYTES = 16 * 1024 * 1024;
 
 /** Targets handed to a worker ahead of time, so it never waits for the main thread between two files. */
-const AHEAD = 2;
+const PREFETCH = 2;
 
-export interface ParallelOptions extends RunOptions {
+export interface ParallelOptions extends FileLintOptions {
   /** The environment: EGRESS_LINT_WORKERS=<n> sets the number of threads (1: sequential). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The formatters that will read the results: the graph travels from the workers unless none of them reads it. */
+  /** The formatters that will read the results: the graph stays in them only when one of these reads it. */
   readonly formatters?: readonly Formatter[];
-  /** The rule registry the workers load; a rule not in it (a caller's own) makes the run sequential. */
-  readonly registry?: readonly Rule[];
-  /** false: lint on this thread, whole results, for callers that read more of them than the formatters do (a second rules pass). */
-  readonly parallel?: boolean;
   /** false: the main thread only hands out targets and collects results (it still lints if every worker fails). */
   readonly mainThread?: boolean;
   /** Called when target `index` is linted, with the thread that linted it (0: this one). */
   onLinted?(index: number, thread: number): void;
-}
-
-/** Options of this module that lintTargets does not know and workers do not get. */
-const OWN = new Set(['env', 'formatters', 'registry', 'parallel', 'mainThread', 'onLinted', 'onProgress', 'rules']);
-
-/** The options lintTargets knows, without this module's own. */
-function withoutOwn(options: ParallelOptions): RunOptions {
-  const { env: _env, formatters: _formatters, registry: _registry, parallel: _parallel, mainThread: _mainThread, onLinted: _onLinted, ...run } = options;
-  return run;
+  /** Called before each target is linted (the CLI's progress line). */
+  onProgress?(done: number, total: number, file: string): void;
 }
 
 /** Threads to lint on (the main thread counts as one); 1 means sequential. */
@@ -86,40 +78,23 @@ function plainData(v: unknown, seen = new Set<unknown>()): boolean {
   return Object.values(v).every((x) => plainData(x, seen));
 }
 
-/** The formatters that read neither the graph nor the resolved paths (loaded here only when threads are used). */
-async function graphless(): Promise<Set<Formatter>> {
-  const [{ formatJson }, { formatSarif }, { formatStylish }, { formatCsv }] = await Promise.all([
-    import('./formatters/json.js'),
-    import('./formatters/sarif.js'),
-    import('./formatters/stylish.js'),
-    import('./formatters/csv.js'),
-  ]);
-  return new Set<Formatter>([formatJson, formatSarif, formatStylish, formatCsv]);
+/** Whether results keep the graph and resolved paths: only the Markdown chart reads them (a third of a result's bytes). */
+function keepGraphFor(options: ParallelOptions): boolean {
+  return !options.formatters || options.formatters.some(readsGraph);
 }
 
-/**
- * Whether results must keep the graph and resolved paths: the Markdown chart reads them, and the allow-list tells
- * analysed files by their graph. The other four read neither, so their results travel without them (a third of
- * the bytes, a twentieth of the time to receive).
- */
-async function keepGraphFor(options: ParallelOptions): Promise<boolean> {
-  if (!options.formatters) return true;
-  const without = await graphless();
-  return options.formatters.some((f) => !without.has(f));
-}
-
-/** The worker's options, or undefined when something in them cannot be sent to a thread. */
+/** The worker's setup, or undefined when something in the options cannot be sent to a thread (a caller's own rule). */
 function workerSetup(options: ParallelOptions, keepGraph: boolean): WorkerSetup | undefined {
-  const registry = options.registry ?? [];
   const byId = new Map(registry.map((r) => [r.id, r]));
   if (!options.rules.every((r) => byId.get(r.id) === r)) return undefined;
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (OWN.has(k) || v === undefined) continue;
+  const sent: Record<string, unknown> = {};
+  for (const k of ['cwd', 'levels', 'scope', 'parameters', 'settings', 'inventory'] as const) {
+    const v = options[k];
+    if (v === undefined) continue;
     if (!plainData(v)) return undefined;
-    rest[k] = v;
+    sent[k] = v;
   }
-  return { options: rest, ruleIds: options.rules.map((r) => r.id), keepGraph };
+  return { options: sent as unknown as WorkerSetup['options'], ruleIds: options.rules.map((r) => r.id), keepGraph };
 }
 
 /** The worker's exception, with its stack, as the main thread's own (main.ts prints it as an internal error). */
@@ -147,17 +122,17 @@ function startWorker(setup: WorkerSetup): Worker {
  * hands its targets back to the main thread; an internal error in a worker stops the run as it would sequentially.
  */
 export async function lintTargetsParallel(targets: readonly Target[], options: ParallelOptions): Promise<LintResult[]> {
-  if (options.parallel === false) return lintTargets(targets, withoutOwn(options));
   const threads = threadCount(targets, options.cwd, options.env ?? {});
-  const keepGraph = await keepGraphFor(options);
+  const keepGraph = keepGraphFor(options);
   const setup = threads > 1 ? workerSetup(options, keepGraph) : undefined;
+  const session = sessionOf(options);
+  // Each result is reduced as it comes (slimResult): the template texts and evaluated bodies of the first file need
+  // not live until the thousandth is linted, and the main thread holds no more than the workers send.
+  const lintHere = (i: number): LintResult => slimResult(lintTarget(targets[i], session, options.parameters), keepGraph);
   if (!setup) {
-    // One thread, with results reduced as they come: the template texts and evaluated bodies of the first file
-    // need not live until the thousandth is linted (half the peak memory at 50,000 VMs).
-    const { onProgress, ...run } = withoutOwn(options);
     return targets.map((t, i) => {
-      onProgress?.(i, targets.length, t.template);
-      return revive(portable(lintTargets([t], run)[0], keepGraph), false);
+      options.onProgress?.(i, targets.length, t.template);
+      return lintHere(i);
     });
   }
 
@@ -173,7 +148,6 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
     if (i !== undefined) options.onProgress?.(started++, targets.length, targets[i].template);
     return i;
   };
-  const { onProgress: _onProgress, ...sequential } = withoutOwn(options);
 
   let wake: (() => void) | undefined;
   const notify = (): void => {
@@ -188,7 +162,7 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
     const pending = new Set<number>();
     let up = true;
     const feed = (): void => {
-      while (up && pending.size < AHEAD && failure === undefined) {
+      while (up && pending.size < PREFETCH && failure === undefined) {
         const i = take();
         if (i === undefined) return;
         pending.add(i);
@@ -209,7 +183,7 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
       pending.delete(m.index);
       if ('error' in m) failure ??= workerError(m.error);
       else {
-        results[m.index] = revive(m.result, true);
+        results[m.index] = reviveCloned(m.result);
         done++;
         options.onLinted?.(m.index, n + 1);
       }
@@ -229,8 +203,7 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
     while (done < targets.length && failure === undefined) {
       const i = options.mainThread !== false || alive === 0 ? take() : undefined;
       if (i !== undefined) {
-        // Reduced as the workers' results are, so the main thread holds no more than they send.
-        results[i] = revive(portable(lintTargets([targets[i]], sequential)[0], setup.keepGraph), false);
+        results[i] = lintHere(i);
         done++;
         options.onLinted?.(i, 0);
         await new Promise<void>((r) => setImmediate(r));

@@ -1,20 +1,19 @@
-// Worker thread entry of cli/parallel.ts: lints each target the main thread sends, with the options it was
-// started with, and posts back the result in the form structured clone carries (parallel.ts `portable`).
+// Worker thread entry of cli/parallel.ts: lints each target the main thread sends with the options it was started
+// with, and posts back the result reduced to what the formatters read (slimResult).
 import { parentPort, workerData } from 'node:worker_threads';
+import { slimResult } from '../engine/index.js';
 import { rules as registry } from '../rules/index.js';
-import { portable } from './portable.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './portable.js';
-import { lintTargets } from './run.js';
-import type { RunOptions } from './run.js';
+import { lintTarget, sessionOf } from '../api/run.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './transfer.js';
 
 const setup = workerData as WorkerSetup;
 const byId = new Map(registry.map((r) => [r.id, r]));
-const options = { ...setup.options, rules: setup.ruleIds.map((id) => byId.get(id)!) } as unknown as RunOptions;
+const session = sessionOf({ ...setup.options, rules: setup.ruleIds.map((id) => byId.get(id)!) });
 
 parentPort!.on('message', (m: ToWorker) => {
   let reply: FromWorker;
   try {
-    reply = { index: m.index, result: portable(lintTargets([m.target], options)[0], setup.keepGraph) };
+    reply = { index: m.index, result: slimResult(lintTarget(m.target, session, setup.options.parameters), setup.keepGraph) };
   } catch (e) {
     reply = { index: m.index, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }

@@ -1,10 +1,11 @@
 // The only door into the engine: rules/ and cli/ import from here, and so does the library API.
 export { lineColumnAt, loadTemplate, pointerJoin, pointerSegments } from './template/template.js';
+export { jsonc } from './template/jsonc.js';
 export type { TemplateDoc, SourceRange, LineColumn, LoadProblem } from './template/template.js';
 export type { Location, RawFinding, Severity } from './template/finding.js';
 export { expand } from './expansion/expand.js';
 export { readParameterFile, isParameterFile, isTemplate } from './expansion/parameters.js';
-export type { Deployment, SourceResource, ExpandOptions, LinkResolver, UnresolvedDeployment } from './expansion/types.js';
+export type { Deployment, ExpandOptions, LinkResolver, UnresolvedDeployment } from './expansion/types.js';
 export { ARM_LIMITS, SAFETY_CAPS } from './expansion/types.js';
 export { evaluateString } from './expressions/evaluator.js';
 export { clearParseCache } from './expressions/ast.js';
@@ -17,8 +18,14 @@ export { buildGraph, NetworkGraph, lastSegment, normaliseId } from './network/gr
 export type * from './network/graph.js';
 export { resolveEgress, dedupe } from './network/resolve.js';
 export type { EgressIp, Method, PathNote, PathResult, Verdict, VmResult } from './network/resolve.js';
-export { defineRule, interpolate, lintTemplate, locate, runRules, compareFindings, egressEntry } from './lint.js';
-export type { EgressEntry, Finding, LintOptions, LintResult, PathReport, Report, Rule, RuleContext, RuleLevel, RuleSettings, VmReport } from './lint.js';
+export { compareFindings, egressEntry, emptyDeployment, interpolate, locate, slimResult } from './lint/report.js';
+export type { EgressEntry, Finding, LintResult, PathReport, Range, Suppression, VmReport } from './lint/report.js';
+export { defineDiagnostic, defineRule, levelOf, runDocumentRules, runSessionRules } from './lint/rules.js';
+export type { Diagnostic, DocumentRule, DocumentRun, Report, Rule, RuleContext, RuleLevel, RuleSettings, SessionContext, SessionReport, SessionRule } from './lint/rules.js';
+export { expandDocument, finishSession, lintDocument, lintSession } from './lint/pipeline.js';
+export type { DocumentInput, ParameterInput, SessionOptions, SourceHost } from './lint/pipeline.js';
+export { GRAPH_READS, GRAPH_TYPES } from './network/reads.js';
+export type { BodySelection, ResourceSet, SourceResource } from './resources/types.js';
 export { LOCK_FILE, LOCK_VERSION, TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, egressIdentity, identityLabel, lockOf, parseLock, serialiseLock, splitIdentity } from './egress/lock.js';
 export type { EgressComparison, LockFile, LockSource, LockVm, VmChange } from './egress/lock.js';
 export { allowedBy, parseAllowList } from './egress/allow.js';

@@ -10,13 +10,12 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import json from '@eslint/json';
 import type { JSONRuleDefinition, JSONSourceCode } from '@eslint/json';
 import type { ESLint, Linter } from 'eslint';
-import type { Finding, LinkResolver, Rule } from '../engine/index.js';
+import type { Finding, Rule, SourceHost } from '../api/index.js';
+import { parameterFileFor } from '../api/discover.js';
+import { diskHost } from '../api/files.js';
 import { checkScope, lintSource } from '../api/source.js';
-import { parameterFileFor } from '../cli/discover.js';
-import { ruleDocUrl } from '../cli/formatters/sarif.js';
-import { fileLinkResolver } from '../cli/links.js';
-import { version } from '../cli/main.js';
-import { rules } from '../rules/index.js';
+import { version } from '../api/version.js';
+import { ruleDocUrl, rules } from '../rules/index.js';
 
 /** What `settings['egress-lint']` in an ESLint config may hold (shared by every egress-lint rule of a file). */
 export interface EgressLintSettings {
@@ -97,18 +96,18 @@ function analyse(context: Context): readonly Located[] {
       parametersFile = relative(cwd, beside).split(sep).join('/');
     }
   }
-  let resolveLink: LinkResolver | undefined;
+  let host: SourceHost | undefined;
   try {
-    resolveLink = fileLinkResolver(cwd, cwd);
+    host = diskHost(cwd);
   } catch {
-    resolveLink = undefined; // the cwd is gone: linked templates stay unresolved
+    host = undefined; // the cwd is gone: linked templates stay unresolved
   }
   const result = lintSource(sourceCode.text, {
     file,
     rules,
     scope,
     ...(parameters !== undefined ? { parameters, ...(parametersFile !== undefined ? { parametersFile } : {}) } : {}),
-    ...(resolveLink ? { resolveLink } : {}),
+    ...(host ? { host } : {}),
   });
   return result.findings.filter((f) => !f.suppression).map((f): Located => (f.file === file ? f : { ...f, foreign: true }));
 }

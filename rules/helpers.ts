@@ -1,5 +1,5 @@
 // Small shared views over the resolved egress model for rule modules; imports engine/index.ts only.
-import type { Deployment, EgressIp, IpConfig, Location, NetworkGraph, PathResult, Ref, VmResult } from '../engine/index.js';
+import type { ResourceSet, EgressIp, IpConfig, Location, NetworkGraph, PathResult, Ref, VmResult } from '../engine/index.js';
 import { Unknown, lastSegment, pointerJoin, pointerSegments } from '../engine/index.js';
 
 export { lastSegment };
@@ -102,8 +102,8 @@ export function isStandard(sku: string | Unknown): boolean {
  * The location of property `key` of the object at `at`, spelled as the source spells it (ARM keys are
  * case-insensitive), or `at` itself when the source does not write the property (a default applies).
  */
-export function propertyAt(deployment: Deployment, at: Location, key: string): Location {
-  let cur: unknown = deployment.docs.get(at.file)?.value;
+export function propertyAt(resources: ResourceSet, at: Location, key: string): Location {
+  let cur: unknown = resources.docs.get(at.file)?.value;
   for (const s of pointerSegments(at.pointer)) {
     if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, s)) return at;
     cur = (cur as Record<string, unknown>)[s];

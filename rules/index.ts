@@ -41,5 +41,13 @@ export const rules: readonly Rule[] = [
   unresolvedEgress,
 ];
 
+/** Where each rule's page lives; one constant so SARIF `helpUri`s, Markdown links and the ESLint plugin's `docs.url` agree. */
+export const RULE_DOC_BASE = 'https://github.com/egress-lint/egress-lint/blob/main/rules/';
+
+/** The page of a rule: rules/<id>.md in the repository. */
+export function ruleDocUrl(id: string): string {
+  return `${RULE_DOC_BASE}${id}.md`;
+}
+
 /** Rules by id. */
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));

@@ -15,8 +15,8 @@ export default defineRule({
     // Existing resources are outside the files: their SKU is not known (the graph would default it to Basic).
     for (const node of ctx.graph.nodes.values()) {
       if (node.existing) continue;
-      if (node.kind === 'publicIp' && isBasic(node.sku)) ctx.report({ messageId: 'basicPublicIp', data: { name: node.name }, at: propertyAt(ctx.deployment, node.at, 'sku'), resource: node.name });
-      if (node.kind === 'loadBalancer' && isBasic(node.sku)) ctx.report({ messageId: 'basicLoadBalancer', data: { name: node.name }, at: propertyAt(ctx.deployment, node.at, 'sku'), resource: node.name });
+      if (node.kind === 'publicIp' && isBasic(node.sku)) ctx.report({ messageId: 'basicPublicIp', data: { name: node.name }, at: propertyAt(ctx.resources, node.at, 'sku'), resource: node.name });
+      if (node.kind === 'loadBalancer' && isBasic(node.sku)) ctx.report({ messageId: 'basicLoadBalancer', data: { name: node.name }, at: propertyAt(ctx.resources, node.at, 'sku'), resource: node.name });
     }
   },
 });

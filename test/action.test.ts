@@ -267,11 +267,11 @@ run('without GITHUB_STEP_SUMMARY, or without a markdown format, the summary is s
   const plain = runAction(PASSING, {}, { GITHUB_STEP_SUMMARY: '' });
   assert.is(plain.code, 0);
   assert.is(plain.summary, '');
-  // An older build whose formatter registry has no 'markdown'.
+  // An older build whose help lists no 'markdown' format.
   const old = mkdtempSync(join(tmpdir(), 'egress-lint-old-'));
-  mkdirSync(join(old, 'cli/formatters'), { recursive: true });
-  writeFileSync(join(old, 'cli/bin.js'), `import ${JSON.stringify(join(builtPackage(), 'dist/cli/bin.js'))};\n`);
-  writeFileSync(join(old, 'cli/formatters/index.js'), 'export const FORMATTERS = { stylish: () => "" };\n');
+  mkdirSync(join(old, 'cli'), { recursive: true });
+  const help = "if (process.argv.includes('--help')) { console.log('-f, --format <name>  stylish (default), json or sarif'); process.exit(0); }";
+  writeFileSync(join(old, 'cli/bin.js'), `${help}\nawait import(${JSON.stringify(join(builtPackage(), 'dist/cli/bin.js'))});\n`);
   writeFileSync(join(old, 'package.json'), '{ "type": "module" }\n');
   const o = runAction(PASSING, {}, { EGRESS_LINT_BIN: join(old, 'cli/bin.js') });
   assert.is(o.code, 0, o.log);

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../cli/main.js';
 import { compileBicepTargets, diagnostics, readBuildParams } from '../cli/bicep.js';
-import { BICEP_POSITION_NOTE } from '../cli/run.js';
+import { BICEP_POSITION_NOTE } from '../api/run.js';
 import { capture } from './harness/io.js';
 
 const root = new URL('..', import.meta.url).pathname;

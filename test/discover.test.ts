@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { discover, moduleTargets, parameterFileFor, usingTarget } from '../cli/discover.js';
+import { discover, moduleTargets, parameterFileFor, usingTarget } from '../api/discover.js';
 import { runCli, scratchDir } from './harness/io.js';
 
 const root = new URL('..', import.meta.url).pathname;

@@ -193,7 +193,7 @@ mode.run();
 const stopped = suite('expansion stopped by a safety cap');
 
 stopped('resources registered but not evaluated are unknown, never schema defaults', async () => {
-  const { lintTemplate } = await import('../engine/lint.js');
+  const { lintDocument } = await import('../engine/lint/pipeline.js');
   const { rules } = await import('../rules/index.js');
   const nic = {
     type: 'Microsoft.Network/networkInterfaces',
@@ -228,8 +228,8 @@ stopped('resources registered but not evaluated are unknown, never schema defaul
     properties: { networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', 'nic1')]" }] } },
   };
   const many = { ...storage({}), name: "[concat('st', copyIndex())]", copy: { name: 'many', count: 50 } };
-  const doc = loadTemplate('t.json', template([vnet, pip, nic, vm, many]));
-  const r = lintTemplate(doc, { rules, caps: { totalResources: 10 } });
+  const text = template([vnet, pip, nic, vm, many]);
+  const r = lintDocument({ file: 't.json', text }, { rules, caps: { totalResources: 10 } });
   const ids = r.findings.map((f) => f.ruleId);
   assert.ok(ids.includes('limit-exceeded'), ids.join(', '));
   // An empty body would read as a Basic, Dynamic public IP: retired-sku and dynamic-public-ip would be false errors.
@@ -237,7 +237,7 @@ stopped('resources registered but not evaluated are unknown, never schema defaul
   assert.not.ok(ids.includes('dynamic-public-ip'), ids.join(', '));
   assert.equal(r.vms.map((v) => [v.name, v.verdict]), [['vm1', 'unknown']]);
   // Without the cap the same template is fully analysed.
-  const full = lintTemplate(doc, { rules });
+  const full = lintDocument({ file: 't.json', text }, { rules });
   assert.equal(full.vms.map((v) => [v.name, v.verdict]), [['vm1', 'deterministic']]);
 });
 

@@ -9,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import plugin from '../eslint-plugin/index.js';
 import { lint } from '../api/index.js';
-import { ruleDocUrl } from '../cli/formatters/sarif.js';
+import { ruleDocUrl } from '../rules/index.js';
 import { rules } from '../rules/index.js';
 import { ROOT, builtPackage, runNode, tempDir } from './harness/package.js';
 

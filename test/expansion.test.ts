@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fileLinkResolver } from '../cli/links.js';
+import { fileLinkResolver } from '../api/files.js';
 import { expand } from '../engine/expansion/expand.js';
 import { readParameterFile } from '../engine/expansion/parameters.js';
 import type { Limits, SafetyCaps } from '../engine/expansion/types.js';

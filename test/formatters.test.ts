@@ -11,13 +11,14 @@ import * as assert from 'uvu/assert';
 import type { LintResult } from '../engine/index.js';
 import { rules } from '../rules/index.js';
 import { main } from '../cli/main.js';
-import { discover } from '../cli/discover.js';
-import { lintTargets } from '../cli/run.js';
-import { FORMATTERS } from '../cli/formatters/index.js';
-import type { FormatContext } from '../cli/formatters/index.js';
-import { CSV_HEADER, csvField } from '../cli/formatters/csv.js';
-import { md } from '../cli/formatters/markdown.js';
-import { FINGERPRINT_KEY, RULE_DOC_BASE, artifactLocation } from '../cli/formatters/sarif.js';
+import { discover } from '../api/discover.js';
+import { lintFiles } from '../api/run.js';
+import { FORMATTERS } from '../api/formatters/index.js';
+import type { FormatContext } from '../api/formatters/index.js';
+import { CSV_HEADER, csvField } from '../api/formatters/csv.js';
+import { md } from '../api/formatters/markdown.js';
+import { FINGERPRINT_KEY, artifactLocation } from '../api/formatters/sarif.js';
+import { RULE_DOC_BASE } from '../rules/index.js';
 import { capture } from './harness/io.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -35,7 +36,7 @@ const ctxFor = (cwd: string): FormatContext => ({ version: '0.0.0-test', color: 
 
 async function lintPaths(paths: string[], cwd = root): Promise<LintResult[]> {
   const { targets } = await discover(paths, cwd);
-  return lintTargets(targets, { cwd, rules });
+  return lintFiles(targets, { cwd, rules });
 }
 
 const cases = readdirSync(CASES_DIR)

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lintText } from '../api/index.js';
-import { discover } from '../cli/discover.js';
+import { discover } from '../api/discover.js';
 import { runCli, scratchDir } from './harness/io.js';
 import { assertNoPollution } from './harness/fuzz.js';
 

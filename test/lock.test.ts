@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { allowedBy, describeChange, diffLocks, egressIdentity, identityLabel, lockOf, parseAllowList, parseLock, serialiseLock } from '../engine/index.js';
 import type { LockFile, LockSource, Verdict } from '../engine/index.js';
-import { FORMATTERS } from '../cli/formatters/index.js';
+import { FORMATTERS } from '../api/formatters/index.js';
 import { rules } from '../rules/index.js';
 import { runCli, scratchDir } from './harness/io.js';
 
@@ -286,12 +286,12 @@ cli.run();
 const fmt = suite('allowlist format (firewall-ready)');
 
 fmt('CIDR blocks when the address is known, resource ids when not, a comment for every VM and template that cannot be listed', async () => {
-  const { discover } = await import('../cli/discover.js');
-  const { lintTargets } = await import('../cli/run.js');
+  const { discover } = await import('../api/discover.js');
+  const { lintFiles } = await import('../api/run.js');
   const dir = repo({ 'a.json': WEB_1, 'b.json': WEB_3, 'c.json': '{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", ' });
   const withAddress = WEB_1.replace('"properties": { "publicIPAllocationMethod": "Static" }', '"properties": { "publicIPAllocationMethod": "Static", "ipAddress": "20.30.40.50" }').replace(/vm-web/g, 'vm-exported');
   writeFileSync(join(dir, 'd.json'), withAddress);
-  const results = lintTargets((await discover(['.'], dir)).targets, { cwd: dir, rules });
+  const results = lintFiles((await discover(['.'], dir)).targets, { cwd: dir, rules });
   const text = FORMATTERS.allowlist(results, { version: '0', color: false, cwd: dir, rules });
   const lines = text.trimEnd().split('\n');
   assert.equal(lines.filter((l) => !l.startsWith('#')).map((l) => l.split('  # ')[0]), ['20.30.40.50/32', `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/providers/Microsoft.Network/publicIPAddresses/pip-vm1`]);

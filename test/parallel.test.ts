@@ -6,12 +6,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../cli/main.js';
 import { MIN_BYTES, MIN_TARGETS, lintTargetsParallel, threadCount } from '../cli/parallel.js';
-import { discover } from '../cli/discover.js';
-import { FORMATTERS } from '../cli/formatters/index.js';
-import { lintTargets } from '../cli/run.js';
-import { NetworkGraph, Unknown } from '../engine/index.js';
+import { discover } from '../api/discover.js';
+import { FORMATTERS } from '../api/formatters/index.js';
+import { lintFiles } from '../api/run.js';
+import { NetworkGraph, Unknown, slimResult } from '../engine/index.js';
 import type { LintResult } from '../engine/index.js';
-import { portable, revive } from '../cli/portable.js';
+import { reviveCloned } from '../cli/transfer.js';
 import { rules } from '../rules/index.js';
 import { capture, scratchDir } from './harness/io.js';
 
@@ -70,9 +70,9 @@ function formatted(results: readonly LintResult[], formats: readonly string[] = 
 
 test('results linted by workers alone format byte for byte as sequential ones, with and without the graph', async () => {
   const found = await discover(['.'], dir, []);
-  const sequential = formatted(lintTargets(found.targets, { cwd: dir, rules }));
+  const sequential = formatted(lintFiles(found.targets, { cwd: dir, rules }));
   const threads = new Set<number>();
-  const options = { cwd: dir, rules, registry: rules, env: { EGRESS_LINT_WORKERS: '3' }, mainThread: false, onLinted: (_: number, t: number) => threads.add(t) };
+  const options = { cwd: dir, rules, env: { EGRESS_LINT_WORKERS: '3' }, mainThread: false, onLinted: (_: number, t: number) => threads.add(t) };
   const all = formatted(await lintTargetsParallel(found.targets, { ...options, formatters: FORMATS.map((f) => FORMATTERS[f]) }));
   for (const f of FORMATS) assert.fixture(all[f], sequential[f], f);
   const graphless = ['json', 'sarif', 'stylish', 'csv'];
@@ -89,7 +89,6 @@ test('workers lint a share of the targets, the broken one included, and the orde
   const results = await lintTargetsParallel(found.targets, {
     cwd: dir,
     rules,
-    registry: rules,
     env: { EGRESS_LINT_WORKERS: '2' },
     onLinted: (i, thread) => {
       linted.push(i);
@@ -97,7 +96,7 @@ test('workers lint a share of the targets, the broken one included, and the orde
     },
     onProgress: (done) => progress.push(done),
   });
-  const sequential = lintTargets(found.targets, { cwd: dir, rules });
+  const sequential = lintFiles(found.targets, { cwd: dir, rules });
   assert.equal(results.map((r) => r.file), sequential.map((r) => r.file));
   assert.equal([...linted].sort((a, b) => a - b), found.targets.map((_, i) => i), 'every target once');
   assert.ok([...byThread.values()].some((t) => t !== 0), 'a worker linted some');
@@ -118,17 +117,17 @@ test('a result survives structured clone: graph methods, Unknown values, shared 
     resources: [{ type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2023-09-01', name: 'pip', location: 'westeurope', sku: { name: "[parameters('sku')]" }, properties: {} }],
   };
   const d = scratchDir({ 'main.json': JSON.stringify(template) });
-  const [r] = lintTargets([{ template: 'main.json' }], { cwd: d, rules });
+  const [r] = lintFiles([{ template: 'main.json' }], { cwd: d, rules });
   const key = [...r.graph!.nodes.keys()][0];
   assert.instance((r.graph!.nodes.get(key) as { sku: unknown }).sku, Unknown);
-  const back = revive(structuredClone(portable(r, true)), true);
+  const back = reviveCloned(structuredClone(slimResult(r, true)));
   assert.instance(back.graph, NetworkGraph);
   assert.instance((back.graph!.nodes.get(key) as { sku: unknown }).sku, Unknown);
   assert.is(back.graph!.get({ kind: 'found', key }, 'publicIp')?.name, 'pip');
   assert.equal(back.findings, r.findings);
   assert.is(back.deployment.docs.size, 0, 'the template text stays in the worker');
   assert.is(back.deployment.resources[0].id, r.deployment.resources[0].id);
-  assert.is(portable(r, false).graph, undefined);
+  assert.is(slimResult(r, false).graph, undefined);
 });
 
 test('EGRESS_LINT_WORKERS must be a positive integer', async () => {
@@ -157,7 +156,7 @@ test('a rule outside the registry keeps the run on one thread', async () => {
   const found = await discover(['.'], dir, []);
   const own = { ...rules[0] };
   const seen = new Set<number>();
-  await lintTargetsParallel(found.targets, { cwd: dir, rules: [own], registry: rules, env: { EGRESS_LINT_WORKERS: '2' }, onLinted: (_, t) => seen.add(t) });
+  await lintTargetsParallel(found.targets, { cwd: dir, rules: [own], env: { EGRESS_LINT_WORKERS: '2' }, onLinted: (_, t) => seen.add(t) });
   assert.equal([...seen], [], 'the sequential path reports no threads');
 });
 

@@ -1,12 +1,12 @@
 // `egress-lint eval "<expression>"`: evaluates one ARM expression, alone or in the context of a template
 // (its parameters, variables, functions and resources), by adding it as an output and expanding.
-import { expand, loadTemplate, isObject } from '../../engine/index.js';
+import { expandDocument, loadTemplate, isObject } from '../../engine/index.js';
 import type { Value } from '../../engine/index.js';
+import { UsageError } from '../../api/errors.js';
+import { diskHost } from '../../api/files.js';
 import type { Io } from '../io.js';
-import { UsageError } from '../io.js';
-import { fileLinkResolver } from '../links.js';
 import type { Flags } from '../main.js';
-import { parametersFor, printable, readJsonFile } from './expand.js';
+import { documentFor, printable, readJsonFile } from './expand.js';
 
 export const EVAL_HELP = `Usage: egress-lint eval "<expression>" [--template <file>] [--parameters <file>]
 
@@ -35,10 +35,11 @@ export function evalCommand(args: string[], flags: Flags, io: Io, scope: Record<
   // Only this output matters: drop the template's own so their errors do not show up here.
   for (const k of Object.keys(outputs)) delete outputs[k];
   template.outputs = { ...outputs, '__egress_lint_eval__': { type: 'object', value: expr } };
-  const doc = { ...base, value: template, range: base.range.bind(base), lineColumn: base.lineColumn.bind(base) };
-  const params = flags.template ? parametersFor(io, flags.template, flags) : {};
-  const d = expand(doc, { scope, resolveLink: fileLinkResolver(io.cwd, io.cwd), ...(params.values ? { parameters: params.values, parametersFile: params.file } : {}) });
-  const own = d.findings.filter((f) => f.at.pointer.startsWith('/outputs/__egress_lint_eval__'));
+  // The template as text again, with the expression as its one output: the pipeline reads it like any other.
+  const text = printable(template, `The template ${base.file}`);
+  const input = flags.template ? documentFor(io, base.file, text, flags) : { file: base.file, text };
+  const { deployment: d, problems } = expandDocument(input, { scope, host: diskHost(io.cwd) });
+  const own = problems.filter((f) => f.at.pointer.startsWith('/outputs/__egress_lint_eval__'));
   if (own.length > 0) {
     for (const f of own) io.stderr.write(`egress-lint: ${f.message}\n`);
     return 1;

@@ -1,12 +1,11 @@
 // `egress-lint expand <template>`: prints the expanded resources as JSON, unknowns as {"$unknown": "<origin>"}.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expand, loadTemplate, readParameterFile } from '../../engine/index.js';
-import type { Value } from '../../engine/index.js';
+import { expandDocument, loadTemplate } from '../../engine/index.js';
+import type { DocumentInput, RawFinding, TemplateDoc } from '../../engine/index.js';
+import { parameterFileFor } from '../../api/discover.js';
+import { UsageError } from '../../api/errors.js';
+import { diskHost, readTemplateText } from '../../api/files.js';
 import type { Io } from '../io.js';
-import { UsageError } from '../io.js';
-import { fileLinkResolver, readTemplateText } from '../links.js';
-import { parameterFileFor } from '../discover.js';
 import type { Flags } from '../main.js';
 
 export const EXPAND_HELP = `Usage: egress-lint expand <template> [--parameters <file>] [--output <file>]
@@ -33,20 +32,28 @@ export function printable(value: unknown, what: string): string {
   }
 }
 
-export function parametersFor(io: Io, template: string, flags: Flags): { values?: Record<string, Value>; file?: string } {
-  let file = flags.parameters;
-  if (!file) {
-    const guess = parameterFileFor(template);
-    try {
-      readFileSync(resolve(io.cwd, guess));
-      file = guess;
-    } catch {
-      return {};
-    }
+/** The parameter file of a template: --parameters, else <name>.parameters.json beside it when that exists. */
+export function parameterFileOf(io: Io, template: string, flags: Flags): string | undefined {
+  if (flags.parameters) {
+    // Read here so a missing file stops the run (exit 2) like a missing template, not as a finding.
+    readJsonFile(io, flags.parameters, 'parameter file');
+    return flags.parameters;
   }
-  const read = readParameterFile(readJsonFile(io, file, 'parameter file'));
-  for (const f of read.findings) io.stderr.write(`${f.at.file}: ${f.message} [${f.ruleId}]\n`);
-  return { values: read.values, file };
+  const guess = parameterFileFor(template);
+  return typeof readTemplateText(resolve(io.cwd, guess)) === 'string' ? guess : undefined;
+}
+
+/** The document input of a template for expand and eval: its text (given) and its parameter file. */
+export function documentFor(io: Io, file: string, text: string, flags: Flags): DocumentInput {
+  const parameters = parameterFileOf(io, file, flags);
+  return { file, text, ...(parameters !== undefined ? { parameters: { file: parameters } } : {}) };
+}
+
+/** A problem as one stderr line: file:line:column: message [rule]. */
+export function problemLine(f: RawFinding, docs: ReadonlyMap<string, TemplateDoc>): string {
+  const doc = docs.get(f.at.file);
+  const pos = doc ? doc.lineColumn(f.at.offset ?? doc.start(f.at.pointer)) : { line: 0, column: 0 };
+  return `${f.at.file}:${pos.line + 1}:${pos.column + 1}: ${f.message} [${f.ruleId}]\n`;
 }
 
 export function expandCommand(args: string[], flags: Flags, io: Io, scope: Record<string, string>, write: (io: Io, flags: Flags, text: string) => void): number {
@@ -56,8 +63,9 @@ export function expandCommand(args: string[], flags: Flags, io: Io, scope: Recor
   }
   if (args.length !== 1) throw new UsageError('expand takes exactly one template.');
   const doc = readJsonFile(io, args[0], 'template');
-  const params = parametersFor(io, args[0], flags);
-  const d = expand(doc, { scope, resolveLink: fileLinkResolver(io.cwd, io.cwd), ...(params.values ? { parameters: params.values, parametersFile: params.file } : {}) });
+  const input = documentFor(io, doc.file, doc.text, flags);
+  const { deployment: d, problems, docs } = expandDocument(input, { scope, host: diskHost(io.cwd) });
+  const params = input.parameters && 'file' in input.parameters ? { file: input.parameters.file } : {};
   const out = {
     template: doc.file,
     ...(params.file ? { parameters: params.file } : {}),
@@ -77,10 +85,6 @@ export function expandCommand(args: string[], flags: Flags, io: Io, scope: Recor
     unresolved: d.unresolved.map((u) => ({ name: u.name, at: `${u.at.file}#${u.at.pointer}`, reason: u.reason })),
   };
   write(io, flags, printable(out, `The expansion of ${doc.file}`));
-  for (const f of d.findings) {
-    const doc2 = d.docs.get(f.at.file);
-    const pos = doc2 ? doc2.lineColumn(doc2.start(f.at.pointer)) : { line: 0, column: 0 };
-    io.stderr.write(`${f.at.file}:${pos.line + 1}:${pos.column + 1}: ${f.message} [${f.ruleId}]\n`);
-  }
-  return d.findings.length > 0 ? 1 : 0;
+  for (const f of problems) io.stderr.write(problemLine(f, docs));
+  return problems.length > 0 ? 1 : 0;
 }

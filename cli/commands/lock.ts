@@ -4,10 +4,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, identityLabel, parseLock, serialiseLock } from '../../engine/index.js';
 import type { LintResult, LockFile, LockVm } from '../../engine/index.js';
-import { displayPath } from '../config.js';
+import { displayPath } from '../../api/files.js';
 import { lockOfResults, relativeTo } from '../compare.js';
 import type { Io } from '../io.js';
-import { UsageError } from '../io.js';
+import { UsageError } from '../../api/errors.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -67,12 +67,12 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export const TEMPLATE_PROBLEMS: ReadonlySet<string> = new Set(['template-invalid', 'expression-invalid', 'limit-exceeded']);
 
 /**
- * True when a linted template tells reliably which VMs it deploys: it was read and expanded (it has a graph) and has
- * no template problem (unreadable JSON, a bad expression, a limit exceeded), whatever level the user gave those.
+ * True when a linted template tells reliably which VMs it deploys: it was read and expanded and has no template
+ * problem (unreadable JSON, a bad expression, a limit exceeded), whatever level the user gave those.
  * The lock comparison leaves other templates out, rather than report their VMs as gone.
  */
-export function analysed(result: { readonly graph?: unknown; readonly findings: readonly { readonly ruleId: string }[] }): boolean {
-  return result.graph !== undefined && !result.findings.some((f) => TEMPLATE_PROBLEMS.has(f.ruleId));
+export function analysed(result: { readonly expanded?: boolean; readonly findings: readonly { readonly ruleId: string }[] }): boolean {
+  return result.expanded === true && !result.findings.some((f) => TEMPLATE_PROBLEMS.has(f.ruleId));
 }
 
 /**

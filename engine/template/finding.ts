@@ -17,4 +17,6 @@ export interface RawFinding {
   readonly at: Location;
   /** The deployed name of the resource the finding is about, when there is one. */
   readonly resource?: string;
+  /** How to fix it, when this problem needs other words than its rule's help (an unreadable file). */
+  readonly help?: string;
 }

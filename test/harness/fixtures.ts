@@ -8,9 +8,10 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
-import { diffLocks, expand, loadTemplate, lockOf, parseAllowList, parseLock, pointerSegments, readParameterFile, runRules } from '../../engine/index.js';
-import type { Deployment, ExpandOptions, Finding, RawFinding, Rule, RuleSettings, TemplateDoc, VmResult } from '../../engine/index.js';
-import { fileLinkResolver } from '../../cli/links.js';
+import { lintDocument, loadTemplate, parseAllowList, parseLock, pointerSegments, readParameterFile } from '../../engine/index.js';
+import { lockComparison, withComparison } from '../../cli/compare.js';
+import type { Deployment, Finding, LintResult, RawFinding, Rule, RuleSettings, SessionOptions, VmResult } from '../../engine/index.js';
+import { diskHost } from '../../api/files.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 export const UPDATE = process.env.UPDATE === '1';
@@ -159,56 +160,56 @@ export function parameterFileOf(path: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-/** Lints a fixture with the given rules, the way the CLI would: template, parameter file, linked files below the fixture's folder. */
+/**
+ * Lints a fixture with the given rules through the pipeline the CLI runs (lintDocument, then the session phase when
+ * the fixture compares with a lock): template, parameter file, linked files read below the fixture's folder.
+ */
 export function runFixture(c: FixtureCase, fixture: LoadedFixture, rules: readonly Rule[], cwd = process.cwd()): FixtureRun {
   const dir = dirname(c.path);
-  const doc = loadTemplate(c.name, fixture.hidden);
-  const options: { -readonly [K in keyof ExpandOptions]: ExpandOptions[K] } = { resolveLink: fileLinkResolver(dir, cwd) };
   const paramPath = parameterFileOf(c.path);
-  let paramFindings: readonly RawFinding[] = [];
-  let paramDoc: TemplateDoc | undefined;
-  if (paramPath) {
-    paramDoc = loadTemplate(toPosix(relative(cwd, paramPath)), readFileSync(paramPath, 'utf8'));
-    const read = readParameterFile(paramDoc);
-    options.parameters = read.values;
-    options.parametersFile = paramDoc.file;
-    paramFindings = read.findings;
-  }
-  const expanded = expand(doc, options);
-  const docs = new Map(expanded.docs);
-  if (paramDoc) docs.set(paramDoc.file, paramDoc);
-  const deployment: Deployment = { ...expanded, docs, findings: [...paramFindings, ...expanded.findings] };
-  const { findings, vms } = runWithSettings(c, fixture.block, deployment, rules);
+  const session: SessionOptions = { rules, host: diskHost(cwd, dir), settings: settingsOf(c, fixture.block) };
+  const input = { file: c.name, text: fixture.hidden, ...(paramPath ? { parameters: { file: toPosix(relative(cwd, paramPath)) } } : {}) };
+  const { result, elsewhere } = withLock(c, fixture.block, lintDocument(input, session), session, cwd);
+  const deployment = result.deployment;
   const self = toPosix(relative(dir, resolve(cwd, c.name)));
   return {
-    findings: findings.map((f) => {
+    findings: [...result.findings, ...elsewhere].map((f) => {
       const file = toPosix(relative(dir, resolve(cwd, f.file)));
       return { rule: f.ruleId, at: f.pointer, file: file === self ? undefined : file, copy: copyOf(deployment, f), message: f.message, finding: f };
     }),
-    vms: Object.fromEntries(vms.map((v) => [v.vm.name, { verdict: v.verdict, egress: names(v.egress), primaryEgress: names(v.primaryEgress) }])),
-    vmResults: vms,
+    vms: Object.fromEntries(result.vms.map((v) => [v.name, { verdict: v.verdict, egress: names(v.egress), primaryEgress: names(v.primaryEgress) }])),
+    vmResults: result.resolved ?? [],
     deployment,
-    templateFindings: deployment.findings,
+    templateFindings: templateProblems(result, paramPath, cwd),
   };
 }
 
+/** The template problems of a run, whether or not a rule reports them: the front-end's and the parameter file's. */
+function templateProblems(result: LintResult, paramPath: string | undefined, cwd: string): RawFinding[] {
+  const params = paramPath ? readParameterFile(loadTemplate(toPosix(relative(cwd, paramPath)), readFileSync(paramPath, 'utf8'))).findings : [];
+  return [...params, ...result.deployment.findings];
+}
+
+/** The fixture's allow-list as rule settings. */
+function settingsOf(c: FixtureCase, block: FixtureBlock): RuleSettings {
+  if (!block.settings?.allow) return {};
+  const allow = parseAllowList(block.settings.allow);
+  if (allow.errors.length) throw new Error(`${c.name}: settings.allow: ${allow.errors.join('; ')}.`);
+  return { allow: allow.list };
+}
+
 /**
- * Runs the rules with the fixture's settings. A lock is compared the way the CLI compares it: lint, take the lock of
- * this template (paths relative to the working directory, like the fixture's lock), diff, then run again.
+ * The session phase against the fixture's lock, compared as the CLI compares (cli/compare.ts) with a lock file
+ * egress.lock.json in the working directory (the fixture's paths are relative to it). A finding the comparison places
+ * in another file (the lock file, for a template that is gone) is kept, so it shows as unexpected.
  */
-function runWithSettings(c: FixtureCase, block: FixtureBlock, deployment: Deployment, rules: readonly Rule[]): ReturnType<typeof runRules> {
-  const settings: { -readonly [K in keyof RuleSettings]: RuleSettings[K] } = {};
-  if (block.settings?.allow) {
-    const allow = parseAllowList(block.settings.allow);
-    if (allow.errors.length) throw new Error(`${c.name}: settings.allow: ${allow.errors.join('; ')}.`);
-    settings.allow = allow.list;
-  }
-  const first = runRules(deployment, rules, {}, settings);
-  if (block.settings?.lock === undefined) return first;
-  const parsed = parseLock(JSON.stringify(block.settings.lock));
+function withLock(c: FixtureCase, block: FixtureBlock, result: LintResult, session: SessionOptions, cwd: string): { result: LintResult; elsewhere: Finding[] } {
+  if (block.settings?.lock === undefined) return { result, elsewhere: [] };
+  const text = JSON.stringify(block.settings.lock, null, 2);
+  const parsed = parseLock(text);
   if ('errors' in parsed) throw new Error(`${c.name}: settings.lock: ${parsed.errors.join('; ')}.`);
-  const now = lockOf([{ file: c.name, vms: first.vms.map((v) => ({ id: v.vm.id, name: v.vm.name, type: v.vm.type, verdict: v.verdict, egress: v.egress })) }]);
-  return runRules(deployment, rules, {}, { ...settings, egressChanges: { against: 'egress.lock.json', changes: diffLocks(parsed.lock, now) } });
+  const [out, ...others] = withComparison([result], lockComparison([result], parsed.lock, resolve(cwd, 'egress.lock.json'), cwd), session, { file: 'egress.lock.json', text });
+  return { result: out, elsewhere: others.flatMap((r) => r.findings) };
 }
 
 function names(egress: readonly { name: string }[]): string[] {

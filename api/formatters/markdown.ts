@@ -5,7 +5,7 @@
 import { describeChange, normaliseId } from '../../engine/index.js';
 import type { EgressComparison, EgressEntry, Finding, Frontend, IpConfig, LintResult, NetworkGraph, PathReport, PathResult, Ref, Route, Verdict, VmReport } from '../../engine/index.js';
 import type { FormatContext } from './index.js';
-import { ruleDocUrl } from './sarif.js';
+import { ruleDocUrl } from '../../rules/index.js';
 
 const VERDICT_MARK: Record<Verdict, string> = {
   deterministic: '✅',

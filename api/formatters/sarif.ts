@@ -7,12 +7,11 @@ import type * as NodeCrypto from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, LintResult, Rule, Severity, VmReport } from '../../engine/index.js';
+import { ruleDocUrl } from '../../rules/index.js';
 import type { FormatContext } from './index.js';
 
 let crypto: typeof NodeCrypto | undefined;
 
-/** Where each rule's page lives; one constant so the SARIF `helpUri`s and the Markdown links agree. */
-export const RULE_DOC_BASE = 'https://github.com/egress-lint/egress-lint/blob/main/rules/';
 const INFORMATION_URI = 'https://github.com/egress-lint/egress-lint';
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Relative artifact URIs are relative to this base: the folder egress-lint ran in (the repository root in CI). */
@@ -20,9 +19,6 @@ const SRCROOT = '%SRCROOT%';
 /** The partialFingerprints key; bump the version if the hashed fields ever change. */
 export const FINGERPRINT_KEY = 'egressLint/v1';
 
-export function ruleDocUrl(id: string): string {
-  return `${RULE_DOC_BASE}${id}.md`;
-}
 
 function pascalCase(id: string): string {
   return id

@@ -3,9 +3,8 @@
 import { resolve } from 'node:path';
 import { combineInventories, loadTemplate, readInventory } from '../engine/index.js';
 import type { Inventory, InventoryFile, Scope } from '../engine/index.js';
-import { displayPath } from './config.js';
-import { UsageError } from './io.js';
-import { readText } from './run.js';
+import { UsageError } from './errors.js';
+import { displayPath, readText } from './files.js';
 
 /** An inventory file that cannot be used: exit 2 with the file and the reason, without the "run --help" hint. */
 export class InventoryError extends UsageError {

@@ -3,10 +3,10 @@
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
-import { jsonc } from '../engine/template/jsonc.js';
+import { jsonc } from '../engine/index.js';
 import type { Finding } from '../engine/index.js';
-import { UsageError } from './io.js';
-import { MAX_TEMPLATE_BYTES, decodeText } from './links.js';
+import { UsageError } from './errors.js';
+import { MAX_TEMPLATE_BYTES, decodeText } from './files.js';
 
 export interface Target {
   /** Path relative to the working directory, with forward slashes. */

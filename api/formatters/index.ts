@@ -28,3 +28,8 @@ export const FORMATTERS: Readonly<Record<string, Formatter>> = {
   csv: formatCsv,
   allowlist: formatAllowlist,
 };
+
+/** Whether a formatter reads the network graph and resolved paths (the Markdown chart); the others read the report only. */
+export function readsGraph(f: Formatter): boolean {
+  return f === formatMarkdown;
+}

@@ -1,10 +1,10 @@
-// Reads template files from disk: the shared reader (size cap, encodings, binary files) and the resolver of
-// linked templates (templateLink.relativePath), never outside the project root, never by URL.
+// Reads template files from disk: the shared reader (size cap, encodings, binary files), the resolver of linked
+// templates (templateLink.relativePath), never outside the project root, never by URL, and the pipeline's host
+// made of the two.
 import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { loadTemplate } from '../engine/template/template.js';
-import type { TemplateDoc } from '../engine/template/template.js';
-import type { LinkResolver } from '../engine/expansion/types.js';
+import { loadTemplate } from '../engine/index.js';
+import type { LinkResolver, SourceHost, TemplateDoc } from '../engine/index.js';
 
 /** Files above this size are not read (a safety cap far above ARM's 4 MB limit). */
 export const MAX_TEMPLATE_BYTES = 64 * 1024 * 1024;
@@ -101,4 +101,20 @@ export function fileLinkResolver(root: string, cwd: string): LinkResolver {
     cache.set(target, out);
     return out;
   };
+}
+
+/** A file's text (UTF-8, or UTF-16 with a byte order mark, as PowerShell writes), or why it cannot be read. */
+export function readText(cwd: string, file: string): string | { error: string } {
+  return readTemplateText(resolve(cwd, file), { pipes: true });
+}
+
+/** The pipeline's host for files on disk: named relative to `cwd`, linked templates read below `root`. */
+export function diskHost(cwd: string, root = cwd): SourceHost {
+  return { readText: (file) => readText(cwd, file), resolveLink: fileLinkResolver(root, cwd) };
+}
+
+/** A path as messages show it: relative to `cwd` when it is below it, else as given. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file).replace(/\\/g, '/');
+  return rel === '' || isAbsolute(rel) ? file : rel;
 }

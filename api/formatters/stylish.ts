@@ -1,8 +1,8 @@
 // The terminal report: per file, each VM's verdict, primary egress and other paths, then the findings with
 // line:column, and a summary line (modelled on ESLint's stylish formatter).
 import type { EgressEntry, LintResult, Verdict, VmReport } from '../../engine/index.js';
-import { COLOR, PLAIN } from '../io.js';
-import type { Paint } from '../io.js';
+import { COLOR, PLAIN } from './paint.js';
+import type { Paint } from './paint.js';
 import type { FormatContext } from './index.js';
 
 function verdictText(v: Verdict, c: Paint): string {

@@ -1,0 +1,69 @@
+// Lints discovered files through the engine's pipeline: each target becomes a document input (its parameter file,
+// its compiled Bicep text) read from disk through diskHost. The library's lint(), the CLI and its worker threads
+// all turn targets into documents here.
+import { lintDocument, lintSession } from '../engine/index.js';
+import type { DocumentInput, Finding, Inventory, LintResult, Rule, RuleLevel, RuleSettings, Scope, SessionOptions } from '../engine/index.js';
+import type { Target } from './discover.js';
+import { diskHost } from './files.js';
+
+/** Where Bicep findings' positions are: the compiled JSON, not the .bicep text (the Bicep CLI keeps no source map). */
+export const BICEP_POSITION_NOTE = 'Line and column are in the ARM JSON that the Bicep CLI compiled from this file.';
+
+/** What linting files needs besides the targets. */
+export interface FileLintOptions {
+  /** Files are named and read relative to this folder; linked templates may not leave it. */
+  readonly cwd: string;
+  readonly rules: readonly Rule[];
+  readonly levels?: Readonly<Record<string, RuleLevel>>;
+  readonly scope?: Partial<Scope>;
+  /** One parameter file for every target (the --parameters flag). */
+  readonly parameters?: string;
+  /** What rules that need user input get (the configuration's allow-list). */
+  readonly settings?: RuleSettings;
+  /** Resources already deployed (--inventory), read once per run. */
+  readonly inventory?: Inventory;
+}
+
+/** The pipeline's session for these options: the same on the main thread and in a worker. */
+export function sessionOf(options: FileLintOptions): SessionOptions {
+  return {
+    rules: options.rules,
+    host: diskHost(options.cwd),
+    ...(options.levels ? { levels: options.levels } : {}),
+    ...(options.scope ? { scope: options.scope } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.inventory ? { inventory: options.inventory } : {}),
+  };
+}
+
+/** A discovered target as the pipeline takes it. */
+export function documentOf(t: Target, parameters?: string): DocumentInput {
+  if (t.failed) return { file: t.template, failed: t.failed };
+  if (t.kind !== undefined && !t.compiled) return { file: t.template, failed: [notCompiled(t.template)] };
+  const paramFile = t.kind === 'bicepparam' ? t.template : (parameters ?? t.parameters);
+  const compiledParameters = t.compiled?.parameters;
+  return {
+    file: t.template,
+    ...(t.compiled ? { text: t.compiled.template, positionNote: BICEP_POSITION_NOTE } : {}),
+    ...(paramFile !== undefined ? { parameters: compiledParameters !== undefined ? { file: paramFile, text: compiledParameters } : { file: paramFile } } : {}),
+  };
+}
+
+function notCompiled(file: string): Finding {
+  return fileProblem(file, 'The Bicep file was not compiled (the CLI compiles Bicep inputs with the Bicep CLI before linting).', 'Make the file valid JSON (comments and trailing commas are fine) with an ARM template object at the top.');
+}
+
+/** A template-invalid finding at a place in a file that was not linted (a Bicep file that did not compile). */
+export function fileProblem(file: string, message: string, help: string, line = 1, column = 1): Finding {
+  return { ruleId: 'template-invalid', messageId: 'default', data: { message }, severity: 'error', message, help, file, pointer: '', line, column, endLine: line, endColumn: column };
+}
+
+/** Lints one target (the CLI lints target by target, to reduce each result as it comes). */
+export function lintTarget(t: Target, session: SessionOptions, parameters?: string): LintResult {
+  return lintDocument(documentOf(t, parameters), session);
+}
+
+/** Lints every target and runs the session phase; a file that cannot be read is a template-invalid finding, never a crash. */
+export function lintFiles(targets: readonly Target[], options: FileLintOptions): LintResult[] {
+  return lintSession(targets.map((t) => documentOf(t, options.parameters)), sessionOf(options));
+}

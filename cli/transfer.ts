@@ -1,0 +1,38 @@
+// What crosses between the main thread and a worker (cli/parallel.ts, cli/worker.ts): the worker's setup as plain
+// data, the messages, and the fix-up of a result that came through structured clone (which keeps fields, not classes).
+import { NetworkGraph, Unknown } from '../engine/index.js';
+import type { LintResult } from '../engine/index.js';
+import type { FileLintOptions } from '../api/run.js';
+import type { Target } from '../api/discover.js';
+
+/** What a worker needs besides the targets: the lint options as plain data, rules by id. */
+export interface WorkerSetup {
+  readonly options: Omit<FileLintOptions, 'rules'>;
+  readonly ruleIds: readonly string[];
+  readonly keepGraph: boolean;
+}
+
+export type ToWorker = { readonly index: number; readonly target: Target };
+export type FromWorker = { readonly index: number; readonly result: LintResult } | { readonly index: number; readonly error: string };
+
+/** Gives a cloned result its classes back: the graph's methods, and Unknown for the values that were unknown. */
+export function reviveCloned(r: LintResult): LintResult {
+  if (!r.graph) return r;
+  const graph = Object.assign(Object.create(NetworkGraph.prototype) as NetworkGraph, r.graph, { deployment: r.deployment });
+  const seen = new Set<object>();
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (v instanceof Map) for (const x of v.values()) walk(x);
+    else if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (!(v instanceof Set)) {
+      const keys = Object.keys(v);
+      // Unknown's own fields: cause and origin, and optionally candidates and source.
+      if (keys.includes('cause') && keys.includes('origin') && keys.every((k) => k === 'cause' || k === 'origin' || k === 'candidates' || k === 'source')) Object.setPrototypeOf(v, Unknown.prototype);
+      for (const k of keys) walk((v as Record<string, unknown>)[k]);
+    }
+  };
+  walk(graph);
+  walk(r.resolved);
+  return Object.assign({}, r, { graph });
+}
