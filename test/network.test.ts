@@ -5,7 +5,8 @@ import { loadTemplate } from '../engine/template/template.js';
 import { expand } from '../engine/expansion/expand.js';
 import { buildGraph } from '../engine/network/graph.js';
 import type { NetworkGraph, Ref } from '../engine/network/graph.js';
-import { firstUsableAddress, resolveEgress } from '../engine/network/resolve.js';
+import { resolveEgress } from '../engine/network/resolve.js';
+import { firstUsableAddress } from '../engine/network/appliances.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

@@ -4,7 +4,7 @@
 import type { Node, ParseError } from 'jsonc-parser';
 import { jsonc } from '../template/jsonc.js';
 import { lineColumnAt } from '../template/template.js';
-import type { Verdict } from '../network/resolve.js';
+import type { Verdict } from '../network/results.js';
 
 export const LOCK_VERSION = 1;
 export const LOCK_FILE = 'egress.lock.json';

@@ -5,7 +5,7 @@ import type { Location, Severity } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import type { Deployment } from '../expansion/types.js';
 import { NetworkGraph } from '../network/graph.js';
-import type { EgressIp, PathResult, Verdict, VmResult } from '../network/resolve.js';
+import type { EgressIp, PathResult, Verdict, VmResult } from '../network/results.js';
 import type { ResourceSet } from '../resources/types.js';
 
 /** A finding as every formatter sees it: 1-based line and column, severity applied, message interpolated. */

@@ -5,7 +5,7 @@
 import type { Location, RawFinding, Severity } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import type { NetworkGraph } from '../network/graph.js';
-import type { VmResult } from '../network/resolve.js';
+import type { VmResult } from '../network/results.js';
 import type { ResourceSet } from '../resources/types.js';
 import { getProp, isObject } from '../expressions/value.js';
 import type { AllowList } from '../egress/allow.js';

@@ -1,11 +1,17 @@
-// The typed network graph built from an expanded deployment: VMs, scale sets, NICs, ipconfigs, subnets, route
-// tables, NAT gateways, load balancers, public IPs and prefixes, firewalls. Imports expansion/ and expressions/.
+// The typed network graph of a deployment (node types, NetworkGraph, buildGraph). Imports template/, expressions/
+// and resources/ only: resources arrive through engine/resources/types.ts, never from the expansion.
 import type { Location } from '../template/finding.js';
-import { pointerJoin } from '../template/template.js';
 import type { ResourceSet, SourceResource } from '../resources/types.js';
 import { GRAPH_TYPES } from './reads.js';
-import type { Value, ValueObject } from '../expressions/value.js';
-import { Unknown, getProp, isObject, newObject } from '../expressions/value.js';
+import type { Value } from '../expressions/value.js';
+import { Unknown, getProp, isObject } from '../expressions/value.js';
+import { keyOf, lastSegment, normaliseId } from './ids.js';
+import { list, locationIn, prop, str } from './read-values.js';
+import { readNat, readPrefix, readPublicIp } from './read-addresses.js';
+import { readRoute, readRouteTable, readSubnet } from './read-routing.js';
+import { addPool, readLb } from './read-load-balancers.js';
+import { readNic, readVm } from './read-nics-and-vms.js';
+import { readFirewall } from './read-firewalls.js';
 
 /** A reference from one resource to another: resolved to a graph key, or why it is not known. */
 export type Ref =
@@ -202,13 +208,7 @@ export class NetworkGraph {
   readonly inventoryKeys = new Set<string>();
   readonly deployment: ResourceSet;
 
-  /**
-   * Key → the deployment's first resource and its first deployed (not `existing`) one, built on first use: a lookup
-   * per reference instead of a scan of every resource (quadratic when thousands of NICs name subnets through
-   * reference()). A private field: a graph sent to another thread does not carry it, and unlike a module-level
-   * WeakMap it dies with the graph (V8's young-generation collector holds WeakMap values strongly, so an index
-   * there kept every template's resources alive until a full collection; measured on the corpus).
-   */
+  /** Key → first resource and first deployed one, built on first use (a scan per reference is quadratic); private: not sent to other threads, dies with the graph. */
   #declared: { any: Map<string, SourceResource>; deployed: Map<string, SourceResource> } | undefined;
 
   constructor(deployment: ResourceSet) {
@@ -267,428 +267,6 @@ export class NetworkGraph {
   }
 }
 
-/** The last '/'-separated segment of a resource id or name. */
-export function lastSegment(id: string): string {
-  return id.slice(id.lastIndexOf('/') + 1);
-}
-
-/** True when an id's ends need trimming (white space, a trailing slash) before it is a key. */
-function untidy(id: string): boolean {
-  const last = id.charCodeAt(id.length - 1);
-  return last === 47 || last <= 32 || id.charCodeAt(0) <= 32;
-}
-
-/** Lower-cased id without a trailing slash. */
-export function normaliseId(id: string): string {
-  // Most ids need only lower-casing; trim and the trailing-slash loop run only when the ends say so.
-  if (untidy(id)) {
-    // A loop, not /\/+$/: that regex retries at every slash of an inner run, quadratic on an id such as 'a////…/b '.
-    const t = id.trim();
-    let end = t.length;
-    while (end > 0 && t.charCodeAt(end - 1) === 47) end--;
-    return t.slice(0, end).toLowerCase();
-  }
-  return id.toLowerCase();
-}
-
-/** A resource's graph key: its lower-case id (computed by the expansion) unless the id needs trimming. */
-function keyOf(r: SourceResource): string {
-  return untidy(r.id) ? normaliseId(r.id) : r.key;
-}
-
-// ---- helpers to read evaluated ARM values ---------------------------------------------------------------------
-
-function prop(o: Value | undefined, ...path: string[]): Value | undefined {
-  let cur: Value | undefined = o;
-  for (const p of path) {
-    // A member of an unknown object is unknown, not absent: absent would read as a schema default.
-    if (cur instanceof Unknown) return cur;
-    if (!isObject(cur)) return undefined;
-    cur = getProp(cur, p);
-  }
-  return cur;
-}
-
-function strOrUnknown(v: Value | undefined): string | Unknown | undefined {
-  if (v instanceof Unknown || typeof v === 'string') return v;
-  return undefined;
-}
-
-function boolOrUnknown(v: Value | undefined): boolean | Unknown | undefined {
-  if (v instanceof Unknown || typeof v === 'boolean') return v;
-  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
-  return undefined;
-}
-
-/** A string property with a default; an Unknown or a non-string gives the default. */
-function str(v: Value | undefined, fallback: string): string {
-  return typeof v === 'string' ? v : fallback;
-}
-
-function list(v: Value | undefined): readonly Value[] {
-  return Array.isArray(v) ? v : [];
-}
-
-function at(r: SourceResource, ...segments: (string | number)[]): Location {
-  let p = r.at.pointer;
-  for (const s of segments) p = pointerJoin(p, s);
-  return { file: r.at.file, pointer: p };
-}
-
-/** Pointer into the declaration for a value inside `properties` (the body mirrors the declaration). */
-function base(r: SourceResource, r2: SourceResource | undefined = undefined): NodeBase {
-  const x = r2 ?? r;
-  return { key: keyOf(x), id: x.id, name: x.name, type: x.type, at: x.at, maybe: x.condition instanceof Unknown, existing: x.existing };
-}
-
-// ---- builders ---------------------------------------------------------------------------------------------------
-
-
-function readPublicIp(g: NetworkGraph, r: SourceResource): PublicIp {
-  const b = r.body;
-  const sku = prop(b, 'sku', 'name');
-  const alloc = prop(b, 'properties', 'publicIPAllocationMethod');
-  const skuName = sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Basic';
-  // Without an allocation method, Standard addresses are static and Basic ones dynamic (Microsoft.Network schema defaults).
-  const allocation = alloc instanceof Unknown ? alloc : typeof alloc === 'string' ? alloc : typeof skuName === 'string' && skuName.toLowerCase() !== 'basic' ? 'Static' : 'Dynamic';
-  const ip = prop(b, 'properties', 'ipAddress');
-  return {
-    kind: 'publicIp',
-    sku: skuName,
-    tier: str(prop(b, 'sku', 'tier'), 'Regional'),
-    allocation,
-    version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
-    prefix: g.ref(prop(b, 'properties', 'publicIPPrefix')),
-    address: typeof ip === 'string' ? ip : null,
-    ...base(r),
-  };
-}
-
-function readPrefix(r: SourceResource): PublicIpPrefix {
-  const b = r.body;
-  const len = prop(b, 'properties', 'prefixLength');
-  const ipPrefix = prop(b, 'properties', 'ipPrefix');
-  const sku = prop(b, 'sku', 'name');
-  return {
-    kind: 'publicIpPrefix',
-    sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Standard',
-    version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
-    prefixLength: typeof len === 'number' || len instanceof Unknown ? len : undefined,
-    ipPrefix: typeof ipPrefix === 'string' ? ipPrefix : null,
-    ...base(r),
-  };
-}
-
-function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown: Unknown | undefined } {
-  if (v instanceof Unknown) return { refs: [], unknown: v };
-  const refs: Ref[] = [];
-  for (const x of list(v)) {
-    const r = g.ref(x);
-    if (r) refs.push(r);
-  }
-  return { refs, unknown: undefined };
-}
-
-function readNat(g: NetworkGraph, r: SourceResource): NatGateway {
-  const p = prop(r.body, 'properties');
-  const a = refList(g, prop(p, 'publicIpAddresses'));
-  const b = refList(g, prop(p, 'publicIpPrefixes'));
-  const c = refList(g, prop(p, 'publicIpAddressesV6'));
-  const d = refList(g, prop(p, 'publicIpPrefixesV6'));
-  const sku = prop(r.body, 'sku', 'name');
-  return {
-    kind: 'natGateway',
-    sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Standard',
-    publicIps: a.refs,
-    publicIpPrefixes: b.refs,
-    publicIpsV6: c.refs,
-    publicIpPrefixesV6: d.refs,
-    unknownIps: a.unknown ?? b.unknown,
-    ...base(r),
-  };
-}
-
-function readRoute(v: Value, loc: Location, name?: string): Route | undefined {
-  if (!isObject(v)) return undefined;
-  const p = prop(v, 'properties') ?? v;
-  return {
-    name: name ?? str(prop(v, 'name'), ''),
-    addressPrefix: strOrUnknown(prop(p, 'addressPrefix')) ?? '',
-    nextHopType: strOrUnknown(prop(p, 'nextHopType')) ?? '',
-    nextHopIpAddress: strOrUnknown(prop(p, 'nextHopIpAddress')),
-    at: loc,
-  };
-}
-
-function readRouteTable(r: SourceResource): RouteTable {
-  const routes = prop(r.body, 'properties', 'routes');
-  const out: Route[] = [];
-  const routeList = list(routes);
-  for (let i = 0; i < routeList.length; i++) {
-    const x = routeList[i];
-    const route = readRoute(x, at(r, 'properties', 'routes', i));
-    if (route) out.push(route);
-  }
-  return { kind: 'routeTable', routes: out, unknownRoutes: routes instanceof Unknown ? routes : undefined, ...base(r) };
-}
-
-function subnetFrom(g: NetworkGraph, vnetKey: string, key: string, name: string, v: Value, loc: Location, r: SourceResource, vnet: SourceResource | undefined): Subnet {
-  const p = prop(v, 'properties') ?? newEmpty();
-  const prefixes: (string | Unknown)[] = [];
-  const one = strOrUnknown(prop(p, 'addressPrefix'));
-  if (one !== undefined) prefixes.push(one);
-  for (const x of list(prop(p, 'addressPrefixes'))) {
-    const s = strOrUnknown(x);
-    if (s !== undefined) prefixes.push(s);
-  }
-  return {
-    key,
-    id: key,
-    name,
-    type: 'Microsoft.Network/virtualNetworks/subnets',
-    at: loc,
-    maybe: r.condition instanceof Unknown,
-    existing: r.existing,
-    kind: 'subnet',
-    vnetKey,
-    addressPrefixes: prefixes,
-    natGateway: g.ref(prop(p, 'natGateway')),
-    routeTable: g.ref(prop(p, 'routeTable')),
-    defaultOutboundAccess: boolOrUnknown(prop(p, 'defaultOutboundAccess')),
-    apiVersion: r.apiVersion,
-    vnetCreatedHere: vnet !== undefined && !vnet.existing && !g.inventoryKeys.has(keyOf(vnet)),
-    vnetApiVersion: vnet?.apiVersion ?? '',
-  };
-}
-
-function newEmpty(): ValueObject {
-  return newObject();
-}
-
-function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
-  const key = keyOf(r);
-  const p = prop(r.body, 'properties');
-  const sku = prop(r.body, 'sku', 'name');
-  const lb: LoadBalancer = {
-    kind: 'loadBalancer',
-    sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Basic',
-    frontends: [],
-    pools: [],
-    lbRules: [],
-    outboundRules: [],
-    ...base(r),
-  };
-  const frontendList = list(prop(p, 'frontendIPConfigurations'));
-  for (let i = 0; i < frontendList.length; i++) {
-    const f = frontendList[i];
-    const fp = prop(f, 'properties');
-    const name = str(prop(f, 'name'), '');
-    const fe: Frontend = {
-      key: `${key}/frontendipconfigurations/${name.toLowerCase()}`,
-      name,
-      lbKey: key,
-      publicIp: g.ref(prop(fp, 'publicIPAddress')),
-      publicIpPrefix: g.ref(prop(fp, 'publicIPPrefix')),
-      subnet: g.ref(prop(fp, 'subnet')),
-      privateIp: strOrUnknown(prop(fp, 'privateIPAddress')),
-      at: at(r, 'properties', 'frontendIPConfigurations', i),
-    };
-    lb.frontends.push(fe);
-    g.frontends.set(fe.key, fe);
-  }
-  const poolList = list(prop(p, 'backendAddressPools'));
-  for (let i = 0; i < poolList.length; i++) addPool(g, lb, poolList[i], at(r, 'properties', 'backendAddressPools', i));
-  const ruleList = list(prop(p, 'loadBalancingRules'));
-  for (let i = 0; i < ruleList.length; i++) {
-    const x = ruleList[i];
-    const xp = prop(x, 'properties');
-    const pools = [g.ref(prop(xp, 'backendAddressPool')), ...refList(g, prop(xp, 'backendAddressPools')).refs].filter((y): y is Ref => y !== undefined);
-    const dis = boolOrUnknown(prop(xp, 'disableOutboundSnat'));
-    lb.lbRules.push({
-      name: str(prop(x, 'name'), ''),
-      frontend: g.ref(prop(xp, 'frontendIPConfiguration')),
-      pools,
-      disableOutboundSnat: dis ?? false,
-      at: at(r, 'properties', 'loadBalancingRules', i),
-    });
-  }
-  const outboundList = list(prop(p, 'outboundRules'));
-  for (let i = 0; i < outboundList.length; i++) {
-    const x = outboundList[i];
-    const xp = prop(x, 'properties');
-    lb.outboundRules.push({
-      name: str(prop(x, 'name'), ''),
-      frontends: refList(g, prop(xp, 'frontendIPConfigurations')).refs,
-      pool: g.ref(prop(xp, 'backendAddressPool')),
-      at: at(r, 'properties', 'outboundRules', i),
-    });
-  }
-  return lb;
-}
-
-function addPool(g: NetworkGraph, lb: LoadBalancer, b: Value, loc: Location): void {
-  const name = str(prop(b, 'name'), '');
-  const key = `${lb.key}/backendaddresspools/${name.toLowerCase()}`;
-  const addresses: (string | Unknown)[] = [];
-  for (const a of list(prop(b, 'properties', 'loadBalancerBackendAddresses'))) {
-    const ip = strOrUnknown(prop(a, 'properties', 'ipAddress'));
-    if (ip !== undefined) addresses.push(ip);
-  }
-  const existing = g.pools.get(key);
-  const pool: Pool = { key, name, lbKey: lb.key, addresses: [...(existing?.addresses ?? []), ...addresses], at: existing?.at ?? loc };
-  g.pools.set(key, pool);
-  const i = lb.pools.findIndex((x) => x.key === key);
-  if (i >= 0) lb.pools[i] = pool;
-  else lb.pools.push(pool);
-}
-
-/** `declaredAt` is where the ipConfigurations array is declared (entry i is at its pointer + /i). */
-function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, declaredAt: Location, managed: boolean): IpConfig[] {
-  const out: IpConfig[] = [];
-  const configList = list(v);
-  for (let i = 0; i < configList.length; i++) {
-    const c = configList[i];
-    const p = prop(c, 'properties');
-    const name = str(prop(c, 'name'), `ipconfig${i + 1}`);
-    const l: Location = { file: declaredAt.file, pointer: pointerJoin(declaredAt.pointer, i) };
-    let publicIp: IpConfig['publicIp'];
-    if (managed) {
-      const cfg = prop(p, 'publicIPAddressConfiguration');
-      if (cfg instanceof Unknown) publicIp = cfg;
-      else if (isObject(cfg)) {
-        const sku = prop(cfg, 'sku', 'name');
-        const alloc = prop(cfg, 'properties', 'publicIPAllocationMethod');
-        publicIp = {
-          kind: 'managed',
-          name: str(prop(cfg, 'name'), ''),
-          sku: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'Basic',
-          tier: str(prop(cfg, 'sku', 'tier'), 'Regional'),
-          allocation: alloc instanceof Unknown ? alloc : typeof alloc === 'string' ? alloc : typeof sku === 'string' && sku.toLowerCase() !== 'basic' ? 'Static' : 'Dynamic',
-          prefix: g.ref(prop(cfg, 'properties', 'publicIPPrefix')),
-          version: str(prop(cfg, 'properties', 'publicIPAddressVersion'), 'IPv4'),
-          at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddressConfiguration') },
-        };
-      }
-    } else {
-      const pip = prop(p, 'publicIPAddress');
-      if (pip instanceof Unknown) publicIp = pip;
-      else {
-        const ref = g.ref(pip);
-        if (ref) publicIp = { kind: 'ref', ref, at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddress') } };
-      }
-    }
-    const pools = refList(g, prop(p, 'loadBalancerBackendAddressPools')).refs;
-    const ipc: IpConfig = {
-      key: `${nicKey}/ipconfigurations/${name.toLowerCase()}`,
-      name,
-      nicKey,
-      primary: boolOrUnknown(prop(p, 'primary')),
-      subnet: g.ref(prop(p, 'subnet')),
-      publicIp,
-      privateIp: strOrUnknown(prop(p, 'privateIPAddress')),
-      version: str(prop(p, 'privateIPAddressVersion'), 'IPv4'),
-      pools,
-      at: l,
-    };
-    out.push(ipc);
-    g.ipConfigs.set(ipc.key, ipc);
-  }
-  return out;
-}
-
-function readNic(g: NetworkGraph, r: SourceResource): Nic {
-  const key = keyOf(r);
-  const v = prop(r.body, 'properties', 'ipConfigurations');
-  return {
-    kind: 'nic',
-    ipConfigs: readIpConfigs(g, key, v, at(r, 'properties', 'ipConfigurations'), false),
-    ipForwarding: prop(r.body, 'properties', 'enableIPForwarding') === true,
-    managed: false,
-    unknownIpConfigs: v instanceof Unknown ? v : undefined,
-    ...base(r),
-  };
-}
-
-/** NIC configurations owned by a VM or scale set become NIC nodes keyed under their owner. */
-function readManagedNics(g: NetworkGraph, r: SourceResource, vm: Vm, configs: Value | undefined, pathToConfigs: (string | number)[]): void {
-  if (configs instanceof Unknown) return;
-  const configList = list(configs);
-  for (let i = 0; i < configList.length; i++) {
-    const c = configList[i];
-    const name = str(prop(c, 'name'), `nic${i}`);
-    const key = `${keyOf(r)}/networkinterfaceconfigurations/${name.toLowerCase()}`;
-    const cloc = at(r, ...pathToConfigs, i);
-    const ips = prop(c, 'properties', 'ipConfigurations');
-    const nic: Nic = {
-      key,
-      id: key,
-      name: `${r.name}/${name}`,
-      type: 'Microsoft.Network/networkInterfaces',
-      at: cloc,
-      maybe: r.condition instanceof Unknown,
-      existing: false,
-      kind: 'nic',
-      ipConfigs: readIpConfigs(g, key, ips, { file: cloc.file, pointer: pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations') }, true),
-      ipForwarding: prop(c, 'properties', 'enableIPForwarding') === true,
-      managed: true,
-      unknownIpConfigs: ips instanceof Unknown ? ips : undefined,
-    };
-    g.nodes.set(key, nic);
-    vm.nics.push({ nic: { kind: 'found', key }, primary: boolOrUnknown(prop(c, 'properties', 'primary')), at: cloc });
-  }
-}
-
-function readVm(g: NetworkGraph, r: SourceResource): Vm {
-  const scaleSet = r.type.toLowerCase() === GRAPH_TYPES.vmss;
-  const profile = scaleSet ? prop(r.body, 'properties', 'virtualMachineProfile', 'networkProfile') : prop(r.body, 'properties', 'networkProfile');
-  const mode = prop(r.body, 'properties', 'orchestrationMode');
-  const vm: Vm = {
-    kind: 'vm',
-    scaleSet,
-    orchestrationMode: typeof mode === 'string' ? mode : scaleSet ? 'Uniform' : undefined,
-    nics: [],
-    availabilitySet: g.ref(prop(r.body, 'properties', 'availabilitySet')),
-    scaleSetRef: g.ref(prop(r.body, 'properties', 'virtualMachineScaleSet')),
-    unknownNics: profile instanceof Unknown ? profile : undefined,
-    ...base(r),
-  };
-  const nis = prop(profile, 'networkInterfaces');
-  if (nis instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = nis;
-  const nicList = list(nis);
-  for (let i = 0; i < nicList.length; i++) {
-    const n = nicList[i];
-    const ref = g.ref(n);
-    const loc = at(r, 'properties', 'networkProfile', 'networkInterfaces', i);
-    if (ref) vm.nics.push({ nic: ref, primary: boolOrUnknown(prop(n, 'properties', 'primary')), at: loc });
-    else if (isObject(n) && getProp(n, 'id') instanceof Unknown) vm.nics.push({ nic: { kind: 'unknown', value: getProp(n, 'id') as Unknown }, primary: undefined, at: loc });
-  }
-  const configs = prop(profile, 'networkInterfaceConfigurations');
-  if (configs instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = configs;
-  const path = scaleSet ? ['properties', 'virtualMachineProfile', 'networkProfile', 'networkInterfaceConfigurations'] : ['properties', 'networkProfile', 'networkInterfaceConfigurations'];
-  readManagedNics(g, r, vm, configs, path);
-  return vm;
-}
-
-function readFirewall(g: NetworkGraph, r: SourceResource): Firewall {
-  const p = prop(r.body, 'properties');
-  const cfg = (c: Value, loc: Location): FirewallIpConfig => ({
-    name: str(prop(c, 'name'), ''),
-    subnet: g.ref(prop(c, 'properties', 'subnet')),
-    publicIp: g.ref(prop(c, 'properties', 'publicIPAddress')),
-    privateIp: strOrUnknown(prop(c, 'properties', 'privateIPAddress')),
-    at: loc,
-  });
-  const mgmt = prop(p, 'managementIpConfiguration');
-  const sku = prop(p, 'sku', 'name');
-  return {
-    kind: 'firewall',
-    skuName: sku instanceof Unknown ? sku : typeof sku === 'string' ? sku : 'AZFW_VNet',
-    ipConfigs: list(prop(p, 'ipConfigurations')).map((c, i) => cfg(c, at(r, 'properties', 'ipConfigurations', i))),
-    management: isObject(mgmt) ? cfg(mgmt, at(r, 'properties', 'managementIpConfiguration')) : undefined,
-    ...base(r),
-  };
-}
-
 /** The key of the parent of a child resource (`…/virtualNetworks/v/subnets/s` → `…/virtualNetworks/v`), if any. */
 function parentKey(key: string): string | undefined {
   const i = key.lastIndexOf('/providers/');
@@ -731,13 +309,13 @@ function withInventory(g: NetworkGraph, resources: readonly SourceResource[], in
  * reference, replace the templates' `existing` declarations of the same id, and never override what a
  * template deploys (itself or its parent).
  */
-export function buildGraph(d: ResourceSet, inventory: readonly SourceResource[] = []): NetworkGraph {
-  const g = new NetworkGraph(d);
+export function buildGraph(deployment: ResourceSet, inventory: readonly SourceResource[] = []): NetworkGraph {
+  const g = new NetworkGraph(deployment);
   const vnets = new Map<string, SourceResource>();
   // Keys some template deploys: an `existing` declaration of the same resource (a module reading back what it
   // created, as Azure Verified Modules do) must not hide the deployed one.
   const deployed = new Set<string>();
-  const resources = inventory.length === 0 ? d.resources : withInventory(g, d.resources, inventory);
+  const resources = inventory.length === 0 ? deployment.resources : withInventory(g, deployment.resources, inventory);
   for (const r of resources) {
     g.allKeys.add(r.key);
     if (!r.existing) deployed.add(keyOf(r));
@@ -772,7 +350,7 @@ export function buildGraph(d: ResourceSet, inventory: readonly SourceResource[] 
           const s = subnetList[i];
           const name = str(prop(s, 'name'), '');
           const skey = `${key}/subnets/${name.toLowerCase()}`;
-          g.nodes.set(skey, subnetFrom(g, key, skey, name, s, at(r, 'properties', 'subnets', i), r, r));
+          g.nodes.set(skey, readSubnet(g, key, skey, name, s, locationIn(r, 'properties', 'subnets', i), r, r));
         }
         break;
       }
@@ -811,7 +389,7 @@ export function buildGraph(d: ResourceSet, inventory: readonly SourceResource[] 
   for (const r of subnetChildren) {
     const key = keyOf(r);
     const vnetKey = key.slice(0, key.lastIndexOf('/subnets/'));
-    g.nodes.set(key, subnetFrom(g, vnetKey, key, lastSegment(r.name), r.body, r.at, r, vnets.get(vnetKey)));
+    g.nodes.set(key, readSubnet(g, vnetKey, key, lastSegment(r.name), r.body, r.at, r, vnets.get(vnetKey)));
   }
   for (const r of routeChildren) {
     const key = keyOf(r);

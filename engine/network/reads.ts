@@ -1,6 +1,6 @@
 // What the network graph reads of a resource set: the types it builds nodes from and, for VMs and scale sets, the
 // members of `properties` that decide egress. The lint pipeline hands this to the front-end so a lazy one (the ARM
-// expansion) evaluates exactly these bodies; the graph's readers (graph.ts) read nothing else.
+// expansion) evaluates exactly these bodies; the graph's readers (read-*.ts) read nothing else.
 import type { BodySelection } from '../resources/types.js';
 
 /** The lower-case resource types the graph builds nodes from. */

@@ -1,0 +1,81 @@
+// Egress identities: the EgressIp entry of a public IP, a public IP prefix, or a reference to one that the analysed
+// files do not hold. Imports nothing outside engine/network/.
+import type { NetworkGraph, PublicIp, PublicIpPrefix, Ref } from './graph.js';
+import { lastSegment } from './ids.js';
+import type { EgressIp, Method } from './results.js';
+
+/** The egress entry of a public IP or prefix reference; an id that is itself unknown has no entry (see refEntries). */
+export function pipEntry(g: NetworkGraph, ref: Ref, via: Method): EgressIp {
+  const pip = g.get(ref, 'publicIp');
+  if (pip) return fromPip(g, pip, via);
+  const prefix = g.get(ref, 'publicIpPrefix');
+  if (prefix) return fromPrefix(prefix, via);
+  const id = ref.kind === 'found' ? ref.key : ref.kind === 'missing' ? ref.id : `{${ref.value.origin}}`;
+  return {
+    key: id.toLowerCase(),
+    name: ref.kind === 'unknown' ? `{${ref.value.origin}}` : lastSegment(id),
+    type: /publicipprefixes/i.test(id) ? 'Microsoft.Network/publicIPPrefixes' : 'Microsoft.Network/publicIPAddresses',
+    id,
+    via,
+    address: null,
+    prefix: null,
+    static: false,
+    changes: false,
+    sku: null,
+    unresolved: true,
+    at: undefined,
+  };
+}
+
+/**
+ * Entries for a list of public IP / prefix references. A reference whose id is unknown offline (a parameter
+ * without a value, a runtime value) gives no entry, only the reason the outcome is unknown.
+ */
+export function refEntries(g: NetworkGraph, refs: readonly Ref[], via: Method): { egress: EgressIp[]; unknown: string | undefined } {
+  const egress: EgressIp[] = [];
+  let unknown: string | undefined;
+  for (const r of refs) {
+    const c = g.check(r)!;
+    if (c.kind === 'unknown') unknown ??= c.value.origin;
+    else egress.push(pipEntry(g, c, via));
+  }
+  return { egress, unknown };
+}
+
+export function fromPip(g: NetworkGraph, pip: PublicIp, via: Method): EgressIp {
+  const sku = typeof pip.sku === 'string' ? pip.sku : null;
+  const alloc = typeof pip.allocation === 'string' ? pip.allocation.toLowerCase() : undefined;
+  const prefix = g.get(pip.prefix, 'publicIpPrefix');
+  return {
+    key: pip.key,
+    name: pip.name,
+    type: 'Microsoft.Network/publicIPAddresses',
+    id: pip.id,
+    via,
+    address: pip.address,
+    prefix: prefix?.ipPrefix ?? null,
+    static: alloc === 'static',
+    changes: alloc === 'dynamic',
+    sku,
+    unresolved: pip.existing || sku === null || alloc === undefined,
+    at: pip.at,
+  };
+}
+
+export function fromPrefix(p: PublicIpPrefix, via: Method): EgressIp {
+  return {
+    key: p.key,
+    name: p.name,
+    type: 'Microsoft.Network/publicIPPrefixes',
+    id: p.id,
+    via,
+    address: null,
+    prefix: p.ipPrefix,
+    static: true,
+    changes: false,
+    sku: typeof p.sku === 'string' ? p.sku : null,
+    unresolved: p.existing,
+    at: p.at,
+  };
+}
+

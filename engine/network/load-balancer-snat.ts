@@ -1,0 +1,111 @@
+// Step 4 of egress-model.md: outbound rules and implicit SNAT of the public load balancers whose NIC-based pools
+// hold the ipconfig. Imports template/ and expressions/ only, besides engine/network/.
+import type { Location } from '../template/finding.js';
+import { Unknown } from '../expressions/value.js';
+import type { Frontend, IpConfig, LoadBalancer, NetworkGraph, Pool, Ref } from './graph.js';
+import { refEntries } from './egress-ips.js';
+import type { EgressIp, Method, Outcome, PathNote } from './results.js';
+import { describeRef, unknownOutcome } from './results.js';
+
+function isPublicFrontend(fe: Frontend | undefined): boolean {
+  return !!fe && (fe.publicIp !== undefined || fe.publicIpPrefix !== undefined);
+}
+
+/** Step 4 for the paths of one graph, with the index of IP-based pools it builds on first use. */
+export class LoadBalancerSnat {
+  // Built on first use: a Map access per lookup, not a scan of every pool per path (quadratic); pools in graph order, as the scan had.
+  private poolsByAddress: Map<string, Pool[]> | undefined;
+
+  constructor(private readonly g: NetworkGraph) {}
+
+  /** The egress the load balancers holding `ipc` give it; undefined when none does (the path falls through to step 5). */
+  resolve(ipc: IpConfig, ipcPrimary: boolean, v6: boolean, because: string[], notes: PathNote[]): Outcome | undefined {
+    const outbound: EgressIp[] = [];
+    const implicit: EgressIp[] = [];
+    let decidedAt: Location | undefined;
+    let unknown: string | undefined;
+    for (const pref of ipc.pools) {
+      const c = this.g.check(pref)!;
+      if (c.kind !== 'found') return unknownOutcome(because, `the load balancer pool of ipconfig '${ipc.name}': ${describeRef(c)}`, ipc.at);
+      const pool = this.g.pools.get(c.key);
+      if (!pool) return unknownOutcome(because, `the load balancer pool '${c.key}' is not in the analysed files`, ipc.at);
+      const lb = this.g.nodes.get(pool.lbKey) as LoadBalancer;
+      if (lb.existing) return unknownOutcome(because, `load balancer '${lb.name}' is an existing resource outside the analysed files`, lb.at);
+      for (const rule of lb.outboundRules) {
+        if (!rule.pool || rule.pool.kind !== 'found' || rule.pool.key !== pool.key) continue;
+        if (!ipcPrimary) {
+          notes.push({ kind: 'outbound-rule-secondary', message: rule.name, at: rule.at });
+          because.push(`outbound rule '${rule.name}' of '${lb.name}' applies only to primary ipconfigs`);
+          continue;
+        }
+        for (const f of rule.frontends) {
+          const fe = this.g.frontends.get(f.kind === 'found' ? f.key : '');
+          const got = fe ? this.frontendEntries(fe, 'lb-outbound-rule', v6) : refEntries(this.g, [f], 'lb-outbound-rule');
+          outbound.push(...got.egress);
+          unknown ??= got.unknown;
+        }
+        because.push(`outbound rule '${rule.name}' of load balancer '${lb.name}' translates pool '${pool.name}'`);
+        decidedAt ??= rule.at;
+      }
+      for (const rule of lb.lbRules) {
+        if (!rule.pools.some((p) => p.kind === 'found' && p.key === pool.key)) continue;
+        const fe = rule.frontend && rule.frontend.kind === 'found' ? this.g.frontends.get(rule.frontend.key) : undefined;
+        if (!isPublicFrontend(fe)) continue;
+        // "Secondary IP configurations of a network interface don't provide outbound communication (unless a public
+        // IP is associated to it) via a load balancer" (https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections#limitations).
+        if (!ipcPrimary) {
+          because.push(`load-balancing rule '${rule.name}' of '${lb.name}' gives no outbound SNAT to a secondary ipconfig`);
+          continue;
+        }
+        if (rule.disableOutboundSnat instanceof Unknown) return unknownOutcome(because, `disableOutboundSnat of rule '${rule.name}': ${rule.disableOutboundSnat.origin}`, rule.at, 'lb-rule-snat');
+        if (rule.disableOutboundSnat) {
+          because.push(`load-balancing rule '${rule.name}' of '${lb.name}' sets disableOutboundSnat: no outbound through it`);
+          continue;
+        }
+        const got = this.frontendEntries(fe!, 'lb-rule-snat', v6);
+        implicit.push(...got.egress);
+        unknown ??= got.unknown;
+        because.push(`load-balancing rule '${rule.name}' of load balancer '${lb.name}' gives implicit outbound SNAT through frontend '${fe!.name}'`);
+        decidedAt ??= rule.at;
+      }
+    }
+    // IP-based pools give no load balancer SNAT (documented known issue): note it and fall through.
+    if (typeof ipc.privateIp === 'string') {
+      for (const pool of this.poolsListing(ipc.privateIp)) {
+        notes.push({ kind: 'ip-based-pool', message: pool.name, at: pool.at });
+        because.push(`pool '${pool.name}' lists this address (IP-based pool), which gives no outbound SNAT`);
+      }
+    }
+    const method: Method = outbound.length > 0 ? 'lb-outbound-rule' : 'lb-rule-snat';
+    if (unknown) return unknownOutcome(because, `a load balancer frontend IP: ${unknown}`, decidedAt, method, [...outbound, ...implicit]);
+    if (outbound.length === 0 && implicit.length === 0) return undefined;
+    return { method, egress: [...outbound, ...implicit], decidedAt };
+  }
+
+  /** The pools that list `address` (IP-based pools), in graph order, each once. */
+  private poolsListing(address: string): readonly Pool[] {
+    if (!this.poolsByAddress) {
+      this.poolsByAddress = new Map();
+      for (const pool of this.g.pools.values()) {
+        for (const a of new Set(pool.addresses)) {
+          if (typeof a !== 'string') continue;
+          const list = this.poolsByAddress.get(a);
+          if (list) list.push(pool);
+          else this.poolsByAddress.set(a, [pool]);
+        }
+      }
+    }
+    return this.poolsByAddress.get(address) ?? [];
+  }
+
+  private frontendEntries(fe: Frontend, via: Method, v6: boolean): { egress: EgressIp[]; unknown: string | undefined } {
+    const refs: Ref[] = [];
+    for (const ref of [fe.publicIp, fe.publicIpPrefix]) {
+      if (!ref) continue;
+      const pip = this.g.get(this.g.check(ref), 'publicIp');
+      if (pip && ((pip.version.toLowerCase() === 'ipv6') !== v6 || pip.tier.toLowerCase() === 'global')) continue;
+      refs.push(ref);
+    }
+    return refEntries(this.g, refs, via);
+  }
+}

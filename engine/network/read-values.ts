@@ -1,0 +1,68 @@
+// Small readers of evaluated ARM values (a property path, a string or boolean that may be unknown, a list of
+// references) shared by the graph's resource readers. Imports template/, expressions/ and resources/ only.
+import type { Location } from '../template/finding.js';
+import { pointerJoin } from '../template/template.js';
+import type { SourceResource } from '../resources/types.js';
+import type { Value } from '../expressions/value.js';
+import { Unknown, getProp, isObject } from '../expressions/value.js';
+import type { NetworkGraph, NodeBase, Ref } from './graph.js';
+import { keyOf } from './ids.js';
+
+export function prop(o: Value | undefined, ...path: string[]): Value | undefined {
+  let cur: Value | undefined = o;
+  for (const p of path) {
+    // A member of an unknown object is unknown, not absent: absent would read as a schema default.
+    if (cur instanceof Unknown) return cur;
+    if (!isObject(cur)) return undefined;
+    cur = getProp(cur, p);
+  }
+  return cur;
+}
+
+export function strOrUnknown(v: Value | undefined): string | Unknown | undefined {
+  if (v instanceof Unknown || typeof v === 'string') return v;
+  return undefined;
+}
+
+export function boolOrUnknown(v: Value | undefined): boolean | Unknown | undefined {
+  if (v instanceof Unknown || typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  return undefined;
+}
+
+/** A string property with a default; an Unknown or a non-string gives the default. */
+export function str(v: Value | undefined, fallback: string): string {
+  return typeof v === 'string' ? v : fallback;
+}
+
+/** A SKU name as written, unknown, or the resource type's default SKU when unset. */
+export function skuOr(v: Value | undefined, fallback: string): string | Unknown {
+  return v instanceof Unknown ? v : typeof v === 'string' ? v : fallback;
+}
+
+export function list(v: Value | undefined): readonly Value[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** The references of a list property, or the unknown that stands for the whole list. */
+export function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; unknown: Unknown | undefined } {
+  if (v instanceof Unknown) return { refs: [], unknown: v };
+  const refs: Ref[] = [];
+  for (const x of list(v)) {
+    const r = g.ref(x);
+    if (r) refs.push(r);
+  }
+  return { refs, unknown: undefined };
+}
+
+/** Pointer into the declaration for a value inside `properties` (the body mirrors the declaration). */
+export function locationIn(r: SourceResource, ...segments: (string | number)[]): Location {
+  let p = r.at.pointer;
+  for (const s of segments) p = pointerJoin(p, s);
+  return { file: r.at.file, pointer: p };
+}
+
+/** The fields every node takes from the resource it is read from. */
+export function nodeBase(r: SourceResource): NodeBase {
+  return { key: keyOf(r), id: r.id, name: r.name, type: r.type, at: r.at, maybe: r.condition instanceof Unknown, existing: r.existing };
+}

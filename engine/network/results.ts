@@ -1,0 +1,132 @@
+// What the egress resolver answers, in the words of egress-model.md (verdicts, methods, path and VM results), and
+// how verdicts combine. Imports template/ (types) only, besides engine/network/.
+import type { Location } from '../template/finding.js';
+import type { Ref, Vm } from './graph.js';
+
+export type Verdict = 'deterministic' | 'deterministic-set' | 'non-deterministic' | 'no-egress' | 'unknown';
+export type Method =
+  | 'route-table'
+  | 'firewall'
+  | 'appliance'
+  | 'nat-gateway'
+  | 'instance-public-ip'
+  | 'lb-outbound-rule'
+  | 'lb-rule-snat'
+  | 'default-outbound-access'
+  | 'none'
+  | 'unknown';
+
+/** One egress identity: a public IP, a prefix, or a platform-owned address. */
+export interface EgressIp {
+  readonly key: string;
+  readonly name: string;
+  readonly type: string;
+  readonly id: string;
+  readonly via: Method;
+  readonly address: string | null;
+  readonly prefix: string | null;
+  readonly static: boolean;
+  /** Basic SKU or Dynamic allocation: the address changes on deallocation. */
+  readonly changes: boolean;
+  readonly sku: string | null;
+  /** Not in the analysed files (or its properties are not known): the identity is known, its nature is not. */
+  readonly unresolved: boolean;
+  readonly at: Location | undefined;
+}
+
+/** Something the resolver saw that a rule may report. */
+export interface PathNote {
+  readonly kind:
+    | 'nat-overrides-public-ip'
+    | 'route-overrides-public-ip'
+    | 'ip-based-pool'
+    | 'outbound-rule-secondary'
+    | 'per-instance-ips'
+    | 'global-public-ip'
+    | 'bare-secondary'
+    | 'destination-dependent';
+  readonly message: string;
+  readonly at: Location;
+}
+
+export interface PathResult {
+  readonly nic: string;
+  readonly nicKey: string;
+  readonly ipConfiguration: string;
+  readonly ipConfigKey: string;
+  readonly primary: boolean;
+  readonly method: Method;
+  readonly verdict: Verdict;
+  readonly egress: readonly EgressIp[];
+  readonly because: readonly string[];
+  readonly notes: readonly PathNote[];
+  /** For no-egress paths: why (private subnet, route None, SNAT disabled...). */
+  readonly cause: string | undefined;
+  /** For unknown paths: what the path depends on. */
+  readonly unknownReason: string | undefined;
+  /** Where the deciding element is declared (the LB rule, the NAT gateway, the route...), for findings. */
+  readonly decidedAt: Location;
+  readonly at: Location;
+}
+
+export interface VmResult {
+  readonly vm: Vm;
+  readonly verdict: Verdict;
+  readonly egress: readonly EgressIp[];
+  readonly primaryEgress: readonly EgressIp[];
+  readonly paths: readonly PathResult[];
+  /** Index of the primary NIC in vm.nics, or undefined when it is ambiguous. */
+  readonly primaryNic: number | undefined;
+}
+
+/** What one step of the resolution order decided for a path; resolvePath turns it into a PathResult. */
+export interface Outcome {
+  method: Method;
+  verdict?: Verdict;
+  egress: EgressIp[];
+  cause?: string;
+  unknownReason?: string;
+  decidedAt?: Location;
+}
+
+/** An unknown outcome: `reason` (what the path depends on) joins the path's reasons. */
+export function unknownOutcome(because: string[], reason: string, at?: Location, method: Method = 'unknown', egress: EgressIp[] = []): Outcome {
+  because.push(`unknown: ${reason}`);
+  return { method, verdict: 'unknown', egress, unknownReason: reason, decidedAt: at };
+}
+
+export function describeRef(ref: Ref): string {
+  if (ref.kind === 'unknown') return ref.value.origin;
+  if (ref.kind === 'missing') return `'${ref.id}' is not in the analysed files`;
+  return ref.key;
+}
+
+/** egress-model.md, verdicts: any non-deterministic result wins, then any unknown one; undefined when neither. */
+export function worstVerdict(results: readonly { verdict: Verdict }[]): Verdict | undefined {
+  if (results.some((r) => r.verdict === 'non-deterministic')) return 'non-deterministic';
+  if (results.some((r) => r.verdict === 'unknown')) return 'unknown';
+  return undefined;
+}
+
+/** The verdict of a set of egress identities when nothing else made it unknown. */
+export function setVerdict(egress: readonly EgressIp[]): Verdict {
+  if (egress.length === 0) return 'no-egress';
+  // egress-model.md: any non-deterministic member wins over an unknown one.
+  if (egress.some((e) => !e.unresolved && (e.changes || !e.static))) return 'non-deterministic';
+  if (egress.some((e) => e.unresolved)) return 'unknown';
+  const unique = dedupe(egress);
+  if (unique.length === 1 && unique[0].type.toLowerCase().endsWith('publicipaddresses')) return 'deterministic';
+  return 'deterministic-set';
+}
+
+/** The verdict of an outcome, as resolvePath computes it. */
+export function outcomeVerdict(out: Outcome): Verdict {
+  return out.verdict ?? (out.method === 'none' ? 'no-egress' : out.method === 'unknown' ? 'unknown' : setVerdict(dedupe(out.egress)));
+}
+
+/** Each identity once (the first of a key), sorted by name then key: the order of every egress list in the reports. */
+export function dedupe(egress: readonly EgressIp[]): EgressIp[] {
+  const seen = new Map<string, EgressIp>();
+  for (const e of egress) if (!seen.has(e.key)) seen.set(e.key, e);
+  return [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
