@@ -4,7 +4,8 @@ import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin } from '../template/template.js';
 import type { Value } from '../expressions/value.js';
 import { getProp, isObject, newObject } from '../expressions/value.js';
-import { parameterEntry, utf8Length } from './expand.js';
+import { utf8Length } from './limits.js';
+import { parameterEntry } from './nested-deployments.js';
 import { ARM_LIMITS } from './types.js';
 
 export interface ParameterValues {
