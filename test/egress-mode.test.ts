@@ -192,6 +192,19 @@ mode('the VM settings evaluated in egress mode are the ones the graph reads', ()
   assert.equal([...read].sort(), ['availabilityset', 'networkprofile', 'orchestrationmode', 'virtualmachineprofile', 'virtualmachinescaleset']);
 });
 
+mode('limits the check-only pass sees are the ones evaluation reports: an output copy count, a value nested too deeply', () => {
+  let deep: unknown = 'x';
+  for (let i = 0; i < 300; i++) deep = { a: deep };
+  const text = template([pip], { variables: { unused: deep }, outputs: { many: { type: 'array', copy: { count: 801, input: "[copyIndex()]" } } } });
+  const messages = (evaluate: 'all' | 'egress') =>
+    expand(loadTemplate('t.json', text), { evaluate: evaluate === 'all' ? 'all' : GRAPH_READS })
+      .findings.map((f) => `${f.ruleId} ${f.message}`)
+      .sort();
+  const egress = messages('egress');
+  assert.equal(egress, ['limit-exceeded The copy count is 801; ARM accepts at most 800.', 'limit-exceeded The value nests too deeply to evaluate.']);
+  assert.equal(egress, messages('all'));
+});
+
 mode.run();
 
 const stopped = suite('expansion stopped by a safety cap');

@@ -14,7 +14,12 @@ import { isPlain, joined } from './template-values.js';
 /** Checks every expression in a JSON structure without evaluating it (lint's 'egress' mode); errors become findings. */
 export function checkDeep(run: TemplateRun, v: Value, pointer: string, depth = 0): void {
   if (typeof v === 'string') checkAt(run, v, pointer, undefined);
-  if (v === null || typeof v !== 'object' || depth > 256) return;
+  if (v === null || typeof v !== 'object') return;
+  if (depth > 256) {
+    // What evaluation would say of it (TemplateRun.evalDeep): a value this deep is a finding in either mode.
+    run.expansion.report('limit-exceeded', 'The value nests too deeply to evaluate.', run.at(pointer));
+    return;
+  }
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
@@ -92,7 +97,10 @@ export function checkDeclarations(run: TemplateRun): void {
     if (!isObject(d)) continue;
     for (const part of ['condition', 'value', 'copy']) {
       const v = getProp(d, part);
-      if (v !== undefined) checkDeep(run, v, pointerJoin(pointerJoin(pointerJoin(run.base, 'outputs'), k), part));
+      const pointer = pointerJoin(pointerJoin(pointerJoin(run.base, 'outputs'), k), part);
+      // An output's copy is one loop (an object), not an array of loops.
+      if (part === 'copy') checkLoopCount(run, v ?? null, pointer);
+      if (v !== undefined) checkDeep(run, v, pointer);
     }
   }
 }

@@ -31,7 +31,6 @@ export class Expansion {
   private copyItems = 0;
   /** Every template instance, root first, in the order they were created. */
   readonly runs: TemplateRun[] = [];
-  stopped = false;
 
   /** The bodies a selective evaluation evaluates (lint's); undefined: every body ('all', what `expand` shows). */
   readonly selection: BodySelection | undefined;
@@ -52,7 +51,6 @@ export class Expansion {
   register(res: DeclaredResource): void {
     if (this.resources.length >= this.caps.totalResources) {
       this.report('limit-exceeded', `Expansion stopped after ${this.caps.totalResources} resources (a safety cap).`, res.at);
-      this.stopped = true;
       throw new CapReached();
     }
     this.resources.push(res);
@@ -66,7 +64,6 @@ export class Expansion {
   countCopyItem(at: Location): void {
     if (++this.copyItems <= this.caps.copyItems) return;
     this.report('limit-exceeded', `Expansion stopped after ${this.caps.copyItems} copy items (a safety cap).`, at);
-    this.stopped = true;
     throw new CapReached();
   }
 
