@@ -14,17 +14,12 @@ export default tseslint.config(
     },
   },
   {
-    // The engine runs per resource and per expression. In Node 20 (V8 11.3) an object built by spread
-    // and then given a property the spread did not have, as in `{ ...base, kind: 'x' }`, costs about 1.5 µs per
-    // added property, a hundred times a plain literal (measured): building the network graph was a fifth of
-    // linting a small template. Spread last, or Object.assign({}, a, b), has no such cost.
-    // A module-level WeakMap used as a cache is a second trap: V8's young-generation collector treats WeakMap values
-    // as strong, so a value that leads back to its key (an index of a deployment's resources, a closure over a
-    // template) kept each template's whole expansion alive until a full collection; linting the corpus spent three
-    // times as long in scavenges (measured). Keep per-run caches in the object that owns the run.
-    // A third: a closure made per call (a forEach callback, a context object's method) keeps its optimised code only
-    // while a closure of it is alive, so after each full collection V8 compiles it again; over a run of many templates
-    // that was a tenth of lint's CPU time (bench/RESULTS.md, fifth session). Loops and methods are compiled once.
+    // The engine runs per resource and per expression, and three V8 (Node 20) traps cost it measurably there
+    // (bench/RESULTS.md, "Measurements moved out of the code"): an object built by spread and then given a property
+    // the spread did not have (`{ ...base, kind: 'x' }`) is far slower than a plain literal; a module-level WeakMap
+    // cache keeps its values alive through young-generation collections (keep per-run caches on the object that owns
+    // the run); and a closure made per call (a forEach callback) keeps its optimised code only while a closure of it
+    // is alive, so V8 compiles it again after each full collection. Loops, methods and Object.assign avoid all three.
     // Where these were measured to matter: the engine's hot code. Rules, the library and the CLI read plainly.
     files: ['engine/**/*.ts'],
     rules: {

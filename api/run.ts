@@ -2,26 +2,19 @@
 // its compiled Bicep text) read from disk through diskHost. The library's lint(), the CLI and its worker threads
 // all turn targets into documents here.
 import { lintDocument, lintSession } from '../engine/index.js';
-import type { DocumentInput, Finding, Inventory, LintResult, Rule, RuleLevel, RuleSettings, Scope, SessionOptions } from '../engine/index.js';
+import type { DocumentInput, Finding, LintResult, SessionOptions } from '../engine/index.js';
 import type { Target } from './discover.js';
 import { diskHost } from './files.js';
 
 /** Where Bicep findings' positions are: the compiled JSON, not the .bicep text (the Bicep CLI keeps no source map). */
 export const BICEP_POSITION_NOTE = 'Line and column are in the ARM JSON that the Bicep CLI compiled from this file.';
 
-/** What linting files needs besides the targets. */
-export interface FileLintOptions {
+/** What linting files needs besides the targets: the session's options, and where the files are. */
+export interface FileLintOptions extends Pick<SessionOptions, 'rules' | 'levels' | 'scope' | 'settings' | 'inventory'> {
   /** Files are named and read relative to this folder; linked templates may not leave it. */
   readonly cwd: string;
-  readonly rules: readonly Rule[];
-  readonly levels?: Readonly<Record<string, RuleLevel>>;
-  readonly scope?: Partial<Scope>;
   /** One parameter file for every target (the --parameters flag). */
   readonly parameters?: string;
-  /** What rules that need user input get (the configuration's allow-list). */
-  readonly settings?: RuleSettings;
-  /** Resources already deployed (--inventory), read once per run. */
-  readonly inventory?: Inventory;
 }
 
 /** The pipeline's session for these options: the same on the main thread and in a worker. */

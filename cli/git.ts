@@ -13,7 +13,7 @@ export class GitError extends UsageError {
 
 /** Files the base lint needs: templates, parameter files, Bicep, bicepconfig.json, and .gitignore for discovery. */
 const WANTED = /(?:\.(?:jsonc?|bicep|bicepparam)|(?:^|\/)\.gitignore)$/i;
-/** The same cap as for files in the working tree (cli/run.ts): nothing larger is linted. */
+/** The same cap as for files in the working tree (api/files.ts): nothing larger is linted. */
 const MAX_BLOB_BYTES = 64 * 1024 * 1024;
 
 interface Run {

@@ -18,10 +18,9 @@ import { reviveCloned } from './transfer.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './transfer.js';
 
 /**
- * Below these a worker does not pay for itself. A worker costs about 0.6 s of CPU before it lints at full speed
- * (thread, engine and rules loaded, code warmed up by the JIT), and on 2 CPUs one thread already keeps the second
- * busy for a third of the time (V8's concurrent GC and compiler): measured on 2 vCPUs, threads lost 4 % at 11 MB
- * of templates and won 12 % at 27 MB and at 54 MB (bench/RESULTS.md, "Scaling").
+ * Below these a worker does not pay for itself: a worker costs CPU time before it lints at full speed (thread,
+ * engine and rules loaded, code warmed up by the JIT), and one thread already keeps a second CPU partly busy (V8's
+ * concurrent GC and compiler). Where the line lies was measured (bench/RESULTS.md, "Scaling").
  */
 export const MIN_TARGETS = 8;
 export const MIN_BYTES = 16 * 1024 * 1024;
@@ -118,7 +117,7 @@ function startWorker(setup: WorkerSetup): Worker {
 }
 
 /**
- * Lints every target like lintTargets, on several threads when it pays. A worker that fails to start or dies
+ * Lints every target (api/run.ts lintTarget), on several threads when it pays. A worker that fails to start or dies
  * hands its targets back to the main thread; an internal error in a worker stops the run as it would sequentially.
  */
 export async function lintTargetsParallel(targets: readonly Target[], options: ParallelOptions): Promise<LintResult[]> {

@@ -1,3 +1,5 @@
+// One file on purpose: every hostile input group of the unbreakable issues reads as one list, each test a group
+// (prototype keys, path escapes, huge and deep JSON, links, pipes), so a reviewer sees what is covered at a glance.
 // Hostile and broken input (issue 6, item 2): every case goes through the real CLI in-process (or the library) and
 // must end in a finding that names the file and line, or exit 2 with a message naming the problem; never a stack
 // trace, never a hang, never exit 0 for a template that could not be analysed. Big inputs are generated here.

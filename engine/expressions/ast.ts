@@ -256,8 +256,7 @@ class Parser {
       return SCANNED;
     }
     const args = stack.slice(base);
-    // pop() rather than setting the length: truncating by length calls into the runtime (parsing every corpus
-    // expression: 11 % fewer instructions, valgrind; a lint pass of the corpus: 0.3 %).
+    // pop() rather than setting the length: truncating by length calls into the runtime (bench/RESULTS.md).
     while (stack.length > base) stack.pop();
     const lower = name.toLowerCase();
     if (!this.placeDependent && placeDependentCall(lower)) this.placeDependent = true;
@@ -308,8 +307,7 @@ export function clearParseCache(): void {
  * Parses a template string: literal or expression. With `cache`, results (errors too) are kept for the next call
  * with the same text. Callers cache only what they will meet many times (copy loops of 8 or more instances,
  * user-defined functions): kept syntax trees outlive the young generation, and V8 then allocates every new one in
- * the old generation (allocation site pretenuring); caching everything made linting the corpus 15-20 % slower than
- * caching nothing (measured), and caching every copy-loop string cost more collection work than it saved parsing.
+ * the old generation (allocation site pretenuring), so caching everything costs more than it saves (bench/RESULTS.md).
  */
 export function parseTemplateString(s: string, cache = true): Parsed {
   if (!cache) return parseUncached(s);

@@ -1,8 +1,7 @@
 // Objects for template data that no key can turn into a prototype change: `__proto__` or `constructor` from a
 // template is an ordinary own property. Their prototype is an empty object whose own prototype is null, rather than
-// Object.create(null) itself: V8 builds Object.create(null) objects in dictionary mode, which were about five
-// times slower to fill, read and iterate (200,000 objects of eight keys: 110-125 ms against 22 ms), and every
-// evaluated resource body is one of them.
+// Object.create(null) itself: V8 builds Object.create(null) objects in dictionary mode, which are much slower to
+// fill, read and iterate (bench/RESULTS.md), and every evaluated resource body is one of them.
 function NullProto(): void {}
 NullProto.prototype = Object.create(null) as object;
 

@@ -132,7 +132,7 @@ class Doc implements TemplateDoc {
     readonly value: unknown,
     readonly problems: readonly LoadProblem[],
     tree?: Node,
-    /** Strict JSON of the same length as `text` (comments, trailing commas and raw control characters blanked) for the lean locator. */
+    /** Strict JSON of the same length as `text` (comments, trailing commas and raw control characters blanked) for the strict-JSON locator. */
     private readonly strictText: string = text,
   ) {
     if (tree) this.tree = tree;
@@ -143,21 +143,21 @@ class Doc implements TemplateDoc {
     return this.tree;
   }
 
-  /** The lean locator when JSON.parse read the text (strict JSON, or the blanked copy of JSONC). */
-  private lean(): StrictJsonLocator | undefined {
+  /** The strict-JSON locator when JSON.parse read the text (strict JSON, or the blanked copy of JSONC). */
+  private strictLocator(): StrictJsonLocator | undefined {
     if (this.problems.length !== 0 || this.tree !== null) return undefined;
     return (this.strict ??= new StrictJsonLocator(this.strictText));
   }
 
   start(pointer: string): number {
-    const lean = this.lean();
-    return lean ? lean.start(pointerSegments(pointer)) : this.range(pointer).offset;
+    const strict = this.strictLocator();
+    return strict ? strict.start(pointerSegments(pointer)) : this.range(pointer).offset;
   }
 
   range(pointer: string): SourceRange {
-    const lean = this.lean();
-    // Strict JSON (JSON.parse accepted it): the lean locator, no syntax tree.
-    if (lean) return lean.find(pointerSegments(pointer));
+    const strict = this.strictLocator();
+    // Strict JSON (JSON.parse accepted it): the strict-JSON locator, no syntax tree.
+    if (strict) return strict.find(pointerSegments(pointer));
     const root = this.getTree();
     if (!root) return { offset: 0, length: 0 };
     const segments = pointerSegments(pointer);
@@ -257,8 +257,7 @@ function withoutRawControls(text: string): { escaped: string; sameLength: string
 
 /**
  * The text with its comments and trailing commas blanked (same length, so offsets stay), or undefined when it has
- * neither: JSON.parse then reads JSONC about twice as fast as jsonc-parser builds its syntax tree and values
- * (the 7 corpus files that qualify: 1.7 ms against 3.5 ms).
+ * neither: JSON.parse then reads JSONC faster than jsonc-parser builds its syntax tree and values (bench/RESULTS.md).
  */
 function blankJsoncExtras(text: string): string | undefined {
   let out = '';

@@ -1,5 +1,5 @@
 // Azure-exact hashes behind uniqueString() and guid(): a two-lane 64-bit Murmur variant and a UUID v5.
-// Pure: node:crypto is used only for SHA-1, which does no I/O; it is loaded on the first guid() (10 ms of start-up).
+// Pure: node:crypto is used only for SHA-1, which does no I/O; it is loaded on the first guid() (start-up time).
 import { createRequire } from 'node:module';
 import type * as NodeCrypto from 'node:crypto';
 
