@@ -26,6 +26,22 @@ let resources = 0;
 const verdicts = new Map<string, number>();
 const ruleCounts = new Map<string, number>();
 const vmLines: string[] = [];
+/** Why unknown VMs are unknown, by kind of reason (the first unknown path's). */
+const unknownWhy = new Map<string, number>();
+const unknownExamples = new Map<string, string>();
+
+/** The kind of reason an unknown path gives: what the corpus sweep counts, before and after a change. */
+function reasonKind(reason: string): string {
+  if (/linked template|template of deployment|fetched by URL|template spec|no file access/i.test(reason)) return 'a linked template that was not read';
+  if (/parameter '[^']*' has no value|a parameter entry without a value/.test(reason)) return 'a parameter with no value';
+  if (/utcNow|newGuid/.test(reason)) return 'a runtime value (utcNow, newGuid)';
+  if (/assigned at deployment|reference\(/.test(reason)) return 'a value Azure assigns at deployment';
+  if (/not in the analysed files|outside the analysed files|existing/i.test(reason)) return 'a resource outside the analysed files';
+  if (/copy '[^']*' (count|index)/.test(reason)) return 'a copy count';
+  if (/condition/i.test(reason)) return 'a condition';
+  if (/forced tunnel|gateway/i.test(reason)) return 'forced tunnelling';
+  return 'other';
+}
 const started = performance.now();
 for (const e of entries) {
   const t0 = performance.now();
@@ -41,6 +57,15 @@ for (const e of entries) {
     }
     // The lint as users run it ('egress' evaluation: what decides egress is evaluated, the rest checked).
     const linted = lintDocument(input, { rules, host });
+    for (const v of linted.resolved ?? []) {
+      if (v.verdict !== 'unknown') continue;
+      const path = v.paths.find((p) => p.verdict === 'unknown');
+      const reason = path?.unknownReason ?? path?.because[path.because.length - 1] ?? 'no path';
+      const kind = reasonKind(reason);
+      unknownWhy.set(kind, (unknownWhy.get(kind) ?? 0) + 1);
+      if (!unknownExamples.has(kind)) unknownExamples.set(kind, `${relative(dir, e.template)}: ${v.vm.name}: ${reason}`);
+      if (process.env.UNKNOWN) console.log(`unknown: ${kind}: ${relative(dir, e.template)}: ${v.vm.name}: ${reason}`);
+    }
     for (const v of linted.vms) {
       verdicts.set(v.verdict, (verdicts.get(v.verdict) ?? 0) + 1);
       if (process.env.VMS) vmLines.push(`${relative(dir, e.template)}: ${v.name} ${v.verdict} [${v.egress.map((x) => `${x.name} via ${x.via}`).join(', ')}]`);
@@ -71,6 +96,8 @@ for (const [k, v] of [...findings].sort()) console.log(`  ${k}: ${v}`);
 const vmTotal = [...verdicts.values()].reduce((a, b) => a + b, 0);
 console.log(`VMs and scale sets: ${vmTotal}`);
 for (const [k, v] of [...verdicts].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v}`);
+console.log('unknown VMs by the reason of their first unknown path:');
+for (const [k, v] of [...unknownWhy].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v} (e.g. ${unknownExamples.get(k)})`);
 console.log('lint findings by rule (as the CLI reports them):');
 for (const [k, v] of [...ruleCounts].sort()) console.log(`  ${k}: ${v}`);
 console.log(`unsupported functions: ${unsupported.size === 0 ? 'none' : [...unsupported].map(([k, v]) => `${k} (${v})`).join(', ')}`);
