@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { expandDocument, lintDocument } from '../engine/index.js';
+import { expandDocument, lintDocument, showPlaceholders } from '../engine/index.js';
 import type { DocumentInput } from '../engine/index.js';
 import { rules } from '../rules/index.js';
 import { diskHost } from '../api/files.js';
@@ -63,8 +63,8 @@ for (const e of entries) {
       const reason = path?.unknownReason ?? path?.because[path.because.length - 1] ?? 'no path';
       const kind = reasonKind(reason);
       unknownWhy.set(kind, (unknownWhy.get(kind) ?? 0) + 1);
-      if (!unknownExamples.has(kind)) unknownExamples.set(kind, `${relative(dir, e.template)}: ${v.vm.name}: ${reason}`);
-      if (process.env.UNKNOWN) console.log(`unknown: ${kind}: ${relative(dir, e.template)}: ${v.vm.name}: ${reason}`);
+      if (!unknownExamples.has(kind)) unknownExamples.set(kind, showPlaceholders(`${relative(dir, e.template)}: ${v.vm.name}: ${reason}`));
+      if (process.env.UNKNOWN) console.log(showPlaceholders(`unknown: ${kind}: ${relative(dir, e.template)}: ${v.vm.name}: ${reason}`));
     }
     for (const v of linted.vms) {
       verdicts.set(v.verdict, (verdicts.get(v.verdict) ?? 0) + 1);

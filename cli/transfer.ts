@@ -27,8 +27,8 @@ export function reviveCloned(r: LintResult): LintResult {
     else if (Array.isArray(v)) for (const x of v) walk(x);
     else if (!(v instanceof Set)) {
       const keys = Object.keys(v);
-      // Unknown's own fields: cause and origin, and optionally candidates and source.
-      if (keys.includes('cause') && keys.includes('origin') && keys.every((k) => k === 'cause' || k === 'origin' || k === 'candidates' || k === 'source')) Object.setPrototypeOf(v, Unknown.prototype);
+      // Unknown's own fields: cause and origin, and optionally candidates, source and label.
+      if (keys.includes('cause') && keys.includes('origin') && keys.every((k) => k === 'cause' || k === 'origin' || k === 'candidates' || k === 'source' || k === 'label')) Object.setPrototypeOf(v, Unknown.prototype);
       for (const k of keys) walk((v as Record<string, unknown>)[k]);
     }
   };

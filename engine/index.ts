@@ -1,6 +1,7 @@
 // The only door into the engine: rules/ and cli/ import from here, and so does the library API.
 export { lineColumnAt, loadTemplate, pointerJoin, pointerSegments } from './template/template.js';
 export { jsonc } from './template/jsonc.js';
+export { containsPlaceholder, hasPlaceholder, placeholder, placeholderLabels, showPlaceholders, showPlaceholdersIn } from './expressions/placeholder.js';
 export type { TemplateDoc, SourceRange, LineColumn, LoadProblem } from './template/template.js';
 export type { Location, RawFinding, Severity } from './template/finding.js';
 export { expand } from './expansion/expand.js';

@@ -1,5 +1,6 @@
 // Runs every fixtures/expansion/<feature>/main.json through the expansion stage and checks the answer kept in its
 // root metadata.fixture block: resources (exact ordered list), outputs, unresolved deployments, findings (exact set).
+import { showPlaceholders } from '../engine/expressions/placeholder.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -56,6 +57,8 @@ function plain(v: Value | undefined): unknown {
   if (v === undefined) return '<missing>';
   if (v instanceof Unknown) return { $unknown: v.cause };
   if (v instanceof Lambda) return '<lambda>';
+  // A placeholder (a value known only at deployment that names things) as outputs show it: `{name}`.
+  if (typeof v === 'string') return showPlaceholders(v);
   if (Array.isArray(v)) return v.map((x: Value) => plain(x));
   if (isObject(v)) {
     const out: Record<string, unknown> = {};
@@ -146,8 +149,8 @@ for (const folder of folders) {
     // Resources: the exact ordered list; ids, conditions, flags and properties where the fixture gives them.
     const actualResources = d.resources.map((r, i) => {
       const want: ExpectedResource | undefined = block.resources[i];
-      const out: Record<string, unknown> = { name: r.name, type: r.type };
-      if (want?.id !== undefined) out.id = r.id;
+      const out: Record<string, unknown> = { name: showPlaceholders(r.name), type: r.type };
+      if (want?.id !== undefined) out.id = showPlaceholders(r.id);
       if (r.condition instanceof Unknown) out.condition = 'maybe';
       if (r.existing) out.existing = true;
       if (want?.deployments !== undefined) out.deployments = [...r.deployments];

@@ -14,6 +14,7 @@ import { DEFAULT_SCOPE } from '../engine/expressions/scope.js';
 import type { Value } from '../engine/expressions/value.js';
 import { ExpressionError, Unknown, isObject } from '../engine/expressions/value.js';
 import { TableHost } from './harness/expr-host.js';
+import { placeholder, showPlaceholdersIn } from '../engine/expressions/placeholder.js';
 
 interface Row {
   expr: string;
@@ -22,6 +23,10 @@ interface Row {
   scope?: Record<string, string>;
   copyIndex?: number;
   inParameterDefault?: boolean;
+  /** Parameters with no value that are strings: each is the placeholder of its name. */
+  placeholders?: string[];
+  /** Parameters with no value of another type: each an Unknown labelled with its name. */
+  labelled?: string[];
   value?: Value;
   unknown?: string;
   error?: string;
@@ -47,7 +52,10 @@ for (const file of files) {
   rows.forEach((row, i) => {
     for (const m of row.expr.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) seen.add(m[1].toLowerCase());
     s(`${i}: ${row.expr}`, () => {
-      const host = new TableHost(row.params, row.vars, { ...DEFAULT_SCOPE, ...row.scope }, row.copyIndex, row.inParameterDefault);
+      const params: Record<string, Value> = { ...row.params };
+      for (const p of row.placeholders ?? []) params[p] = placeholder(p);
+      for (const p of row.labelled ?? []) params[p] = new Unknown('parameter', `parameter '${p}' has no value`, undefined, undefined, p);
+      const host = new TableHost(params, row.vars, { ...DEFAULT_SCOPE, ...row.scope }, row.copyIndex, row.inParameterDefault);
       let got: Value;
       try {
         got = evaluateString(row.expr, host);
@@ -65,7 +73,8 @@ for (const file of files) {
         assert.is((got as Unknown).cause, row.unknown);
         return;
       }
-      assert.equal(plain(got), row.value);
+      // Placeholders as outputs show them: `{name}`.
+      assert.equal(showPlaceholdersIn(plain(got)), row.value);
     });
   });
   s.run();

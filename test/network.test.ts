@@ -1,4 +1,5 @@
 // Unit tests of the network graph (engine/network/graph.ts) and of resolver details the egress fixtures do not pin.
+import { showPlaceholders } from '../engine/expressions/placeholder.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadTemplate } from '../engine/template/template.js';
@@ -241,13 +242,23 @@ refs("a literal id that is not in the analysed files is 'missing'", () => {
 });
 
 refs("an id known only at deployment is 'unknown' and keeps its origin", () => {
-  const g = graphOf([vnet(), nic('nic1', { publicIPAddress: { id: "[parameters('pipId')]" } })], { parameters: { pipId: { type: 'string' } } });
+  const g = graphOf([vnet(), nic('nic1', { publicIPAddress: { id: "[reference(resourceId('Microsoft.Network/virtualNetworks', 'vnet'), '2024-05-01').pipId]" } })]);
   const ipc = [...g.ipConfigs.values()][0];
   const pip = ipc.publicIp;
   assert.ok(pip && !('cause' in pip) && pip.kind === 'ref');
   const r: Ref = pip.ref;
   assert.is(r.kind, 'unknown');
   assert.match(r.kind === 'unknown' ? r.value.origin : '', /pipId/);
+});
+
+refs("an id from a string parameter with no value is the placeholder id: found, and missing unless declared", () => {
+  const g = graphOf([vnet(), nic('nic1', { publicIPAddress: { id: "[parameters('pipId')]" } })], { parameters: { pipId: { type: 'string' } } });
+  const ipc = [...g.ipConfigs.values()][0];
+  const pip = ipc.publicIp;
+  assert.ok(pip && !('cause' in pip) && pip.kind === 'ref');
+  const r = g.check(pip.ref);
+  assert.is(r?.kind, 'missing');
+  assert.is(showPlaceholders(r?.kind === 'missing' ? r.id : ''), '{pipId}');
 });
 
 refs("reference(vnet).subnets[0].id, which Azure fills in at deployment, is resolved from the declared subnet's name", () => {

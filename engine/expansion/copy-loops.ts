@@ -5,6 +5,7 @@ import type { EvalHost, UserFunction } from '../expressions/evaluator.js';
 import type { Scope } from '../expressions/scope.js';
 import type { Value, ValueObject } from '../expressions/value.js';
 import { ExpressionError, Unknown, getProp } from '../expressions/value.js';
+import { hasPlaceholder, showPlaceholders } from '../expressions/placeholder.js';
 import type { TemplateRun } from './template-run.js';
 
 /**
@@ -94,6 +95,7 @@ export function copyCount(run: TemplateRun, raw: Value, host: InstanceHost, poin
   let v = typeof raw === 'string' ? run.evalAt(raw, host, pointer) : raw;
   // ARM reads the count leniently: "count": "3" is 3.
   if (typeof v === 'string' && /^\d{1,9}$/.test(v)) v = Number(v);
+  if (typeof v === 'string' && hasPlaceholder(v)) return new Unknown('parameter', `the count '${showPlaceholders(v)}' is known only at deployment`);
   if (v instanceof Unknown) return v;
   const expansion = run.expansion;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {

@@ -6,6 +6,7 @@ import { pointerJoin } from '../template/template.js';
 import { providerPath } from '../expressions/functions/deployment.js';
 import type { Value, ValueObject } from '../expressions/value.js';
 import { ExpressionError, Unknown, getProp, isObject } from '../expressions/value.js';
+import { hasPlaceholder, placeholder, showPlaceholders } from '../expressions/placeholder.js';
 import { InstanceHost, copyCount } from './copy-loops.js';
 import type { SkippedMember } from './selective-evaluation.js';
 import type { TemplateRun } from './template-run.js';
@@ -101,6 +102,7 @@ function declareInstance(run: TemplateRun, decl: ValueObject, pointer: string, p
   if (cond !== undefined) {
     const c = typeof cond === 'string' ? run.evalAt(cond, host, pointer, 'condition') : cond;
     if (c instanceof Unknown) condition = new Unknown(c.cause === 'error' ? 'error' : 'condition', `condition: ${c.origin}`);
+    else if (typeof c === 'string' && hasPlaceholder(c)) condition = new Unknown('condition', `condition: '${showPlaceholders(c)}' is known only at deployment`);
     else if (c === false) condition = false;
     else if (c !== true) {
       expansion.report('template-invalid', `A resource condition must be a Boolean, got ${JSON.stringify(c)}.`, run.at(pointerJoin(pointer, 'condition')));
@@ -115,7 +117,7 @@ function declareInstance(run: TemplateRun, decl: ValueObject, pointer: string, p
   // A copy loop whose count is unknown may deploy no instance at all: its one stand-in is "maybe deployed".
   if (condition === true) {
     const loop = host.copies.find((f) => f.index instanceof Unknown);
-    if (loop) condition = new Unknown('condition', `the copy count of '${loop.name}' is unknown (${(loop.index as Unknown).origin})`);
+    if (loop) condition = new Unknown('condition', `the copy count of '${loop.name}' is unknown (${(loop.index as Unknown).origin.replace(/^copy '[^']*' index: /, '')})`);
   }
   const typeV = run.evalAt(scalarText(getProp(decl, 'type'), ''), host, pointer, 'type');
   const nameRaw = getProp(decl, 'name');
@@ -125,8 +127,10 @@ function declareInstance(run: TemplateRun, decl: ValueObject, pointer: string, p
     return;
   }
   let type = typeV;
-  let name = typeof nameV === 'string' ? nameV : nameV instanceof Unknown ? `{${nameV.origin}}` : '';
-  const known = typeof nameV === 'string' && (parent?.known ?? true);
+  // A labelled Unknown (a member of an object parameter with no value) names the resource by its placeholder.
+  const named = nameV instanceof Unknown && nameV.label !== undefined ? placeholder(nameV.label) : nameV;
+  let name = typeof named === 'string' ? named : named instanceof Unknown ? `{${named.origin}}` : '';
+  const known = typeof named === 'string' && (parent?.known ?? true);
   if (parent) {
     // Child declared inside its parent: the type and name may be relative ("subnets", "subnet1") or full.
     const full = type.includes('/') && type.split('/')[0].includes('.');
@@ -171,7 +175,8 @@ function resourceIdFor(run: TemplateRun, decl: ValueObject, type: string, name: 
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
     const types = type.split('/').length - 1;
-    if (known)
+    // A placeholder may stand for several segments ('vnet1/subnet1'): only a name known in full is wrong.
+    if (known && !hasPlaceholder(name))
       run.expansion.report('template-invalid', `The resource name '${name}' has ${name.split('/').length} segment(s); its type '${type}' needs ${types}.`, run.at(pointerJoin(pointer, 'name')));
     tail = `/providers/${type}/${name}`;
   }
@@ -202,7 +207,7 @@ function stringProp(run: TemplateRun, decl: ValueObject, key: string, host: Inst
   const raw = getProp(decl, key);
   if (typeof raw !== 'string') return undefined;
   const v = run.evalAt(raw, host, pointer, key);
-  return typeof v === 'string' ? v : v instanceof Unknown ? `{${v.origin}}` : undefined;
+  return typeof v === 'string' ? v : v instanceof Unknown ? (v.label !== undefined ? placeholder(v.label) : `{${v.origin}}`) : undefined;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -9,7 +9,8 @@ import { callCheckOf, evaluateExpr, markRuntime } from '../expressions/evaluator
 import { isExpression, parseExpression, parseTemplateString, simpleReference, simpleReferenceName } from '../expressions/ast.js';
 import { levelFromSchema } from '../expressions/scope.js';
 import type { Scope } from '../expressions/scope.js';
-import type { Value, ValueObject } from '../expressions/value.js';
+import type { UnknownCause, Value, ValueObject } from '../expressions/value.js';
+import { placeholder } from '../expressions/placeholder.js';
 import { ExpressionError, Unknown, getProp, isObject, newObject } from '../expressions/value.js';
 import { InstanceHost, PARSE_CACHE_MIN_REPEATS, propertyCopy } from './copy-loops.js';
 import type { Expansion } from './expansion.js';
@@ -277,7 +278,7 @@ export class TemplateRun implements CheckHost {
     // the default. Not stated on Learn; inferred from those deployed modules.
     const hasDefault = isObject(decl) && getProp(decl, 'defaultValue') !== undefined;
     if (given !== undefined && !(given === null && hasDefault)) value = given;
-    else if (this.parametersUnknown !== undefined) value = new Unknown(this.parametersUnknown.cause, `parameter '${key}': ${this.parametersUnknown.origin}`, candidates);
+    else if (this.parametersUnknown !== undefined) value = parameterPlaceholder(key, decl, this.parametersUnknown.cause, `parameter '${key}': ${this.parametersUnknown.origin}`, candidates);
     else {
       const def = isObject(decl) ? getProp(decl, 'defaultValue') : undefined;
       if (def !== undefined) {
@@ -287,7 +288,9 @@ export class TemplateRun implements CheckHost {
         } finally {
           this.paramStack.pop();
         }
-      } else value = new Unknown('parameter', `parameter '${key}' has no value`, candidates);
+        // A default of utcNow() or newGuid() (allowed only there) is new at each deployment: named by the parameter.
+        if (value instanceof Unknown && value.cause === 'nondeterministic') value = parameterPlaceholder(key, decl, value.cause, `parameter '${key}': ${value.origin}`, candidates);
+      } else value = parameterPlaceholder(key, decl, 'parameter', `parameter '${key}' has no value`, candidates);
     }
     this.paramCache.set(lower, value);
     return value;
@@ -438,4 +441,16 @@ function materialise(v: ValueObject, upTo: number): Record<string, Value> {
     o[k] = v[k];
   }
   return o;
+}
+
+/**
+ * A parameter whose value is known only at deployment (contract: "Values known only at deployment"): a string
+ * parameter is the placeholder `{name}`, which names things and links like the value would; any other type is an
+ * Unknown labelled with its name, which becomes that placeholder where a name is built from it and stays unknown
+ * wherever it decides something (a count, a condition).
+ */
+function parameterPlaceholder(key: string, decl: Value, cause: UnknownCause, origin: string, candidates: readonly Value[] | undefined): Value {
+  const type = isObject(decl) ? getProp(decl, 'type') : undefined;
+  if (typeof type === 'string' && (type.toLowerCase() === 'string' || type.toLowerCase() === 'securestring')) return placeholder(key);
+  return new Unknown(cause, origin, candidates, undefined, key);
 }

@@ -5,7 +5,8 @@ import { isExpression, parseTemplateString, scanExpression, simpleReference, sim
 import type { CallCheck } from './ast.js';
 import type { Scope } from './scope.js';
 import type { Value, ValueObject } from './value.js';
-import { ExpressionError, Lambda, Unknown, getProp, isObject, newObject, typeName } from './value.js';
+import { ExpressionError, Lambda, Unknown, deepEqual, getProp, isObject, newObject, typeName } from './value.js';
+import { containsPlaceholder, hasPlaceholder, placeholder, showPlaceholders } from './placeholder.js';
 import { lookupFunction } from './functions/index.js';
 
 /** A user-defined function from the template's `functions` section. */
@@ -51,6 +52,19 @@ export interface FnDef {
   /** Called with the argument trees: for short-circuiting and lambdas. */
   readonly lazy?: (args: readonly Expr[], ctx: CallContext, name: string) => Value;
   readonly unknownAware?: boolean;
+  /**
+   * What the function does with a placeholder (placeholder.ts), a value known only at deployment that names things:
+   * - 'build' keeps it in the string it builds (concat, format, resourceId, toLower), and turns a labelled Unknown
+   *   argument into its placeholder when no argument is an array or object (it is then used as a string);
+   * - 'carry' keeps it where it puts it (createArray, createObject, union);
+   * - 'opaque' returns a new placeholder for a string it cannot compute from one (uniqueString, replace), and turns
+   *   a labelled Unknown argument into its placeholder first (these take strings only); 'opaque-if-string' does the
+   *   first only (take, first: they also take arrays, which a labelled Unknown may be);
+   * - 'compare' is true when both sides are the same value, else unknown; 'content' reads inside arrays and objects
+   *   (contains, intersection), so a placeholder anywhere in them makes the result unknown.
+   * Without it a placeholder argument makes the result unknown: its content would decide the answer.
+   */
+  readonly placeholders?: 'build' | 'carry' | 'opaque' | 'opaque-if-string' | 'compare' | 'content';
 }
 
 /** The longest string or array one function call may return. */
@@ -150,7 +164,37 @@ function mapUnknown(u: Unknown, suffix: string, f: (c: Value) => Value): Unknown
       }
     }
   }
-  return new Unknown(u.cause, u.origin.length > 300 ? u.origin : u.origin + suffix, candidates, u.source ? { id: u.source.id, path: u.source.path + suffix } : undefined);
+  const label = u.label !== undefined && u.label.length <= 300 ? u.label + suffix : undefined;
+  return new Unknown(u.cause, u.origin.length > 300 ? u.origin : u.origin + suffix, candidates, u.source ? { id: u.source.id, path: u.source.path + suffix } : undefined, label);
+}
+
+/** An argument as a placeholder's label shows it: a placeholder alone by its label, text quoted, anything else as JSON. */
+function argLabel(a: Value): string {
+  if (typeof a === 'string') {
+    const shown = showPlaceholders(a);
+    return /^\{[^{}]*\}$/.test(shown) && hasPlaceholder(a) ? shown.slice(1, -1) : `'${shown}'`;
+  }
+  if (a instanceof Unknown) return a.label ?? '?';
+  return showPlaceholders(JSON.stringify(a) ?? String(a));
+}
+
+/** An expression as a label shows it: parameters('x') and variables('x') by their names, calls and accesses as written. */
+function exprLabel(e: Expr): string {
+  switch (e.k) {
+    case 'str':
+      return `'${e.v}'`;
+    case 'num':
+      return String(e.v);
+    case 'prop':
+      return `${exprLabel(e.obj)}.${e.name}`;
+    case 'idx':
+      return `${exprLabel(e.obj)}[${exprLabel(e.index)}]`;
+    case 'call': {
+      const a = e.args[0];
+      if ((e.name === 'parameters' || e.name === 'variables') && e.args.length === 1 && a.k === 'str') return String(a.v);
+      return `${e.display}(${e.args.map(exprLabel).join(', ')})`;
+    }
+  }
 }
 
 /** The built-in function a call names, with its argument count checked. Throws ExpressionError. */
@@ -256,8 +300,17 @@ class Ctx implements CallContext {
         return e.v;
       case 'prop':
         return propOf(this.evaluate(e.obj), e.name);
-      case 'idx':
-        return indexOf(this.evaluate(e.obj), this.evaluate(e.index));
+      case 'idx': {
+        const obj = this.evaluate(e.obj);
+        const index = this.evaluate(e.index);
+        // A lookup by a value known only at deployment (a region map indexed by the location parameter): its result
+        // is unknown, and may name things like the key it was looked up by.
+        if (typeof index === 'string' && hasPlaceholder(index) && (isObject(obj) || Array.isArray(obj))) {
+          const label = `${exprLabel(e.obj)}[${showPlaceholders(index)}]`;
+          return new Unknown('parameter', `${label} is looked up by a value known only at deployment`, isObject(obj) ? Object.values(obj) : obj, undefined, label);
+        }
+        return indexOf(obj, index);
+      }
       case 'call':
         return this.call(e);
     }
@@ -268,18 +321,58 @@ class Ctx implements CallContext {
     const def = checkedFunction(e);
     if (def.lazy) return def.lazy(e.args, this, e.display);
     const args: Value[] = new Array<Value>(e.args.length);
+    const mode = def.placeholders;
     let unknown: Unknown | undefined;
+    let labelled = false;
+    let structured = false;
+    let named = false;
     for (let i = 0; i < args.length; i++) {
       const a = this.evaluate(e.args[i]);
-      if (unknown === undefined && a instanceof Unknown) unknown = a;
+      if (typeof a === 'string') {
+        if (!named && a.length > 0 && hasPlaceholder(a)) named = true;
+      } else if (a instanceof Unknown) {
+        if (a.label !== undefined) labelled = true;
+        unknown ??= a;
+      } else if (a !== null && typeof a === 'object') structured = true;
       args[i] = a;
     }
+    if (labelled && (mode === 'opaque' || (mode === 'build' && !structured))) {
+      // A labelled Unknown used as a string (a member of an object parameter with no value in a name) is its placeholder.
+      unknown = undefined;
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a instanceof Unknown) {
+          if (a.label === undefined) unknown ??= a;
+          else {
+            args[i] = placeholder(a.label);
+            named = true;
+          }
+        }
+      }
+    }
     if (unknown !== undefined && !def.unknownAware) return new Unknown(unknown.cause, unknown.origin);
+    if (mode !== 'build' && mode !== 'carry' && (named || ((mode === 'compare' || mode === 'content') && this.anyPlaceholder(args)))) return this.placeholderResult(e, mode, args);
     const out = def.fn!(args, this, e.display);
     // A safety cap far above ARM's 4 MB template limit: doubling concat() chains must not exhaust memory.
     if ((typeof out === 'string' || Array.isArray(out)) && out.length > MAX_VALUE_LENGTH)
       throw new ExpressionError(`The result of '${e.display}' is longer than ${MAX_VALUE_LENGTH} elements; evaluation stopped.`);
     return out;
+  }
+
+  /** True when a placeholder is anywhere in the arguments (a loop, not args.some(): no closure per call). */
+  private anyPlaceholder(args: readonly Value[]): boolean {
+    for (let i = 0; i < args.length; i++) if (containsPlaceholder(args[i])) return true;
+    return false;
+  }
+
+  /** What a function gives for placeholder arguments it cannot compute with: a new placeholder, or an Unknown. */
+  private placeholderResult(e: Extract<Expr, { k: 'call' }>, mode: FnDef['placeholders'], args: readonly Value[]): Value {
+    let label = `${e.display}(`;
+    for (let i = 0; i < args.length; i++) label += (i ? ', ' : '') + argLabel(args[i]);
+    label += ')';
+    if (mode === 'compare' && args.length === 2 && deepEqual(args[0], args[1])) return true;
+    if ((mode === 'opaque' || mode === 'opaque-if-string') && (typeof args[0] === 'string' || mode === 'opaque')) return placeholder(label);
+    return new Unknown('parameter', `${label} depends on a value known only at deployment`);
   }
 
   callUser(e: Extract<Expr, { k: 'call' }>): Value {

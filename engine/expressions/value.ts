@@ -23,6 +23,12 @@ export class Unknown {
     readonly candidates?: readonly Value[],
     /** For a property Azure assigns at deployment: the resource id and the property path it was read from. */
     readonly source?: { readonly id: string; readonly path: string },
+    /**
+     * For a value that may only name things (a parameter with no value that is not a string, or a member of one):
+     * its placeholder label. Where a string is built from it (concat, format, resourceId) or a name is read from it,
+     * it becomes that placeholder; anywhere else it stays unknown (placeholder.ts).
+     */
+    readonly label?: string,
   ) {}
   toJSON(): { $unknown: string } {
     return { $unknown: this.origin };

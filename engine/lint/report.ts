@@ -7,6 +7,7 @@ import type { Deployment } from '../expansion/types.js';
 import { NetworkGraph } from '../network/graph.js';
 import type { EgressIp, PathResult, Verdict, VmResult } from '../network/results.js';
 import type { ResourceSet } from '../resources/types.js';
+import { showPlaceholders } from '../expressions/placeholder.js';
 
 /** A finding as every formatter sees it: 1-based line and column, severity applied, message interpolated. */
 export interface Finding {
@@ -140,17 +141,27 @@ export function locateStart(docs: ReadonlyMap<string, TemplateDoc>, at: Location
   return { line: s.line + 1, column: s.column + 1 };
 }
 
+/** An egress entry as the report has it, placeholders shown as `{name}`. */
 export function egressEntry(e: EgressIp): EgressEntry {
-  return { name: e.name, type: e.type, id: e.id, via: e.via, address: e.address, prefix: e.prefix, static: e.static };
+  return { name: showPlaceholders(e.name), type: e.type, id: showPlaceholders(e.id), via: e.via, address: e.address, prefix: e.prefix, static: e.static };
+}
+
+function shownAll(list: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const s = showPlaceholders(list[i]);
+    if (s !== list[i]) (out ??= list.slice())[i] = s;
+  }
+  return out ?? list;
 }
 
 /** A resolved VM as the report has it. */
 export function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): VmReport {
   const pos = locateStart(docs, v.vm.at);
   return {
-    name: v.vm.name,
+    name: showPlaceholders(v.vm.name),
     type: v.vm.type,
-    id: v.vm.id,
+    id: showPlaceholders(v.vm.id),
     file: v.vm.at.file,
     line: pos.line,
     column: pos.column,
@@ -159,13 +170,13 @@ export function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): V
     egress: v.egress.map(egressEntry),
     primaryEgress: v.primaryEgress.map(egressEntry),
     paths: v.paths.map((p) => ({
-      nic: p.nic,
-      ipConfiguration: p.ipConfiguration,
+      nic: showPlaceholders(p.nic),
+      ipConfiguration: showPlaceholders(p.ipConfiguration),
       primary: p.primary,
       method: p.method,
       verdict: p.verdict,
       egress: p.egress.map(egressEntry),
-      because: p.because,
+      because: shownAll(p.because),
     })),
   };
 }
@@ -181,7 +192,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** The resources of a deployment reduced to what formatters and the lock read: identity, place, copy and nesting. */
 function slimDeployment(d: Deployment): Deployment {
-  const resources = d.resources.map((r) => ({ id: r.id, key: r.key, type: r.type, name: r.name, at: r.at, existing: r.existing, deployments: r.deployments, ...(r.copyIndex !== undefined ? { copyIndex: r.copyIndex } : {}) }));
+  const resources = d.resources.map((r) => ({ id: showPlaceholders(r.id), key: r.key, type: r.type, name: showPlaceholders(r.name), at: r.at, existing: r.existing, deployments: r.deployments, ...(r.copyIndex !== undefined ? { copyIndex: r.copyIndex } : {}) }));
   return { file: d.file, resources, outputs: {}, findings: d.findings, unresolved: d.unresolved, stats: d.stats, docs: new Map(), scope: d.scope } as unknown as Deployment;
 }
 

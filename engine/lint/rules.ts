@@ -8,6 +8,7 @@ import type { NetworkGraph } from '../network/graph.js';
 import type { VmResult } from '../network/results.js';
 import type { ResourceSet } from '../resources/types.js';
 import { getProp, isObject } from '../expressions/value.js';
+import { hasPlaceholder, showPlaceholders } from '../expressions/placeholder.js';
 import type { AllowList } from '../egress/allow.js';
 import type { EgressComparison } from '../egress/lock.js';
 import type { Inventory } from '../inventory/inventory.js';
@@ -135,7 +136,7 @@ export function readSuppressions(resources: ResourceSet, invalid: RawFinding[]):
       else if (typeof reason !== 'string' || reason.trim() === '') invalid.push({ ruleId: 'template-invalid', message: `The suppression of '${rule}' on '${r.name}' needs a 'reason'.`, at, help });
       else rules.set(rule, reason.trim());
     }
-    if (rules.size) out.push({ file: r.at.file, pointer: r.at.pointer, name: r.name, rules });
+    if (rules.size) out.push({ file: r.at.file, pointer: r.at.pointer, name: showPlaceholders(r.name), rules });
   }
   return out;
 }
@@ -145,7 +146,7 @@ function suppressionFor(list: readonly Suppression[], ruleId: string, at: { file
     const reason = s.rules.get(ruleId);
     if (reason === undefined) continue;
     if (s.file === at.file && (at.pointer === s.pointer || at.pointer.startsWith(s.pointer + '/'))) return reason;
-    if (resource !== undefined && resource === s.name) return reason;
+    if (resource !== undefined && showPlaceholders(resource) === s.name) return reason;
   }
   return undefined;
 }
@@ -167,14 +168,24 @@ function messageOf(rule: Rule, messageId: string, data: Readonly<Record<string, 
   return interpolate(template, data);
 }
 
+/** A report's data with placeholders shown as `{name}` (the same object when there is none). */
+function shownData(data: Readonly<Record<string, string | number>>): Readonly<Record<string, string | number>> {
+  let out: Record<string, string | number> | undefined;
+  for (const k in data) {
+    const v = data[k];
+    if (typeof v === 'string' && hasPlaceholder(v)) (out ??= Object.assign({}, data))[k] = showPlaceholders(v);
+  }
+  return out ?? data;
+}
+
 /** Builds a finding from a rule's report: message and help filled, severity applied, suppression looked up. */
 function findingOf(rule: Rule, level: Severity, r: { messageId: string; data?: Readonly<Record<string, string | number>>; resource?: string }, message: string, at: { file: string; pointer: string }, pos: Range, suppressions: readonly Suppression[], help?: string): Finding {
   const finding: Mutable<Finding> = {
     ruleId: rule.id,
     messageId: r.messageId,
     severity: level,
-    message,
-    help: help ?? interpolate(rule.help, r.data),
+    message: showPlaceholders(message),
+    help: showPlaceholders(help ?? interpolate(rule.help, r.data)),
     file: at.file,
     pointer: at.pointer,
     line: pos.line,
@@ -182,8 +193,8 @@ function findingOf(rule: Rule, level: Severity, r: { messageId: string; data?: R
     endLine: pos.endLine,
     endColumn: pos.endColumn,
   };
-  if (r.data !== undefined) finding.data = r.data;
-  if (r.resource !== undefined) finding.resource = r.resource;
+  if (r.data !== undefined) finding.data = shownData(r.data);
+  if (r.resource !== undefined) finding.resource = showPlaceholders(r.resource);
   const justification = suppressions.length ? suppressionFor(suppressions, rule.id, at, r.resource) : undefined;
   if (justification !== undefined) finding.suppression = { justification };
   return finding;

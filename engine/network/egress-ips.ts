@@ -3,6 +3,7 @@
 import type { NetworkGraph, PublicIp, PublicIpPrefix, Ref } from './graph.js';
 import { lastSegment } from './ids.js';
 import type { EgressIp, Method } from './results.js';
+import { Unknown } from '../expressions/value.js';
 
 /** The egress entry of a public IP or prefix reference; an id that is itself unknown has no entry (see refEntries). */
 export function pipEntry(g: NetworkGraph, ref: Ref, via: Method): EgressIp {
@@ -59,7 +60,16 @@ export function fromPip(g: NetworkGraph, pip: PublicIp, via: Method): EgressIp {
     sku,
     unresolved: pip.existing || sku === null || alloc === undefined,
     at: pip.at,
+    ...unresolvedWhy(pip.name, pip.existing, pip.sku, pip.allocation),
   };
+}
+
+/** Why a public IP's nature is not known: it is outside the files, or its SKU or allocation is known only at deployment. */
+export function unresolvedWhy(name: string, existing: boolean, sku: string | Unknown, allocation: string | Unknown): { why?: string } {
+  if (existing) return { why: `public IP '${name}' is an existing resource outside the analysed files` };
+  if (sku instanceof Unknown) return { why: `the SKU of public IP '${name}': ${sku.origin}` };
+  if (allocation instanceof Unknown) return { why: `the allocation method of public IP '${name}': ${allocation.origin}` };
+  return {};
 }
 
 export function fromPrefix(p: PublicIpPrefix, via: Method): EgressIp {

@@ -206,6 +206,11 @@ export class NetworkGraph {
   readonly allKeys = new Set<string>();
   /** Keys of the resources read from inventory files: already deployed, outside the templates. */
   readonly inventoryKeys = new Set<string>();
+  /**
+   * By lower-case type: why a copy loop of that type has an unknown count (its one stand-in instance is all the
+   * files show), so a reference to an instance it would create is "known only at deployment", not "missing".
+   */
+  readonly unknownCopies = new Map<string, string>();
   readonly deployment: ResourceSet;
 
   /** Key → first resource and first deployed one, built on first use (a scan per reference is quadratic); private: not sent to other threads, dies with the graph. */
@@ -318,6 +323,8 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
   const resources = inventory.length === 0 ? deployment.resources : withInventory(g, deployment.resources, inventory);
   for (const r of resources) {
     g.allKeys.add(r.key);
+    if (r.condition instanceof Unknown && r.copyIndex === undefined && /^the copy count of /.test(r.condition.origin) && !g.unknownCopies.has(r.type.toLowerCase()))
+      g.unknownCopies.set(r.type.toLowerCase(), r.condition.origin);
     if (!r.existing) deployed.add(keyOf(r));
     if (r.type.toLowerCase() === GRAPH_TYPES.vnet && !(r.existing && vnets.has(keyOf(r)))) vnets.set(keyOf(r), r);
   }

@@ -3,7 +3,7 @@
 import { Unknown } from '../expressions/value.js';
 import type { IpConfig, NatGateway, NetworkGraph, Vm } from './graph.js';
 import { lastSegment } from './ids.js';
-import { fromPip, pipEntry, refEntries } from './egress-ips.js';
+import { fromPip, pipEntry, refEntries, unresolvedWhy } from './egress-ips.js';
 import type { EgressIp, Method, Outcome, PathNote } from './results.js';
 import { describeRef, unknownOutcome } from './results.js';
 
@@ -53,7 +53,7 @@ export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNulla
       };
     }
     because.push(`ipconfig '${ipc.name}' has its own public IP ('${pip.name}', created with the VM)`);
-    const entry: EgressIp = { key: `${ipc.key}/publicipaddressconfiguration`, name: pip.name, type: 'Microsoft.Network/publicIPAddresses', id: `${vm.id}/publicIPAddressConfiguration/${pip.name}`, via: 'instance-public-ip', address: null, prefix: null, static: alloc === 'static', changes: alloc === 'dynamic', sku, unresolved: alloc === undefined || sku === null, at: pip.at };
+    const entry: EgressIp = { key: `${ipc.key}/publicipaddressconfiguration`, name: pip.name, type: 'Microsoft.Network/publicIPAddresses', id: `${vm.id}/publicIPAddressConfiguration/${pip.name}`, via: 'instance-public-ip', address: null, prefix: null, static: alloc === 'static', changes: alloc === 'dynamic', sku, unresolved: alloc === undefined || sku === null, at: pip.at, ...unresolvedWhy(pip.name, false, pip.sku, pip.allocation) };
     return { method: 'instance-public-ip', egress: [entry], decidedAt: pip.at };
   }
   const ref = g.check(pip.ref)!;

@@ -4,10 +4,12 @@ import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown } from '../expressions/value.js';
 import type { NatGateway, NetworkGraph, PublicIp, PublicIpPrefix } from './graph.js';
-import { nodeBase, prop, refList, skuOr, str } from './read-values.js';
+import { decisive, nodeBase, prop, refList, skuOr, str } from './read-values.js';
+import { hasPlaceholder } from '../expressions/placeholder.js';
 
 /** The allocation method of a public IP (or a VM's public IP configuration) of SKU `sku`. */
-export function allocationOf(alloc: Value | undefined, sku: string | Unknown): string | Unknown {
+export function allocationOf(written: Value | undefined, sku: string | Unknown): string | Unknown {
+  const alloc = decisive(written);
   // Without an allocation method, Standard addresses are static and Basic ones dynamic (Microsoft.Network schema defaults).
   return alloc instanceof Unknown ? alloc : typeof alloc === 'string' ? alloc : typeof sku === 'string' && sku.toLowerCase() !== 'basic' ? 'Static' : 'Dynamic';
 }
@@ -23,7 +25,7 @@ export function readPublicIp(g: NetworkGraph, r: SourceResource): PublicIp {
     allocation: allocationOf(prop(b, 'properties', 'publicIPAllocationMethod'), sku),
     version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
     prefix: g.ref(prop(b, 'properties', 'publicIPPrefix')),
-    address: typeof ip === 'string' ? ip : null,
+    address: typeof ip === 'string' && !hasPlaceholder(ip) ? ip : null,
     ...nodeBase(r),
   };
 }
@@ -37,7 +39,7 @@ export function readPrefix(r: SourceResource): PublicIpPrefix {
     sku: skuOr(prop(b, 'sku', 'name'), 'Standard'),
     version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
     prefixLength: typeof len === 'number' || len instanceof Unknown ? len : undefined,
-    ipPrefix: typeof ipPrefix === 'string' ? ipPrefix : null,
+    ipPrefix: typeof ipPrefix === 'string' && !hasPlaceholder(ipPrefix) ? ipPrefix : null,
     ...nodeBase(r),
   };
 }

@@ -5,6 +5,7 @@ import { pointerJoin } from '../template/template.js';
 import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown, getProp, isObject } from '../expressions/value.js';
+import { hasPlaceholder, showPlaceholders } from '../expressions/placeholder.js';
 import type { NetworkGraph, NodeBase, Ref } from './graph.js';
 import { keyOf } from './ids.js';
 
@@ -19,14 +20,25 @@ export function prop(o: Value | undefined, ...path: string[]): Value | undefined
   return cur;
 }
 
+/**
+ * A value that decides egress (a SKU, an allocation method, a route's prefix or next hop, a flag): a placeholder
+ * there is unknown, not a string that happens to match nothing. Names and ids keep their placeholders: they only
+ * name, and two built the same way still link (contract: "Values known only at deployment").
+ */
+export function decisive(v: Value | undefined): Value | undefined {
+  return typeof v === 'string' && hasPlaceholder(v) ? new Unknown('parameter', `'${showPlaceholders(v)}' is known only at deployment`) : v;
+}
+
 export function strOrUnknown(v: Value | undefined): string | Unknown | undefined {
-  if (v instanceof Unknown || typeof v === 'string') return v;
+  const d = decisive(v);
+  if (d instanceof Unknown || typeof d === 'string') return d;
   return undefined;
 }
 
 export function boolOrUnknown(v: Value | undefined): boolean | Unknown | undefined {
-  if (v instanceof Unknown || typeof v === 'boolean') return v;
-  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  const d = decisive(v);
+  if (d instanceof Unknown || typeof d === 'boolean') return d;
+  if (typeof d === 'string' && /^(true|false)$/i.test(d)) return d.toLowerCase() === 'true';
   return undefined;
 }
 
@@ -37,7 +49,8 @@ export function str(v: Value | undefined, fallback: string): string {
 
 /** A SKU name as written, unknown, or the resource type's default SKU when unset. */
 export function skuOr(v: Value | undefined, fallback: string): string | Unknown {
-  return v instanceof Unknown ? v : typeof v === 'string' ? v : fallback;
+  const d = decisive(v);
+  return d instanceof Unknown ? d : typeof d === 'string' ? d : fallback;
 }
 
 export function list(v: Value | undefined): readonly Value[] {

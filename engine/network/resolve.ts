@@ -5,6 +5,7 @@ import { Unknown } from '../expressions/value.js';
 import type { IpConfig, NetworkGraph, Nic, Ref, Route, Subnet, Vm } from './graph.js';
 import { lastSegment } from './ids.js';
 import type { Outcome, PathNote, PathResult, VmResult } from './results.js';
+import { GRAPH_TYPES } from './reads.js';
 import { dedupe, describeRef, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
 import { internetRoutes } from './route-table.js';
 import { Appliances } from './appliances.js';
@@ -42,7 +43,9 @@ class Resolver implements PathSource {
       const entry = vm.nics[i];
       const nic = this.g.get(entry.nic, 'nic');
       if (!nic) {
-        paths.push(this.unknownPath(entry.nic.kind === 'found' ? lastSegment(entry.nic.key) : lastSegment(describeRef(entry.nic)), entry.at, i === primaryNic, entry.nic.kind === 'unknown' ? `the NIC id (${entry.nic.value.origin})` : `NIC ${describeRef(this.g.check(entry.nic) ?? entry.nic)}`));
+        const loop = this.g.unknownCopies.get(GRAPH_TYPES.nic);
+        const why = entry.nic.kind === 'unknown' ? `the NIC id (${entry.nic.value.origin})` : loop !== undefined ? `NIC '${lastSegment(entry.nic.kind === 'found' ? entry.nic.key : describeRef(entry.nic))}' may be one a copy loop creates, and ${loop}` : `NIC ${describeRef(this.g.check(entry.nic) ?? entry.nic)}`;
+        paths.push(this.unknownPath(entry.nic.kind === 'found' ? lastSegment(entry.nic.key) : lastSegment(describeRef(entry.nic)), entry.at, i === primaryNic, why));
         continue;
       }
       if (nic.existing) {
@@ -124,6 +127,13 @@ class Resolver implements PathSource {
     const out = this.decide(vm, nic, ipc, ipcPrimary, because, notes, depth, visited);
     const egress = dedupe(out.egress);
     const verdict = outcomeVerdict(out);
+    let unknownReason = out.unknownReason;
+    if (verdict === 'unknown' && unknownReason === undefined) {
+      // An identity whose nature is unknown (a SKU from a parameter with no value) says which and why.
+      const open = egress.find((e) => e.unresolved && e.why !== undefined);
+      if (open?.why !== undefined) because.push(`unknown: ${open.why}`);
+      unknownReason = open?.why ?? because[because.length - 1];
+    }
     return {
       nic: nic.managed ? lastSegment(nic.name) : nic.name,
       nicKey: nic.key,
@@ -136,7 +146,7 @@ class Resolver implements PathSource {
       because,
       notes,
       cause: out.cause,
-      unknownReason: out.unknownReason ?? (verdict === 'unknown' ? because[because.length - 1] : undefined),
+      unknownReason,
       decidedAt: out.decidedAt ?? ipc.at,
       at: ipc.at,
     };
@@ -187,6 +197,8 @@ class Resolver implements PathSource {
     const declared = i > 0 ? this.g.declaredResource(sref.id.slice(0, i)) : undefined;
     if (declared?.existing) return `subnet '${lastSegment(sref.id)}' of VNet '${declared.name}', an existing resource outside the analysed files`;
     if (declared && !vnet) return `subnet '${lastSegment(sref.id)}' is not declared in VNet '${declared.name}'`;
+    const loop = this.g.unknownCopies.get(GRAPH_TYPES.subnet) ?? this.g.unknownCopies.get(GRAPH_TYPES.vnet);
+    if (loop !== undefined) return `the subnet '${sref.id}' may be one a copy loop creates, and ${loop}`;
     return `the subnet '${sref.id}' is not in the analysed files`;
   }
 

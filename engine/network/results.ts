@@ -31,6 +31,8 @@ export interface EgressIp {
   readonly sku: string | null;
   /** Not in the analysed files (or its properties are not known): the identity is known, its nature is not. */
   readonly unresolved: boolean;
+  /** For an unresolved identity whose properties are not known: which one and why (the path's unknown reason). */
+  readonly why?: string;
   readonly at: Location | undefined;
 }
 

@@ -12,6 +12,7 @@ import { lintDocument, loadTemplate, parseAllowList, parseLock, pointerSegments,
 import { lockComparison, withComparison } from '../../cli/compare.js';
 import type { Deployment, Finding, LintResult, RawFinding, Rule, RuleSettings, SessionOptions, VmResult } from '../../engine/index.js';
 import { diskHost } from '../../api/files.js';
+import { showPlaceholders } from '../../engine/expressions/placeholder.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 export const UPDATE = process.env.UPDATE === '1';
@@ -357,9 +358,9 @@ export function checkFixture(c: FixtureCase, fixture: LoadedFixture, run: Fixtur
 }
 
 function because(run: FixtureRun, vm: string): string {
-  const v = run.vmResults.find((x) => x.vm.name === vm);
+  const v = run.vmResults.find((x) => showPlaceholders(x.vm.name) === vm);
   if (!v) return '';
-  return v.paths.map((p) => `\n    path ${p.nic}/${p.ipConfiguration}${p.primary ? ' (primary)' : ''}: ${p.method}, ${p.verdict}; ${p.because.join('; ')}`).join('');
+  return showPlaceholders(v.paths.map((p) => `\n    path ${p.nic}/${p.ipConfiguration}${p.primary ? ' (primary)' : ''}: ${p.method}, ${p.verdict}; ${p.because.join('; ')}`).join(''));
 }
 
 // ---- UPDATE=1 -----------------------------------------------------------------------------------------------------

@@ -254,6 +254,7 @@ function intersection(args: readonly Value[], n: string): Value {
 
 export const collection: Record<string, FnDef> = {
   array: {
+    placeholders: 'carry',
     min: 1,
     max: 1,
     fn: ([v], _c, n) => {
@@ -263,6 +264,7 @@ export const collection: Record<string, FnDef> = {
   },
   // Strings or arrays, never both (template-functions-array#concat). Integers join strings: concat('vm', copyIndex()).
   concat: {
+    placeholders: 'build',
     min: 1,
     max: Infinity,
     unknownAware: true,
@@ -291,6 +293,7 @@ export const collection: Record<string, FnDef> = {
   },
   // Strings: case-sensitive substring; objects: key, case-insensitive; arrays: deep equality (template-functions-array#contains).
   contains: {
+    placeholders: 'content',
     min: 2,
     max: 2,
     unknownAware: true,
@@ -314,8 +317,9 @@ export const collection: Record<string, FnDef> = {
       return maybe ? again(maybe) : false;
     },
   },
-  createarray: { min: 0, max: Infinity, unknownAware: true, fn: (args) => [...args] },
+  createarray: { placeholders: 'carry', min: 0, max: Infinity, unknownAware: true, fn: (args) => [...args] },
   createobject: {
+    placeholders: 'carry',
     min: 0,
     max: Infinity,
     unknownAware: true,
@@ -343,6 +347,7 @@ export const collection: Record<string, FnDef> = {
     },
   },
   first: {
+    placeholders: 'opaque-if-string',
     min: 1,
     max: 1,
     fn: ([v], _c, n) => {
@@ -352,6 +357,7 @@ export const collection: Record<string, FnDef> = {
     },
   },
   last: {
+    placeholders: 'opaque-if-string',
     min: 1,
     max: 1,
     fn: ([v], _c, n) => {
@@ -374,12 +380,13 @@ export const collection: Record<string, FnDef> = {
       return out;
     },
   },
-  indexof: { min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, false, n) },
-  lastindexof: { min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, true, n) },
-  intersection: { min: 2, max: Infinity, fn: (args, _c, n) => intersection(args, n) },
-  union: { min: 2, max: Infinity, unknownAware: true, fn: (args, _c, n) => union(args, n) },
+  indexof: { placeholders: 'content', min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, false, n) },
+  lastindexof: { placeholders: 'content', min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, true, n) },
+  intersection: { placeholders: 'content', min: 2, max: Infinity, fn: (args, _c, n) => intersection(args, n) },
+  union: { placeholders: 'carry', min: 2, max: Infinity, unknownAware: true, fn: (args, _c, n) => union(args, n) },
   // Keys come out in alphabetical order (the Learn note on JSON object ordering, template-functions-object#items).
   items: {
+    placeholders: 'carry',
     min: 1,
     max: 1,
     fn: ([v], _c, n) => {
@@ -392,7 +399,7 @@ export const collection: Record<string, FnDef> = {
       });
     },
   },
-  objectkeys: { min: 1, max: 1, fn: ([v], _c, n) => sortedKeys(obj(v, n, 0)) },
+  objectkeys: { placeholders: 'carry', min: 1, max: 1, fn: ([v], _c, n) => sortedKeys(obj(v, n, 0)) },
   length: {
     min: 1,
     max: 1,
@@ -434,6 +441,7 @@ export const collection: Record<string, FnDef> = {
   },
   // A count of 0 or less skips nothing / takes nothing; past the end gives all / nothing (template-functions-array#skip).
   skip: {
+    placeholders: 'opaque-if-string',
     min: 2,
     max: 2,
     fn: ([v, c], _x, n) => {
@@ -443,6 +451,7 @@ export const collection: Record<string, FnDef> = {
     },
   },
   take: {
+    placeholders: 'opaque-if-string',
     min: 2,
     max: 2,
     fn: ([v, c], _x, n) => {
@@ -453,6 +462,7 @@ export const collection: Record<string, FnDef> = {
   },
   // Merges the objects of an array, top level only; later keys win.
   shallowmerge: {
+    placeholders: 'carry',
     min: 1,
     max: 1,
     fn: ([v], _c, n) => {

@@ -267,6 +267,7 @@ function baseArg(v: string, fname: string, i: number): bigint {
 
 export const date: Record<string, FnDef> = {
   datetimeadd: {
+    placeholders: 'opaque',
     min: 2,
     max: 3,
     fn: (args, _c, f) => {

@@ -148,6 +148,7 @@ export const deployment: Record<string, FnDef> = {
   },
   deployer: { min: 0, max: 0, fn: () => runtime('deployer() is the identity running the deployment') },
   reference: {
+    placeholders: 'build',
     min: 1,
     max: 3,
     unknownAware: true,
@@ -165,8 +166,9 @@ export const deployment: Record<string, FnDef> = {
   tophysicalzone: { min: 3, max: 3, fn: () => runtime('toPhysicalZone() depends on the subscription zone mapping') },
   newguid: { min: 0, max: 0, fn: () => new Unknown('nondeterministic', 'newGuid() is new on every deployment') },
   utcnow: { min: 0, max: 1, fn: () => new Unknown('nondeterministic', 'utcNow() is the deployment time') },
-  resourceid: { min: 2, max: Infinity, fn: (a, c, f) => resourceId(a, c.host.scope, f) },
+  resourceid: { placeholders: 'build', min: 2, max: Infinity, fn: (a, c, f) => resourceId(a, c.host.scope, f) },
   subscriptionresourceid: {
+    placeholders: 'build',
     min: 2,
     max: Infinity,
     fn: (a, c, f) => {
@@ -178,6 +180,7 @@ export const deployment: Record<string, FnDef> = {
     },
   },
   tenantresourceid: {
+    placeholders: 'build',
     min: 2,
     max: Infinity,
     fn: (a, _c, f) => {
@@ -186,6 +189,7 @@ export const deployment: Record<string, FnDef> = {
     },
   },
   managementgroupresourceid: {
+    placeholders: 'build',
     min: 2,
     max: Infinity,
     fn: (a, c, f) => {
@@ -197,6 +201,7 @@ export const deployment: Record<string, FnDef> = {
     },
   },
   extensionresourceid: {
+    placeholders: 'build',
     min: 3,
     max: Infinity,
     fn: (a, _c, f) => {

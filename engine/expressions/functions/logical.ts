@@ -107,6 +107,7 @@ export const logical: Record<string, FnDef> = {
     },
   },
   equals: {
+    placeholders: 'compare',
     min: 2,
     max: 2,
     unknownAware: true,

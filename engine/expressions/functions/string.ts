@@ -375,8 +375,8 @@ function uriOf(base: string, relative: string, fname: string): string {
 }
 
 export const string: Record<string, FnDef> = {
-  base64: { min: 1, max: 1, fn: ([v], _c, n) => Buffer.from(utf8.encode(str(v, n, 0))).toString('base64') },
-  base64tostring: { min: 1, max: 1, fn: ([v], _c, n) => utf8Decoder.decode(base64Bytes(str(v, n, 0), n)) },
+  base64: { placeholders: 'opaque', min: 1, max: 1, fn: ([v], _c, n) => Buffer.from(utf8.encode(str(v, n, 0))).toString('base64') },
+  base64tostring: { placeholders: 'opaque', min: 1, max: 1, fn: ([v], _c, n) => utf8Decoder.decode(base64Bytes(str(v, n, 0), n)) },
   base64tojson: {
     min: 1,
     max: 1,
@@ -384,11 +384,12 @@ export const string: Record<string, FnDef> = {
   },
   // Learn: dataUri('Hello') is 'data:text/plain;charset=utf8;base64,SGVsbG8='.
   datauri: {
+    placeholders: 'opaque',
     min: 1,
     max: 1,
     fn: ([v], _c, n) => `data:text/plain;charset=utf8;base64,${Buffer.from(utf8.encode(str(v, n, 0))).toString('base64')}`,
   },
-  datauritostring: { min: 1, max: 1, fn: ([v], _c, n) => dataUriToText(str(v, n, 0), n) },
+  datauritostring: { placeholders: 'opaque', min: 1, max: 1, fn: ([v], _c, n) => dataUriToText(str(v, n, 0), n) },
   // startsWith/endsWith ignore case (ordinal, invariant upper case), per Learn.
   startswith: {
     min: 2,
@@ -401,6 +402,7 @@ export const string: Record<string, FnDef> = {
     fn: ([a, b], _c, n) => simpleCase(str(a, n, 0), true).endsWith(simpleCase(str(b, n, 1), true)),
   },
   format: {
+    placeholders: 'build',
     min: 1,
     max: Infinity,
     unknownAware: true,
@@ -410,8 +412,8 @@ export const string: Record<string, FnDef> = {
       return composite(n, str(f, n, 0), args.slice(1));
     },
   },
-  guid: { min: 1, max: Infinity, fn: (args, _c, n) => armGuid(strings(args, n)) },
-  uniquestring: { min: 1, max: Infinity, fn: (args, _c, n) => uniqueString(strings(args, n)) },
+  guid: { placeholders: 'opaque', min: 1, max: Infinity, fn: (args, _c, n) => armGuid(strings(args, n)) },
+  uniquestring: { placeholders: 'opaque', min: 1, max: Infinity, fn: (args, _c, n) => uniqueString(strings(args, n)) },
   join: {
     min: 2,
     max: 2,
@@ -425,6 +427,7 @@ export const string: Record<string, FnDef> = {
   },
   json: { min: 1, max: 1, fn: ([v], _c, n) => parseArmJson(str(v, n, 0), n) },
   padleft: {
+    placeholders: 'opaque',
     min: 2,
     max: 3,
     fn: ([v, total, pad], _c, n) => {
@@ -441,6 +444,7 @@ export const string: Record<string, FnDef> = {
   },
   // Case-sensitive ordinal replacement of every occurrence, like .NET String.Replace.
   replace: {
+    placeholders: 'opaque',
     min: 3,
     max: 3,
     fn: ([s, from, to], _c, n) => {
@@ -467,6 +471,7 @@ export const string: Record<string, FnDef> = {
     },
   },
   string: {
+    placeholders: 'build',
     min: 1,
     max: 1,
     fn: ([v], _c, n) => {
@@ -476,6 +481,7 @@ export const string: Record<string, FnDef> = {
     },
   },
   substring: {
+    placeholders: 'opaque',
     min: 1,
     max: 3,
     fn: ([s, start, length], _c, n) => {
@@ -490,12 +496,12 @@ export const string: Record<string, FnDef> = {
       return text.slice(from, from + count);
     },
   },
-  tolower: { min: 1, max: 1, fn: ([v], _c, n) => simpleCase(str(v, n, 0), false) },
-  toupper: { min: 1, max: 1, fn: ([v], _c, n) => simpleCase(str(v, n, 0), true) },
-  trim: { min: 1, max: 1, fn: ([v], _c, n) => dotnetTrim(str(v, n, 0)) },
+  tolower: { placeholders: 'build', min: 1, max: 1, fn: ([v], _c, n) => simpleCase(str(v, n, 0), false) },
+  toupper: { placeholders: 'build', min: 1, max: 1, fn: ([v], _c, n) => simpleCase(str(v, n, 0), true) },
+  trim: { placeholders: 'opaque', min: 1, max: 1, fn: ([v], _c, n) => dotnetTrim(str(v, n, 0)) },
   // RFC 3986 §5 reference resolution, which Learn's uri() examples follow (a base without a trailing slash loses
   // its last segment).
-  uri: { min: 2, max: 2, fn: ([b, r], _c, n) => uriOf(str(b, n, 0), str(r, n, 1), n) },
-  uricomponent: { min: 1, max: 1, fn: ([v], _c, n) => escapeDataString(str(v, n, 0)) },
-  uricomponenttostring: { min: 1, max: 1, fn: ([v], _c, n) => unescapeDataString(str(v, n, 0)) },
+  uri: { placeholders: 'opaque', min: 2, max: 2, fn: ([b, r], _c, n) => uriOf(str(b, n, 0), str(r, n, 1), n) },
+  uricomponent: { placeholders: 'opaque', min: 1, max: 1, fn: ([v], _c, n) => escapeDataString(str(v, n, 0)) },
+  uricomponenttostring: { placeholders: 'opaque', min: 1, max: 1, fn: ([v], _c, n) => unescapeDataString(str(v, n, 0)) },
 };
