@@ -328,3 +328,26 @@ function bicepparamsBeside(bicepFile: string, cwd: string): string[] {
     return [];
   }
 }
+
+/**
+ * The folder the paths name (contract: "Linked templates": the root that links may not leave outside a git
+ * repository): a folder itself, a file's folder, a glob's folder before its first wildcard, and for several paths
+ * the folder that holds them all.
+ */
+export function namedRoot(paths: readonly string[], cwd: string): string {
+  const dirs = (paths.length ? paths : ['.']).map((p) => {
+    const wild = p.search(/[*?[\]{}]/);
+    const plain = resolve(cwd, wild < 0 ? p : p.slice(0, wild));
+    if (wild >= 0) return p.slice(0, wild).endsWith('/') || p.slice(0, wild) === '' ? plain : dirname(plain);
+    try {
+      return statSync(plain).isDirectory() ? plain : dirname(plain);
+    } catch {
+      return dirname(plain);
+    }
+  });
+  let root = dirs[0];
+  for (const d of dirs.slice(1)) {
+    while (root !== dirname(root) && relative(root, d).startsWith('..')) root = dirname(root);
+  }
+  return root;
+}

@@ -1,8 +1,9 @@
 // Reads template files from disk: the shared reader (size cap, encodings, binary files), the resolver of linked
 // templates (templateLink.relativePath), never outside the project root, never by URL, and the pipeline's host
 // made of the two.
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadTemplate } from '../engine/index.js';
 import type { LinkResolver, SourceHost, TemplateDoc } from '../engine/index.js';
 
@@ -72,27 +73,67 @@ export function readTemplateText(abs: string, options: { pipes?: boolean } = {})
   }
 }
 
+/** Where linked templates may be read from (see fileLinkResolver). */
+export interface LinkOptions {
+  /**
+   * The root that links may not leave when the linking template is in no git repository: the folder named on the
+   * command line (default: the working directory). Inside a repository, its top level is the root.
+   */
+  readonly root?: string;
+  /** URL prefixes read from local folders (the configuration's `links`): `https://raw.githubusercontent.com/org/repo/main/` → the repository's folder. */
+  readonly map?: Readonly<Record<string, string>>;
+  /** false: `root` is the root even inside a git repository (a test's folder of fixtures is its own project). */
+  readonly git?: boolean;
+}
+
+/** The top level of the git repository that holds `dir` (a folder with `.git`, a folder or a worktree's file), or undefined. */
+export function gitTopLevel(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+type Read = TemplateDoc | { error: string; remote?: true };
+
 /**
- * A resolver for linked templates below `root`. File names in findings are relative to `cwd`, like the
- * template that links them. Documents are cached, so a template linked many times is read once.
+ * A resolver for linked templates (contract: "Linked templates"): `relativePath` beside the linking template; a
+ * `uri` that is a file URI (deployment().properties.templateLink.uri and `_artifactsLocation` are the template's own,
+ * see uriOf) or starts with a prefix of `options.map`. Never outside the project root (the git top level of the
+ * linking template, else `options.root`), never by URL. File names in findings are relative to `cwd`; a template
+ * linked many times is read once.
  */
-export function fileLinkResolver(root: string, cwd: string): LinkResolver {
-  const realRoot = realpathSync(root);
-  const cache = new Map<string, TemplateDoc | { error: string }>();
-  return (relativePath, fromFile) => {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(relativePath)) return { error: 'a URL, which egress-lint never fetches' };
-    const target = resolve(cwd, dirname(fromFile), relativePath);
+export function fileLinkResolver(cwd: string, options: LinkOptions = {}): LinkResolver {
+  const fallback = resolve(cwd, options.root ?? '.');
+  const map = Object.entries(options.map ?? {}).map(([prefix, folder]) => ({ prefix, folder: resolve(cwd, folder) })).sort((a, b) => b.prefix.length - a.prefix.length);
+  const cache = new Map<string, Read>();
+  const roots = new Map<string, string>();
+  const rootOf = (fromFile: string): string => {
+    const dir = dirname(resolve(cwd, fromFile));
+    let root = roots.get(dir);
+    if (root === undefined) {
+      root = (options.git === false ? undefined : gitTopLevel(dir)) ?? fallback;
+      try {
+        root = realpathSync(root);
+      } catch {
+        // a root that is gone: nothing below it can be read either
+      }
+      roots.set(dir, root);
+    }
+    return root;
+  };
+  const readFile = (target: string, fromFile: string): Read => {
     const hit = cache.get(target);
     if (hit) return hit;
-    let out: TemplateDoc | { error: string };
+    let out: Read;
     try {
       const real = realpathSync(target);
-      const rel = relative(realRoot, real);
+      const rel = relative(rootOf(fromFile), real);
       if (rel.startsWith('..' + sep) || rel === '..' || isAbsolute(rel)) out = { error: 'it is outside the project root' };
       else {
         const text = readTemplateText(real);
         // The reader's sentence ("The file is binary, not JSON.") becomes a clause of the caller's message.
-        out = typeof text === 'string' ? loadTemplate(relative(cwd, target) || target, text) : { error: text.error.replace(/^The (file|path)/, 'the $1').replace(/\.$/, '') };
+        out = typeof text === 'string' ? loadTemplate(relative(cwd, target).split(sep).join('/') || target, text) : { error: text.error.replace(/^The (file|path)/, 'the $1').replace(/\.$/, '') };
       }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -101,6 +142,47 @@ export function fileLinkResolver(root: string, cwd: string): LinkResolver {
     cache.set(target, out);
     return out;
   };
+  return {
+    read(link, fromFile) {
+      if ('relativePath' in link) {
+        // A relativePath is relative to the linking template: a URL there is a mistake, which Azure rejects too.
+        if (/^[a-z][a-z0-9+.-]*:/i.test(link.relativePath)) return { error: 'a URL, which egress-lint never fetches' };
+        return readFile(resolve(cwd, dirname(fromFile), link.relativePath), fromFile);
+      }
+      // A SAS token or any other query is no part of the file's name.
+      const uri = link.uri.replace(/[?#].*$/s, '');
+      if (/^file:/i.test(uri)) {
+        try {
+          return readFile(fileURLToPath(uri), fromFile);
+        } catch {
+          return { error: 'the file URI is not valid' };
+        }
+      }
+      // The prefix compares without case (hosts, and GitHub's owner and repository names, ignore it); the rest is a file path.
+      const mapped = map.find((m) => uri.slice(0, m.prefix.length).toLowerCase() === m.prefix.toLowerCase());
+      if (mapped) {
+        let rest: string;
+        try {
+          rest = decodeURIComponent(uri.slice(mapped.prefix.length));
+        } catch {
+          return { error: 'the URL is not valid' };
+        }
+        return readFile(resolve(mapped.folder, rest), fromFile);
+      }
+      return { error: 'a URL, which egress-lint never fetches; map its prefix to a folder in the configuration\'s links to read it from disk', remote: true };
+    },
+    uriOf(file) {
+      return pathToFileURL(resolve(cwd, file)).href;
+    },
+    show(link) {
+      if (!/^file:/i.test(link)) return link;
+      try {
+        return relative(cwd, fileURLToPath(link.replace(/[?#].*$/s, ''))).split(sep).join('/');
+      } catch {
+        return link;
+      }
+    },
+  };
 }
 
 /** A file's text (UTF-8, or UTF-16 with a byte order mark, as PowerShell writes), or why it cannot be read. */
@@ -108,9 +190,9 @@ export function readText(cwd: string, file: string): string | { error: string } 
   return readTemplateText(resolve(cwd, file), { pipes: true });
 }
 
-/** The pipeline's host for files on disk: named relative to `cwd`, linked templates read below `root`. */
-export function diskHost(cwd: string, root = cwd): SourceHost {
-  return { readText: (file) => readText(cwd, file), resolveLink: fileLinkResolver(root, cwd) };
+/** The pipeline's host for files on disk: named relative to `cwd`, linked templates read as `links` allows. */
+export function diskHost(cwd: string, links: LinkOptions = {}): SourceHost {
+  return { readText: (file) => readText(cwd, file), links: fileLinkResolver(cwd, links) };
 }
 
 /** A path as messages show it: relative to `cwd` when it is below it, else as given. */

@@ -5,14 +5,17 @@ import { lintDocument, lintSession } from '../engine/index.js';
 import type { DocumentInput, Finding, LintResult, SessionOptions } from '../engine/index.js';
 import type { Target } from './discover.js';
 import { diskHost } from './files.js';
+import type { LinkOptions } from './files.js';
 
 /** Where Bicep findings' positions are: the compiled JSON, not the .bicep text (the Bicep CLI keeps no source map). */
 export const BICEP_POSITION_NOTE = 'Line and column are in the ARM JSON that the Bicep CLI compiled from this file.';
 
 /** What linting files needs besides the targets: the session's options, and where the files are. */
 export interface FileLintOptions extends Pick<SessionOptions, 'rules' | 'levels' | 'scope' | 'settings' | 'inventory'> {
-  /** Files are named and read relative to this folder; linked templates may not leave it. */
+  /** Files are named and read relative to this folder. */
   readonly cwd: string;
+  /** Where linked templates are read from: the project root outside git, URL prefixes mapped to folders. */
+  readonly links?: LinkOptions;
   /** One parameter file for every target (the --parameters flag). */
   readonly parameters?: string;
 }
@@ -21,7 +24,7 @@ export interface FileLintOptions extends Pick<SessionOptions, 'rules' | 'levels'
 export function sessionOf(options: FileLintOptions): SessionOptions {
   return {
     rules: options.rules,
-    host: diskHost(options.cwd),
+    host: diskHost(options.cwd, options.links),
     ...(options.levels ? { levels: options.levels } : {}),
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
@@ -56,7 +59,10 @@ export function lintTarget(t: Target, session: SessionOptions, parameters?: stri
   return lintDocument(documentOf(t, parameters), session);
 }
 
-/** Lints every target and runs the session phase; a file that cannot be read is a template-invalid finding, never a crash. */
+/**
+ * Lints every target and runs the session phase; a file that cannot be read is a template-invalid finding, never a
+ * crash. A template that another target links to is reported as part of that deployment only (withoutLinkedTemplates).
+ */
 export function lintFiles(targets: readonly Target[], options: FileLintOptions): LintResult[] {
   return lintSession(targets.map((t) => documentOf(t, options.parameters)), sessionOf(options));
 }

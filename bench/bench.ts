@@ -22,7 +22,7 @@ try {
   console.log(`${dir} not found: corpus benchmark skipped`);
   process.exit(0);
 }
-const host = diskHost(process.cwd(), dir);
+const host = diskHost(process.cwd(), { root: dir });
 
 function parseOnly(): number {
   let n = 0;

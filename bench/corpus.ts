@@ -1,9 +1,9 @@
 // Corpus sweep: expands every template in a folder and prints crashes, findings by id, unsupported functions,
 // and the share of evaluated expressions that stayed unknown, by cause. Exit 1 on any crash.
 import { readFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { expandDocument, lintDocument, showPlaceholders } from '../engine/index.js';
+import { expandDocument, lintDocument, showPlaceholders, withoutLinkedTemplates } from '../engine/index.js';
 import type { DocumentInput } from '../engine/index.js';
 import { rules } from '../rules/index.js';
 import { diskHost } from '../api/files.js';
@@ -15,7 +15,9 @@ if (!dir) {
   process.exit(2);
 }
 const entries = corpusEntries(dir);
-const host = diskHost(process.cwd(), dir);
+// The corpus is a checkout of Azure's quickstart repository: its templates' links to that repository on GitHub read
+// from it, as a configuration's `links` would map them in a clone (contract: "Linked templates").
+const host = diskHost(process.cwd(), { root: dir, map: { 'https://raw.githubusercontent.com/Azure/azure-quickstart-templates/master/': join(dir, 'Azure+azure-quickstart-templates') + '/' } });
 const findings = new Map<string, number>();
 const unsupported = new Map<string, number>();
 const unknown = new Map<string, number>();
@@ -23,12 +25,8 @@ const crashes: string[] = [];
 const slow: string[] = [];
 let evaluated = 0;
 let resources = 0;
-const verdicts = new Map<string, number>();
 const ruleCounts = new Map<string, number>();
 const vmLines: string[] = [];
-/** Why unknown VMs are unknown, by kind of reason (the first unknown path's). */
-const unknownWhy = new Map<string, number>();
-const unknownExamples = new Map<string, string>();
 
 /** The kind of reason an unknown path gives: what the corpus sweep counts, before and after a change. */
 function reasonKind(reason: string): string {
@@ -42,6 +40,8 @@ function reasonKind(reason: string): string {
   if (/forced tunnel|gateway/i.test(reason)) return 'forced tunnelling';
   return 'other';
 }
+/** Each template's VMs, for counting as the CLI reports them (templates another one links to inside their parent). */
+const templates: { file: string; linked: readonly string[]; verdicts: string[]; unknowns: { kind: string; line: string }[] }[] = [];
 const started = performance.now();
 for (const e of entries) {
   const t0 = performance.now();
@@ -57,17 +57,15 @@ for (const e of entries) {
     }
     // The lint as users run it ('egress' evaluation: what decides egress is evaluated, the rest checked).
     const linted = lintDocument(input, { rules, host });
+    const unknowns: { kind: string; line: string }[] = [];
     for (const v of linted.resolved ?? []) {
       if (v.verdict !== 'unknown') continue;
       const path = v.paths.find((p) => p.verdict === 'unknown');
       const reason = path?.unknownReason ?? path?.because[path.because.length - 1] ?? 'no path';
-      const kind = reasonKind(reason);
-      unknownWhy.set(kind, (unknownWhy.get(kind) ?? 0) + 1);
-      if (!unknownExamples.has(kind)) unknownExamples.set(kind, showPlaceholders(`${relative(dir, e.template)}: ${v.vm.name}: ${reason}`));
-      if (process.env.UNKNOWN) console.log(showPlaceholders(`unknown: ${kind}: ${relative(dir, e.template)}: ${v.vm.name}: ${reason}`));
+      unknowns.push({ kind: reasonKind(reason), line: showPlaceholders(`${relative(dir, e.template)}: ${v.vm.name}: ${reason}`) });
     }
+    templates.push({ file: e.template, linked: linted.linked ?? [], verdicts: linted.vms.map((v) => v.verdict), unknowns });
     for (const v of linted.vms) {
-      verdicts.set(v.verdict, (verdicts.get(v.verdict) ?? 0) + 1);
       if (process.env.VMS) vmLines.push(`${relative(dir, e.template)}: ${v.name} ${v.verdict} [${v.egress.map((x) => `${x.name} via ${x.via}`).join(', ')}]`);
     }
     for (const f of linted.findings) {
@@ -93,11 +91,28 @@ for (const c of crashes.slice(0, 20)) console.log(`  ${c.split('\n').slice(0, 4)
 console.log(`slow (> 2 s): ${slow.length}${slow.length ? ': ' + slow.join(', ') : ''}`);
 console.log('full expansion (every expression evaluated, as `egress-lint expand` does), findings by id:');
 for (const [k, v] of [...findings].sort()) console.log(`  ${k}: ${v}`);
-const vmTotal = [...verdicts.values()].reduce((a, b) => a + b, 0);
-console.log(`VMs and scale sets: ${vmTotal}`);
-for (const [k, v] of [...verdicts].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v}`);
-console.log('unknown VMs by the reason of their first unknown path:');
-for (const [k, v] of [...unknownWhy].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v} (e.g. ${unknownExamples.get(k)})`);
+/** Verdict and unknown-reason counts over a set of templates. */
+function tally(list: typeof templates, title: string): void {
+  const verdicts = new Map<string, number>();
+  const unknownWhy = new Map<string, number>();
+  const unknownExamples = new Map<string, string>();
+  for (const t of list) {
+    for (const v of t.verdicts) verdicts.set(v, (verdicts.get(v) ?? 0) + 1);
+    for (const u of t.unknowns) {
+      unknownWhy.set(u.kind, (unknownWhy.get(u.kind) ?? 0) + 1);
+      if (!unknownExamples.has(u.kind)) unknownExamples.set(u.kind, u.line);
+    }
+  }
+  const vmTotal = [...verdicts.values()].reduce((a, b) => a + b, 0);
+  console.log(`VMs and scale sets ${title}: ${vmTotal} in ${list.length} templates`);
+  for (const [k, v] of [...verdicts].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${v}`);
+  console.log('  unknown VMs by the reason of their first unknown path:');
+  for (const [k, v] of [...unknownWhy].sort((a, b) => b[1] - a[1])) console.log(`    ${k}: ${v} (e.g. ${unknownExamples.get(k)})`);
+}
+const reported = withoutLinkedTemplates(templates);
+tally(reported, 'as the CLI reports them (a template another one links to is reported inside it)');
+tally(templates, 'in every template on its own');
+if (process.env.UNKNOWN) for (const t of reported) for (const u of t.unknowns) console.log(`unknown: ${u.kind}: ${u.line}`);
 console.log('lint findings by rule (as the CLI reports them):');
 for (const [k, v] of [...ruleCounts].sort()) console.log(`  ${k}: ${v}`);
 console.log(`unsupported functions: ${unsupported.size === 0 ? 'none' : [...unsupported].map(([k, v]) => `${k} (${v})`).join(', ')}`);

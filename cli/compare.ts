@@ -134,7 +134,14 @@ export async function lintAtBase(ref: string, o: CompareOptions): Promise<LintRe
     // A --parameters file missing at the commit is read from the working tree.
     const parameters = o.parameters === undefined ? undefined : existsSync(resolve(cwd, o.parameters)) ? o.parameters : resolve(io.cwd, o.parameters);
     // Only the egress is compared: no rule needs to run at the base.
-    return lintFiles(targets, { ...o.run, cwd, rules: [], ...(parameters !== undefined ? { parameters } : {}) });
+    // Linked templates are read inside the commit's copy: its root is the repository's, and mapped folders move with it.
+    const map: Record<string, string> = {};
+    for (const [prefix, folder] of Object.entries(o.run.links?.map ?? {})) {
+      const rel = inRepo(real(folder));
+      map[prefix] = rel === undefined ? folder : join(tmp, rel);
+    }
+    const links = { root: tmp, map, git: false };
+    return lintFiles(targets, { ...o.run, cwd, links, rules: [], ...(parameters !== undefined ? { parameters } : {}) });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -34,6 +34,8 @@ export interface Config {
   readonly allow?: readonly string[];
   /** Inventory files of resources already deployed (az CLI output, Resource Graph rows, exported templates). */
   readonly inventory?: readonly string[];
+  /** Linked templates by URL prefix: the local folder (relative to the file's folder) that holds what the prefix names. */
+  readonly links?: Readonly<Record<string, string>>;
 }
 
 export interface LoadedConfig {
@@ -121,6 +123,12 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
         type: 'array',
         description: "Inventory files of resources that are already deployed, relative to this file's folder: the JSON output of az CLI list or show commands (az network public-ip list -o json, az network vnet list, az network firewall list, az network route-table list, ...), Azure Resource Graph results, or an exported template (az group export). They give the real addresses of public IPs and prefixes and resolve references to existing subnets, route tables, NAT gateways and firewalls. --inventory adds more.",
         items: { type: 'string', minLength: 1 },
+      },
+      links: {
+        type: 'object',
+        description: 'Linked templates by URL: each key is a URL prefix, each value the local folder (relative to this file\'s folder) that holds the files under it, e.g. {"https://raw.githubusercontent.com/org/repo/main/": "."}. A templateLink.uri that starts with a key is read from that folder (never fetched; never outside the repository); any other URL stays unread, and the paths it could change are unknown.',
+        propertyNames: { pattern: '^[a-zA-Z][a-zA-Z0-9+.-]*://' },
+        additionalProperties: { type: 'string', minLength: 1 },
       },
     },
   };

@@ -126,7 +126,7 @@ function write(io: Io, flags: Flags, text: string): void {
 }
 
 async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' | 'lock' = 'lint'): Promise<number> {
-  const [{ rules }, { discover }, { lintTargetsParallel }, { FORMATTERS }, config, { progressLine }] = await Promise.all([
+  const [{ rules }, { discover, namedRoot }, { lintTargetsParallel }, { FORMATTERS }, config, { progressLine }] = await Promise.all([
     import('../rules/index.js'),
     import('../api/discover.js'),
     import('./parallel.js'),
@@ -177,6 +177,9 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const inventoryFiles = [...(loaded ? (cfg.inventory ?? []).map((f) => resolve(loaded.dir, f)) : []), ...(flags.inventory ?? []).map((f) => resolve(io.cwd, f))];
   const inventory = inventoryFiles.length > 0 ? (await import('../api/inventory.js')).loadInventory(inventoryFiles, io.cwd, scope) : undefined;
 
+  // Linked templates: read below the repository that holds each template, else below the folder named here; the
+  // configuration's URL prefixes read from its folders.
+  const links = { root: namedRoot(paths, io.cwd), ...(loaded && cfg.links ? { map: Object.fromEntries(Object.entries(cfg.links).map(([prefix, folder]) => [prefix, resolve(loaded.dir, folder)])) } : {}) };
   const found = await discover(paths.length ? paths : ['.'], io.cwd, flags.ignore ?? [], {
     bicep: true,
     ...(loaded && cfg.ignore?.length ? { ignoreFrom: { dir: loaded.dir, patterns: cfg.ignore } } : {}),
@@ -208,6 +211,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
       levels: allLevels,
       scope,
       settings,
+      links,
       ...(inventory ? { inventory } : {}),
       ...(flags.parameters ? { parameters: flags.parameters } : {}),
       onProgress: (d, n, f) => progress.update('linting', d, n, f),
@@ -215,10 +219,11 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   } finally {
     progress.end();
   }
+
   if (mode === 'lock' && policy) return (await import('./commands/lock.js')).lockCommand(results, lockFile ?? resolve(io.cwd, policy.LOCK_FILE), io);
   let egress;
   if (policy && (lockFile !== undefined || flags.base !== undefined)) {
-    const run = { scope, ...(inventory ? { inventory } : {}) };
+    const run = { scope, links, ...(inventory ? { inventory } : {}) };
     const common = { io, rules, levels: allLevels, settings, paths, ignore: flags.ignore ?? [], loaded, run, exclude: inventoryFiles, ...(flags.parameters ? { parameters: flags.parameters } : {}) };
     ({ results, shown: egress } = await policy.compareEgress(results, { ...common, ...(lockFile !== undefined ? { lockFile } : {}), ...(flags.base !== undefined ? { base: flags.base } : {}) }));
   }

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { slimResult } from '../engine/index.js';
+import { slimResult, withoutLinkedTemplates } from '../engine/index.js';
 import type { LintResult } from '../engine/index.js';
 import type { Target } from '../api/discover.js';
 import { UsageError } from '../api/errors.js';
@@ -87,7 +87,7 @@ function workerSetup(options: ParallelOptions, keepGraph: boolean): WorkerSetup 
   const byId = new Map(registry.map((r) => [r.id, r]));
   if (!options.rules.every((r) => byId.get(r.id) === r)) return undefined;
   const sent: Record<string, unknown> = {};
-  for (const k of ['cwd', 'levels', 'scope', 'parameters', 'settings', 'inventory'] as const) {
+  for (const k of ['cwd', 'levels', 'scope', 'parameters', 'settings', 'inventory', 'links'] as const) {
     const v = options[k];
     if (v === undefined) continue;
     if (!plainData(v)) return undefined;
@@ -129,10 +129,13 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
   // not live until the thousandth is linted, and the main thread holds no more than the workers send.
   const lintHere = (i: number): LintResult => slimResult(lintTarget(targets[i], session, options.parameters), keepGraph);
   if (!setup) {
-    return targets.map((t, i) => {
-      options.onProgress?.(i, targets.length, t.template);
-      return lintHere(i);
-    });
+    // A template that another one links to is reported as part of the deployment that links it.
+    return withoutLinkedTemplates(
+      targets.map((t, i) => {
+        options.onProgress?.(i, targets.length, t.template);
+        return lintHere(i);
+      }),
+    );
   }
 
   // Largest first, so no thread is left with a big file at the end.
@@ -215,5 +218,5 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
     await Promise.all(workers.map((w) => w.terminate()));
   }
   if (failure) throw failure;
-  return results as LintResult[];
+  return withoutLinkedTemplates(results as LintResult[]);
 }

@@ -6,7 +6,7 @@ export type { TemplateDoc, SourceRange, LineColumn, LoadProblem } from './templa
 export type { Location, RawFinding, Severity } from './template/finding.js';
 export { expand } from './expansion/expand.js';
 export { readParameterFile, isParameterFile, isTemplate } from './expansion/parameters.js';
-export type { Deployment, ExpandOptions, LinkResolver, UnresolvedDeployment } from './expansion/types.js';
+export type { Deployment, ExpandOptions, LinkResolver, LinkTarget, UnresolvedDeployment } from './expansion/types.js';
 export { ARM_LIMITS, SAFETY_CAPS } from './expansion/types.js';
 export { evaluateString } from './expressions/evaluator.js';
 export { clearParseCache } from './expressions/ast.js';
@@ -21,7 +21,7 @@ export type * from './network/graph.js';
 export { resolveEgress } from './network/resolve.js';
 export { dedupe } from './network/results.js';
 export type { EgressIp, Method, PathNote, PathResult, Verdict, VmResult } from './network/results.js';
-export { compareFindings, egressEntry, emptyDeployment, interpolate, locate, slimResult } from './lint/report.js';
+export { compareFindings, egressEntry, emptyDeployment, interpolate, locate, slimResult, withoutLinkedTemplates } from './lint/report.js';
 export type { EgressEntry, Finding, LintResult, PathReport, Range, Suppression, VmReport } from './lint/report.js';
 export { defineDiagnostic, defineRule, levelOf, runDocumentRules, runSessionRules } from './lint/rules.js';
 export type { Diagnostic, DocumentRule, DocumentRun, Report, Rule, RuleContext, RuleLevel, RuleSettings, SessionContext, SessionReport, SessionRule } from './lint/rules.js';

@@ -10,7 +10,7 @@ export default defineRule({
     unknownPath: "The egress of '{{path}}' on '{{vm}}' cannot be decided from the analysed files: {{reason}}.",
     unknownVm: "The egress of '{{vm}}' cannot be decided from the analysed files: {{reason}}.",
   },
-  help: 'Lint the files that declare the missing resources together (linked templates, parameter files), or replace values known only at deployment with literals or parameters that have values.',
+  help: "Lint the files that declare the missing resources together (linked templates, parameter files), or replace values known only at deployment with literals or parameters that have values. A linked template is read from disk when it is linked by templateLink.relativePath, or by a uri built from deployment().properties.templateLink.uri or _artifactsLocation, or when 'links' in egress-lint.config.json maps its URL prefix to a local folder; a template spec or any other URL is never read.",
   check(ctx) {
     for (const v of ctx.vms) {
       for (const path of v.paths) {

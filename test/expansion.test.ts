@@ -140,7 +140,7 @@ for (const folder of folders) {
     const d = expand(doc, {
       parameters,
       parametersFile,
-      resolveLink: fileLinkResolver(dir, dir),
+      links: fileLinkResolver(dir, { root: dir, git: false }),
       limits: block.limits,
       caps: block.caps,
       scope: block.scope,

@@ -277,7 +277,9 @@ export class TemplateRun implements CheckHost {
     // (corpus: avm/res/network/virtual-network/subnet via sharepoint-adfs), which deploys only if ARM substitutes
     // the default. Not stated on Learn; inferred from those deployed modules.
     const hasDefault = isObject(decl) && getProp(decl, 'defaultValue') !== undefined;
+    const artifacts = given === undefined ? this.artifactsDefault(lower) : undefined;
     if (given !== undefined && !(given === null && hasDefault)) value = given;
+    else if (artifacts !== undefined) value = artifacts;
     else if (this.parametersUnknown !== undefined) value = parameterPlaceholder(key, decl, this.parametersUnknown.cause, `parameter '${key}': ${this.parametersUnknown.origin}`, candidates);
     else {
       const def = isObject(decl) ? getProp(decl, 'defaultValue') : undefined;
@@ -378,18 +380,33 @@ export class TemplateRun implements CheckHost {
   }
 
   deploymentObject(): Value {
-    // templateLink exists only when the template was deployed from a URL: reading it offline is unknown.
-    return markRuntime({
-      name: this.deploymentName,
-      location: this.targetScope.location,
-      properties: {
-        template: { contentVersion: scalarText(getProp(this.template, 'contentVersion'), '1.0.0.0'), metadata: getProp(this.template, 'metadata') ?? null },
-        templateHash: '0',
-        parameters: {},
-        mode: 'Incremental',
-        provisioningState: 'Accepted',
-      },
-    } as ValueObject, 'deployment()');
+    const properties: Record<string, Value> = {
+      template: { contentVersion: scalarText(getProp(this.template, 'contentVersion'), '1.0.0.0'), metadata: getProp(this.template, 'metadata') ?? null },
+      templateHash: '0',
+      parameters: {},
+      mode: 'Incremental',
+      provisioningState: 'Accepted',
+    };
+    // templateLink exists when the template is deployed from a URL. A template read from a file (the root, or one a
+    // link named) is taken to be deployed from beside its files (contract: "Linked templates"), so links built from
+    // it name the files next to it; any other read of it is a value known only at deployment.
+    const uri = this.base === '' ? this.expansion.options.links?.uriOf(this.doc.file) : undefined;
+    if (uri !== undefined) properties.templateLink = { uri, contentVersion: scalarText(getProp(this.template, 'contentVersion'), '1.0.0.0') };
+    return markRuntime({ name: this.deploymentName, location: this.targetScope.location, properties } as ValueObject, 'deployment()');
+  }
+
+  /**
+   * `_artifactsLocation` and `_artifactsLocationSasToken` when the parameter file does not give them: the folder
+   * this template is deployed from, and no token. Azure's quickstart templates name their linked files this way
+   * (`uri(parameters('_artifactsLocation'), concat('nested/vnet.json', parameters('_artifactsLocationSasToken')))`),
+   * with a default of deployment().properties.templateLink.uri or the template's own folder on GitHub; either way
+   * the files sit beside the template. Undefined for any other parameter, or without a link reader.
+   */
+  private artifactsDefault(lower: string): Value | undefined {
+    if (lower !== '_artifactslocation' && lower !== '_artifactslocationsastoken') return undefined;
+    const uri = this.expansion.options.links?.uriOf(this.doc.file);
+    if (uri === undefined) return undefined;
+    return lower === '_artifactslocation' ? uri.slice(0, uri.lastIndexOf('/') + 1) : '';
   }
 
   /** The evaluated outputs, as `reference(deployment).outputs` shows them: { name: { type, value } }. */

@@ -42,8 +42,24 @@ export interface SafetyCaps {
 // balancers in one file: about 114,000 resources) is still analysed; a self-linking template stops at the cap.
 export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 250_000, copyItems: 1_000_000, nestingDepth: 32 };
 
-/** Reads a linked template (templateLink.relativePath) from disk; supplied by the CLI, absent in pure use. */
-export type LinkResolver = (relativePath: string, fromFile: string) => TemplateDoc | { readonly error: string };
+/** What a deployment's templateLink names: a path relative to the linking template, or a URI. */
+export type LinkTarget = { readonly relativePath: string } | { readonly uri: string };
+
+/**
+ * Reads linked templates; supplied by the caller (the CLI reads from disk), absent in pure use. Nothing is ever
+ * fetched: a URI is read only when it names a local file (a `uriOf` URI, or one the configuration maps to a folder).
+ */
+export interface LinkResolver {
+  /** The linked template, or why it cannot be read (a clause: 'no such file', 'a URL, which egress-lint never fetches'). */
+  read(target: LinkTarget, fromFile: string): TemplateDoc | { readonly error: string; readonly remote?: true };
+  /**
+   * The URI a template would be deployed from, for `deployment().properties.templateLink.uri` and `_artifactsLocation`
+   * (contract: "Linked templates"): links built from it then name files beside the template.
+   */
+  uriOf(file: string): string | undefined;
+  /** A link as messages show it (a file URI as the file's path), so a report does not depend on where it ran. */
+  show?(link: string): string;
+}
 
 export interface ExpandOptions {
   readonly scope?: Partial<Scope>;
@@ -51,7 +67,7 @@ export interface ExpandOptions {
   readonly parameters?: Readonly<Record<string, Value>>;
   /** Where the parameter values came from, for findings. */
   readonly parametersFile?: string;
-  readonly resolveLink?: LinkResolver;
+  readonly links?: LinkResolver;
   readonly limits?: Partial<Limits>;
   readonly caps?: Partial<SafetyCaps>;
   /**

@@ -15,8 +15,9 @@ import { GRAPH_READS } from '../network/reads.js';
 import { resolveEgress } from '../network/resolve.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Finding, LintResult } from './report.js';
-import { emptyDeployment, vmReport } from './report.js';
+import { emptyDeployment, vmReport, withoutLinkedTemplates } from './report.js';
 import { runDocumentRules, runSessionRules } from './rules.js';
+import { decideByAllowedValues } from './allowed-values.js';
 import type { Rule, RuleLevel, RuleSettings } from './rules.js';
 
 /** Where the pipeline's text comes from: the caller's files (the CLI, the API), an editor's buffer, or nothing. */
@@ -24,7 +25,7 @@ export interface SourceHost {
   /** The text of a file, named as findings name it, or why it cannot be read (one sentence). */
   readText(file: string): string | { readonly error: string };
   /** Reads linked templates; without it they stay unresolved. */
-  readonly resolveLink?: LinkResolver;
+  readonly links?: LinkResolver;
 }
 
 /** A parameter file by name (read through the host unless its text is given), or parameter values by name. */
@@ -112,7 +113,7 @@ function expandOptions(loaded: Loaded, session: Omit<SessionOptions, 'rules'>, e
     evaluate,
     ...(session.scope ? { scope: session.scope } : {}),
     ...(session.caps ? { caps: session.caps } : {}),
-    ...(session.host?.resolveLink ? { resolveLink: session.host.resolveLink } : {}),
+    ...(session.host?.links ? { links: session.host.links } : {}),
     ...(loaded.values ? { parameters: loaded.values } : {}),
     ...(loaded.parametersFile !== undefined ? { parametersFile: loaded.parametersFile } : {}),
   };
@@ -146,7 +147,14 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
   const { findings, suppressions } = runDocumentRules({ resources: deployment, graph, vms, docs, problems: loaded.problems, ...(inventory ? { inventory } : {}) }, session.rules, levels, settings);
   const reports = [];
   for (const v of vms) reports.push(vmReport(v, deployment.docs));
-  return { file: loaded.doc.file, expanded: true, vms: reports, findings: withNote(findings, input), deployment, suppressions, graph, resolved: vms };
+  const linked: string[] = [];
+  for (const f of deployment.docs.keys()) if (f !== loaded.doc.file) linked.push(f);
+  const result: LintResult = { file: loaded.doc.file, expanded: true, vms: reports, findings: withNote(findings, input), deployment, suppressions, graph, resolved: vms };
+  if (linked.length) Object.assign(result, { linked });
+  // Parameters with no value but allowed values, that an unknown VM depends on: each combination is linted.
+  const given = new Set<string>();
+  for (const k of Object.keys(loaded.values ?? {})) given.add(k.toLowerCase());
+  return decideByAllowedValues(result, loaded.doc.value as Value, given, (values) => lintDocument({ file: input.file, text: loaded.doc!.text, parameters: { values: Object.assign({}, loaded.values, values) } }, session));
 }
 
 /** The findings in the input's own file with its position note added to their help. */
@@ -157,16 +165,13 @@ function withNote(findings: Finding[], input: DocumentInput): Finding[] {
 }
 
 /**
- * Lints every document, then runs the session rules over the reports (with `docs`, the session's own documents:
- * a lock file the comparison points into). `each` sees every result as it is made and may reduce it (slimResult).
+ * Lints every document, leaves out the templates another one links to (withoutLinkedTemplates: they are reported as
+ * part of the deployment that links them), then runs the session rules over the reports.
  */
-export function lintSession(inputs: readonly DocumentInput[], session: SessionOptions, each?: (result: LintResult, index: number) => LintResult, docs?: ReadonlyMap<string, TemplateDoc>): LintResult[] {
+export function lintSession(inputs: readonly DocumentInput[], session: SessionOptions): LintResult[] {
   const results: LintResult[] = [];
-  for (let i = 0; i < inputs.length; i++) {
-    const r = lintDocument(inputs[i], session);
-    results.push(each ? each(r, i) : r);
-  }
-  return finishSession(results, session, docs);
+  for (const input of inputs) results.push(lintDocument(input, session));
+  return finishSession(withoutLinkedTemplates(results), session);
 }
 
 /** The session phase alone, for results linted elsewhere (on other threads). */

@@ -71,6 +71,8 @@ export interface LintResult {
   readonly findings: readonly Finding[];
   /** The resources the front-end read (the ARM expansion's deployment); reduced to names and places by {@link slimResult}. */
   readonly deployment: Deployment;
+  /** The files read through its links (linked templates), in the order read: the report shows them as part of it. */
+  readonly linked?: readonly string[];
   /** The suppressions the document's resources declare (the session phase's findings honour them too). */
   readonly suppressions?: readonly Suppression[];
   /** The network graph and the resolved paths behind `vms` (absent when the file could not be read). */
@@ -203,11 +205,30 @@ function slimDeployment(d: Deployment): Deployment {
  */
 export function slimResult(r: LintResult, keepGraph: boolean): LintResult {
   const deployment = slimDeployment(r.deployment);
-  const base: LintResult = { file: r.file, vms: r.vms, findings: r.findings, deployment, ...(r.expanded ? { expanded: true as const } : {}), ...(r.suppressions ? { suppressions: r.suppressions } : {}) };
+  const base: LintResult = { file: r.file, vms: r.vms, findings: r.findings, deployment, ...(r.expanded ? { expanded: true as const } : {}), ...(r.linked ? { linked: r.linked } : {}), ...(r.suppressions ? { suppressions: r.suppressions } : {}) };
   if (!keepGraph || !r.graph) return base;
   // Every field of the graph but its deployment (the slim one takes its place).
   const graph = Object.assign(Object.create(NetworkGraph.prototype) as NetworkGraph, r.graph, { deployment });
   return Object.assign(base, { graph }, r.resolved ? { resolved: r.resolved } : {});
+}
+
+/**
+ * The results without those of templates that another linted template links to: such a template is analysed as
+ * part of the deployment that links it (its parameters, its scope), and on its own it would report the same VMs
+ * again, most of them unknown for want of what the linking template passes. A template linked only from templates
+ * that are themselves linked is dropped too (the outermost one reads it); templates that only link each other in a
+ * cycle are all kept.
+ */
+export function withoutLinkedTemplates<R extends { readonly file: string; readonly linked?: readonly string[] }>(results: readonly R[]): R[] {
+  const linkedBy = new Map<string, Set<string>>();
+  for (const r of results) for (const f of r.linked ?? []) if (f !== r.file) (linkedBy.get(f) ?? linkedBy.set(f, new Set()).get(f)!).add(r.file);
+  if (linkedBy.size === 0) return [...results];
+  const dropped = new Set<string>();
+  for (const r of results) {
+    if (linkedBy.has(r.file)) continue;
+    for (const f of r.linked ?? []) if (f !== r.file) dropped.add(f);
+  }
+  return results.filter((r) => !dropped.has(r.file));
 }
 
 /** An empty resource set for a document that could not be read (no graph is built from it). */

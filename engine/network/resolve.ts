@@ -4,7 +4,8 @@ import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
 import type { IpConfig, NetworkGraph, Nic, Ref, Route, Subnet, Vm } from './graph.js';
 import { lastSegment } from './ids.js';
-import type { Outcome, PathNote, PathResult, VmResult } from './results.js';
+import type { EgressIp, Outcome, PathNote, PathResult, VmResult } from './results.js';
+import type { UnresolvedDeployment } from '../resources/types.js';
 import { GRAPH_TYPES } from './reads.js';
 import { dedupe, describeRef, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
 import { internetRoutes } from './route-table.js';
@@ -126,8 +127,20 @@ class Resolver implements PathSource {
     if (!primary) because.push(`${nicPrimary ? 'a secondary ipconfig' : 'a secondary NIC'}: carries traffic only when the guest OS routes or binds to it`);
     const out = this.decide(vm, nic, ipc, ipcPrimary, because, notes, depth, visited);
     const egress = dedupe(out.egress);
-    const verdict = outcomeVerdict(out);
+    let verdict = outcomeVerdict(out);
     let unknownReason = out.unknownReason;
+    const link = this.unreadLinkOver(nic, ipc, egress);
+    if (link !== undefined && verdict !== 'unknown') {
+      // Contract, "Linked templates": a deployment that is not read may redeclare the subnet (a NAT gateway, a
+      // route table), the NIC or the public IP: no answer that it could overturn is given as decided.
+      unknownReason = `deployment '${link.name}' could change it and is not read: ${link.reason}`;
+      because.push(`unknown: ${unknownReason}`);
+      verdict = 'unknown';
+    } else if (link !== undefined && unknownReason !== undefined && / is not in the analysed files$/.test(unknownReason)) {
+      // What the files lack may be what the unread deployment creates: say where to look.
+      unknownReason = `${unknownReason}, and deployment '${link.name}', which may create it, is not read: ${link.reason}`;
+      because.push(`unknown: ${unknownReason}`);
+    }
     if (verdict === 'unknown' && unknownReason === undefined) {
       // An identity whose nature is unknown (a SKU from a parameter with no value) says which and why.
       const open = egress.find((e) => e.unresolved && e.why !== undefined);
@@ -150,6 +163,22 @@ class Resolver implements PathSource {
       decidedAt: out.decidedAt ?? ipc.at,
       at: ipc.at,
     };
+  }
+
+  /**
+   * A deployment that was not read (a URL, a template spec, a missing file) whose resources would land where this
+   * path's NIC, subnet or egress resources are (the same resource group; anywhere when its target is unknown).
+   */
+  private unreadLinkOver(nic: Nic, ipc: IpConfig, egress: readonly EgressIp[]): UnresolvedDeployment | undefined {
+    const unread = this.g.deployment.unresolved;
+    if (unread.length === 0) return undefined;
+    const keys = [nic.key, ...(ipc.subnet?.kind === 'found' ? [ipc.subnet.key] : []), ...egress.map((e) => e.key)];
+    for (const u of unread) {
+      if (u.scopeKey === undefined) return u;
+      const prefix = `${u.scopeKey}/`;
+      for (const k of keys) if (k.startsWith(prefix)) return u;
+    }
+    return undefined;
   }
 
   private decide(vm: Vm, nic: Nic, ipc: IpConfig, ipcPrimary: boolean, because: string[], notes: PathNote[], depth: number, visited: Set<string>): Outcome {

@@ -42,6 +42,13 @@ export interface UnresolvedDeployment {
   readonly name: string;
   readonly at: Location;
   readonly reason: string;
+  /**
+   * Where its resources would be deployed (lower-case `/subscriptions/{sub}/resourcegroups/{rg}`), or undefined when
+   * that is not known: what it could change there decides every path that uses a resource there.
+   */
+  readonly scopeKey?: string;
+  /** The link as written or evaluated (a URL, a template spec id), for messages. */
+  readonly link?: string;
 }
 
 /** What a front-end hands to the network graph: resources, the problems met reading them, and the documents for positions. */

@@ -168,7 +168,7 @@ export function parameterFileOf(path: string): string | undefined {
 export function runFixture(c: FixtureCase, fixture: LoadedFixture, rules: readonly Rule[], cwd = process.cwd()): FixtureRun {
   const dir = dirname(c.path);
   const paramPath = parameterFileOf(c.path);
-  const session: SessionOptions = { rules, host: diskHost(cwd, dir), settings: settingsOf(c, fixture.block) };
+  const session: SessionOptions = { rules, host: diskHost(cwd, { root: dir }), settings: settingsOf(c, fixture.block) };
   const input = { file: c.name, text: fixture.hidden, ...(paramPath ? { parameters: { file: toPosix(relative(cwd, paramPath)) } } : {}) };
   const { result, elsewhere } = withLock(c, fixture.block, lintDocument(input, session), session, cwd);
   const deployment = result.deployment;
