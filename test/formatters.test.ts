@@ -66,6 +66,15 @@ interface SarifLog {
   }>;
 }
 
+test('stylish and markdown count the VMs whose egress is unknown in their summary line', async () => {
+  const results = await lintPaths(['fixtures/formatters/unknown-and-no-egress/input.json']);
+  const stylish = FORMATTERS.stylish(results, ctxFor(root)).trimEnd().split('\n').pop() ?? '';
+  assert.match(stylish, /2 VMs in 1 template, 1 with unknown egress; /);
+  assert.match(FORMATTERS.markdown(results, ctxFor(root)), /\*\*⚠ 2 VMs in 1 template, 1 with unknown egress; /);
+  const decided = await lintPaths(['examples/legacy-vm/azuredeploy.json']);
+  assert.not.match(FORMATTERS.stylish(decided, ctxFor(root)), /unknown egress/);
+});
+
 // ---- goldens ----------------------------------------------------------------------------------------------------
 
 test('fixtures/formatters has cases, each a template with every golden', () => {
@@ -363,7 +372,7 @@ test('markdown: tables keep their columns, Mermaid stays in its grammar, names c
   assert.ok(charts >= 5);
   assert.match(text, /#quot;edge#quot;, 1\|#lt;b#gt;#35;/, 'the odd name is escaped inside the chart');
   assert.match(text, /pip-lb "edge", 1\\\|&lt;b&gt;#/, 'and inside the tables');
-  assert.match(lines[2], /^\*\*✖ \d+ VMs in \d+ templates; \d+ problems \(\d+ errors?, \d+ warnings?, \d+ notes?\)/, 'a one-line summary');
+  assert.match(lines[2], /^\*\*✖ \d+ VMs in \d+ templates(, \d+ with unknown egress)?; \d+ problems \(\d+ errors?, \d+ warnings?, \d+ notes?\)/, 'a one-line summary');
   assert.is(md('a|b <i>*x*</i> [l](u)'), 'a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt; \\[l\\](u)');
 });
 

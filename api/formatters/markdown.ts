@@ -38,6 +38,15 @@ function verdictCell(v: Verdict): string {
   return `${VERDICT_MARK[v]} ${v}`;
 }
 
+/** What an unknown VM depends on: the reason its first unknown path gives. */
+function unknownReason(vm: VmReport): string | undefined {
+  for (const p of vm.paths) {
+    if (p.verdict !== 'unknown') continue;
+    for (let i = p.because.length - 1; i >= 0; i--) if (p.because[i].startsWith('unknown: ')) return p.because[i].slice('unknown: '.length);
+  }
+  return undefined;
+}
+
 function vmTable(vms: readonly VmReport[]): string[] {
   const out = ['| VM | verdict | primary egress | other paths |', '|---|---|---|---|'];
   for (const vm of vms) {
@@ -46,7 +55,9 @@ function vmTable(vms: readonly VmReport[]): string[] {
     const others = vm.paths
       .filter((p) => !p.primary)
       .map((p) => `${md(`${p.nic}/${p.ipConfiguration}`)}: ${md(entriesText(p.egress))} via ${md(p.method)} (${p.verdict})`);
-    out.push(`| ${md(vm.name)} | ${verdictCell(vm.verdict)} | ${primaryCell} | ${others.length ? others.join('<br>') : '—'} |`);
+    // An unknown VM says what decides it (the parameter, link or resource), not just that it is unknown.
+    const why = vm.verdict === 'unknown' ? unknownReason(vm) : undefined;
+    out.push(`| ${md(vm.name)} | ${verdictCell(vm.verdict)}${why ? `<br>${md(why)}` : ''} | ${primaryCell} | ${others.length ? others.join('<br>') : '—'} |`);
   }
   return out;
 }
@@ -279,11 +290,13 @@ export function formatMarkdown(results: readonly LintResult[], ctx?: Partial<For
   let notes = 0;
   let suppressed = 0;
   let vms = 0;
+  let unknown = 0;
   const sections: string[][] = [];
   for (const r of results) {
     const findings = r.findings.filter((f) => !f.suppression);
     suppressed += r.findings.length - findings.length;
     vms += r.vms.length;
+    for (const vm of r.vms) if (vm.verdict === 'unknown') unknown++;
     for (const f of findings) {
       if (f.severity === 'error') errors++;
       else if (f.severity === 'warning') warnings++;
@@ -297,7 +310,7 @@ export function formatMarkdown(results: readonly LintResult[], ctx?: Partial<For
   }
   const total = errors + warnings + notes;
   const mark = errors ? '✖' : warnings ? '⚠' : '✔';
-  const summary = `${mark} ${plural(vms, 'VM')} in ${plural(results.length, 'template')}; ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
+  const summary = `${mark} ${plural(vms, 'VM')} in ${plural(results.length, 'template')}${unknown ? `, ${unknown} with unknown egress` : ''}; ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
   const changes = ctx?.egress ? changesSection(ctx.egress) : [];
   return [`# egress-lint`, `**${summary}**`, ...changes, ...sections.flat()].join('\n\n') + '\n';
 }

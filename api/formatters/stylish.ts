@@ -42,6 +42,7 @@ export function formatStylish(results: readonly LintResult[], ctx: FormatContext
   let warnings = 0;
   let notes = 0;
   let vms = 0;
+  let unknown = 0;
   let suppressed = 0;
   for (const all of results) {
     const r = { ...all, findings: all.findings.filter((f) => !f.suppression) };
@@ -50,6 +51,7 @@ export function formatStylish(results: readonly LintResult[], ctx: FormatContext
     out.push(c.underline(r.file));
     for (const vm of r.vms) out.push(...vmBlock(vm, c));
     vms += r.vms.length;
+    for (const vm of r.vms) if (vm.verdict === 'unknown') unknown++;
     const width = Math.max(0, ...r.findings.map((f) => `${f.line}:${f.column}`.length));
     for (const f of r.findings) {
       const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.cyan('note   ');
@@ -63,7 +65,8 @@ export function formatStylish(results: readonly LintResult[], ctx: FormatContext
     out.push('');
   }
   const total = errors + warnings + notes;
-  const summary = `${vms} VM${vms === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'}; ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${notes} note${notes === 1 ? '' : 's'})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
+  // An unknown is never hidden: the count of VMs whose egress the files cannot decide is in the summary.
+  const summary = `${vms} VM${vms === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'}${unknown ? `, ${unknown} with unknown egress` : ''}; ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${notes} note${notes === 1 ? '' : 's'})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
   out.push(errors ? c.red(c.bold(`✖ ${summary}`)) : warnings ? c.yellow(c.bold(`⚠ ${summary}`)) : c.green(c.bold(`✔ ${summary}`)));
   return out.join('\n') + '\n';
 }
