@@ -126,10 +126,15 @@ export function fileLinkResolver(cwd: string, options: LinkOptions = {}): LinkRe
     const hit = cache.get(target);
     if (hit) return hit;
     let out: Read;
+    const root = rootOf(fromFile);
+    const outside = (path: string): boolean => {
+      const rel = relative(root, path);
+      return rel.startsWith('..' + sep) || rel === '..' || isAbsolute(rel);
+    };
     try {
-      const real = realpathSync(target);
-      const rel = relative(rootOf(fromFile), real);
-      if (rel.startsWith('..' + sep) || rel === '..' || isAbsolute(rel)) out = { error: 'it is outside the project root' };
+      // Outside as written, whether or not it exists; then outside once symbolic links are followed.
+      const real = outside(resolve(target)) ? undefined : realpathSync(target);
+      if (real === undefined || outside(real)) out = { error: 'it is outside the project root' };
       else {
         const text = readTemplateText(real);
         // The reader's sentence ("The file is binary, not JSON.") becomes a clause of the caller's message.

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { LintResult, RuleLevel, Scope, VmReport } from '../engine/index.js';
 import { rules as registry } from '../rules/index.js';
-import { discover } from './discover.js';
+import { discover, namedRoot } from './discover.js';
 import { UsageError } from './errors.js';
 import { FORMATTERS } from './formatters/index.js';
 import { formatJson } from './formatters/json.js';
@@ -59,6 +59,11 @@ export interface LintOptions {
    * Every egress outside it is an `egress-not-allowed` finding. A bad entry throws a {@link UsageError}.
    */
   readonly allow?: readonly string[];
+  /**
+   * Linked templates by URL prefix, as `links` in egress-lint.config.json: each prefix mapped to the local folder
+   * (relative to `cwd`) that holds the files under it. Other URLs are never fetched.
+   */
+  readonly links?: Readonly<Record<string, string>>;
 }
 
 /** Options of {@link lintText}. Every field is optional. */
@@ -113,6 +118,18 @@ export interface LintReport {
   readonly results: readonly LintResult[];
 }
 
+/** The `links` option checked: URL prefixes mapped to folders, made absolute. */
+function checkLinks(links: unknown, cwd: string): Record<string, string> {
+  if (typeof links !== 'object' || links === null || Array.isArray(links)) throw new UsageError('options.links must be an object of folders by URL prefix.');
+  const out: Record<string, string> = {};
+  for (const [prefix, folder] of Object.entries(links)) {
+    if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(prefix)) throw new UsageError(`options.links: '${prefix}' is not a URL prefix.`);
+    if (typeof folder !== 'string' || folder === '') throw new UsageError(`options.links['${prefix}'] must be a folder.`);
+    out[prefix] = resolve(cwd, folder);
+  }
+  return out;
+}
+
 /** The folder each report was made in, for {@link format} (SARIF paths are relative to it). */
 const reportCwd = new WeakMap<LintReport, string>();
 
@@ -151,7 +168,9 @@ export async function lint(paths: string | readonly string[] = '.', options: Lin
   const settings = allowSettings(options.allow, 'options.allow');
   const inventory = options.inventory?.length ? (await import('./inventory.js')).loadInventory(options.inventory, cwd, scope) : undefined;
   const { targets } = await discover(list, cwd, options.ignore ?? []);
-  const results = lintFiles(targets, { cwd, rules: registry, levels, scope, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}), ...(inventory ? { inventory } : {}), settings });
+  // Linked templates are read below the repository that holds each template, else below the paths given.
+  const links = { root: namedRoot(list, cwd), ...(options.links ? { map: checkLinks(options.links, cwd) } : {}) };
+  const results = lintFiles(targets, { cwd, rules: registry, levels, scope, links, ...(options.parameters !== undefined ? { parameters: options.parameters } : {}), ...(inventory ? { inventory } : {}), settings });
   return report(results, cwd);
 }
 

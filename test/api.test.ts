@@ -69,6 +69,31 @@ api('lint() pairs <name>.parameters.json with its template, or takes options.par
   assert.equal(brief(await lint('main.json', { cwd: dir, parameters: 'prod.json' })), ['main.json:25:7 warning retired-sku', 'main.json:42:15 error dynamic-public-ip']);
 });
 
+api('lint() reads linked templates by a URL prefix options.links maps to a folder, and refuses a bad entry', async () => {
+  const dir = tempDir('egress-lint-api-links-');
+  const schema = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+  const vnet = { $schema: schema, contentVersion: '1.0.0.0', resources: [{ type: 'Microsoft.Network/virtualNetworks', apiVersion: '2024-05-01', name: 'vnet1', location: 'westeurope', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24', defaultOutboundAccess: false } }] } }] };
+  const main = {
+    $schema: schema,
+    contentVersion: '1.0.0.0',
+    resources: [
+      { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'net', properties: { mode: 'Incremental', templateLink: { uri: 'https://example.com/t/vnet.json' } } },
+      { type: 'Microsoft.Network/networkInterfaces', apiVersion: '2024-05-01', name: 'nic1', location: 'westeurope', properties: { ipConfigurations: [{ name: 'ipconfig1', properties: { subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]" } } }] } },
+      { type: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-07-01', name: 'vm1', location: 'westeurope', properties: { networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', 'nic1')]" }] } } },
+    ],
+  };
+  writeFileSync(join(dir, 'main.json'), JSON.stringify(main));
+  writeFileSync(join(dir, 'vnet.json'), JSON.stringify(vnet));
+  const unread = await lint('main.json', { cwd: dir });
+  assert.equal(unread.vms.map((v) => v.verdict), ['unknown']);
+  const read = await lint('main.json', { cwd: dir, links: { 'https://example.com/t/': '.' } });
+  assert.equal(read.vms.map((v) => v.verdict), ['no-egress'], JSON.stringify(read.findings));
+  let error: unknown;
+  await lint('main.json', { cwd: dir, links: { 'not a url': '.' } }).catch((e: unknown) => (error = e));
+  assert.instance(error, UsageError);
+  assert.match(String(error), /options\.links/);
+});
+
 api('lint() finds no template in a folder without one: an empty report, not an error', async () => {
   const dir = tempDir('egress-lint-api-');
   writeFileSync(join(dir, 'package.json'), '{"name": "x"}');

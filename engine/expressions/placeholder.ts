@@ -8,34 +8,55 @@
 /** Opens a placeholder; U+E000 and U+E001 are private-use characters no template writes. */
 export const PLACEHOLDER_OPEN = '\uE000';
 const CLOSE = '\uE001';
-const HEX = /[0-9a-f]/i;
+const HEX = /^[0-9a-f]*$/i;
 
 /**
  * The placeholder of a label. The label is written as hexadecimal UTF-16 code units, so toLower() and toUpper()
  * change neither the label nor the placeholder's identity (ARM names compare case-insensitively, hex decodes the same).
  */
 export function placeholder(label: string): string {
-  let out = PLACEHOLDER_OPEN;
-  for (let i = 0; i < label.length; i++) out += label.charCodeAt(i).toString(16).padStart(4, '0');
-  return out + CLOSE;
+  let out = encoded.get(label);
+  if (out === undefined) {
+    out = PLACEHOLDER_OPEN;
+    for (let i = 0; i < label.length; i++) out += label.charCodeAt(i).toString(16).padStart(4, '0');
+    out += CLOSE;
+    // The labels of one run are few (parameter names, a member or call of one); the bound only guards a long run.
+    if (encoded.size > 10_000) encoded.clear();
+    encoded.set(label, out);
+  }
+  return out;
 }
+
+/** Placeholders by label: the same few are made again wherever a name is built from a labelled value. */
+const encoded = new Map<string, string>();
 
 /** True when a string holds a placeholder. */
 export function hasPlaceholder(s: string): boolean {
   return s.indexOf(PLACEHOLDER_OPEN) >= 0;
 }
 
+/** Labels by their hexadecimal form: a template names things with a few placeholders, shown again and again. */
+const decoded = new Map<string, string | null>();
+
+/** The label a placeholder's hexadecimal body spells, or null when it is not one (a cut or altered placeholder). */
+function decode(hex: string): string | null {
+  let label = decoded.get(hex);
+  if (label === undefined) {
+    label = hex.length % 4 === 0 && HEX.test(hex) ? '' : null;
+    for (let i = 0; label !== null && i < hex.length; i += 4) label += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
+    // The labels of one run are few; the bound only guards a run over many templates.
+    if (decoded.size > 10_000) decoded.clear();
+    decoded.set(hex, label);
+  }
+  return label;
+}
+
 /** The label of the placeholder that starts at `open` and the index after it, or undefined when it is cut short. */
 function readPlaceholder(s: string, open: number): { label: string; end: number } | undefined {
   const close = s.indexOf(CLOSE, open + 1);
-  if (close < 0 || (close - open - 1) % 4 !== 0) return undefined;
-  let label = '';
-  for (let i = open + 1; i < close; i += 4) {
-    const unit = s.slice(i, i + 4);
-    if (!HEX.test(unit[0]) || !/^[0-9a-f]{4}$/i.test(unit)) return undefined;
-    label += String.fromCharCode(parseInt(unit, 16));
-  }
-  return { label, end: close + 1 };
+  if (close < 0) return undefined;
+  const label = decode(s.slice(open + 1, close));
+  return label === null ? undefined : { label, end: close + 1 };
 }
 
 /** The labels of the placeholders in a string, in order. */

@@ -50,16 +50,17 @@ function signature(result: LintResult, vm: VmReport): string {
 function choices(template: Value, given: ReadonlySet<string>, unknown: readonly VmReport[]): Choice[] {
   const declared = isObject(template) ? getProp(template, 'parameters') : undefined;
   if (!isObject(declared)) return [];
-  const text = unknown.flatMap((v) => v.paths.flatMap((p) => (p.verdict === 'unknown' ? p.because : []))).join('\n');
-  const out: Choice[] = [];
+  const open: Choice[] = [];
   for (const name of Object.keys(declared)) {
     const d = declared[name];
     const allowed = isObject(d) ? getProp(d, 'allowedValues') : undefined;
     if (!Array.isArray(allowed) || allowed.length === 0 || given.has(name.toLowerCase())) continue;
     if (isObject(d) && getProp(d, 'defaultValue') !== undefined) continue;
-    if (text.includes(`{${name}}`) || text.includes(`parameter '${name}'`)) out.push({ name, values: allowed });
+    open.push({ name, values: allowed });
   }
-  return out;
+  if (open.length === 0) return open;
+  const text = unknown.flatMap((v) => v.paths.flatMap((p) => (p.verdict === 'unknown' ? p.because : []))).join('\n');
+  return open.filter((c) => text.includes(`{${c.name}}`) || text.includes(`parameter '${c.name}'`));
 }
 
 /** Every combination of the choices' values (the first choice varies slowest). */
