@@ -161,6 +161,23 @@ cli('eval evaluates one expression', async () => {
   assert.match(bad.err, /'nope' is not valid/);
 });
 
+cli('expand and eval show a parameter with no value as {name}, never its encoded form', async () => {
+  const template = JSON.stringify({
+    $schema: SCHEMA,
+    contentVersion: '1.0.0.0',
+    parameters: { vmName: { type: 'string' }, settings: { type: 'object' } },
+    variables: { nicName: "[format('{0}-nic', parameters('vmName'))]" },
+    resources: [{ type: 'Microsoft.Network/networkInterfaces', apiVersion: '2024-05-01', name: "[variables('nicName')]", location: 'westeurope', tags: { "[parameters('vmName')]": "[parameters('settings').owner]" }, properties: {} }],
+  });
+  const dir = scratch({ 'main.json': template });
+  const expanded = await run(['expand', 'main.json'], dir);
+  assert.match(expanded.out, /"name": "\{vmName\}-nic"/);
+  assert.match(expanded.out, /"\{vmName\}": \{\s*"\$unknown": "parameter 'settings' has no value\.owner"/);
+  assert.not.match(expanded.out, /[\uE000\uE001]/);
+  const evaluated = await run(['eval', "[concat(variables('nicName'), '-pip')]", '--template', 'main.json'], dir);
+  assert.is(evaluated.out, '"{vmName}-nic-pip"\n');
+});
+
 cli.run();
 
 const suppression = suite('suppression in resource metadata');

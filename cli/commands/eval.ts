@@ -1,6 +1,6 @@
 // `egress-lint eval "<expression>"`: evaluates one ARM expression, alone or in the context of a template
 // (its parameters, variables, functions and resources), by adding it as an output and expanding.
-import { expandDocument, loadTemplate, isObject } from '../../engine/index.js';
+import { expandDocument, loadTemplate, isObject, showPlaceholders } from '../../engine/index.js';
 import type { Value } from '../../engine/index.js';
 import { UsageError } from '../../api/errors.js';
 import { diskHost } from '../../api/files.js';
@@ -41,7 +41,7 @@ export function evalCommand(args: string[], flags: Flags, io: Io, scope: Record<
   const { deployment: d, problems } = expandDocument(input, { scope, host: diskHost(io.cwd) });
   const own = problems.filter((f) => f.at.pointer.startsWith('/outputs/__egress_lint_eval__'));
   if (own.length > 0) {
-    for (const f of own) io.stderr.write(`egress-lint: ${f.message}\n`);
+    for (const f of own) io.stderr.write(`egress-lint: ${showPlaceholders(f.message)}\n`);
     return 1;
   }
   const out = d.outputs['__egress_lint_eval__'];

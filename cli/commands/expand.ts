@@ -1,6 +1,6 @@
 // `egress-lint expand <template>`: prints the expanded resources as JSON, unknowns as {"$unknown": "<origin>"}.
 import { resolve } from 'node:path';
-import { expandDocument, loadTemplate } from '../../engine/index.js';
+import { expandDocument, hasPlaceholder, loadTemplate, showPlaceholders } from '../../engine/index.js';
 import type { DocumentInput, RawFinding, TemplateDoc } from '../../engine/index.js';
 import { parameterFileFor } from '../../api/discover.js';
 import { UsageError } from '../../api/errors.js';
@@ -22,10 +22,21 @@ export function readJsonFile(io: Io, file: string, what: string) {
   return loadTemplate(file, text);
 }
 
+/** Placeholders as outputs show them, `{vmName}-nic`, in values and keys (an Unknown's origin included: toJSON runs first). */
+function shown(_key: string, v: unknown): unknown {
+  if (typeof v === 'string') return showPlaceholders(v);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(v)) if (hasPlaceholder(k)) out ??= {};
+  if (!out) return v;
+  for (const [k, x] of Object.entries(v)) out[showPlaceholders(k)] = x;
+  return out;
+}
+
 /** JSON text of a value for printing; a value nested too deeply for JSON.stringify is a message, not a crash. */
 export function printable(value: unknown, what: string): string {
   try {
-    return JSON.stringify(value, null, 2) + '\n';
+    return JSON.stringify(value, shown, 2) + '\n';
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     throw Object.assign(new UsageError(`${what} nests too deeply to print as JSON.`), { noHint: true });
@@ -53,7 +64,7 @@ export function documentFor(io: Io, file: string, text: string, flags: Flags): D
 export function problemLine(f: RawFinding, docs: ReadonlyMap<string, TemplateDoc>): string {
   const doc = docs.get(f.at.file);
   const pos = doc ? doc.lineColumn(f.at.offset ?? doc.start(f.at.pointer)) : { line: 0, column: 0 };
-  return `${f.at.file}:${pos.line + 1}:${pos.column + 1}: ${f.message} [${f.ruleId}]\n`;
+  return `${f.at.file}:${pos.line + 1}:${pos.column + 1}: ${showPlaceholders(f.message)} [${f.ruleId}]\n`;
 }
 
 export function expandCommand(args: string[], flags: Flags, io: Io, scope: Record<string, string>, write: (io: Io, flags: Flags, text: string) => void): number {
