@@ -27,6 +27,8 @@ export interface NodeBase {
   readonly at: Location;
   /** The resource's condition is unknown: it may not be deployed. */
   readonly maybe: boolean;
+  /** When `maybe`: what the condition depends on (the unknown condition's origin), for messages. */
+  readonly maybeWhy: string | undefined;
   /** Declared `existing`: its properties are outside the analysed files. */
   readonly existing: boolean;
 }

@@ -5,7 +5,7 @@ import type { IpConfig, NatGateway, NetworkGraph, Vm } from './graph.js';
 import { lastSegment } from './ids.js';
 import { fromPip, pipEntry, refEntries, unresolvedWhy } from './egress-ips.js';
 import type { EgressIp, Method, Outcome, PathNote } from './results.js';
-import { describeRef, unknownOutcome } from './results.js';
+import { describeRef, mayNotBeDeployed, unknownOutcome } from './results.js';
 
 /** A NAT gateway's egress for one IP family; undefined when it has no address of an IPv6 path's family. */
 export function natEgress(g: NetworkGraph, nat: NatGateway, v6: boolean, via: Method, because: string[]): Outcome | undefined {
@@ -19,7 +19,7 @@ export function natEgress(g: NetworkGraph, nat: NatGateway, v6: boolean, via: Me
   }
   const { egress, unknown } = refEntries(g, refs, via);
   if (unknown) return unknownOutcome(because, `a public IP of NAT gateway '${nat.name}': ${unknown}`, nat.at, via, egress);
-  if (nat.maybe) return unknownOutcome(because, `NAT gateway '${nat.name}' may not be deployed (its condition is unknown)`, nat.at, via, egress);
+  if (nat.maybe) return unknownOutcome(because, mayNotBeDeployed('NAT gateway', nat), nat.at, via, egress);
   return { method: via, egress, decidedAt: nat.at };
 }
 
@@ -68,7 +68,7 @@ export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNulla
     if ((node.version.toLowerCase() === 'ipv6') !== v6) return undefined;
     because.push(`ipconfig '${ipc.name}' has its own public IP '${node.name}'`);
     const entry = fromPip(g, node, 'instance-public-ip');
-    if (node.maybe) return unknownOutcome(because, `public IP '${node.name}' may not be deployed (its condition is unknown)`, pip.at, 'instance-public-ip', [entry]);
+    if (node.maybe) return unknownOutcome(because, mayNotBeDeployed('public IP', node), pip.at, 'instance-public-ip', [entry]);
     return { method: 'instance-public-ip', egress: [entry], decidedAt: pip.at };
   }
   return unknownOutcome(because, `the public IP of ipconfig '${ipc.name}': ${describeRef(ref)}`, pip.at, 'instance-public-ip', [pipEntry(g, ref, 'instance-public-ip')]);

@@ -1,7 +1,7 @@
 // What the egress resolver answers, in the words of egress-model.md (verdicts, methods, path and VM results), and
-// how verdicts combine. Imports template/ (types) only, besides engine/network/.
+// how verdicts combine, and the reasons shared by several steps. Imports template/ (types) only, besides engine/network/.
 import type { Location } from '../template/finding.js';
-import type { Ref, Vm } from './graph.js';
+import type { NodeBase, Ref, Vm } from './graph.js';
 
 export type Verdict = 'deterministic' | 'deterministic-set' | 'non-deterministic' | 'no-egress' | 'unknown';
 export type Method =
@@ -101,6 +101,13 @@ export function describeRef(ref: Ref): string {
   if (ref.kind === 'unknown') return ref.value.origin;
   if (ref.kind === 'missing') return `'${ref.id}' is not in the analysed files`;
   return ref.key;
+}
+
+/** Why a path through `node` is unknown when its condition is: `what` names its kind ('load balancer', 'public IP'). */
+export function mayNotBeDeployed(what: string, node: NodeBase): string {
+  const why = node.maybeWhy;
+  if (why === undefined) return `${what} '${node.name}' may not be deployed (its condition is unknown)`;
+  return `${what} '${node.name}' may not be deployed (${why.startsWith('the copy count of ') ? why : `its condition is unknown: ${why}`})`;
 }
 
 /** egress-model.md, verdicts: any non-deterministic result wins, then any unknown one; undefined when neither. */
