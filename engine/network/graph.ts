@@ -58,8 +58,10 @@ export interface NatGateway extends NodeBase {
   readonly publicIpPrefixes: readonly Ref[];
   readonly publicIpsV6: readonly Ref[];
   readonly publicIpPrefixesV6: readonly Ref[];
-  /** Unknown when the IP lists themselves are not known. */
+  /** Unknown when the IPv4 IP lists themselves are not known. */
   readonly unknownIps: Unknown | undefined;
+  /** Unknown when the IPv6 IP lists themselves are not known. */
+  readonly unknownIpsV6: Unknown | undefined;
 }
 
 export interface Route {

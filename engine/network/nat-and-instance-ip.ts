@@ -10,7 +10,10 @@ import { describeRef, mayNotBeDeployed, unknownOutcome } from './results.js';
 /** A NAT gateway's egress for one IP family; undefined when it has no address of an IPv6 path's family. */
 export function natEgress(g: NetworkGraph, nat: NatGateway, v6: boolean, via: Method, because: string[]): Outcome | undefined {
   if (nat.existing) return unknownOutcome(because, `NAT gateway '${nat.name}' is an existing resource outside the analysed files`, nat.at, via);
-  if (nat.unknownIps) return unknownOutcome(because, `the public IPs of NAT gateway '${nat.name}': ${nat.unknownIps.origin}`, nat.at, via);
+  // Each family has its own lists (publicIpAddresses/publicIpPrefixes, publicIpAddressesV6/publicIpPrefixesV6 on a
+  // StandardV2 NAT gateway: https://learn.microsoft.com/azure/nat-gateway/nat-sku): only this path's family decides.
+  const unknownIps = v6 ? nat.unknownIpsV6 : nat.unknownIps;
+  if (unknownIps) return unknownOutcome(because, `the ${v6 ? 'IPv6' : 'IPv4'} public IPs of NAT gateway '${nat.name}': ${unknownIps.origin}`, nat.at, via);
   const refs = v6 ? [...nat.publicIpsV6, ...nat.publicIpPrefixesV6] : [...nat.publicIps, ...nat.publicIpPrefixes];
   if (refs.length === 0) {
     if (v6) return undefined;
