@@ -390,6 +390,43 @@ resolver('a Basic dynamic public IP next to an unresolved one is non-determinist
   );
 });
 
+resolver("a scale set's per-instance public IPs from a prefix that may not be deployed are unknown, naming the prefix", () => {
+  const subnet = { id: rid('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'default') };
+  const g = graphOf(
+    [
+      vnet(),
+      { condition: "[parameters('withPrefix')]", type: 'Microsoft.Network/publicIPPrefixes', apiVersion: NET, name: 'ippre', location: 'westeurope', sku: { name: 'Standard' }, properties: { prefixLength: 28 } },
+      {
+        type: 'Microsoft.Compute/virtualMachineScaleSets',
+        apiVersion: '2024-07-01',
+        name: 'vmss',
+        location: 'westeurope',
+        properties: {
+          orchestrationMode: 'Uniform',
+          virtualMachineProfile: {
+            networkProfile: {
+              networkInterfaceConfigurations: [
+                {
+                  name: 'nic',
+                  properties: {
+                    primary: true,
+                    ipConfigurations: [{ name: 'ipconfig1', properties: { subnet, publicIPAddressConfiguration: { name: 'instance-pip', sku: { name: 'Standard' }, properties: { publicIPPrefix: { id: rid('Microsoft.Network/publicIPPrefixes', 'ippre') } } } } }],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    ],
+    { parameters: { withPrefix: { type: 'bool' } } },
+  );
+  const [v] = resolveEgress(g);
+  assert.is(v.verdict, 'unknown');
+  assert.equal(v.egress.map((e) => e.name), ['ippre']);
+  assert.is(showPlaceholders(v.paths[0].unknownReason ?? ''), "the public IP prefix of 'instance-pip': public IP prefix 'ippre' may not be deployed (its condition is unknown: parameter 'withPrefix' has no value)");
+});
+
 resolver('a secondary ipconfig in a public load-balancing rule pool gets no SNAT from it', () => {
   const g = graphOf([
     vnet(),

@@ -43,7 +43,9 @@ export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNulla
       if (prefix) {
         if (prefix.kind === 'unknown') return unknownOutcome(because, `the public IP prefix of '${pip.name}': ${prefix.value.origin}`, pip.at, 'instance-public-ip');
         because.push(`each instance gets its own public IP from prefix ${prefix.kind === 'found' ? lastSegment(prefix.key) : describeRef(prefix)}`);
-        return { method: 'instance-public-ip', egress: [pipEntry(g, prefix, 'instance-public-ip')], decidedAt: pip.at };
+        const { egress, unknown } = refEntries(g, [prefix], 'instance-public-ip');
+        if (unknown) return unknownOutcome(because, `the public IP prefix of '${pip.name}': ${unknown}`, pip.at, 'instance-public-ip', egress);
+        return { method: 'instance-public-ip', egress, decidedAt: pip.at };
       }
       notes.push({ kind: 'per-instance-ips', message: pip.name, at: pip.at });
       because.push(`each instance gets its own public IP ('${pip.name}') with no prefix: the set grows with every instance`);
