@@ -102,18 +102,22 @@ class Resolver implements PathSource {
   private applyBareSecondary(vm: Vm, paths: PathResult[]): void {
     for (let i = 0; i < paths.length; i++) {
       const p = paths[i];
-      if (p.primary || p.method !== 'none' || p.cause !== 'group') continue;
+      if (p.primary) continue;
+      const group = p.method === 'none' && p.cause === 'group';
+      // The files do not decide the group rule (a SKU known only at deployment): under Basic rules this path has
+      // default outbound access, under Standard rules it is a bare secondary path. Non-deterministic either way.
+      const undecided = p.method === 'unknown' && p.cause === 'group-undecided';
+      if (!group && !undecided) continue;
       if (!paths.some((o, j) => j !== i && o.egress.length > 0)) continue;
       const sameNic = paths.some((o, j) => j !== i && o.nicKey === p.nicKey && o.egress.length > 0);
+      const bare = `${sameNic ? 'another ipconfig of this NIC' : `another NIC of ${vm.name}`} has an outbound method, so Azure documents no outbound for this one; in practice such a path was seen leaving through a platform-assigned IP and later through the other NIC's egress, depending on the guest OS routes`;
       paths[i] = Object.assign({}, p, {
         method: 'default-outbound-access' as const,
         verdict: 'non-deterministic',
         cause: undefined,
-        because: [
-          ...p.because,
-          `${sameNic ? 'another ipconfig of this NIC' : `another NIC of ${vm.name}`} has an outbound method, so Azure documents no outbound for this one; in practice such a path was seen leaving through a platform-assigned IP and later through the other NIC's egress, depending on the guest OS routes`,
-        ],
-        notes: [...p.notes, { kind: 'bare-secondary' as const, message: 'bare secondary path', at: p.at }],
+        unknownReason: undefined,
+        because: [...p.because, undecided ? `either way it leaves through a platform-assigned IP: default outbound access under Basic rules; under Standard rules ${bare}` : bare],
+        notes: undecided ? p.notes : [...p.notes, { kind: 'bare-secondary' as const, message: 'bare secondary path', at: p.at }],
       });
     }
   }

@@ -64,7 +64,10 @@ export interface PathResult {
   readonly egress: readonly EgressIp[];
   readonly because: readonly string[];
   readonly notes: readonly PathNote[];
-  /** For no-egress paths: why (private subnet, route None, SNAT disabled...). */
+  /**
+   * For no-egress paths: why (private subnet, route None, SNAT disabled...; 'group' for the group rule). For a path
+   * left unknown only because the files do not decide the group rule: 'group-undecided'.
+   */
   readonly cause: string | undefined;
   /** For unknown paths: what the path depends on. */
   readonly unknownReason: string | undefined;
