@@ -162,7 +162,8 @@ class Resolver implements PathSource {
       egress,
       because,
       notes,
-      cause: out.cause,
+      // A deployment that is not read may change the path whatever the group rule says: no bare-secondary answer.
+      cause: link !== undefined ? undefined : out.cause,
       unknownReason,
       decidedAt: out.decidedAt ?? ipc.at,
       at: ipc.at,
