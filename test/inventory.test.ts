@@ -288,14 +288,20 @@ cli('an existing subnet (literal id) whose NAT gateway is in the inventory: via 
   assert.is(partial.verdict, 'unknown');
 });
 
-cli('an existing subnet routed to a hub firewall of another repository: via the firewall and its public IP', async () => {
+cli('an existing subnet routed to a hub firewall of another repository: via the firewall and its public IP once the hub VNet is listed too', async () => {
   const args = [`${DIR}/templates/existing-subnet-firewall.json`, ...SUB, '--resource-group', 'rg-app'];
   assert.is(only((await report(args)).json).verdict, 'unknown');
-  // The hub VNet is not in the inventory: the route's next hop matches the private IP the firewall list records.
-  const vm = only((await report([...args, ...inv('subnet-list.json', 'route-table-list.json', 'firewall-list.json', 'public-ip-list.json')])).json);
+  // The route's next hop matches the private IP the firewall list records; the hub VNet (vnet-list.json) shows the
+  // firewall's own subnet, whose NAT gateway or route table would decide the firewall's egress.
+  const vm = only((await report([...args, ...inv('subnet-list.json', 'route-table-list.json', 'firewall-list.json', 'public-ip-list.json', 'vnet-list.json')])).json);
   assert.is(vm.verdict, 'deterministic');
   assert.equal(vm.primaryEgress.map((e) => [e.name, e.via, e.address]), [['pip-fw-hub', 'firewall', '198.51.100.5']]);
   assert.ok(vm.paths[0].because.some((b) => b === `10.50.1.4 is the private IP of firewall 'fw-hub' (recorded in ${DIR}/firewall-list.json)`), vm.paths[0].because.join('\n'));
+  // Without the hub VNet, the firewall's subnet is outside the files: unknown, naming it.
+  const noHub = only((await report([...args, ...inv('subnet-list.json', 'route-table-list.json', 'firewall-list.json', 'public-ip-list.json')])).json);
+  assert.is(noHub.verdict, 'unknown');
+  assert.equal(noHub.primaryEgress.map((e) => [e.name, e.via, e.address]), [['pip-fw-hub', 'firewall', '198.51.100.5']]);
+  assert.match(noHub.paths[0].because.join('\n'), /unknown: the subnet of firewall 'fw-hub', where a NAT gateway or a forced-tunnelling route would change its egress: the subnet '[^']*\/virtualnetworks\/vnet-hub\/subnets\/azurefirewallsubnet' is not in the analysed files/);
   // Without the firewall, the route still leads to an address nothing in the files or the inventory has.
   const noFw = only((await report([...args, ...inv('subnet-list.json', 'route-table-list.json')])).json);
   assert.is(noFw.verdict, 'unknown');

@@ -390,6 +390,83 @@ resolver('a Basic dynamic public IP next to an unresolved one is non-determinist
   );
 });
 
+resolver('the group rule names where the Standard public IP is: another ipconfig of the same NIC, or another NIC', () => {
+  const pipStd = (name: string): Json => ({ type: 'Microsoft.Network/publicIPAddresses', apiVersion: NET, name, location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } });
+  const subnet = { id: rid('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'default') };
+  const g = graphOf([
+    vnet(),
+    pipStd('pip-a'),
+    pipStd('pip-b'),
+    {
+      type: 'Microsoft.Network/networkInterfaces',
+      apiVersion: NET,
+      name: 'nic-two-ipconfigs',
+      location: 'westeurope',
+      properties: {
+        ipConfigurations: [
+          { name: 'ipconfig1', properties: { primary: true, subnet } },
+          { name: 'ipconfig2', properties: { primary: false, subnet, publicIPAddress: { id: rid('Microsoft.Network/publicIPAddresses', 'pip-a') } } },
+        ],
+      },
+    },
+    vm('vm-one-nic', ['nic-two-ipconfigs']),
+    nic('nic-bare', {}),
+    nic('nic-pip', { publicIPAddress: { id: rid('Microsoft.Network/publicIPAddresses', 'pip-b') } }),
+    {
+      ...(vm('vm-two-nics', []) as Record<string, Json>),
+      properties: {
+        networkProfile: {
+          networkInterfaces: [
+            { id: rid('Microsoft.Network/networkInterfaces', 'nic-bare'), properties: { primary: true } },
+            { id: rid('Microsoft.Network/networkInterfaces', 'nic-pip'), properties: { primary: false } },
+          ],
+        },
+      },
+    },
+  ]);
+  const [one, two] = resolveEgress(g);
+  assert.equal([one.paths[0].verdict, two.paths[0].verdict], ['no-egress', 'no-egress']);
+  assert.ok(one.paths[0].because.includes('another ipconfig of this NIC has a Standard public IP, so the whole VM follows Standard rules and gets no default outbound access'), one.paths[0].because.join('\n'));
+  assert.ok(two.paths[0].because.includes('another NIC of this VM has a Standard public IP, so the whole VM follows Standard rules and gets no default outbound access'), two.paths[0].because.join('\n'));
+});
+
+resolver("a scale set's per-instance public IPs from a prefix that may not be deployed are unknown, naming the prefix", () => {
+  const subnet = { id: rid('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'default') };
+  const g = graphOf(
+    [
+      vnet(),
+      { condition: "[parameters('withPrefix')]", type: 'Microsoft.Network/publicIPPrefixes', apiVersion: NET, name: 'ippre', location: 'westeurope', sku: { name: 'Standard' }, properties: { prefixLength: 28 } },
+      {
+        type: 'Microsoft.Compute/virtualMachineScaleSets',
+        apiVersion: '2024-07-01',
+        name: 'vmss',
+        location: 'westeurope',
+        properties: {
+          orchestrationMode: 'Uniform',
+          virtualMachineProfile: {
+            networkProfile: {
+              networkInterfaceConfigurations: [
+                {
+                  name: 'nic',
+                  properties: {
+                    primary: true,
+                    ipConfigurations: [{ name: 'ipconfig1', properties: { subnet, publicIPAddressConfiguration: { name: 'instance-pip', sku: { name: 'Standard' }, properties: { publicIPPrefix: { id: rid('Microsoft.Network/publicIPPrefixes', 'ippre') } } } } }],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    ],
+    { parameters: { withPrefix: { type: 'bool' } } },
+  );
+  const [v] = resolveEgress(g);
+  assert.is(v.verdict, 'unknown');
+  assert.equal(v.egress.map((e) => e.name), ['ippre']);
+  assert.is(showPlaceholders(v.paths[0].unknownReason ?? ''), "the public IP prefix of 'instance-pip': public IP prefix 'ippre' may not be deployed (its condition is unknown: parameter 'withPrefix' has no value)");
+});
+
 resolver('a secondary ipconfig in a public load-balancing rule pool gets no SNAT from it', () => {
   const g = graphOf([
     vnet(),

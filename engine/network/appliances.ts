@@ -7,8 +7,8 @@ import { normaliseId } from './ids.js';
 import { refEntries } from './egress-ips.js';
 import { natEgress } from './nat-and-instance-ip.js';
 import { internetRoutes } from './route-table.js';
-import type { Method, Outcome, PathResult } from './results.js';
-import { dedupe, describeRef, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
+import type { EgressIp, Method, Outcome, PathResult } from './results.js';
+import { dedupe, describeRef, mayNotBeDeployed, missingSubnet, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
 
 const MAX_APPLIANCE_DEPTH = 4;
 
@@ -93,7 +93,24 @@ export class Appliances {
     if (typeof fw.skuName === 'string' && fw.skuName.toLowerCase() === 'azfw_hub')
       return unknownOutcome(because, `firewall '${fw.name}' runs in a Virtual WAN hub, whose public IPs Azure assigns at deployment`, fw.at, 'firewall');
     if (fw.existing) return unknownOutcome(because, `firewall '${fw.name}' is an existing resource outside the analysed files`, fw.at, 'firewall');
-    const fsubnet = this.g.get(this.g.check(fw.ipConfigs[0]?.subnet), 'subnet');
+    const out = this.firewallEgress(fw, because);
+    // A firewall that may not be deployed leaves the route's next hop to nothing: the files cannot tell which.
+    if (fw.maybe && outcomeVerdict(out) !== 'unknown') return unknownOutcome(because, mayNotBeDeployed('firewall', fw), fw.at, 'firewall', out.egress);
+    return out;
+  }
+
+  /** The egress of a firewall in the files: its subnet's forced tunnelling or NAT gateway, else its own public IPs. */
+  private firewallEgress(fw: Firewall, because: string[]): Outcome {
+    // The subnet is named by the first ipconfig; the others carry only public IPs.
+    const sref = this.g.check(fw.ipConfigs.find((c) => c.subnet !== undefined)?.subnet);
+    const fsubnet = this.g.get(sref, 'subnet');
+    // What the firewall's own subnet holds decides its egress: a NAT gateway there takes all its outbound traffic
+    // (https://learn.microsoft.com/azure/firewall/integrate-with-nat-gateway), a 0.0.0.0/0 route there tunnels it
+    // (https://learn.microsoft.com/azure/firewall/forced-tunneling). A subnet outside the files may hold either.
+    if (sref && (!fsubnet || fsubnet.existing)) {
+      const why = fsubnet ? `subnet '${fsubnet.name}' is an existing resource outside the analysed files` : missingSubnet(this.g, sref);
+      return unknownOutcome(because, `the subnet of firewall '${fw.name}', where a NAT gateway or a forced-tunnelling route would change its egress: ${why}`, fw.at, 'firewall', this.ownIps(fw).egress);
+    }
     if (fsubnet) {
       const decision = internetRoutes(this.g, fsubnet, false, []);
       if (decision.unknown) return unknownOutcome(because, decision.unknown, decision.at, 'firewall');
@@ -111,12 +128,19 @@ export class Appliances {
         if (out) return Object.assign({}, out, { decidedAt: out.verdict === 'unknown' ? out.decidedAt : fw.at });
       }
     }
-    const refs = fw.ipConfigs.map((c) => c.publicIp).filter((r): r is Ref => r !== undefined);
-    if (refs.length === 0) return unknownOutcome(because, `firewall '${fw.name}' has no public IP in the analysed files`, fw.at, 'firewall');
+    const own = this.ownIps(fw);
+    if (own.count === 0) return unknownOutcome(because, `firewall '${fw.name}' has no public IP in the analysed files`, fw.at, 'firewall');
+    if (own.unknown) return unknownOutcome(because, `a public IP of firewall '${fw.name}': ${own.unknown}`, fw.at, 'firewall', own.egress);
+    because.push(`firewall '${fw.name}' SNATs outbound traffic to its public IP${own.count > 1 ? 's, chosen at random per connection' : ''} (never the management IP)`);
+    return { method: 'firewall', egress: own.egress, decidedAt: fw.at };
+  }
+
+  /** The firewall's own public IPs (of `ipConfigurations`, never `managementIpConfiguration`). */
+  private ownIps(fw: Firewall): { egress: EgressIp[]; unknown: string | undefined; count: number } {
+    const refs: Ref[] = [];
+    for (const c of fw.ipConfigs) if (c.publicIp !== undefined) refs.push(c.publicIp);
     const { egress, unknown } = refEntries(this.g, refs, 'firewall');
-    if (unknown) return unknownOutcome(because, `a public IP of firewall '${fw.name}': ${unknown}`, fw.at, 'firewall', egress);
-    because.push(`firewall '${fw.name}' SNATs outbound traffic to its public IP${refs.length > 1 ? 's, chosen at random per connection' : ''} (never the management IP)`);
-    return { method: 'firewall', egress, decidedAt: fw.at };
+    return { egress, unknown, count: refs.length };
   }
 
   /**

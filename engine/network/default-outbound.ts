@@ -3,15 +3,27 @@
 import { Unknown } from '../expressions/value.js';
 import type { IpConfig, LoadBalancer, NetworkGraph, Subnet, Vm } from './graph.js';
 import type { Outcome } from './results.js';
-import { describeRef, unknownOutcome } from './results.js';
+import { describeRef, mayNotBeDeployed, unknownOutcome } from './results.js';
 
-/** A member's ipconfig that puts its group under Standard rules: its Standard public IP, or a Standard LB's pool. */
+/**
+ * A member's ipconfig that puts its group under Standard rules (its Standard public IP, or a Standard LB's pool), or
+ * that may do so: `undecided` says what the files do not decide (a SKU known only at deployment, a public IP or load
+ * balancer that may not be deployed or is outside the files).
+ */
 interface GroupEntry {
   readonly member: Vm;
+  readonly nicKey: string;
   readonly ipcKey: string;
   readonly pip: boolean;
   /** The load balancer's name (pool entries). */
   readonly lb: string;
+  readonly undecided: string | undefined;
+}
+
+/** Why a path is or may be under Standard rules: the entry's words, and whether the files decide it. */
+interface GroupReason {
+  readonly text: string;
+  readonly undecided: boolean;
 }
 
 function noEgress(because: string[], subnet: Subnet, cause: string, text: string): Outcome {
@@ -42,8 +54,19 @@ export class DefaultOutbound {
     const flexible = this.flexibleReason(vm);
     if (flexible) return noEgress(because, subnet, flexible, `${flexible}: Flexible scale sets have no default outbound access`);
     const group = this.groupReason(vm, ipc);
+    // A standalone VM, the VMs of an availability set and the instances of a scale set are a group: one member tied
+    // to a Standard SKU public IP or load balancer puts every member under Standard rules, without default outbound
+    // access (https://learn.microsoft.com/azure/load-balancer/load-balancer-faqs,
+    // https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access). When the files cannot
+    // tell whether it is Standard (or deployed at all), they cannot tell default outbound access from no egress.
+    if (group?.undecided) {
+      // Method 'unknown': whether the path has default outbound access at all is what is not known.
+      const out = unknownOutcome(because, group.text, subnet.at);
+      out.cause = 'group-undecided';
+      return out;
+    }
     if (group) {
-      because.push(`${group}, so the whole VM follows Standard rules and gets no default outbound access`);
+      because.push(`${group.text}, so the whole VM follows Standard rules and gets no default outbound access`);
       return { method: 'none', verdict: 'no-egress', egress: [], cause: 'group', decidedAt: subnet.at };
     }
     because.push(`no route, NAT gateway, public IP or load balancer gives outbound: Azure's default outbound access uses a platform-chosen IP that can change`);
@@ -76,8 +99,9 @@ export class DefaultOutbound {
 
   /**
    * What puts a VM's group under Standard rules (a Standard public IP or a Standard load balancer pool on any NIC of
-   * any member), listed once per availability set: listing it per VM was quadratic. `pip` entries name the ipconfig
-   * that carries the IP, so a path is not blocked by its own (Global-tier or other-family) public IP.
+   * any member), or may (see GroupEntry), listed once per availability set: listing it per VM was quadratic. `pip`
+   * entries name the ipconfig that carries the IP, so a path is not blocked by its own (Global-tier or other-family)
+   * public IP.
    */
   private groupEntries(vm: Vm): readonly GroupEntry[] {
     const key = vm.availabilitySet?.kind === 'found' ? vm.availabilitySet.key : vm;
@@ -89,16 +113,16 @@ export class DefaultOutbound {
         const nic = this.g.get(n.nic, 'nic');
         if (!nic) continue;
         for (const ipc of nic.ipConfigs) {
-          const p = ipc.publicIp;
-          if (p && !(p instanceof Unknown)) {
-            const node = p.kind === 'managed' ? p : this.g.get(this.g.check(p.ref), 'publicIp');
-            if (node && typeof node.sku === 'string' && node.sku.toLowerCase().startsWith('standard') && node.tier.toLowerCase() !== 'global')
-              out.push({ member, ipcKey: ipc.key, pip: true, lb: '' });
+          if (ipc.publicIp !== undefined) {
+            const why = this.publicIpStandard(ipc);
+            if (why !== false) out.push({ member, nicKey: nic.key, ipcKey: ipc.key, pip: true, lb: '', undecided: why === true ? undefined : why });
           }
           for (const pref of ipc.pools) {
-            const pool = pref.kind === 'found' ? this.g.pools.get(pref.key) : undefined;
+            const c = this.g.check(pref)!;
+            const pool = c.kind === 'found' ? this.g.pools.get(c.key) : undefined;
             const lb = pool ? (this.g.nodes.get(pool.lbKey) as LoadBalancer) : undefined;
-            if (lb && typeof lb.sku === 'string' && lb.sku.toLowerCase() === 'standard') out.push({ member, ipcKey: ipc.key, pip: false, lb: lb.name });
+            const why = lb ? loadBalancerStandard(lb) : `the load balancer pool of ipconfig '${ipc.name}' of NIC '${nic.name}': ${describeRef(c)}`;
+            if (why !== false) out.push({ member, nicKey: nic.key, ipcKey: ipc.key, pip: false, lb: lb?.name ?? '', undecided: why === true ? undefined : why });
           }
         }
       }
@@ -107,13 +131,60 @@ export class DefaultOutbound {
     return out;
   }
 
-  /** Why the group rule denies this ipconfig default outbound access (its own public IP aside), or undefined. */
-  private groupReason(vm: Vm, ipc: IpConfig): string | undefined {
-    const e = this.groupEntries(vm).find((r) => !(r.pip && r.ipcKey === ipc.key));
-    if (!e) return undefined;
-    const self = e.member === vm;
-    return e.pip
-      ? `${self ? 'another NIC of this VM' : `VM '${e.member.name}' in the same availability set`} has a Standard public IP`
-      : `${self ? 'the VM' : `VM '${e.member.name}' in the same availability set`} is in a pool of Standard load balancer '${e.lb}'`;
+  /** Whether the public IP of `ipc` is Standard: true, false, or why the files do not decide it. */
+  private publicIpStandard(ipc: IpConfig): boolean | string {
+    const p = ipc.publicIp;
+    if (p === undefined) return false;
+    if (p instanceof Unknown) return `the public IP of ipconfig '${ipc.name}': ${p.origin}`;
+    if (p.kind === 'managed') {
+      if (p.tier.toLowerCase() === 'global') return false;
+      return p.sku instanceof Unknown ? `the SKU of public IP configuration '${p.name}': ${p.sku.origin}` : isStandardSku(p.sku);
+    }
+    const ref = this.g.check(p.ref)!;
+    const node = this.g.get(ref, 'publicIp');
+    if (!node) return `the public IP of ipconfig '${ipc.name}': ${describeRef(ref)}`;
+    if (node.tier.toLowerCase() === 'global') return false;
+    if (node.existing) return `public IP '${node.name}' is an existing resource outside the analysed files`;
+    if (node.sku instanceof Unknown) return `the SKU of public IP '${node.name}': ${node.sku.origin}`;
+    if (!isStandardSku(node.sku)) return false;
+    return node.maybe ? mayNotBeDeployed('public IP', node) : true;
   }
+
+  /** Why the group rule denies this ipconfig default outbound access (its own public IP aside), or may; undefined when nothing does. */
+  private groupReason(vm: Vm, ipc: IpConfig): GroupReason | undefined {
+    const entries = this.groupEntries(vm);
+    let undecided: GroupEntry | undefined;
+    for (const e of entries) {
+      if (e.pip && e.ipcKey === ipc.key) continue;
+      if (e.undecided === undefined) return { text: groupSubject(e, vm, ipc, false), undecided: false };
+      undecided ??= e;
+    }
+    if (!undecided) return undefined;
+    const whole = undecided.member === vm ? 'the whole VM' : 'every VM of the availability set';
+    return { text: `${groupSubject(undecided, vm, ipc, true)} (a Standard one takes default outbound access away from ${whole}): ${undecided.undecided!}`, undecided: true };
+  }
+}
+
+/** Public IP SKUs: Basic, Standard, StandardV2 (https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#sku). */
+function isStandardSku(sku: string): boolean {
+  return sku.toLowerCase().startsWith('standard');
+}
+
+/** Whether `lb` is a Standard load balancer: true, false, or why the files do not decide it. */
+function loadBalancerStandard(lb: LoadBalancer): boolean | string {
+  if (lb.existing) return `load balancer '${lb.name}' is an existing resource outside the analysed files`;
+  if (lb.sku instanceof Unknown) return `the SKU of load balancer '${lb.name}': ${lb.sku.origin}`;
+  if (lb.sku.toLowerCase() !== 'standard') return false;
+  return lb.maybe ? mayNotBeDeployed('load balancer', lb) : true;
+}
+
+/** The group entry in words: what is (or, `whether`, may be) under Standard rules, seen from the path `ipc` of `vm`. */
+function groupSubject(e: GroupEntry, vm: Vm, ipc: IpConfig, whether: boolean): string {
+  const self = e.member === vm;
+  if (e.pip) {
+    const who = !self ? `VM '${e.member.name}' in the same availability set` : e.nicKey === ipc.nicKey ? 'another ipconfig of this NIC' : 'another NIC of this VM';
+    return whether ? `whether ${who} has a Standard public IP` : `${who} has a Standard public IP`;
+  }
+  const who = self ? 'the VM' : `VM '${e.member.name}' in the same availability set`;
+  return whether ? `whether ${who} is in a pool of a Standard load balancer` : `${who} is in a pool of Standard load balancer '${e.lb}'`;
 }

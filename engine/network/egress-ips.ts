@@ -3,6 +3,7 @@
 import type { NetworkGraph, PublicIp, PublicIpPrefix, Ref } from './graph.js';
 import { lastSegment } from './ids.js';
 import type { EgressIp, Method } from './results.js';
+import { mayNotBeDeployed } from './results.js';
 import { Unknown } from '../expressions/value.js';
 
 /** The egress entry of a public IP or prefix reference; an id that is itself unknown has no entry (see refEntries). */
@@ -29,16 +30,25 @@ export function pipEntry(g: NetworkGraph, ref: Ref, via: Method): EgressIp {
 }
 
 /**
- * Entries for a list of public IP / prefix references. A reference whose id is unknown offline (a parameter
- * without a value, a runtime value) gives no entry, only the reason the outcome is unknown.
+ * Entries for a list of public IP / prefix references (of a NAT gateway, a load balancer frontend, a firewall). A
+ * reference whose id is unknown offline (a parameter without a value, a runtime value) gives no entry, only the
+ * reason the outcome is unknown; a public IP or prefix that may not be deployed (its condition is unknown) gives its
+ * entry and the reason, as an instance public IP does (nat-and-instance-ip.ts).
  */
 export function refEntries(g: NetworkGraph, refs: readonly Ref[], via: Method): { egress: EgressIp[]; unknown: string | undefined } {
   const egress: EgressIp[] = [];
   let unknown: string | undefined;
   for (const r of refs) {
     const c = g.check(r)!;
-    if (c.kind === 'unknown') unknown ??= c.value.origin;
-    else egress.push(pipEntry(g, c, via));
+    if (c.kind === 'unknown') {
+      unknown ??= c.value.origin;
+      continue;
+    }
+    egress.push(pipEntry(g, c, via));
+    if (unknown !== undefined || c.kind !== 'found') continue;
+    const node = g.nodes.get(c.key);
+    if (node?.maybe && node.kind === 'publicIp') unknown = mayNotBeDeployed('public IP', node);
+    else if (node?.maybe && node.kind === 'publicIpPrefix') unknown = mayNotBeDeployed('public IP prefix', node);
   }
   return { egress, unknown };
 }

@@ -27,6 +27,8 @@ export interface NodeBase {
   readonly at: Location;
   /** The resource's condition is unknown: it may not be deployed. */
   readonly maybe: boolean;
+  /** When `maybe`: what the condition depends on (the unknown condition's origin), for messages. */
+  readonly maybeWhy: string | undefined;
   /** Declared `existing`: its properties are outside the analysed files. */
   readonly existing: boolean;
 }
@@ -56,8 +58,10 @@ export interface NatGateway extends NodeBase {
   readonly publicIpPrefixes: readonly Ref[];
   readonly publicIpsV6: readonly Ref[];
   readonly publicIpPrefixesV6: readonly Ref[];
-  /** Unknown when the IP lists themselves are not known. */
+  /** Unknown when the IPv4 IP lists themselves are not known. */
   readonly unknownIps: Unknown | undefined;
+  /** Unknown when the IPv6 IP lists themselves are not known. */
+  readonly unknownIpsV6: Unknown | undefined;
 }
 
 export interface Route {

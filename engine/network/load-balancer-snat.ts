@@ -5,7 +5,7 @@ import { Unknown } from '../expressions/value.js';
 import type { Frontend, IpConfig, LoadBalancer, NetworkGraph, Pool, Ref } from './graph.js';
 import { refEntries } from './egress-ips.js';
 import type { EgressIp, Method, Outcome, PathNote } from './results.js';
-import { describeRef, unknownOutcome } from './results.js';
+import { describeRef, mayNotBeDeployed, unknownOutcome } from './results.js';
 
 function isPublicFrontend(fe: Frontend | undefined): boolean {
   return !!fe && (fe.publicIp !== undefined || fe.publicIpPrefix !== undefined);
@@ -24,6 +24,8 @@ export class LoadBalancerSnat {
     const implicit: EgressIp[] = [];
     let decidedAt: Location | undefined;
     let unknown: string | undefined;
+    // A load balancer that gives this path outbound but may not be deployed (its condition is unknown).
+    let maybe: LoadBalancer | undefined;
     for (const pref of ipc.pools) {
       const c = this.g.check(pref)!;
       if (c.kind !== 'found') return unknownOutcome(because, `the load balancer pool of ipconfig '${ipc.name}': ${describeRef(c)}`, ipc.at);
@@ -31,6 +33,7 @@ export class LoadBalancerSnat {
       if (!pool) return unknownOutcome(because, `the load balancer pool '${c.key}' is not in the analysed files`, ipc.at);
       const lb = this.g.nodes.get(pool.lbKey) as LoadBalancer;
       if (lb.existing) return unknownOutcome(because, `load balancer '${lb.name}' is an existing resource outside the analysed files`, lb.at);
+      const before = outbound.length + implicit.length;
       for (const rule of lb.outboundRules) {
         if (!rule.pool || rule.pool.kind !== 'found' || rule.pool.key !== pool.key) continue;
         if (!ipcPrimary) {
@@ -68,6 +71,7 @@ export class LoadBalancerSnat {
         because.push(`load-balancing rule '${rule.name}' of load balancer '${lb.name}' gives implicit outbound SNAT through frontend '${fe!.name}'`);
         decidedAt ??= rule.at;
       }
+      if (lb.maybe && outbound.length + implicit.length > before) maybe ??= lb;
     }
     // IP-based pools give no load balancer SNAT (documented known issue): note it and fall through.
     if (typeof ipc.privateIp === 'string') {
@@ -78,6 +82,7 @@ export class LoadBalancerSnat {
     }
     const method: Method = outbound.length > 0 ? 'lb-outbound-rule' : 'lb-rule-snat';
     if (unknown) return unknownOutcome(because, `a load balancer frontend IP: ${unknown}`, decidedAt, method, [...outbound, ...implicit]);
+    if (maybe) return unknownOutcome(because, mayNotBeDeployed('load balancer', maybe), maybe.at, method, [...outbound, ...implicit]);
     if (outbound.length === 0 && implicit.length === 0) return undefined;
     return { method, egress: [...outbound, ...implicit], decidedAt };
   }

@@ -5,12 +5,15 @@ import type { IpConfig, NatGateway, NetworkGraph, Vm } from './graph.js';
 import { lastSegment } from './ids.js';
 import { fromPip, pipEntry, refEntries, unresolvedWhy } from './egress-ips.js';
 import type { EgressIp, Method, Outcome, PathNote } from './results.js';
-import { describeRef, unknownOutcome } from './results.js';
+import { describeRef, mayNotBeDeployed, unknownOutcome } from './results.js';
 
 /** A NAT gateway's egress for one IP family; undefined when it has no address of an IPv6 path's family. */
 export function natEgress(g: NetworkGraph, nat: NatGateway, v6: boolean, via: Method, because: string[]): Outcome | undefined {
   if (nat.existing) return unknownOutcome(because, `NAT gateway '${nat.name}' is an existing resource outside the analysed files`, nat.at, via);
-  if (nat.unknownIps) return unknownOutcome(because, `the public IPs of NAT gateway '${nat.name}': ${nat.unknownIps.origin}`, nat.at, via);
+  // Each family has its own lists (publicIpAddresses/publicIpPrefixes, publicIpAddressesV6/publicIpPrefixesV6 on a
+  // StandardV2 NAT gateway: https://learn.microsoft.com/azure/nat-gateway/nat-sku): only this path's family decides.
+  const unknownIps = v6 ? nat.unknownIpsV6 : nat.unknownIps;
+  if (unknownIps) return unknownOutcome(because, `the ${v6 ? 'IPv6' : 'IPv4'} public IPs of NAT gateway '${nat.name}': ${unknownIps.origin}`, nat.at, via);
   const refs = v6 ? [...nat.publicIpsV6, ...nat.publicIpPrefixesV6] : [...nat.publicIps, ...nat.publicIpPrefixes];
   if (refs.length === 0) {
     if (v6) return undefined;
@@ -19,7 +22,7 @@ export function natEgress(g: NetworkGraph, nat: NatGateway, v6: boolean, via: Me
   }
   const { egress, unknown } = refEntries(g, refs, via);
   if (unknown) return unknownOutcome(because, `a public IP of NAT gateway '${nat.name}': ${unknown}`, nat.at, via, egress);
-  if (nat.maybe) return unknownOutcome(because, `NAT gateway '${nat.name}' may not be deployed (its condition is unknown)`, nat.at, via, egress);
+  if (nat.maybe) return unknownOutcome(because, mayNotBeDeployed('NAT gateway', nat), nat.at, via, egress);
   return { method: via, egress, decidedAt: nat.at };
 }
 
@@ -40,7 +43,9 @@ export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNulla
       if (prefix) {
         if (prefix.kind === 'unknown') return unknownOutcome(because, `the public IP prefix of '${pip.name}': ${prefix.value.origin}`, pip.at, 'instance-public-ip');
         because.push(`each instance gets its own public IP from prefix ${prefix.kind === 'found' ? lastSegment(prefix.key) : describeRef(prefix)}`);
-        return { method: 'instance-public-ip', egress: [pipEntry(g, prefix, 'instance-public-ip')], decidedAt: pip.at };
+        const { egress, unknown } = refEntries(g, [prefix], 'instance-public-ip');
+        if (unknown) return unknownOutcome(because, `the public IP prefix of '${pip.name}': ${unknown}`, pip.at, 'instance-public-ip', egress);
+        return { method: 'instance-public-ip', egress, decidedAt: pip.at };
       }
       notes.push({ kind: 'per-instance-ips', message: pip.name, at: pip.at });
       because.push(`each instance gets its own public IP ('${pip.name}') with no prefix: the set grows with every instance`);
@@ -68,7 +73,7 @@ export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNulla
     if ((node.version.toLowerCase() === 'ipv6') !== v6) return undefined;
     because.push(`ipconfig '${ipc.name}' has its own public IP '${node.name}'`);
     const entry = fromPip(g, node, 'instance-public-ip');
-    if (node.maybe) return unknownOutcome(because, `public IP '${node.name}' may not be deployed (its condition is unknown)`, pip.at, 'instance-public-ip', [entry]);
+    if (node.maybe) return unknownOutcome(because, mayNotBeDeployed('public IP', node), pip.at, 'instance-public-ip', [entry]);
     return { method: 'instance-public-ip', egress: [entry], decidedAt: pip.at };
   }
   return unknownOutcome(because, `the public IP of ipconfig '${ipc.name}': ${describeRef(ref)}`, pip.at, 'instance-public-ip', [pipEntry(g, ref, 'instance-public-ip')]);

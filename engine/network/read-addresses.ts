@@ -58,6 +58,7 @@ export function readNat(g: NetworkGraph, r: SourceResource): NatGateway {
     publicIpsV6: ipsV6.refs,
     publicIpPrefixesV6: prefixesV6.refs,
     unknownIps: ips.unknown ?? prefixes.unknown,
+    unknownIpsV6: ipsV6.unknown ?? prefixesV6.unknown,
     ...nodeBase(r),
   };
 }

@@ -9,7 +9,7 @@ import type { IpConfig, NetworkGraph, Nic, Vm } from './graph.js';
 import { GRAPH_TYPES } from './reads.js';
 import { keyOf } from './ids.js';
 import { allocationOf } from './read-addresses.js';
-import { boolOrUnknown, list, locationIn, nodeBase, prop, refList, skuOr, str, strOrUnknown } from './read-values.js';
+import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, refList, skuOr, str, strOrUnknown } from './read-values.js';
 
 /** `declaredAt` is where the ipConfigurations array is declared (entry i is at its pointer + /i). */
 function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, declaredAt: Location, managed: boolean): IpConfig[] {
@@ -94,6 +94,7 @@ function readManagedNics(g: NetworkGraph, r: SourceResource, vm: Vm, configs: Va
       type: 'Microsoft.Network/networkInterfaces',
       at: cloc,
       maybe: r.condition instanceof Unknown,
+      maybeWhy: maybeWhy(r.condition),
       existing: false,
       kind: 'nic',
       ipConfigs: readIpConfigs(g, key, ips, { file: cloc.file, pointer: pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations') }, true),

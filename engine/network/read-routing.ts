@@ -6,7 +6,7 @@ import type { Value } from '../expressions/value.js';
 import { Unknown, isObject, newObject } from '../expressions/value.js';
 import type { NetworkGraph, Route, RouteTable, Subnet } from './graph.js';
 import { keyOf } from './ids.js';
-import { boolOrUnknown, list, locationIn, nodeBase, prop, str, strOrUnknown } from './read-values.js';
+import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, str, strOrUnknown } from './read-values.js';
 
 /** A route, inline in a route table (`name` from the entry) or a child resource (`name` given). */
 export function readRoute(v: Value, loc: Location, name?: string): Route | undefined {
@@ -52,6 +52,7 @@ export function readSubnet(g: NetworkGraph, vnetKey: string, key: string, name: 
     type: 'Microsoft.Network/virtualNetworks/subnets',
     at: loc,
     maybe: r.condition instanceof Unknown,
+    maybeWhy: maybeWhy(r.condition),
     existing: r.existing,
     kind: 'subnet',
     vnetKey,

@@ -75,7 +75,12 @@ export function locationIn(r: SourceResource, ...segments: (string | number)[]):
   return { file: r.at.file, pointer: p };
 }
 
+/** What an unknown condition depends on (its origin without the 'condition: ' label), or undefined when it is known. */
+export function maybeWhy(condition: SourceResource['condition']): string | undefined {
+  return condition instanceof Unknown ? condition.origin.replace(/^condition: /, '') : undefined;
+}
+
 /** The fields every node takes from the resource it is read from. */
 export function nodeBase(r: SourceResource): NodeBase {
-  return { key: keyOf(r), id: r.id, name: r.name, type: r.type, at: r.at, maybe: r.condition instanceof Unknown, existing: r.existing };
+  return { key: keyOf(r), id: r.id, name: r.name, type: r.type, at: r.at, maybe: r.condition instanceof Unknown, maybeWhy: maybeWhy(r.condition), existing: r.existing };
 }

@@ -2,12 +2,12 @@
 // scale set, and combines a VM's paths. Imports template/ and expressions/ only, besides engine/network/.
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
-import type { IpConfig, NetworkGraph, Nic, Ref, Route, Subnet, Vm } from './graph.js';
+import type { IpConfig, NetworkGraph, Nic, Route, Subnet, Vm } from './graph.js';
 import { lastSegment } from './ids.js';
 import type { EgressIp, Outcome, PathNote, PathResult, VmResult } from './results.js';
 import type { UnresolvedDeployment } from '../resources/types.js';
 import { GRAPH_TYPES } from './reads.js';
-import { dedupe, describeRef, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
+import { dedupe, describeRef, missingSubnet, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
 import { internetRoutes } from './route-table.js';
 import { Appliances } from './appliances.js';
 import type { PathSource } from './appliances.js';
@@ -102,18 +102,22 @@ class Resolver implements PathSource {
   private applyBareSecondary(vm: Vm, paths: PathResult[]): void {
     for (let i = 0; i < paths.length; i++) {
       const p = paths[i];
-      if (p.primary || p.method !== 'none' || p.cause !== 'group') continue;
+      if (p.primary) continue;
+      const group = p.method === 'none' && p.cause === 'group';
+      // The files do not decide the group rule (a SKU known only at deployment): under Basic rules this path has
+      // default outbound access, under Standard rules it is a bare secondary path. Non-deterministic either way.
+      const undecided = p.method === 'unknown' && p.cause === 'group-undecided';
+      if (!group && !undecided) continue;
       if (!paths.some((o, j) => j !== i && o.egress.length > 0)) continue;
       const sameNic = paths.some((o, j) => j !== i && o.nicKey === p.nicKey && o.egress.length > 0);
+      const bare = `${sameNic ? 'another ipconfig of this NIC' : `another NIC of ${vm.name}`} has an outbound method, so Azure documents no outbound for this one; in practice such a path was seen leaving through a platform-assigned IP and later through the other NIC's egress, depending on the guest OS routes`;
       paths[i] = Object.assign({}, p, {
         method: 'default-outbound-access' as const,
         verdict: 'non-deterministic',
         cause: undefined,
-        because: [
-          ...p.because,
-          `${sameNic ? 'another ipconfig of this NIC' : `another NIC of ${vm.name}`} has an outbound method, so Azure documents no outbound for this one; in practice such a path was seen leaving through a platform-assigned IP and later through the other NIC's egress, depending on the guest OS routes`,
-        ],
-        notes: [...p.notes, { kind: 'bare-secondary' as const, message: 'bare secondary path', at: p.at }],
+        unknownReason: undefined,
+        because: [...p.because, undecided ? `either way it leaves through a platform-assigned IP: default outbound access under Basic rules; under Standard rules ${bare}` : bare],
+        notes: undecided ? p.notes : [...p.notes, { kind: 'bare-secondary' as const, message: 'bare secondary path', at: p.at }],
       });
     }
   }
@@ -158,7 +162,8 @@ class Resolver implements PathSource {
       egress,
       because,
       notes,
-      cause: out.cause,
+      // A deployment that is not read may change the path whatever the group rule says: no bare-secondary answer.
+      cause: link !== undefined ? undefined : out.cause,
       unknownReason,
       decidedAt: out.decidedAt ?? ipc.at,
       at: ipc.at,
@@ -187,7 +192,7 @@ class Resolver implements PathSource {
     if (!ipc.subnet) return unknownOutcome(because, `ipconfig '${ipc.name}' names no subnet`, ipc.at);
     const sref = this.g.check(ipc.subnet)!;
     const subnet = this.g.get(sref, 'subnet');
-    if (!subnet) return unknownOutcome(because, this.missingSubnet(sref), ipc.at);
+    if (!subnet) return unknownOutcome(because, missingSubnet(this.g, sref), ipc.at);
     if (subnet.existing) return unknownOutcome(because, `subnet '${subnet.name}' is an existing resource outside the analysed files`, subnet.at);
 
     // 1. Route table: longest prefix covering the Internet.
@@ -215,20 +220,6 @@ class Resolver implements PathSource {
       unknownReason: decisive?.unknownReason,
       decidedAt: decisive?.decidedAt ?? branches.find((r) => r)!.at,
     };
-  }
-
-  /** Why a subnet reference has no node: an `existing` VNet, a VNet elsewhere, or an unknown id. */
-  private missingSubnet(sref: Ref): string {
-    if (sref.kind === 'unknown') return `the subnet id (${sref.value.origin})`;
-    if (sref.kind !== 'missing') return `the subnet ${describeRef(sref)}`;
-    const i = sref.id.lastIndexOf('/subnets/');
-    const vnet = i > 0 ? this.g.nodes.get(sref.id.slice(0, i)) : undefined;
-    const declared = i > 0 ? this.g.declaredResource(sref.id.slice(0, i)) : undefined;
-    if (declared?.existing) return `subnet '${lastSegment(sref.id)}' of VNet '${declared.name}', an existing resource outside the analysed files`;
-    if (declared && !vnet) return `subnet '${lastSegment(sref.id)}' is not declared in VNet '${declared.name}'`;
-    const loop = this.g.unknownCopies.get(GRAPH_TYPES.subnet) ?? this.g.unknownCopies.get(GRAPH_TYPES.vnet);
-    if (loop !== undefined) return `the subnet '${sref.id}' may be one a copy loop creates, and ${loop}`;
-    return `the subnet '${sref.id}' is not in the analysed files`;
   }
 
   /** Steps 1 (route decided) to 5 for one route branch; `route` undefined means the system route to the Internet. */

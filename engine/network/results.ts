@@ -1,7 +1,9 @@
 // What the egress resolver answers, in the words of egress-model.md (verdicts, methods, path and VM results), and
-// how verdicts combine. Imports template/ (types) only, besides engine/network/.
+// how verdicts combine, and the reasons shared by several steps. Imports template/ (types) only, besides engine/network/.
 import type { Location } from '../template/finding.js';
-import type { Ref, Vm } from './graph.js';
+import type { NetworkGraph, NodeBase, Ref, Vm } from './graph.js';
+import { lastSegment } from './ids.js';
+import { GRAPH_TYPES } from './reads.js';
 
 export type Verdict = 'deterministic' | 'deterministic-set' | 'non-deterministic' | 'no-egress' | 'unknown';
 export type Method =
@@ -62,7 +64,10 @@ export interface PathResult {
   readonly egress: readonly EgressIp[];
   readonly because: readonly string[];
   readonly notes: readonly PathNote[];
-  /** For no-egress paths: why (private subnet, route None, SNAT disabled...). */
+  /**
+   * For no-egress paths: why (private subnet, route None, SNAT disabled...; 'group' for the group rule). For a path
+   * left unknown only because the files do not decide the group rule: 'group-undecided'.
+   */
   readonly cause: string | undefined;
   /** For unknown paths: what the path depends on. */
   readonly unknownReason: string | undefined;
@@ -101,6 +106,27 @@ export function describeRef(ref: Ref): string {
   if (ref.kind === 'unknown') return ref.value.origin;
   if (ref.kind === 'missing') return `'${ref.id}' is not in the analysed files`;
   return ref.key;
+}
+
+/** Why a path through `node` is unknown when its condition is: `what` names its kind ('load balancer', 'public IP'). */
+export function mayNotBeDeployed(what: string, node: NodeBase): string {
+  const why = node.maybeWhy;
+  if (why === undefined) return `${what} '${node.name}' may not be deployed (its condition is unknown)`;
+  return `${what} '${node.name}' may not be deployed (${why.startsWith('the copy count of ') ? why : `its condition is unknown: ${why}`})`;
+}
+
+/** Why a subnet reference has no node: an `existing` VNet, a VNet elsewhere, a copy loop of unknown count, or an unknown id. */
+export function missingSubnet(g: NetworkGraph, sref: Ref): string {
+  if (sref.kind === 'unknown') return `the subnet id (${sref.value.origin})`;
+  if (sref.kind !== 'missing') return `the subnet ${describeRef(sref)}`;
+  const i = sref.id.lastIndexOf('/subnets/');
+  const vnet = i > 0 ? g.nodes.get(sref.id.slice(0, i)) : undefined;
+  const declared = i > 0 ? g.declaredResource(sref.id.slice(0, i)) : undefined;
+  if (declared?.existing) return `subnet '${lastSegment(sref.id)}' of VNet '${declared.name}', an existing resource outside the analysed files`;
+  if (declared && !vnet) return `subnet '${lastSegment(sref.id)}' is not declared in VNet '${declared.name}'`;
+  const loop = g.unknownCopies.get(GRAPH_TYPES.subnet) ?? g.unknownCopies.get(GRAPH_TYPES.vnet);
+  if (loop !== undefined) return `the subnet '${sref.id}' may be one a copy loop creates, and ${loop}`;
+  return `the subnet '${sref.id}' is not in the analysed files`;
 }
 
 /** egress-model.md, verdicts: any non-deterministic result wins, then any unknown one; undefined when neither. */

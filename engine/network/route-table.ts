@@ -3,7 +3,7 @@
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
 import type { NetworkGraph, Route, Subnet } from './graph.js';
-import { describeRef } from './results.js';
+import { describeRef, mayNotBeDeployed } from './results.js';
 
 /** The routes that decide where Internet-bound traffic goes: one, or several when it depends on the destination. */
 export interface RouteDecision {
@@ -60,6 +60,6 @@ export function internetRoutes(g: NetworkGraph, subnet: Subnet, v6: boolean, bec
     return {};
   }
   for (const b of branches) if (b && b.nextHopType instanceof Unknown) return { unknown: `the next hop of route '${b.name}': ${b.nextHopType.origin}`, at: b.at };
-  if (rt.maybe) return { unknown: `route table '${rt.name}' may not be deployed (its condition is unknown)`, at: rt.at };
+  if (rt.maybe) return { unknown: mayNotBeDeployed('route table', rt), at: rt.at };
   return { branches };
 }
