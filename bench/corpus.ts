@@ -1,7 +1,7 @@
 // Corpus sweep: expands every template in a folder and prints crashes, findings by id, unsupported functions,
 // and the share of evaluated expressions that stayed unknown, by cause. Exit 1 on any crash.
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { expandDocument, lintDocument, showPlaceholders, withoutLinkedTemplates } from '../engine/index.js';
 import type { DocumentInput } from '../engine/index.js';
@@ -64,7 +64,8 @@ for (const e of entries) {
       const reason = path?.unknownReason ?? path?.because[path.because.length - 1] ?? 'no path';
       unknowns.push({ kind: reasonKind(reason), line: showPlaceholders(`${relative(dir, e.template)}: ${v.vm.name}: ${reason}`) });
     }
-    templates.push({ file: e.template, linked: linted.linked ?? [], verdicts: linted.vms.map((v) => v.verdict), unknowns });
+    // Absolute paths on both sides: the corpus folder may be given either way, and links are named relative to here.
+    templates.push({ file: resolve(e.template), linked: (linted.linked ?? []).map((f) => resolve(f)), verdicts: linted.vms.map((v) => v.verdict), unknowns });
     for (const v of linted.vms) {
       if (process.env.VMS) vmLines.push(`${relative(dir, e.template)}: ${v.name} ${v.verdict} [${v.egress.map((x) => `${x.name} via ${x.via}`).join(', ')}]`);
     }

@@ -137,12 +137,14 @@ export class DefaultOutbound {
     if (p === undefined) return false;
     if (p instanceof Unknown) return `the public IP of ipconfig '${ipc.name}': ${p.origin}`;
     if (p.kind === 'managed') {
+      if (p.undecided) return `the tier of public IP configuration '${p.name}': ${p.undecided.origin}`;
       if (p.tier.toLowerCase() === 'global') return false;
       return p.sku instanceof Unknown ? `the SKU of public IP configuration '${p.name}': ${p.sku.origin}` : isStandardSku(p.sku);
     }
     const ref = this.g.check(p.ref)!;
     const node = this.g.get(ref, 'publicIp');
     if (!node) return `the public IP of ipconfig '${ipc.name}': ${describeRef(ref)}`;
+    if (node.undecided) return `the tier of public IP '${node.name}': ${node.undecided.origin}`;
     if (node.tier.toLowerCase() === 'global') return false;
     if (node.existing) return `public IP '${node.name}' is an existing resource outside the analysed files`;
     if (node.sku instanceof Unknown) return `the SKU of public IP '${node.name}': ${node.sku.origin}`;

@@ -68,15 +68,16 @@ export function fromPip(g: NetworkGraph, pip: PublicIp, via: Method): EgressIp {
     static: alloc === 'static',
     changes: alloc === 'dynamic',
     sku,
-    unresolved: pip.existing || sku === null || alloc === undefined,
+    unresolved: pip.existing || sku === null || alloc === undefined || pip.undecided !== undefined,
     at: pip.at,
-    ...unresolvedWhy(pip.name, pip.existing, pip.sku, pip.allocation),
+    ...unresolvedWhy(pip.name, pip.existing, pip.sku, pip.allocation, pip.undecided),
   };
 }
 
 /** Why a public IP's nature is not known: it is outside the files, or its SKU or allocation is known only at deployment. */
-export function unresolvedWhy(name: string, existing: boolean, sku: string | Unknown, allocation: string | Unknown): { why?: string } {
+export function unresolvedWhy(name: string, existing: boolean, sku: string | Unknown, allocation: string | Unknown, undecided?: Unknown): { why?: string } {
   if (existing) return { why: `public IP '${name}' is an existing resource outside the analysed files` };
+  if (undecided) return { why: `the IP version or tier of public IP '${name}': ${undecided.origin}` };
   if (sku instanceof Unknown) return { why: `the SKU of public IP '${name}': ${sku.origin}` };
   if (allocation instanceof Unknown) return { why: `the allocation method of public IP '${name}': ${allocation.origin}` };
   return {};

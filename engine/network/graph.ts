@@ -39,6 +39,8 @@ export interface PublicIp extends NodeBase {
   readonly tier: string;
   readonly allocation: string | Unknown;
   readonly version: string;
+  /** Set when the IP version or tier is known only at deployment: whether (and for which family) it carries outbound traffic is not decided. */
+  readonly undecided?: Unknown;
   readonly prefix: Ref | undefined;
   readonly address: string | null;
 }
@@ -140,7 +142,7 @@ export interface LoadBalancer extends NodeBase {
 /** The public IP of an ipconfig: a reference to a public IP resource, or a VM-/scale-set-managed configuration. */
 export type IpConfigPublicIp =
   | { readonly kind: 'ref'; readonly ref: Ref; readonly at: Location }
-  | { readonly kind: 'managed'; readonly name: string; readonly sku: string | Unknown; readonly tier: string; readonly allocation: string | Unknown; readonly prefix: Ref | undefined; readonly version: string; readonly at: Location };
+  | { readonly kind: 'managed'; readonly name: string; readonly sku: string | Unknown; readonly tier: string; readonly allocation: string | Unknown; readonly prefix: Ref | undefined; readonly version: string; readonly undecided?: Unknown; readonly at: Location };
 
 export interface IpConfig {
   readonly key: string;
@@ -151,6 +153,8 @@ export interface IpConfig {
   readonly publicIp: IpConfigPublicIp | Unknown | undefined;
   readonly privateIp: string | Unknown | undefined;
   readonly version: string;
+  /** Set when the IP version is known only at deployment: the path's family is not decided. */
+  readonly undecidedVersion?: Unknown;
   readonly pools: readonly Ref[];
   readonly at: Location;
 }

@@ -108,7 +108,8 @@ export class LoadBalancerSnat {
     for (const ref of [fe.publicIp, fe.publicIpPrefix]) {
       if (!ref) continue;
       const pip = this.g.get(this.g.check(ref), 'publicIp');
-      if (pip && ((pip.version.toLowerCase() === 'ipv6') !== v6 || pip.tier.toLowerCase() === 'global')) continue;
+      // A frontend IP whose version or tier is known only at deployment stays: its entry is unresolved (egress-ips.ts).
+      if (pip && !pip.undecided && ((pip.version.toLowerCase() === 'ipv6') !== v6 || pip.tier.toLowerCase() === 'global')) continue;
       refs.push(ref);
     }
     return refEntries(this.g, refs, via);

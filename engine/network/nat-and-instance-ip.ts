@@ -30,6 +30,8 @@ export function natEgress(g: NetworkGraph, nat: NatGateway, v6: boolean, via: Me
 export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNullable<IpConfig['publicIp']>, v6: boolean, because: string[], notes: PathNote[]): Outcome | undefined {
   if (pip instanceof Unknown) return undefined;
   if (pip.kind === 'managed') {
+    // Whether it carries this path's traffic at all (its family, a Global tier) is decided at deployment.
+    if (pip.undecided) return unknownOutcome(because, `the IP version or tier of public IP configuration '${pip.name}': ${pip.undecided.origin}`, pip.at, 'instance-public-ip');
     if (pip.tier.toLowerCase() === 'global') {
       notes.push({ kind: 'global-public-ip', message: pip.name, at: pip.at });
       because.push(`public IP configuration '${pip.name}' is Global tier, which never carries outbound traffic`);
@@ -65,6 +67,7 @@ export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNulla
   if (ref.kind === 'unknown') return unknownOutcome(because, `the public IP of ipconfig '${ipc.name}': ${ref.value.origin}`, pip.at, 'instance-public-ip');
   const node = g.get(ref, 'publicIp');
   if (node) {
+    if (node.undecided) return unknownOutcome(because, `the IP version or tier of public IP '${node.name}': ${node.undecided.origin}`, pip.at, 'instance-public-ip', [fromPip(g, node, 'instance-public-ip')]);
     if (node.tier.toLowerCase() === 'global') {
       notes.push({ kind: 'global-public-ip', message: node.name, at: pip.at });
       because.push(`public IP '${node.name}' is Global tier, which never carries outbound traffic`);

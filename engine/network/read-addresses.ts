@@ -4,7 +4,7 @@ import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown } from '../expressions/value.js';
 import type { NatGateway, NetworkGraph, PublicIp, PublicIpPrefix } from './graph.js';
-import { decisive, nodeBase, prop, refList, skuOr, str } from './read-values.js';
+import { decisive, nodeBase, prop, refList, skuOr, str, undecidedOf } from './read-values.js';
 import { hasPlaceholder } from '../expressions/placeholder.js';
 
 /** The allocation method of a public IP (or a VM's public IP configuration) of SKU `sku`. */
@@ -27,7 +27,14 @@ export function readPublicIp(g: NetworkGraph, r: SourceResource): PublicIp {
     prefix: g.ref(prop(b, 'properties', 'publicIPPrefix')),
     address: typeof ip === 'string' && !hasPlaceholder(ip) ? ip : null,
     ...nodeBase(r),
+    ...undecidedField(prop(b, 'properties', 'publicIPAddressVersion'), prop(b, 'sku', 'tier')),
   };
+}
+
+/** The `undecided` field of a public IP (or public IP configuration) whose version or tier is known only at deployment. */
+export function undecidedField(version: Value | undefined, tier: Value | undefined): { undecided?: Unknown } {
+  const u = undecidedOf(version, tier);
+  return u ? { undecided: u } : {};
 }
 
 export function readPrefix(r: SourceResource): PublicIpPrefix {

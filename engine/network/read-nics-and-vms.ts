@@ -8,8 +8,8 @@ import { Unknown, getProp, isObject } from '../expressions/value.js';
 import type { IpConfig, NetworkGraph, Nic, Vm } from './graph.js';
 import { GRAPH_TYPES } from './reads.js';
 import { keyOf } from './ids.js';
-import { allocationOf } from './read-addresses.js';
-import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, refList, skuOr, str, strOrUnknown } from './read-values.js';
+import { allocationOf, undecidedField } from './read-addresses.js';
+import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, refList, skuOr, str, strOrUnknown, undecidedOf } from './read-values.js';
 
 /** `declaredAt` is where the ipConfigurations array is declared (entry i is at its pointer + /i). */
 function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, declaredAt: Location, managed: boolean): IpConfig[] {
@@ -35,6 +35,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, de
           prefix: g.ref(prop(cfg, 'properties', 'publicIPPrefix')),
           version: str(prop(cfg, 'properties', 'publicIPAddressVersion'), 'IPv4'),
           at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddressConfiguration') },
+          ...undecidedField(prop(cfg, 'properties', 'publicIPAddressVersion'), prop(cfg, 'sku', 'tier')),
         };
       }
     } else {
@@ -57,6 +58,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, de
       version: str(prop(p, 'privateIPAddressVersion'), 'IPv4'),
       pools,
       at: l,
+      ...versionField(prop(p, 'privateIPAddressVersion')),
     };
     out.push(ipc);
     g.ipConfigs.set(ipc.key, ipc);
@@ -137,4 +139,10 @@ export function readVm(g: NetworkGraph, r: SourceResource): Vm {
   const path = scaleSet ? ['properties', 'virtualMachineProfile', 'networkProfile', 'networkInterfaceConfigurations'] : ['properties', 'networkProfile', 'networkInterfaceConfigurations'];
   readManagedNics(g, r, vm, configs, path);
   return vm;
+}
+
+/** The `undecidedVersion` field of an ipconfig whose IP version is known only at deployment. */
+function versionField(version: Value | undefined): { undecidedVersion?: Unknown } {
+  const u = undecidedOf(version);
+  return u ? { undecidedVersion: u } : {};
 }

@@ -29,6 +29,19 @@ export function decisive(v: Value | undefined): Value | undefined {
   return typeof v === 'string' && hasPlaceholder(v) ? new Unknown('parameter', `'${showPlaceholders(v)}' is known only at deployment`) : v;
 }
 
+/**
+ * Why an IP version or tier that decides a path's family or whether an IP carries outbound traffic is not known:
+ * the first of the written values that is unknown or a placeholder (the reader then takes the schema default for the
+ * rest of the node, and the resolver the unknown for the decision).
+ */
+export function undecidedOf(...written: (Value | undefined)[]): Unknown | undefined {
+  for (const v of written) {
+    const d = decisive(v);
+    if (d instanceof Unknown) return d;
+  }
+  return undefined;
+}
+
 export function strOrUnknown(v: Value | undefined): string | Unknown | undefined {
   const d = decisive(v);
   if (d instanceof Unknown || typeof d === 'string') return d;

@@ -187,6 +187,8 @@ class Resolver implements PathSource {
   }
 
   private decide(vm: Vm, nic: Nic, ipc: IpConfig, ipcPrimary: boolean, because: string[], notes: PathNote[], depth: number, visited: Set<string>): Outcome {
+    // The path's family decides every step (no default outbound access and no NAT gateway for IPv6 in Standard).
+    if (ipc.undecidedVersion) return unknownOutcome(because, `the IP version of ipconfig '${ipc.name}': ${ipc.undecidedVersion.origin}`, ipc.at);
     const v6 = ipc.version.toLowerCase() === 'ipv6';
     // The subnet decides routes, NAT gateway and default outbound access.
     if (!ipc.subnet) return unknownOutcome(because, `ipconfig '${ipc.name}' names no subnet`, ipc.at);
