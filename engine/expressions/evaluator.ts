@@ -329,7 +329,8 @@ class Ctx implements CallContext {
     for (let i = 0; i < args.length; i++) {
       const a = this.evaluate(e.args[i]);
       if (typeof a === 'string') {
-        if (!named && a.length > 0 && hasPlaceholder(a)) named = true;
+        // A literal argument is never a placeholder (only evaluation makes one): no scan for it.
+        if (!named && e.args[i].k !== 'str' && a.length > 0 && hasPlaceholder(a)) named = true;
       } else if (a instanceof Unknown) {
         if (a.label !== undefined) labelled = true;
         unknown ??= a;
