@@ -5,6 +5,7 @@
 import { describeChange, normaliseId } from '../../engine/index.js';
 import type { EgressComparison, EgressEntry, Finding, Frontend, IpConfig, LintResult, NetworkGraph, PathReport, PathResult, Ref, Route, Verdict, VmReport } from '../../engine/index.js';
 import type { FormatContext } from './index.js';
+import { summarise } from './summary.js';
 import { ruleDocUrl } from '../../rules/index.js';
 
 const VERDICT_MARK: Record<Verdict, string> = {
@@ -271,10 +272,6 @@ function chartFor(r: LintResult): string[] {
 
 // ---- the report -------------------------------------------------------------------------------------------------
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** What a pull request changes: one line per VM whose egress differs from the base (or the lock file). */
 function changesSection(cmp: EgressComparison): string[] {
   const head = `## Egress changes against ${md(cmp.against)}`;
@@ -285,32 +282,17 @@ function changesSection(cmp: EgressComparison): string[] {
 }
 
 export function formatMarkdown(results: readonly LintResult[], ctx?: Partial<FormatContext>): string {
-  let errors = 0;
-  let warnings = 0;
-  let notes = 0;
-  let suppressed = 0;
-  let vms = 0;
-  let unknown = 0;
   const sections: string[][] = [];
   for (const r of results) {
     const findings = r.findings.filter((f) => !f.suppression);
-    suppressed += r.findings.length - findings.length;
-    vms += r.vms.length;
-    for (const vm of r.vms) if (vm.verdict === 'unknown') unknown++;
-    for (const f of findings) {
-      if (f.severity === 'error') errors++;
-      else if (f.severity === 'warning') warnings++;
-      else notes++;
-    }
     if (r.vms.length === 0 && findings.length === 0) continue;
     const parts = [[`## ${md(r.file)}`]];
     if (r.vms.length) parts.push(vmTable(r.vms), chartFor(r));
     if (findings.length) parts.push(findingsTable(findings));
     sections.push(parts.map((x) => x.join('\n')));
   }
-  const total = errors + warnings + notes;
+  const { errors, warnings, text } = summarise(results);
   const mark = errors ? '✖' : warnings ? '⚠' : '✔';
-  const summary = `${mark} ${plural(vms, 'VM')} in ${plural(results.length, 'template')}${unknown ? `, ${unknown} with unknown egress` : ''}; ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
   const changes = ctx?.egress ? changesSection(ctx.egress) : [];
-  return [`# egress-lint`, `**${summary}**`, ...changes, ...sections.flat()].join('\n\n') + '\n';
+  return [`# egress-lint`, `**${mark} ${text}**`, ...changes, ...sections.flat()].join('\n\n') + '\n';
 }

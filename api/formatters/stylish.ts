@@ -4,6 +4,7 @@ import type { EgressEntry, LintResult, Verdict, VmReport } from '../../engine/in
 import { COLOR, PLAIN } from './paint.js';
 import type { Paint } from './paint.js';
 import type { FormatContext } from './index.js';
+import { summarise } from './summary.js';
 
 function verdictText(v: Verdict, c: Paint): string {
   switch (v) {
@@ -38,35 +39,21 @@ function vmBlock(vm: VmReport, c: Paint): string[] {
 export function formatStylish(results: readonly LintResult[], ctx: FormatContext): string {
   const c = ctx.color ? COLOR : PLAIN;
   const out: string[] = [];
-  let errors = 0;
-  let warnings = 0;
-  let notes = 0;
-  let vms = 0;
-  let unknown = 0;
-  let suppressed = 0;
   for (const all of results) {
     const r = { ...all, findings: all.findings.filter((f) => !f.suppression) };
-    suppressed += all.findings.length - r.findings.length;
     if (r.vms.length === 0 && r.findings.length === 0) continue;
     out.push(c.underline(r.file));
     for (const vm of r.vms) out.push(...vmBlock(vm, c));
-    vms += r.vms.length;
-    for (const vm of r.vms) if (vm.verdict === 'unknown') unknown++;
     const width = Math.max(0, ...r.findings.map((f) => `${f.line}:${f.column}`.length));
     for (const f of r.findings) {
       const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.cyan('note   ');
-      if (f.severity === 'error') errors++;
-      else if (f.severity === 'warning') warnings++;
-      else notes++;
       const where = f.file !== r.file ? `${f.file}:` : '';
       out.push(`  ${c.dim(`${where}${f.line}:${f.column}`.padEnd(width))}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}`);
       if (f.help) out.push(`  ${' '.repeat(width)}           ${c.dim(`help: ${f.help}`)}`);
     }
     out.push('');
   }
-  const total = errors + warnings + notes;
-  // An unknown is never hidden: the count of VMs whose egress the files cannot decide is in the summary.
-  const summary = `${vms} VM${vms === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'}${unknown ? `, ${unknown} with unknown egress` : ''}; ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${notes} note${notes === 1 ? '' : 's'})${suppressed ? `; ${suppressed} suppressed in templates` : ''}`;
-  out.push(errors ? c.red(c.bold(`✖ ${summary}`)) : warnings ? c.yellow(c.bold(`⚠ ${summary}`)) : c.green(c.bold(`✔ ${summary}`)));
+  const { errors, warnings, text } = summarise(results);
+  out.push(errors ? c.red(c.bold(`✖ ${text}`)) : warnings ? c.yellow(c.bold(`⚠ ${text}`)) : c.green(c.bold(`✔ ${text}`)));
   return out.join('\n') + '\n';
 }
