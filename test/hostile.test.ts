@@ -502,6 +502,19 @@ test('__proto__ and constructor keys in templates, parameters, createObject, uni
   assertNoPollution('the __proto__ templates');
 });
 
+test('a parameter named __proto__ whose allowed values decide a VM is tried as a plain key', () => {
+  // The allowed-values fixture with its SKU parameter renamed: each combination must carry the value itself.
+  const fixture = readFileSync(join(ROOT, 'fixtures/egress/placeholder-allowed-values-agree/main.json'), 'utf8');
+  const text = fixture.split('"pipSku"').join('"__proto__"').split("parameters('pipSku')").join("parameters('__proto__')");
+  assert.ok(text.includes("parameters('__proto__')"));
+  const result = lintText(text);
+  assert.equal(
+    result.vms.map((v) => [v.name, v.verdict]),
+    [['{vmName}', 'deterministic']],
+  );
+  assertNoPollution('the __proto__ allowed values');
+});
+
 // ---- 12. relativePath links that escape the project root or loop -------------------------------------------------
 
 test('relativePath links outside the project root, by URL, to a folder, a pipe, or in a loop are findings at the link', async () => {

@@ -65,10 +65,17 @@ function choices(template: Value, given: ReadonlySet<string>, unknown: readonly 
 
 /** Every combination of the choices' values (the first choice varies slowest). */
 function combinations(list: readonly Choice[]): Record<string, Value>[] {
-  let out: Record<string, Value>[] = [{}];
+  // Null-prototype records: a parameter may be named __proto__.
+  let out: Record<string, Value>[] = [Object.create(null) as Record<string, Value>];
   for (const c of list) {
     const next: Record<string, Value>[] = [];
-    for (const partial of out) for (const v of c.values) next.push(Object.assign({}, partial, { [c.name]: v }));
+    for (const partial of out) {
+      for (const v of c.values) {
+        const combo = Object.assign(Object.create(null) as Record<string, Value>, partial);
+        combo[c.name] = v;
+        next.push(combo);
+      }
+    }
     out = next;
   }
   return out;

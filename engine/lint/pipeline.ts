@@ -154,7 +154,7 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
   // Parameters with no value but allowed values, that an unknown VM depends on: each combination is linted.
   const given = new Set<string>();
   for (const k of Object.keys(loaded.values ?? {})) given.add(k.toLowerCase());
-  return decideByAllowedValues(result, loaded.doc.value as Value, given, (values) => lintDocument(Object.assign({ file: input.file, text: loaded.doc!.text, parameters: { values: Object.assign({}, loaded.values, values) } }, input.positionNote !== undefined ? { positionNote: input.positionNote } : {}), session));
+  return decideByAllowedValues(result, loaded.doc.value as Value, given, (values) => lintDocument(Object.assign({ file: input.file, text: loaded.doc!.text, parameters: { values: Object.assign(Object.create(null) as Record<string, Value>, loaded.values, values) } }, input.positionNote !== undefined ? { positionNote: input.positionNote } : {}), session));
 }
 
 /** The findings in the input's own file with its position note added to their help. */
