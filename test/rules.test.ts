@@ -110,6 +110,36 @@ ruleTester.run('template-invalid', {
   ],
 });
 
+/** A NIC with several ipconfigs in subnet 'default' of vnet1: IPv6 ones say so; `primary` and `pip` only when given. */
+function nicOf(name: string, configs: { name: string; v6?: boolean; primary?: boolean; pip?: string }[]) {
+  const ipConfigurations = configs.map((c) => {
+    const properties: Record<string, unknown> = { privateIPAllocationMethod: 'Dynamic', subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]" } };
+    if (c.primary !== undefined) properties.primary = c.primary;
+    if (c.v6) properties.privateIPAddressVersion = 'IPv6';
+    if (c.pip) properties.publicIPAddress = { id: `[resourceId('Microsoft.Network/publicIPAddresses', '${c.pip}')]` };
+    return { name: c.name, properties };
+  });
+  return { type: 'Microsoft.Network/networkInterfaces', apiVersion: '2024-05-01', name, location: 'westeurope', properties: { ipConfigurations } };
+}
+
+ruleTester.run('ambiguous-primary-nic', {
+  valid: [
+    { name: 'one IPv4 and one IPv6 ipconfig without flags: the IPv4 one is primary', code: [vnet, nicOf('nic1', [{ name: 'ipconfig-v6', v6: true }, { name: 'ipconfig-v4' }]), vm('vm1', ['nic1'])] },
+  ],
+  invalid: [
+    {
+      name: 'two IPv4 ipconfigs and an IPv6 one without flags: either IPv4 one could be primary',
+      code: [vnet, nicOf('nic1', [{ name: 'ipconfig1' }, { name: 'ipconfig2' }, { name: 'ipconfig-v6', v6: true }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'noPrimaryIpConfig', data: { nic: 'nic1', count: 3 }, at: '/resources/1/properties/ipConfigurations', resource: 'vm1' }],
+    },
+    {
+      name: 'an IPv6 ipconfig flagged primary',
+      code: [vnet, nicOf('nic1', [{ name: 'ipconfig-v4', primary: false }, { name: 'ipconfig-v6', v6: true, primary: true }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'ipv6PrimaryIpConfig', data: { nic: 'nic1', ipconfig: 'ipconfig-v6' }, at: '/resources/1/properties/ipConfigurations/1', resource: 'vm1' }],
+    },
+  ],
+});
+
 test('the rule tester fails a case whose findings differ from its expectations', () => {
   const rule = ruleById.get('dynamic-public-ip')!;
   const findings = lintCase(rule, { code: single('Basic') }).flatMap((r) => r.findings);

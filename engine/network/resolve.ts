@@ -14,6 +14,7 @@ import type { PathSource } from './appliances.js';
 import { instanceIp, natEgress } from './nat-and-instance-ip.js';
 import { LoadBalancerSnat } from './load-balancer-snat.js';
 import { DefaultOutbound } from './default-outbound.js';
+import { primaryIpConfigIndex } from './ip-configs.js';
 
 /** The resolver of one graph: the step modules keep the indexes they build on first use for all its paths. */
 class Resolver implements PathSource {
@@ -288,12 +289,6 @@ class Resolver implements PathSource {
     // 5. Default outbound access.
     return this.defaultOutbound.resolve(vm, ipc, subnet, v6, because);
   }
-}
-
-function primaryIpConfigIndex(nic: Nic): number | undefined {
-  if (nic.ipConfigs.length === 1) return 0;
-  const flagged = nic.ipConfigs.map((c, i) => (c.primary === true ? i : -1)).filter((i) => i >= 0);
-  return flagged.length === 1 ? flagged[0] : undefined;
 }
 
 /** Resolves every VM and scale set of the graph, in document order. */
