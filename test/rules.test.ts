@@ -110,13 +110,14 @@ ruleTester.run('template-invalid', {
   ],
 });
 
-/** A NIC with several ipconfigs in subnet 'default' of vnet1: IPv6 ones say so; `primary` and `pip` only when given. */
-function nicOf(name: string, configs: { name: string; v6?: boolean; primary?: boolean; pip?: string }[]) {
+/** A NIC with several ipconfigs in subnet 'default' of vnet1: IPv6 ones say so; `primary`, `pip` and pools of 'lb1' only when given. */
+function nicOf(name: string, configs: { name: string; v6?: boolean; primary?: boolean; pip?: string; pools?: string[] }[]) {
   const ipConfigurations = configs.map((c) => {
     const properties: Record<string, unknown> = { privateIPAllocationMethod: 'Dynamic', subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]" } };
     if (c.primary !== undefined) properties.primary = c.primary;
     if (c.v6) properties.privateIPAddressVersion = 'IPv6';
     if (c.pip) properties.publicIPAddress = { id: `[resourceId('Microsoft.Network/publicIPAddresses', '${c.pip}')]` };
+    if (c.pools) properties.loadBalancerBackendAddressPools = c.pools.map((p) => ({ id: `[resourceId('Microsoft.Network/loadBalancers/backendAddressPools', 'lb1', '${p}')]` }));
     return { name: c.name, properties };
   });
   return { type: 'Microsoft.Network/networkInterfaces', apiVersion: '2024-05-01', name, location: 'westeurope', properties: { ipConfigurations } };
@@ -136,6 +137,44 @@ ruleTester.run('ambiguous-primary-nic', {
       name: 'an IPv6 ipconfig flagged primary',
       code: [vnet, nicOf('nic1', [{ name: 'ipconfig-v4', primary: false }, { name: 'ipconfig-v6', v6: true, primary: true }]), vm('vm1', ['nic1'])],
       errors: [{ messageId: 'ipv6PrimaryIpConfig', data: { nic: 'nic1', ipconfig: 'ipconfig-v6' }, at: '/resources/1/properties/ipConfigurations/1', resource: 'vm1' }],
+    },
+  ],
+});
+
+function pipV6(name: string) {
+  return { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name, location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static', publicIPAddressVersion: 'IPv6' } };
+}
+
+/** Standard public load balancer 'lb1': one frontend per public IP (fe-<ip>), and one outbound rule per [name, frontend IP, pool]. */
+function outboundLb(frontendIps: string[], rules: [string, string, string][]) {
+  const fe = (ip: string) => ({ id: `[resourceId('Microsoft.Network/loadBalancers/frontendIPConfigurations', 'lb1', 'fe-${ip}')]` });
+  const pool = (p: string) => ({ id: `[resourceId('Microsoft.Network/loadBalancers/backendAddressPools', 'lb1', '${p}')]` });
+  return {
+    type: 'Microsoft.Network/loadBalancers',
+    apiVersion: '2024-05-01',
+    name: 'lb1',
+    location: 'westeurope',
+    sku: { name: 'Standard' },
+    properties: {
+      frontendIPConfigurations: frontendIps.map((ip) => ({ name: `fe-${ip}`, properties: { publicIPAddress: { id: `[resourceId('Microsoft.Network/publicIPAddresses', '${ip}')]` } } })),
+      backendAddressPools: [...new Set(rules.map((r) => r[2]))].map((name) => ({ name })),
+      outboundRules: rules.map(([name, ip, p]) => ({ name, properties: { frontendIPConfigurations: [fe(ip)], backendAddressPool: pool(p), protocol: 'All' } })),
+    },
+  };
+}
+
+ruleTester.run('invalid-outbound-configuration', {
+  valid: [
+    {
+      name: 'the IPv6 ipconfig of a dual-stack NIC in the pool of an IPv6 outbound rule',
+      code: [vnet, pip('pip-lb', 'Standard'), pipV6('pip-lb-v6'), outboundLb(['pip-lb', 'pip-lb-v6'], [['outbound', 'pip-lb', 'pool'], ['outbound-v6', 'pip-lb-v6', 'pool-v6']]), nicOf('nic1', [{ name: 'ipconfig1', primary: true, pools: ['pool'] }, { name: 'ipconfig-v6', v6: true, pools: ['pool-v6'] }]), vm('vm1', ['nic1'])],
+    },
+  ],
+  invalid: [
+    {
+      name: 'a secondary IPv4 ipconfig in the pool of an outbound rule',
+      code: [vnet, pip('pip-lb', 'Standard'), outboundLb(['pip-lb'], [['outbound', 'pip-lb', 'pool']]), nicOf('nic1', [{ name: 'ipconfig1', primary: true, pools: ['pool'] }, { name: 'ipconfig2', pools: ['pool'] }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'secondaryInOutboundPool', data: { nic: 'nic1', ipconfig: 'ipconfig2', pool: 'pool', rule: 'outbound' }, at: '/resources/3/properties/ipConfigurations/1', resource: 'vm1' }],
     },
   ],
 });
