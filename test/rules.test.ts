@@ -179,6 +179,29 @@ ruleTester.run('invalid-outbound-configuration', {
   ],
 });
 
+/** vnet1 whose subnet 'default' has Standard NAT gateway 'nat1' with public IP 'pip-nat' (IPv4 only). */
+const natGatewayV4 = [
+  { type: 'Microsoft.Network/natGateways', apiVersion: '2024-05-01', name: 'nat1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: "[resourceId('Microsoft.Network/publicIPAddresses', 'pip-nat')]" }] } },
+  Object.assign({}, vnet, { properties: Object.assign({}, vnet.properties, { subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24', natGateway: { id: "[resourceId('Microsoft.Network/natGateways', 'nat1')]" } } }] }) }),
+  pip('pip-nat', 'Standard'),
+];
+
+ruleTester.run('secondary-nic-egress-differs', {
+  valid: [
+    {
+      name: 'a dual-stack NIC: the IPv6 ipconfig is not compared with the IPv4 primary one',
+      code: [vnet, pip('pip-v4', 'Standard'), pipV6('pip-v6'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true, pip: 'pip-v4' }, { name: 'ipconfig-v6', v6: true, pip: 'pip-v6' }]), vm('vm1', ['nic1'])],
+    },
+  ],
+  invalid: [
+    {
+      name: "the secondary NIC's IPv6 path leaves through another IP than the primary NIC's IPv6 path",
+      code: [...natGatewayV4, pipV6('pip1-v6'), pipV6('pip2-v6'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true }, { name: 'ipconfig-v6', v6: true, pip: 'pip1-v6' }]), nicOf('nic2', [{ name: 'ipconfig-v4', primary: true }, { name: 'ipconfig-v6', v6: true, pip: 'pip2-v6' }]), vm('vm1', ['nic1', 'nic2'])],
+      errors: [{ messageId: 'secondaryNicIpv6', data: { vm: 'vm1', nic: 'nic2', ipconfig: 'ipconfig-v6', egress: "'pip2-v6'", primaryEgress: "'pip1-v6'" }, at: '/resources/7/properties/networkProfile/networkInterfaces/1', resource: 'vm1' }],
+    },
+  ],
+});
+
 test('the rule tester fails a case whose findings differ from its expectations', () => {
   const rule = ruleById.get('dynamic-public-ip')!;
   const findings = lintCase(rule, { code: single('Basic') }).flatMap((r) => r.findings);

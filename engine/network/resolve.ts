@@ -14,7 +14,7 @@ import type { PathSource } from './appliances.js';
 import { instanceIp, natEgress } from './nat-and-instance-ip.js';
 import { LoadBalancerSnat } from './load-balancer-snat.js';
 import { DefaultOutbound } from './default-outbound.js';
-import { primaryIpConfigIndex } from './ip-configs.js';
+import { ipFamily, primaryIpConfigIndex } from './ip-configs.js';
 
 /** The resolver of one graph: the step modules keep the indexes they build on first use for all its paths. */
 class Resolver implements PathSource {
@@ -129,7 +129,9 @@ class Resolver implements PathSource {
     const because: string[] = [];
     const notes: PathNote[] = [];
     const primary = nicPrimary && ipcPrimary;
-    if (!primary) because.push(`${nicPrimary ? 'a secondary ipconfig' : 'a secondary NIC'}: carries traffic only when the guest OS routes or binds to it`);
+    // An IPv6 ipconfig is never primary, yet the primary NIC's one carries its IPv6 traffic without any guest OS route.
+    if (!primary && nicPrimary && ipFamily(ipc) === 'IPv6') because.push("the primary NIC's IPv6 ipconfig (an IPv6 ipconfig is never primary): carries the VM's IPv6 traffic");
+    else if (!primary) because.push(`${nicPrimary ? 'a secondary ipconfig' : 'a secondary NIC'}: carries traffic only when the guest OS routes or binds to it`);
     const out = this.decide(vm, nic, ipc, ipcPrimary, because, notes, depth, visited);
     const egress = dedupe(out.egress);
     let verdict = outcomeVerdict(out);
