@@ -268,8 +268,10 @@ class Resolver implements PathSource {
       const nref = this.g.check(subnet.natGateway)!;
       const nat = this.g.get(nref, 'natGateway');
       if (!nat) return unknownOutcome(because, `the NAT gateway of subnet '${subnet.name}': ${describeRef(nref)}`, subnet.at, 'nat-gateway');
-      if (pip !== undefined) notes.push({ kind: 'nat-overrides-public-ip', message: `NAT gateway '${nat.name}'`, at: subnet.at });
       const out = natEgress(this.g, nat, v6, 'nat-gateway', because);
+      // It overrides the ipconfig's public IP only for a family it serves: a Standard NAT gateway serves IPv4 only,
+      // a StandardV2 one IPv6 too through its IPv6 addresses (https://learn.microsoft.com/azure/nat-gateway/nat-sku).
+      if (out && pip !== undefined) notes.push({ kind: 'nat-overrides-public-ip', message: `NAT gateway '${nat.name}'`, at: subnet.at });
       if (out) {
         if (out.verdict !== 'unknown') because.push(`subnet '${subnet.name}' has NAT gateway '${nat.name}', which takes precedence over public IPs and load balancers for outbound`);
         return out;
