@@ -110,6 +110,14 @@ class Resolver implements PathSource {
       const undecided = p.method === 'unknown' && p.cause === 'group-undecided';
       if (!group && !undecided) continue;
       if (!paths.some((o, j) => j !== i && o.egress.length > 0)) continue;
+      // A path in the pool of an internal load balancer that may be a Standard one is not bare: a Standard one
+      // gives it no egress, otherwise it is a bare secondary path. Unknown, not non-deterministic either way.
+      const ipc = this.g.ipConfigs.get(p.ipConfigKey);
+      const own = ipc ? this.defaultOutbound.internalLoadBalancer(ipc) : undefined;
+      if (own?.undecided !== undefined) {
+        paths[i] = Object.assign({}, p, { method: 'unknown' as const, verdict: 'unknown' as const, cause: undefined, unknownReason: own.undecided, because: [...p.because, `unknown: ${own.undecided}`] });
+        continue;
+      }
       const sameNic = paths.some((o, j) => j !== i && o.nicKey === p.nicKey && o.egress.length > 0);
       const bare = `${sameNic ? 'another ipconfig of this NIC' : `another NIC of ${vm.name}`} has an outbound method, so Azure documents no outbound for this one; in practice such a path was seen leaving through a platform-assigned IP and later through the other NIC's egress, depending on the guest OS routes`;
       paths[i] = Object.assign({}, p, {
