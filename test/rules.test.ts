@@ -59,8 +59,16 @@ ruleTester.run('retired-sku', {
 });
 
 ruleTester.run('multiple-egress-ips', {
-  valid: [{ name: 'one NIC, one IP', code: single('Standard') }],
+  valid: [
+    { name: 'one NIC, one IP', code: single('Standard') },
+    { name: 'a dual-stack NIC whose IPv6 ipconfig has no egress', code: [vnet, pip('pip1', 'Standard'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true, pip: 'pip1' }, { name: 'ipconfig-v6', v6: true }]), vm('vm1', ['nic1'])] },
+  ],
   invalid: [
+    {
+      name: 'a dual-stack NIC with one public IP per family: the destination picks',
+      code: [vnet, pip('pip-v4', 'Standard'), pipV6('pip-v6'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true, pip: 'pip-v4' }, { name: 'ipconfig-v6', v6: true, pip: 'pip-v6' }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'perFamily', data: { vm: 'vm1', ipv4: "'pip-v4'", ipv6: "'pip-v6'" }, at: '/resources/4', resource: 'vm1' }],
+    },
     {
       name: 'two NICs with their own IPs: the guest OS picks',
       code: [vnet, pip('pip1', 'Standard'), pip('pip2', 'Standard'), nic('nic1', 'pip1'), nic('nic2', 'pip2'), vm('vm1', ['nic1', 'nic2'])],
