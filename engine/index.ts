@@ -19,6 +19,7 @@ export { buildGraph, NetworkGraph } from './network/graph.js';
 export { lastSegment, normaliseId } from './network/ids.js';
 export type * from './network/graph.js';
 export { resolveEgress } from './network/resolve.js';
+export { ipFamily, primaryIpConfigIndex } from './network/ip-configs.js';
 export { dedupe } from './network/results.js';
 export type { EgressIp, Method, PathNote, PathResult, Verdict, VmResult } from './network/results.js';
 export { compareFindings, egressEntry, emptyDeployment, interpolate, locate, slimResult, withoutLinkedTemplates } from './lint/report.js';

@@ -1,4 +1,4 @@
-import { Unknown, defineRule } from '../engine/index.js';
+import { Unknown, defineRule, ipFamily, primaryIpConfigIndex } from '../engine/index.js';
 import type { IpConfig, LoadBalancer, Nic, OutboundRule, Pool, RuleContext, VmResult } from '../engine/index.js';
 import { isBasic, isStandard, lastSegment, nicOwners, publicIpLocation, publicIpName, quoteList } from './helpers.js';
 
@@ -11,11 +11,11 @@ export default defineRule({
     publicIpInOutboundPool:
       "IP configuration '{{nic}}/{{ipconfig}}' has public IP '{{ip}}' and sits in pool '{{pool}}' of outbound rule '{{rule}}', which Azure rejects for IP configurations with a public IP.",
     secondaryInOutboundPool:
-      "Pool '{{pool}}' of outbound rule '{{rule}}' holds secondary IP configuration '{{nic}}/{{ipconfig}}', which Azure rejects because outbound rules apply only to primary IP configurations.",
+      "Pool '{{pool}}' of outbound rule '{{rule}}' holds secondary IPv4 IP configuration '{{nic}}/{{ipconfig}}', which Azure rejects because outbound rules apply to secondary IP configurations only for IPv6.",
     natGatewayBasicIp: "NAT gateway '{{nat}}' uses Basic SKU public IP '{{ip}}', but NAT gateways accept only Standard public IPs.",
     mixedSku: "'{{vm}}' mixes Basic SKU ({{basic}}) and Standard SKU ({{standard}}) public IPs and load balancers, which Azure rejects on one VM.",
   },
-  help: 'Keep instance public IPs and secondary IP configurations out of outbound-rule pools, and use Standard SKU public IPs and load balancers throughout.',
+  help: 'Keep instance public IPs and secondary IPv4 IP configurations out of outbound-rule pools, and use Standard SKU public IPs and load balancers throughout.',
   check(ctx) {
     const rulesByPool = outboundRulesByPool(ctx);
     const owners = nicOwners(ctx.vms);
@@ -77,10 +77,15 @@ function poolsOf(ctx: RuleContext, ipc: IpConfig): { pool: Pool; lb: LoadBalance
   return out;
 }
 
-/** Secondary: the NIC has several ipconfigs and another one is the primary. */
+/**
+ * A secondary IPv4 ipconfig: the NIC has several ipconfigs and another one is the primary. "Outbound rules for the
+ * secondary IP configuration are only supported for IPv6" (https://learn.microsoft.com/azure/load-balancer/outbound-rules#limitations),
+ * so an IPv6 one (always secondary) is not reported, nor one whose IP version is known only at deployment.
+ */
 function isSecondary(nic: Nic, ipc: IpConfig): boolean {
-  if (nic.ipConfigs.length < 2 || ipc.primary === true || ipc.primary instanceof Unknown) return false;
-  return nic.ipConfigs.some((c) => c !== ipc && c.primary === true);
+  if (nic.ipConfigs.length < 2 || ipc.primary === true || ipc.primary instanceof Unknown || ipFamily(ipc) !== 'IPv4') return false;
+  const primary = primaryIpConfigIndex(nic);
+  return primary !== undefined && nic.ipConfigs[primary] !== ipc;
 }
 
 function checkNic(ctx: RuleContext, nic: Nic, rulesByPool: Map<string, OutboundRule[]>, owners: ReadonlyMap<string, VmResult>): void {

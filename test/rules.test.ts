@@ -59,8 +59,16 @@ ruleTester.run('retired-sku', {
 });
 
 ruleTester.run('multiple-egress-ips', {
-  valid: [{ name: 'one NIC, one IP', code: single('Standard') }],
+  valid: [
+    { name: 'one NIC, one IP', code: single('Standard') },
+    { name: 'a dual-stack NIC whose IPv6 ipconfig has no egress', code: [vnet, pip('pip1', 'Standard'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true, pip: 'pip1' }, { name: 'ipconfig-v6', v6: true }]), vm('vm1', ['nic1'])] },
+  ],
   invalid: [
+    {
+      name: 'a dual-stack NIC with one public IP per family: the destination picks',
+      code: [vnet, pip('pip-v4', 'Standard'), pipV6('pip-v6'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true, pip: 'pip-v4' }, { name: 'ipconfig-v6', v6: true, pip: 'pip-v6' }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'perFamily', data: { vm: 'vm1', ipv4: "'pip-v4'", ipv6: "'pip-v6'" }, at: '/resources/4', resource: 'vm1' }],
+    },
     {
       name: 'two NICs with their own IPs: the guest OS picks',
       code: [vnet, pip('pip1', 'Standard'), pip('pip2', 'Standard'), nic('nic1', 'pip1'), nic('nic2', 'pip2'), vm('vm1', ['nic1', 'nic2'])],
@@ -106,6 +114,98 @@ ruleTester.run('template-invalid', {
       name: 'a resource without a type',
       code: [{ apiVersion: '2024-05-01', name: 'x' }],
       errors: [{ messageId: 'default', data: { message: 'A resource needs a type.' }, at: '/resources/0' }],
+    },
+  ],
+});
+
+/** A NIC with several ipconfigs in subnet 'default' of vnet1: IPv6 ones say so; `primary`, `pip` and pools of 'lb1' only when given. */
+function nicOf(name: string, configs: { name: string; v6?: boolean; primary?: boolean; pip?: string; pools?: string[] }[]) {
+  const ipConfigurations = configs.map((c) => {
+    const properties: Record<string, unknown> = { privateIPAllocationMethod: 'Dynamic', subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]" } };
+    if (c.primary !== undefined) properties.primary = c.primary;
+    if (c.v6) properties.privateIPAddressVersion = 'IPv6';
+    if (c.pip) properties.publicIPAddress = { id: `[resourceId('Microsoft.Network/publicIPAddresses', '${c.pip}')]` };
+    if (c.pools) properties.loadBalancerBackendAddressPools = c.pools.map((p) => ({ id: `[resourceId('Microsoft.Network/loadBalancers/backendAddressPools', 'lb1', '${p}')]` }));
+    return { name: c.name, properties };
+  });
+  return { type: 'Microsoft.Network/networkInterfaces', apiVersion: '2024-05-01', name, location: 'westeurope', properties: { ipConfigurations } };
+}
+
+ruleTester.run('ambiguous-primary-nic', {
+  valid: [
+    { name: 'one IPv4 and one IPv6 ipconfig without flags: the IPv4 one is primary', code: [vnet, nicOf('nic1', [{ name: 'ipconfig-v6', v6: true }, { name: 'ipconfig-v4' }]), vm('vm1', ['nic1'])] },
+  ],
+  invalid: [
+    {
+      name: 'two IPv4 ipconfigs and an IPv6 one without flags: either IPv4 one could be primary',
+      code: [vnet, nicOf('nic1', [{ name: 'ipconfig1' }, { name: 'ipconfig2' }, { name: 'ipconfig-v6', v6: true }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'noPrimaryIpConfig', data: { nic: 'nic1', count: 3 }, at: '/resources/1/properties/ipConfigurations', resource: 'vm1' }],
+    },
+    {
+      name: 'an IPv6 ipconfig flagged primary',
+      code: [vnet, nicOf('nic1', [{ name: 'ipconfig-v4', primary: false }, { name: 'ipconfig-v6', v6: true, primary: true }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'ipv6PrimaryIpConfig', data: { nic: 'nic1', ipconfig: 'ipconfig-v6' }, at: '/resources/1/properties/ipConfigurations/1', resource: 'vm1' }],
+    },
+  ],
+});
+
+function pipV6(name: string) {
+  return { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name, location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static', publicIPAddressVersion: 'IPv6' } };
+}
+
+/** Standard public load balancer 'lb1': one frontend per public IP (fe-<ip>), and one outbound rule per [name, frontend IP, pool]. */
+function outboundLb(frontendIps: string[], rules: [string, string, string][]) {
+  const fe = (ip: string) => ({ id: `[resourceId('Microsoft.Network/loadBalancers/frontendIPConfigurations', 'lb1', 'fe-${ip}')]` });
+  const pool = (p: string) => ({ id: `[resourceId('Microsoft.Network/loadBalancers/backendAddressPools', 'lb1', '${p}')]` });
+  return {
+    type: 'Microsoft.Network/loadBalancers',
+    apiVersion: '2024-05-01',
+    name: 'lb1',
+    location: 'westeurope',
+    sku: { name: 'Standard' },
+    properties: {
+      frontendIPConfigurations: frontendIps.map((ip) => ({ name: `fe-${ip}`, properties: { publicIPAddress: { id: `[resourceId('Microsoft.Network/publicIPAddresses', '${ip}')]` } } })),
+      backendAddressPools: [...new Set(rules.map((r) => r[2]))].map((name) => ({ name })),
+      outboundRules: rules.map(([name, ip, p]) => ({ name, properties: { frontendIPConfigurations: [fe(ip)], backendAddressPool: pool(p), protocol: 'All' } })),
+    },
+  };
+}
+
+ruleTester.run('invalid-outbound-configuration', {
+  valid: [
+    {
+      name: 'the IPv6 ipconfig of a dual-stack NIC in the pool of an IPv6 outbound rule',
+      code: [vnet, pip('pip-lb', 'Standard'), pipV6('pip-lb-v6'), outboundLb(['pip-lb', 'pip-lb-v6'], [['outbound', 'pip-lb', 'pool'], ['outbound-v6', 'pip-lb-v6', 'pool-v6']]), nicOf('nic1', [{ name: 'ipconfig1', primary: true, pools: ['pool'] }, { name: 'ipconfig-v6', v6: true, pools: ['pool-v6'] }]), vm('vm1', ['nic1'])],
+    },
+  ],
+  invalid: [
+    {
+      name: 'a secondary IPv4 ipconfig in the pool of an outbound rule',
+      code: [vnet, pip('pip-lb', 'Standard'), outboundLb(['pip-lb'], [['outbound', 'pip-lb', 'pool']]), nicOf('nic1', [{ name: 'ipconfig1', primary: true, pools: ['pool'] }, { name: 'ipconfig2', pools: ['pool'] }]), vm('vm1', ['nic1'])],
+      errors: [{ messageId: 'secondaryInOutboundPool', data: { nic: 'nic1', ipconfig: 'ipconfig2', pool: 'pool', rule: 'outbound' }, at: '/resources/3/properties/ipConfigurations/1', resource: 'vm1' }],
+    },
+  ],
+});
+
+/** vnet1 whose subnet 'default' has Standard NAT gateway 'nat1' with public IP 'pip-nat' (IPv4 only). */
+const natGatewayV4 = [
+  { type: 'Microsoft.Network/natGateways', apiVersion: '2024-05-01', name: 'nat1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: "[resourceId('Microsoft.Network/publicIPAddresses', 'pip-nat')]" }] } },
+  Object.assign({}, vnet, { properties: Object.assign({}, vnet.properties, { subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24', natGateway: { id: "[resourceId('Microsoft.Network/natGateways', 'nat1')]" } } }] }) }),
+  pip('pip-nat', 'Standard'),
+];
+
+ruleTester.run('secondary-nic-egress-differs', {
+  valid: [
+    {
+      name: 'a dual-stack NIC: the IPv6 ipconfig is not compared with the IPv4 primary one',
+      code: [vnet, pip('pip-v4', 'Standard'), pipV6('pip-v6'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true, pip: 'pip-v4' }, { name: 'ipconfig-v6', v6: true, pip: 'pip-v6' }]), vm('vm1', ['nic1'])],
+    },
+  ],
+  invalid: [
+    {
+      name: "the secondary NIC's IPv6 path leaves through another IP than the primary NIC's IPv6 path",
+      code: [...natGatewayV4, pipV6('pip1-v6'), pipV6('pip2-v6'), nicOf('nic1', [{ name: 'ipconfig-v4', primary: true }, { name: 'ipconfig-v6', v6: true, pip: 'pip1-v6' }]), nicOf('nic2', [{ name: 'ipconfig-v4', primary: true }, { name: 'ipconfig-v6', v6: true, pip: 'pip2-v6' }]), vm('vm1', ['nic1', 'nic2'])],
+      errors: [{ messageId: 'secondaryNicIpv6', data: { vm: 'vm1', nic: 'nic2', ipconfig: 'ipconfig-v6', egress: "'pip2-v6'", primaryEgress: "'pip1-v6'" }, at: '/resources/7/properties/networkProfile/networkInterfaces/1', resource: 'vm1' }],
     },
   ],
 });

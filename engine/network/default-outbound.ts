@@ -20,6 +20,13 @@ interface GroupEntry {
   readonly undecided: string | undefined;
 }
 
+/** An internal load balancer whose pool holds a path; `undecided` says why the files do not tell whether it is a deployed Standard one. */
+export interface InternalLb {
+  readonly lb: string;
+  readonly pool: string;
+  readonly undecided: string | undefined;
+}
+
 /** Why a path is or may be under Standard rules: the entry's words, and whether the files decide it. */
 interface GroupReason {
   readonly text: string;
@@ -53,6 +60,16 @@ export class DefaultOutbound {
       return noEgress(because, subnet, `subnet '${subnet.name}' is private by default (VNet API version ${subnet.vnetApiVersion})`, `subnet '${subnet.name}' leaves defaultOutboundAccess unset in a VNet created with API version ${subnet.vnetApiVersion}, which makes it private`);
     const flexible = this.flexibleReason(vm);
     if (flexible) return noEgress(because, subnet, flexible, `${flexible}: Flexible scale sets have no default outbound access`);
+    // The path's own internal Standard load balancer gives it no outbound access: "Outbound connectivity isn't
+    // available for an internal standard load balancer until it has been explicitly declared"
+    // (https://learn.microsoft.com/azure/load-balancer/outbound-rules#scenario5out). That is the path's own
+    // answer, not the group rule's, so a secondary path in its pool is no bare secondary path (resolve.ts).
+    const own = this.internalLoadBalancer(ipc);
+    if (own && own.undecided === undefined) {
+      // The cause in the words no-internet-egress uses for the group rule, so a VM with both says it once.
+      const cause = `it is in pool '${own.pool}' of internal Standard load balancer '${own.lb}', which gives no outbound access and turns default outbound access off`;
+      return noEgress(because, subnet, cause, `ipconfig '${ipc.name}' is in pool '${own.pool}' of internal Standard load balancer '${own.lb}', which gives no outbound access (it must be declared explicitly)`);
+    }
     const group = this.groupReason(vm, ipc);
     // A standalone VM, the VMs of an availability set and the instances of a scale set are a group: one member tied
     // to a Standard SKU public IP or load balancer puts every member under Standard rules, without default outbound
@@ -71,6 +88,25 @@ export class DefaultOutbound {
     }
     because.push(`no route, NAT gateway, public IP or load balancer gives outbound: Azure's default outbound access uses a platform-chosen IP that can change`);
     return { method: 'default-outbound-access', verdict: 'non-deterministic', egress: [], decidedAt: subnet.at };
+  }
+
+  /**
+   * The internal load balancer whose NIC-based pool holds `ipc`: a deployed Standard one (`undecided` undefined), or
+   * one the files do not tell is (`undecided` says why: its SKU known only at deployment, or whether it is deployed);
+   * undefined when no internal load balancer's pool holds it, or only a Basic one (which leaves default outbound access).
+   */
+  internalLoadBalancer(ipc: IpConfig): InternalLb | undefined {
+    let undecided: InternalLb | undefined;
+    for (const pref of ipc.pools) {
+      const c = this.g.check(pref);
+      const pool = c?.kind === 'found' ? this.g.pools.get(c.key) : undefined;
+      const lb = pool ? (this.g.nodes.get(pool.lbKey) as LoadBalancer) : undefined;
+      if (!pool || !lb || !isInternal(lb)) continue;
+      const standard = loadBalancerStandard(lb);
+      if (standard === true) return { lb: lb.name, pool: pool.name, undecided: undefined };
+      if (typeof standard === 'string') undecided ??= { lb: lb.name, pool: pool.name, undecided: `whether internal load balancer '${lb.name}', whose pool '${pool.name}' holds ipconfig '${ipc.name}', takes its outbound access away (a deployed Standard one does): ${standard}` };
+    }
+    return undecided;
   }
 
   private flexibleReason(vm: Vm): string | undefined {
@@ -170,6 +206,13 @@ export class DefaultOutbound {
 /** Public IP SKUs: Basic, Standard, StandardV2 (https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#sku). */
 function isStandardSku(sku: string): boolean {
   return sku.toLowerCase().startsWith('standard');
+}
+
+/** An internal load balancer: its frontends are all private (none has a public IP or prefix). */
+function isInternal(lb: LoadBalancer): boolean {
+  if (lb.frontends.length === 0) return false;
+  for (const f of lb.frontends) if (f.publicIp !== undefined || f.publicIpPrefix !== undefined) return false;
+  return true;
 }
 
 /** Whether `lb` is a Standard load balancer: true, false, or why the files do not decide it. */

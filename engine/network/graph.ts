@@ -49,6 +49,8 @@ export interface PublicIpPrefix extends NodeBase {
   readonly kind: 'publicIpPrefix';
   readonly sku: string | Unknown;
   readonly version: string;
+  /** Set when the IP version is known only at deployment: which family's traffic a load balancer frontend on it carries is not decided. */
+  readonly undecided?: Unknown;
   readonly prefixLength: number | Unknown | undefined;
   readonly ipPrefix: string | null;
 }

@@ -11,6 +11,10 @@ function isPublicFrontend(fe: Frontend | undefined): boolean {
   return !!fe && (fe.publicIp !== undefined || fe.publicIpPrefix !== undefined);
 }
 
+function family(v6: boolean): string {
+  return v6 ? 'IPv6' : 'IPv4';
+}
+
 /** Step 4 for the paths of one graph, with the index of IP-based pools it builds on first use. */
 export class LoadBalancerSnat {
   // Built on first use: a Map access per lookup, not a scan of every pool per path (quadratic); pools in graph order, as the scan had.
@@ -36,16 +40,24 @@ export class LoadBalancerSnat {
       const before = outbound.length + implicit.length;
       for (const rule of lb.outboundRules) {
         if (!rule.pool || rule.pool.kind !== 'found' || rule.pool.key !== pool.key) continue;
-        if (!ipcPrimary) {
+        // "Outbound rules can only be applied to primary IPv4 configuration of a NIC ... Outbound rules for the
+        // secondary IP configuration are only supported for IPv6" (https://learn.microsoft.com/azure/load-balancer/outbound-rules#limitations).
+        if (!ipcPrimary && !v6) {
           notes.push({ kind: 'outbound-rule-secondary', message: rule.name, at: rule.at });
-          because.push(`outbound rule '${rule.name}' of '${lb.name}' applies only to primary ipconfigs`);
+          because.push(`outbound rule '${rule.name}' of '${lb.name}' applies only to primary IPv4 ipconfigs (and to IPv6 ones)`);
           continue;
         }
+        let found = false;
         for (const f of rule.frontends) {
           const fe = this.g.frontends.get(f.kind === 'found' ? f.key : '');
           const got = fe ? this.frontendEntries(fe, 'lb-outbound-rule', v6) : refEntries(this.g, [f], 'lb-outbound-rule');
           outbound.push(...got.egress);
           unknown ??= got.unknown;
+          found ||= got.egress.length > 0 || got.unknown !== undefined;
+        }
+        if (!found) {
+          because.push(`outbound rule '${rule.name}' of '${lb.name}' has no ${family(v6)} frontend that carries outbound traffic`);
+          continue;
         }
         because.push(`outbound rule '${rule.name}' of load balancer '${lb.name}' translates pool '${pool.name}'`);
         decidedAt ??= rule.at;
@@ -56,8 +68,12 @@ export class LoadBalancerSnat {
         if (!isPublicFrontend(fe)) continue;
         // "Secondary IP configurations of a network interface don't provide outbound communication (unless a public
         // IP is associated to it) via a load balancer" (https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections#limitations).
-        if (!ipcPrimary) {
-          because.push(`load-balancing rule '${rule.name}' of '${lb.name}' gives no outbound SNAT to a secondary ipconfig`);
+        // An IPv6 ipconfig is always secondary, and Azure's dual-stack setup gives it Internet access through an IPv6
+        // frontend and a load-balancing rule: "the VM's source IPv6 address is network address translated (NAT) to
+        // the public IPv6 address of the load balancer" (https://learn.microsoft.com/azure/load-balancer/load-balancer-ipv6-overview#details-and-limitations,
+        // https://learn.microsoft.com/azure/load-balancer/ipv6-configure-standard-load-balancer-template-json).
+        if (!ipcPrimary && !v6) {
+          because.push(`load-balancing rule '${rule.name}' of '${lb.name}' gives no outbound SNAT to a secondary IPv4 ipconfig`);
           continue;
         }
         if (rule.disableOutboundSnat instanceof Unknown) return unknownOutcome(because, `disableOutboundSnat of rule '${rule.name}': ${rule.disableOutboundSnat.origin}`, rule.at, 'lb-rule-snat');
@@ -66,6 +82,10 @@ export class LoadBalancerSnat {
           continue;
         }
         const got = this.frontendEntries(fe!, 'lb-rule-snat', v6);
+        if (got.egress.length === 0 && got.unknown === undefined) {
+          because.push(`load-balancing rule '${rule.name}' of '${lb.name}': frontend '${fe!.name}' has no ${family(v6)} public IP that carries outbound traffic`);
+          continue;
+        }
         implicit.push(...got.egress);
         unknown ??= got.unknown;
         because.push(`load-balancing rule '${rule.name}' of load balancer '${lb.name}' gives implicit outbound SNAT through frontend '${fe!.name}'`);
@@ -103,15 +123,25 @@ export class LoadBalancerSnat {
     return this.poolsByAddress.get(address) ?? [];
   }
 
+  /**
+   * The frontend's public IP or prefix when it is of the path's family (a frontend's family is its public IP's or
+   * prefix's publicIPAddressVersion: an IPv4 frontend never carries IPv6 traffic, nor the reverse) and not Global tier.
+   */
   private frontendEntries(fe: Frontend, via: Method, v6: boolean): { egress: EgressIp[]; unknown: string | undefined } {
     const refs: Ref[] = [];
+    let undecided: string | undefined;
     for (const ref of [fe.publicIp, fe.publicIpPrefix]) {
       if (!ref) continue;
-      const pip = this.g.get(this.g.check(ref), 'publicIp');
+      const c = this.g.check(ref);
+      const pip = this.g.get(c, 'publicIp');
       // A frontend IP whose version or tier is known only at deployment stays: its entry is unresolved (egress-ips.ts).
       if (pip && !pip.undecided && ((pip.version.toLowerCase() === 'ipv6') !== v6 || pip.tier.toLowerCase() === 'global')) continue;
+      const prefix = this.g.get(c, 'publicIpPrefix');
+      if (prefix?.undecided) undecided ??= `the IP version of public IP prefix '${prefix.name}': ${prefix.undecided.origin}`;
+      else if (prefix && (prefix.version.toLowerCase() === 'ipv6') !== v6) continue;
       refs.push(ref);
     }
-    return refEntries(this.g, refs, via);
+    const out = refEntries(this.g, refs, via);
+    return { egress: out.egress, unknown: out.unknown ?? undecided };
   }
 }

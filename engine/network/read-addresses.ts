@@ -48,6 +48,7 @@ export function readPrefix(r: SourceResource): PublicIpPrefix {
     prefixLength: typeof len === 'number' || len instanceof Unknown ? len : undefined,
     ipPrefix: typeof ipPrefix === 'string' && !hasPlaceholder(ipPrefix) ? ipPrefix : null,
     ...nodeBase(r),
+    ...undecidedField(prop(b, 'properties', 'publicIPAddressVersion'), undefined),
   };
 }
 

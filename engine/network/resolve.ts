@@ -14,6 +14,7 @@ import type { PathSource } from './appliances.js';
 import { instanceIp, natEgress } from './nat-and-instance-ip.js';
 import { LoadBalancerSnat } from './load-balancer-snat.js';
 import { DefaultOutbound } from './default-outbound.js';
+import { ipFamily, primaryIpConfigIndex } from './ip-configs.js';
 
 /** The resolver of one graph: the step modules keep the indexes they build on first use for all its paths. */
 class Resolver implements PathSource {
@@ -109,6 +110,14 @@ class Resolver implements PathSource {
       const undecided = p.method === 'unknown' && p.cause === 'group-undecided';
       if (!group && !undecided) continue;
       if (!paths.some((o, j) => j !== i && o.egress.length > 0)) continue;
+      // A path in the pool of an internal load balancer that may be a Standard one is not bare: a Standard one
+      // gives it no egress, otherwise it is a bare secondary path. Unknown, not non-deterministic either way.
+      const ipc = this.g.ipConfigs.get(p.ipConfigKey);
+      const own = ipc ? this.defaultOutbound.internalLoadBalancer(ipc) : undefined;
+      if (own?.undecided !== undefined) {
+        paths[i] = Object.assign({}, p, { method: 'unknown' as const, verdict: 'unknown' as const, cause: undefined, unknownReason: own.undecided, because: [...p.because, `unknown: ${own.undecided}`] });
+        continue;
+      }
       const sameNic = paths.some((o, j) => j !== i && o.nicKey === p.nicKey && o.egress.length > 0);
       const bare = `${sameNic ? 'another ipconfig of this NIC' : `another NIC of ${vm.name}`} has an outbound method, so Azure documents no outbound for this one; in practice such a path was seen leaving through a platform-assigned IP and later through the other NIC's egress, depending on the guest OS routes`;
       paths[i] = Object.assign({}, p, {
@@ -128,7 +137,9 @@ class Resolver implements PathSource {
     const because: string[] = [];
     const notes: PathNote[] = [];
     const primary = nicPrimary && ipcPrimary;
-    if (!primary) because.push(`${nicPrimary ? 'a secondary ipconfig' : 'a secondary NIC'}: carries traffic only when the guest OS routes or binds to it`);
+    // An IPv6 ipconfig is never primary, yet the primary NIC's one carries its IPv6 traffic without any guest OS route.
+    if (!primary && nicPrimary && ipFamily(ipc) === 'IPv6') because.push("the primary NIC's IPv6 ipconfig (an IPv6 ipconfig is never primary): carries the VM's IPv6 traffic");
+    else if (!primary) because.push(`${nicPrimary ? 'a secondary ipconfig' : 'a secondary NIC'}: carries traffic only when the guest OS routes or binds to it`);
     const out = this.decide(vm, nic, ipc, ipcPrimary, because, notes, depth, visited);
     const egress = dedupe(out.egress);
     let verdict = outcomeVerdict(out);
@@ -265,8 +276,10 @@ class Resolver implements PathSource {
       const nref = this.g.check(subnet.natGateway)!;
       const nat = this.g.get(nref, 'natGateway');
       if (!nat) return unknownOutcome(because, `the NAT gateway of subnet '${subnet.name}': ${describeRef(nref)}`, subnet.at, 'nat-gateway');
-      if (pip !== undefined) notes.push({ kind: 'nat-overrides-public-ip', message: `NAT gateway '${nat.name}'`, at: subnet.at });
       const out = natEgress(this.g, nat, v6, 'nat-gateway', because);
+      // It overrides the ipconfig's public IP only for a family it serves: a Standard NAT gateway serves IPv4 only,
+      // a StandardV2 one IPv6 too through its IPv6 addresses (https://learn.microsoft.com/azure/nat-gateway/nat-sku).
+      if (out && pip !== undefined) notes.push({ kind: 'nat-overrides-public-ip', message: `NAT gateway '${nat.name}'`, at: subnet.at });
       if (out) {
         if (out.verdict !== 'unknown') because.push(`subnet '${subnet.name}' has NAT gateway '${nat.name}', which takes precedence over public IPs and load balancers for outbound`);
         return out;
@@ -288,12 +301,6 @@ class Resolver implements PathSource {
     // 5. Default outbound access.
     return this.defaultOutbound.resolve(vm, ipc, subnet, v6, because);
   }
-}
-
-function primaryIpConfigIndex(nic: Nic): number | undefined {
-  if (nic.ipConfigs.length === 1) return 0;
-  const flagged = nic.ipConfigs.map((c, i) => (c.primary === true ? i : -1)).filter((i) => i >= 0);
-  return flagged.length === 1 ? flagged[0] : undefined;
 }
 
 /** Resolves every VM and scale set of the graph, in document order. */
