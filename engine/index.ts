@@ -19,6 +19,8 @@ export { buildGraph, NetworkGraph } from './network/graph.js';
 export { lastSegment, normaliseId } from './network/ids.js';
 export type * from './network/graph.js';
 export { resolveEgress } from './network/resolve.js';
+export { aksRejection } from './network/aks-outbound.js';
+export type { AksRejection } from './network/aks-outbound.js';
 export { dedupe } from './network/results.js';
 export type { EgressIp, Method, PathNote, PathResult, Verdict, VmResult } from './network/results.js';
 export { compareFindings, egressEntry, emptyDeployment, interpolate, locate, slimResult, withoutLinkedTemplates } from './lint/report.js';

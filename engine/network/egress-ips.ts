@@ -64,7 +64,7 @@ export function fromPip(g: NetworkGraph, pip: PublicIp, via: Method): EgressIp {
     key: pip.key,
     name: pip.name,
     type: 'Microsoft.Network/publicIPAddresses',
-    id: pip.id,
+    id: pip.created ? null : pip.id,
     via,
     address: pip.address,
     prefix: prefix?.ipPrefix ?? null,
