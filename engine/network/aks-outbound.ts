@@ -95,7 +95,13 @@ function rejected(data: Readonly<Record<string, string>>, clusterAt: Location, m
   return { messageId, data: Object.assign({}, data, { detail }), reason, at };
 }
 
-/** What each outbound type means for the nodes, for the path's reasons. */
+/**
+ * What each outbound type means for the nodes, for the path's reasons. On a subnet of the user's own, Azure's
+ * precedence applies to the node VMs whatever the outbound type (route to an appliance, then NAT gateway, then
+ * instance public IP, then load balancer: https://learn.microsoft.com/azure/nat-gateway/nat-overview); AKS's own
+ * firewall walkthrough relies on it, a default route to the firewall taking even the replies of its public load
+ * balancer (https://learn.microsoft.com/azure/aks/limit-egress-traffic).
+ */
 const MEANING: ReadonlyMap<string, string> = new Map([
   ['loadBalancer', "AKS gives the nodes an outbound rule on its 'kubernetes' load balancer, which a route, a NAT gateway or node public IPs take precedence over"],
   ['managedNATGateway', 'AKS attaches a NAT gateway it manages to the subnet of its virtual network'],
@@ -146,7 +152,9 @@ export class AksOutbound {
     because.push(`cluster '${aks.cluster}' has outbound type '${type}': ${MEANING.get(type)!}`);
     if (aks.pods?.ipc === ipc)
       // "Separate VNet policies for pods ... fixing the source IP for pod in a node pool using an Azure NAT Gateway"
-      // (https://learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet).
+      // (https://learn.microsoft.com/azure/aks/concepts-network-azure-cni-pod-subnet). A user reported pod traffic
+      // following the node subnet's routes instead (https://github.com/Azure/azure-container-networking/issues/3204,
+      // closed unanswered): the pool's egress is the union of both paths, so either way every IP is listed.
       because.push(`the pods take their addresses from another subnet (podSubnetID), whose route table and NAT gateway apply to their traffic`);
     return undefined;
   }
