@@ -20,6 +20,8 @@ export { lastSegment, normaliseId } from './network/ids.js';
 export type * from './network/graph.js';
 export { resolveEgress } from './network/resolve.js';
 export { ipFamily, primaryIpConfigIndex } from './network/ip-configs.js';
+export { aksRejection } from './network/aks-outbound.js';
+export type { AksRejection } from './network/aks-outbound.js';
 export { dedupe } from './network/results.js';
 export type { EgressIp, Method, PathNote, PathResult, Verdict, VmResult } from './network/results.js';
 export { compareFindings, egressEntry, emptyDeployment, interpolate, locate, slimResult, withoutLinkedTemplates } from './lint/report.js';

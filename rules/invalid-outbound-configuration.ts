@@ -1,4 +1,4 @@
-import { Unknown, defineRule, ipFamily, primaryIpConfigIndex } from '../engine/index.js';
+import { Unknown, aksRejection, defineRule, ipFamily, primaryIpConfigIndex } from '../engine/index.js';
 import type { IpConfig, LoadBalancer, Nic, OutboundRule, Pool, RuleContext, VmResult } from '../engine/index.js';
 import { isBasic, isStandard, lastSegment, nicOwners, publicIpLocation, publicIpName, quoteList } from './helpers.js';
 
@@ -14,8 +14,18 @@ export default defineRule({
       "Pool '{{pool}}' of outbound rule '{{rule}}' holds secondary IPv4 IP configuration '{{nic}}/{{ipconfig}}', which Azure rejects because outbound rules apply to secondary IP configurations only for IPv6.",
     natGatewayBasicIp: "NAT gateway '{{nat}}' uses Basic SKU public IP '{{ip}}', but NAT gateways accept only Standard public IPs.",
     mixedSku: "'{{vm}}' mixes Basic SKU ({{basic}}) and Standard SKU ({{standard}}) public IPs and load balancers, which Azure rejects on one VM.",
+    outboundTypeNeedsCustomVnet:
+      "Node pool '{{pool}}' sets no vnetSubnetID, but outbound type '{{outboundType}}' of cluster '{{cluster}}' needs the pool in a subnet of your own virtual network, so AKS rejects the cluster.",
+    udrWithoutDefaultRoute:
+      "Node pool '{{pool}}' uses outbound type 'userDefinedRouting', but {{detail}}; AKS rejects the cluster unless the route table of the pool's subnet sends 0.0.0.0/0 to a firewall, appliance or gateway.",
+    natGatewayMissing: "Node pool '{{pool}}' uses outbound type 'userAssignedNATGateway', but subnet '{{subnet}}' has no NAT gateway, so AKS rejects the cluster.",
+    managedNatOnCustomVnet:
+      "Node pool '{{pool}}' is in subnet '{{subnet}}' of your own virtual network, but outbound type '{{outboundType}}' of cluster '{{cluster}}' works only with the virtual network AKS manages, so AKS rejects the cluster.",
+    blockOnCustomVnet:
+      "Node pool '{{pool}}' is in subnet '{{subnet}}' of your own virtual network, but outbound type 'block' of cluster '{{cluster}}' works only with the virtual network AKS manages, so AKS rejects the cluster.",
+    outboundTypeNeedsStandardLb: "Cluster '{{cluster}}' sets outbound type '{{outboundType}}' with loadBalancerSku 'basic', but AKS accepts an outbound type only with the Standard load balancer.",
   },
-  help: 'Keep instance public IPs and secondary IPv4 IP configurations out of outbound-rule pools, and use Standard SKU public IPs and load balancers throughout.',
+  help: "Keep instance public IPs and secondary IPv4 IP configurations out of outbound-rule pools, and use Standard SKU public IPs and load balancers throughout. For AKS: userDefinedRouting needs a route table on the pool's subnet with 0.0.0.0/0 to a firewall or appliance, userAssignedNATGateway a NAT gateway on it, and managedNATGateway and block the virtual network AKS manages (no vnetSubnetID).",
   check(ctx) {
     const rulesByPool = outboundRulesByPool(ctx);
     const owners = nicOwners(ctx.vms);
@@ -29,6 +39,9 @@ export default defineRule({
       }
     }
     for (const v of ctx.vms) {
+      // An AKS pool whose cluster AKS refuses as written (aks-outbound.ts decides which, and the path is unknown).
+      const rejected = v.vm.aks ? aksRejection(ctx.graph, v.vm) : undefined;
+      if (rejected) ctx.report({ messageId: rejected.messageId, data: rejected.data, at: rejected.at, resource: v.vm.name });
       const basic = new Set<string>();
       const standard = new Set<string>();
       const add = (name: string, sku: string | Unknown): void => {

@@ -11,6 +11,7 @@ export default defineRule({
     azurePicks: "'{{vm}}' leaves through a set of egress identities ({{egress}}) from which Azure picks per connection.",
     guestPicks: "'{{vm}}' leaves through a set of egress identities ({{egress}}), one per path, and the guest OS decides which path a connection takes.",
     perFamily: "'{{vm}}' leaves through one egress identity per IP family: IPv4 connections through {{ipv4}} and IPv6 connections through {{ipv6}}.",
+    nodesAndPods: "Node pool '{{vm}}' leaves through a set of egress identities ({{egress}}): its nodes through {{nodes}}, and its pods, whose addresses come from their own subnet, through {{pods}}.",
   },
   help: 'Allow-list every listed public IP and every address of each listed public IP prefix on the receiving firewall.',
   check(ctx) {
@@ -20,6 +21,13 @@ export default defineRule({
       const families = byFamily(ctx.graph, v);
       if (families && families.ipv4.length === 1 && families.ipv6.length === 1 && !isPrefix(families.ipv4[0]) && !isPrefix(families.ipv6[0])) {
         ctx.report({ messageId: 'perFamily', data: { vm: v.vm.name, ipv4: egressNames(families.ipv4), ipv6: egressNames(families.ipv6) }, at: v.vm.at, resource: v.vm.name });
+        continue;
+      }
+      // An AKS pool with a pod subnet: both paths carry traffic, the pods' and the nodes' own.
+      const pods = v.vm.aks?.pods ? v.paths.find((p) => p.ipConfigKey === v.vm.aks!.pods!.ipc.key) : undefined;
+      const nodes = pods ? v.paths.find((p) => p !== pods) : undefined;
+      if (pods && nodes && egressNames(pods.egress) !== egressNames(nodes.egress)) {
+        ctx.report({ messageId: 'nodesAndPods', data: { vm: v.vm.name, egress: egressNames(v.egress), nodes: egressNames(nodes.egress), pods: egressNames(pods.egress) }, at: v.vm.at, resource: v.vm.name });
         continue;
       }
       // A path with several IPs, or a prefix, is a set Azure chooses from; otherwise the set is the union of paths.

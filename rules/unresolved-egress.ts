@@ -14,7 +14,8 @@ export default defineRule({
   check(ctx) {
     for (const v of ctx.vms) {
       for (const path of v.paths) {
-        if (path.verdict !== 'unknown') continue;
+        // A combination Azure rejects is invalid-outbound-configuration's finding: the egress is unknown because of it.
+        if (path.verdict !== 'unknown' || path.notes.some((n) => n.kind === 'rejected')) continue;
         const reason = clause(path.unknownReason ?? path.because[path.because.length - 1] ?? 'a value known only at deployment');
         const label = pathLabel(path);
         if (label === '') ctx.report({ messageId: 'unknownVm', data: { vm: v.vm.name, reason }, at: path.at, resource: v.vm.name });

@@ -40,7 +40,7 @@ api('lint() returns exactly the --format json report, with the raw results hidde
   const want = await cli(['examples', '--format', 'json']);
   assert.is(JSON.stringify(report, null, 2) + '\n', want.out);
   assert.equal(Object.keys(report), ['version', 'tool', 'files', 'vms', 'findings']);
-  assert.is(report.results.length, 3);
+  assert.is(report.results.length, 4);
   assert.is(Object.getOwnPropertyDescriptor(report, 'results')?.enumerable, false);
   assert.ok(report.results.every((r) => r.findings.every((f) => typeof f.help === 'string' && f.endLine >= f.line)));
   const again = await lint(['examples'], { cwd: ROOT });

@@ -192,6 +192,37 @@ mode('the VM settings evaluated in egress mode are the ones the graph reads', ()
   assert.equal([...read].sort(), ['availabilityset', 'networkprofile', 'orchestrationmode', 'virtualmachineprofile', 'virtualmachinescaleset']);
 });
 
+mode('the AKS cluster settings evaluated in egress mode are the ones the graph reads', () => {
+  // read-aks.ts reads a cluster's network profile and agent pool profiles; a setting added there must be added here.
+  const reads = GRAPH_READS.partialProperties.get('microsoft.containerservice/managedclusters')!;
+  assert.equal([...reads.keys()].sort(), ['agentpoolprofiles', 'networkprofile']);
+  const source = readFileSync(new URL('../engine/network/read-aks.ts', import.meta.url), 'utf8');
+  const read = new Set([...source.matchAll(/prop\((?:c\.)?r\.body, 'properties', '([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase()));
+  assert.equal([...read].sort(), ['agentpoolprofiles', 'networkprofile']);
+  // A child agent pool's body is small and read whole.
+  assert.ok(GRAPH_READS.types.has('microsoft.containerservice/managedclusters/agentpools'));
+  assert.is(GRAPH_READS.partialProperties.get('microsoft.containerservice/managedclusters/agentpools'), undefined);
+  const cluster = {
+    type: 'Microsoft.ContainerService/managedClusters',
+    apiVersion: '2024-09-01',
+    name: 'aks1',
+    location: 'westeurope',
+    properties: {
+      dnsPrefix: "[concat('aks', '1')]",
+      addonProfiles: { omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: "[int('x')]" } } },
+      agentPoolProfiles: [{ name: "[concat('sys', 'tem')]", count: 3 }],
+      networkProfile: { outboundType: "[concat('none', '')]" },
+    },
+  };
+  const d = expand(loadTemplate('t.json', template([cluster])), { evaluate: GRAPH_READS });
+  const props = d.resources[0].properties as ValueObject;
+  assert.is(getProp(getProp(props, 'networkProfile') as ValueObject, 'outboundType'), 'none');
+  assert.is(getProp((getProp(props, 'agentPoolProfiles') as ValueObject[])[0], 'name'), 'system');
+  assert.ok(getProp(props, 'addonProfiles') instanceof Unknown);
+  // The runtime error in a setting that decides nothing about egress is not evaluated, so not reported.
+  assert.equal(d.findings, []);
+});
+
 mode('limits the check-only pass sees are the ones evaluation reports: an output copy count, a value nested too deeply', () => {
   let deep: unknown = 'x';
   for (let i = 0; i < 300; i++) deep = { a: deep };

@@ -75,6 +75,19 @@ test('stylish and markdown count the VMs whose egress is unknown in their summar
   assert.not.match(FORMATTERS.stylish(decided, ctxFor(root)), /unknown egress/);
 });
 
+test('a public IP AKS creates has a null id in JSON, and the pods path of a node pool is listed by stylish', async () => {
+  const results = await lintPaths(['fixtures/formatters/aks-node-pools/input.json']);
+  const json = JSON.parse(FORMATTERS.json(results, ctxFor(root))) as { vms: { name: string; type: string; egress: { name: string; id: string | null; static: boolean }[]; paths: { nic: string; ipConfiguration: string; primary: boolean }[] }[] };
+  const web = json.vms.find((v) => v.name === 'aks-web/system')!;
+  assert.is(web.type, 'Microsoft.ContainerService/managedClusters/agentPools');
+  assert.equal(web.egress.map((e) => [e.name, e.id === null, e.static]), [['aks-web-managed-outbound-1', true, true], ['aks-web-managed-outbound-2', true, true], ['pip-pods', false, true]]);
+  assert.equal(web.paths.map((p) => [p.nic, p.ipConfiguration, p.primary]), [['system', 'nodes', true], ['system', 'pods', true]]);
+  const stylish = FORMATTERS.stylish(results, ctxFor(root)).split('\n');
+  const at = stylish.findIndex((l) => l.includes('aks-web/system'));
+  assert.match(stylish[at + 1], /primary egress: aks-web-managed-outbound-1, aks-web-managed-outbound-2 via lb-outbound-rule$/);
+  assert.match(stylish[at + 2], /system\/pods: pip-pods via nat-gateway deterministic$/);
+});
+
 // ---- goldens ----------------------------------------------------------------------------------------------------
 
 test('fixtures/formatters has cases, each a template with every golden', () => {
@@ -321,7 +334,10 @@ test('allowlist: one line per identity, addresses first, and a reason for every 
   assert.is(new Set(identities.map((x) => x.toLowerCase())).size, identities.length, 'unique');
   for (const l of entries) assert.match(l, /^\S.* {2}# .+ via [a-z-]+(, [a-z-]+)*$/);
   assert.equal(identities.slice(0, 2), ['20.30.40.50/32', '20.30.41.0/30']);
-  assert.ok(identities.slice(2).every((x) => x.startsWith('/subscriptions/')));
+  // Then resource ids, then the public IPs AKS creates, by name: they have no id before deployment.
+  const rest = identities.slice(2);
+  assert.equal(rest, [...rest.filter((x) => x.startsWith('/subscriptions/')), ...rest.filter((x) => !x.includes('/'))]);
+  assert.ok(rest.includes('aks-web-managed-outbound-1'), rest.join('\n'));
   const stuck = results.flatMap((r) => r.vms).filter((v) => !v.verdict.startsWith('deterministic'));
   assert.ok(stuck.length >= 4);
   for (const vm of stuck) assert.ok(lines.some((l) => l.startsWith(`# ${vm.name}: cannot be allow-listed: ${vm.verdict} (`)), vm.name);

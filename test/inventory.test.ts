@@ -419,4 +419,33 @@ cli('the library API takes inventory files too', async () => {
   assert.equal(r.vms.map((v) => [v.verdict, v.primaryEgress[0]?.address]), [['deterministic', '203.0.113.10']]);
 });
 
+cli('an AKS cluster whose outbound IP is in another resource group: its address comes from the inventory', async () => {
+  const args = [`${DIR}/templates/aks-outbound-ip.json`, ...SUB, '--resource-group', 'rg-app'];
+  const before = only((await report(args)).json);
+  assert.is(before.verdict, 'unknown');
+  const vm = only((await report([...args, ...inv('public-ip-list.json')])).json);
+  assert.is(vm.name, 'aks-app/system');
+  assert.is(vm.verdict, 'deterministic');
+  assert.equal(vm.primaryEgress.map((e) => [e.name, e.via, e.address, e.static]), [['pip-app', 'lb-outbound-rule', '203.0.113.10', true]]);
+  const list = await runCli([...args, ...inv('public-ip-list.json'), '--format', 'allowlist'], root);
+  assert.equal(list.out.split('\n').filter((l) => l !== '' && !l.startsWith('#')), ['203.0.113.10/32  # aks-app/system via lb-outbound-rule']);
+});
+
+cli('a node pool added to a cluster recorded by az aks show: the cluster\'s outbound settings come from the inventory, its own pools are not linted', async () => {
+  const args = [`${DIR}/templates/aks-node-pool.json`, ...SUB, '--resource-group', 'rg-app'];
+  const before = only((await report(args)).json);
+  assert.is(before.verdict, 'unknown');
+  assert.match(before.paths[0].because.join('\n'), /cluster 'aks-prod' is not in the analysed files/);
+  // The cluster's outbound IP is named but outside the files until the public IP list joins.
+  const partial = only((await report([...args, ...inv('aks-show.json')])).json);
+  assert.is(partial.name, 'aks-prod/batch');
+  assert.is(partial.verdict, 'unknown');
+  assert.equal(partial.egress.map((e) => [e.name, e.address]), [['pip-app', null]]);
+  const r = await report([...args, ...inv('aks-show.json', 'public-ip-list.json')]);
+  const vm = only(r.json);
+  assert.is(vm.verdict, 'deterministic');
+  assert.equal(vm.primaryEgress.map((e) => [e.name, e.via, e.address]), [['pip-app', 'lb-outbound-rule', '203.0.113.10']]);
+  assert.equal(r.json.findings, []);
+});
+
 cli.run();

@@ -59,6 +59,13 @@ lock('egressIdentity and identityLabel: the id, with the address or prefix when 
   assert.is(identityLabel(egressIdentity(pip('pip-a', '2001:db8::1'))), 'pip-a (2001:db8::1)');
   // A resource group name may hold parentheses; only a trailing address is split off.
   assert.is(identityLabel('/subscriptions/s/resourceGroups/rg(x)/providers/Microsoft.Network/publicIPAddresses/pip-b'), 'pip-b');
+  // A public IP AKS creates has no id before deployment: its name is the identity, and the label.
+  const created = { id: null, name: 'aks1-managed-outbound-1', address: null, prefix: null };
+  assert.is(egressIdentity(created), 'aks1-managed-outbound-1');
+  assert.is(identityLabel(egressIdentity(created)), 'aks1-managed-outbound-1');
+  // The allow-list matches it by name, never by an id glob.
+  assert.ok(allowedBy(parseAllowList(['aks1-managed-*']).list, created));
+  assert.is(allowedBy(parseAllowList(['/subscriptions/**']).list, created), undefined);
 });
 
 lock('parseLock: every problem names its line and place', () => {

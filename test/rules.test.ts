@@ -210,6 +210,97 @@ ruleTester.run('secondary-nic-egress-differs', {
   ],
 });
 
+// ---- AKS node pools (egress-model.md, "Workloads beyond VMs") -------------------------------------------------
+
+function aksCluster(pools: Record<string, unknown>[], networkProfile: Record<string, unknown>, name = 'aks1') {
+  return { type: 'Microsoft.ContainerService/managedClusters', apiVersion: '2024-09-01', name, location: 'westeurope', properties: { dnsPrefix: name, agentPoolProfiles: pools, networkProfile } };
+}
+const aksPool = (name: string, extra: Record<string, unknown> = {}) => ({ name, count: 3, vmSize: 'Standard_D4s_v5', mode: 'User', ...extra });
+const aksSubnet = "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]";
+const POOL_ID = `${RG}/providers/Microsoft.ContainerService/managedClusters/aks1/agentPools/system`;
+
+ruleTester.run('unbounded-egress', {
+  valid: [{ name: 'node public IPs from a prefix', code: [{ type: 'Microsoft.Network/publicIPPrefixes', apiVersion: '2024-05-01', name: 'ippre1', location: 'westeurope', sku: { name: 'Standard' }, properties: { prefixLength: 28 } }, aksCluster([aksPool('games', { enableNodePublicIP: true, nodePublicIPPrefixID: "[resourceId('Microsoft.Network/publicIPPrefixes', 'ippre1')]" })], {})] }],
+  invalid: [
+    {
+      name: 'node public IPs without a prefix',
+      code: [aksCluster([aksPool('system'), aksPool('games', { enableNodePublicIP: true })], {})],
+      errors: [{ messageId: 'perNodeIps', data: { vm: 'aks1/games' }, at: '/resources/0/properties/agentPoolProfiles/1/enableNodePublicIP', resource: 'aks1/games' }],
+    },
+  ],
+});
+
+ruleTester.run('invalid-outbound-configuration', {
+  valid: [
+    { name: 'managedNATGateway on the AKS-managed VNet', code: [aksCluster([aksPool('system')], { outboundType: 'managedNATGateway' })] },
+    { name: 'a subnet known only at deployment is not taken as missing a NAT gateway', code: { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0', parameters: { subnetId: { type: 'string' } }, resources: [aksCluster([aksPool('system', { vnetSubnetID: "[parameters('subnetId')]" })], { outboundType: 'userAssignedNATGateway' })] } },
+  ],
+  invalid: [
+    {
+      name: 'userAssignedNATGateway without a NAT gateway on the subnet',
+      code: [vnet, aksCluster([aksPool('system', { vnetSubnetID: aksSubnet })], { outboundType: 'userAssignedNATGateway' })],
+      errors: [{ messageId: 'natGatewayMissing', data: { pool: 'aks1/system', cluster: 'aks1', outboundType: 'userAssignedNATGateway', subnet: 'default', detail: '' }, at: '/resources/0/properties/subnets/0', resource: 'aks1/system' }],
+    },
+    {
+      name: 'userDefinedRouting without a route table',
+      code: [vnet, aksCluster([aksPool('system', { vnetSubnetID: aksSubnet })], { outboundType: 'userDefinedRouting' })],
+      errors: [{ messageId: 'udrWithoutDefaultRoute', data: { pool: 'aks1/system', cluster: 'aks1', outboundType: 'userDefinedRouting', subnet: 'default', detail: "subnet 'default' has no route table" } }],
+    },
+    {
+      name: 'managedNATGateway in a subnet of your own VNet',
+      code: [vnet, aksCluster([aksPool('system', { vnetSubnetID: aksSubnet })], { outboundType: 'managedNATGateway' })],
+      errors: [{ messageId: 'managedNatOnCustomVnet', data: { pool: 'aks1/system', cluster: 'aks1', outboundType: 'managedNATGateway', subnet: 'default', detail: '' }, at: '/resources/1/properties/networkProfile/outboundType' }],
+    },
+  ],
+});
+
+ruleTester.run('multiple-egress-ips', {
+  valid: [{ name: 'one managed outbound IP', code: [aksCluster([aksPool('system')], {})] }],
+  invalid: [
+    {
+      name: 'nodes and pods through different IPs',
+      code: [
+        pip('pip-pods', 'Standard'),
+        { type: 'Microsoft.Network/natGateways', apiVersion: '2024-05-01', name: 'nat-pods', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: "[resourceId('Microsoft.Network/publicIPAddresses', 'pip-pods')]" }] } },
+        { ...vnet, properties: { addressSpace: vnet.properties.addressSpace, subnets: [...vnet.properties.subnets, { name: 'pods', properties: { addressPrefix: '10.0.16.0/20', natGateway: { id: "[resourceId('Microsoft.Network/natGateways', 'nat-pods')]" } } }] } },
+        aksCluster([aksPool('system', { vnetSubnetID: aksSubnet, podSubnetID: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'pods')]" })], {}),
+      ],
+      errors: [{ messageId: 'nodesAndPods', data: { vm: 'aks1/system', egress: "'aks1-managed-outbound-1', 'pip-pods'", nodes: "'aks1-managed-outbound-1'", pods: "'pip-pods'" } }],
+    },
+  ],
+});
+
+ruleTester.run('no-internet-egress', {
+  valid: [{ name: 'none in a subnet with a NAT gateway', code: [pip('pip-nat', 'Standard'), { type: 'Microsoft.Network/natGateways', apiVersion: '2024-05-01', name: 'nat1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: "[resourceId('Microsoft.Network/publicIPAddresses', 'pip-nat')]" }] } }, { ...vnet, properties: { addressSpace: vnet.properties.addressSpace, subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24', natGateway: { id: "[resourceId('Microsoft.Network/natGateways', 'nat1')]" } } }] } }, aksCluster([aksPool('system', { vnetSubnetID: aksSubnet })], { outboundType: 'none' })] }],
+  invalid: [
+    { name: 'block', code: [aksCluster([aksPool('system', { enableNodePublicIP: true })], { outboundType: 'block' })], errors: [{ messageId: 'noEgress', data: { vm: 'aks1/system', causes: "outbound type 'block' of cluster 'aks1' blocks Internet traffic with network security group rules" } }] },
+  ],
+});
+
+ruleTester.run('retired-sku', {
+  valid: [{ name: 'the Standard load balancer (the default)', code: [aksCluster([aksPool('system')], {})] }],
+  invalid: [{ name: 'loadBalancerSku basic, once per cluster', code: [aksCluster([aksPool('system'), aksPool('user')], { loadBalancerSku: 'basic' })], errors: [{ messageId: 'basicClusterLoadBalancer', data: { name: 'aks1' }, at: '/resources/0/properties/networkProfile/loadBalancerSku', resource: 'aks1' }] }],
+});
+
+ruleTester.run('egress-not-allowed', {
+  valid: [{ name: 'an IP AKS creates, by name', code: [aksCluster([aksPool('system')], {})], allow: ['aks1-managed-outbound-*'] }],
+  invalid: [{ name: 'an id glob cannot name an IP AKS creates', code: [aksCluster([aksPool('system')], {})], allow: [`${RG}/**`], errors: [{ messageId: 'notAllowed', data: { vm: 'aks1/system', egress: "'aks1-managed-outbound-1'", via: 'lb-outbound-rule' } }] }],
+});
+
+const poolLock = (egress: string[]) => ({ version: 1, vms: { [POOL_ID.toLowerCase()]: { name: 'aks1/system', type: 'Microsoft.ContainerService/managedClusters/agentPools', file: 'snippet.json', verdict: 'deterministic', egress } } });
+
+ruleTester.run('egress-changed', {
+  valid: [{ name: 'a pool whose IP AKS creates is locked by its name', code: [aksCluster([aksPool('system')], {})], lock: poolLock(['aks1-managed-outbound-1']) }],
+  invalid: [
+    {
+      name: 'the cluster moves to a managed NAT gateway',
+      code: [aksCluster([aksPool('system')], { outboundType: 'managedNATGateway' })],
+      lock: poolLock(['aks1-managed-outbound-1']),
+      errors: [{ messageId: 'changed', data: { vm: 'aks1/system', against: 'egress.lock.json', change: '+ aks1-managed-nat-1, - aks1-managed-outbound-1' }, resource: 'aks1/system' }],
+    },
+  ],
+});
+
 test('the rule tester fails a case whose findings differ from its expectations', () => {
   const rule = ruleById.get('dynamic-public-ip')!;
   const findings = lintCase(rule, { code: single('Basic') }).flatMap((r) => r.findings);

@@ -8,6 +8,8 @@ import type { EgressEntry, LintResult, PathReport, VmReport } from '../../engine
 interface Line {
   readonly identity: string;
   readonly known: boolean;
+  /** A public IP a service creates (AKS): named, with no resource id before deployment. */
+  readonly created: boolean;
   readonly vms: string[];
   readonly methods: string[];
 }
@@ -55,9 +57,10 @@ function cidrOf(text: string): string {
   return text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
 }
 
-function identity(e: EgressEntry): { identity: string; known: boolean } {
+function identity(e: EgressEntry): { identity: string; known: boolean; created: boolean } {
   const known = e.address ?? e.prefix;
-  return known ? { identity: cidrOf(known), known: true } : { identity: e.id, known: false };
+  if (known) return { identity: cidrOf(known), known: true, created: false };
+  return e.id === null ? { identity: e.name, known: false, created: true } : { identity: e.id, known: false, created: false };
 }
 
 export function formatAllowlist(results: readonly LintResult[]): string {
@@ -91,6 +94,8 @@ export function formatAllowlist(results: readonly LintResult[]): string {
     `# egress-lint allow-list: the public IPs and prefixes that Internet traffic of ${vmCount} VM${vmCount === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'} can leave from.`,
     '# A line without an address names the Azure resource: its address is assigned at deployment (look it up, or give it a fixed address from a public IP prefix).',
   ];
+  if ([...lines.values()].some((l) => l.created))
+    out.push("# A line with a name only is a public IP that AKS creates: find its address in the cluster's node resource group after deployment, or give the cluster outbound IPs or a prefix of your own.");
   for (const l of [...lines.values()].sort(compareIdentity)) out.push(`${l.identity}  # ${l.vms.map(oneLine).join(', ')} via ${l.methods.join(', ')}`);
   if (lines.size === 0) out.push('# (no static egress to allow-list)');
   out.push(...comments);

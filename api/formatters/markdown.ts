@@ -2,7 +2,7 @@
 // its VMs, a Mermaid flowchart (VM → NIC → NAT gateway / load balancer / firewall → public IP → Internet) and a
 // table of its findings. Text from templates is escaped, so a resource name cannot inject Markdown, HTML or
 // Mermaid syntax. Same input, byte-identical output.
-import { describeChange, normaliseId } from '../../engine/index.js';
+import { describeChange, normaliseId, showPlaceholders } from '../../engine/index.js';
 import type { EgressComparison, EgressEntry, Finding, Frontend, IpConfig, LintResult, NetworkGraph, PathReport, PathResult, Ref, Route, Verdict, VmReport } from '../../engine/index.js';
 import type { FormatContext } from './index.js';
 import { summarise } from './summary.js';
@@ -52,9 +52,11 @@ function vmTable(vms: readonly VmReport[]): string[] {
   const out = ['| VM | verdict | primary egress | other paths |', '|---|---|---|---|'];
   for (const vm of vms) {
     const primary = vm.paths.find((p) => p.primary);
-    const primaryCell = primary ? `${md(entriesText(vm.primaryEgress))} via ${md(primary.method)}` : '(no primary path)';
+    // The primary path's own egress (a VM's primary egress; an AKS pool's pods path is listed beside it).
+    const primaryCell = primary ? `${md(entriesText(primary.egress))} via ${md(primary.method)}` : '(no primary path)';
+    // An AKS pool's pods path is primary too (it carries traffic as the nodes' does): listed beside the first.
     const others = vm.paths
-      .filter((p) => !p.primary)
+      .filter((p) => p !== primary)
       .map((p) => `${md(`${p.nic}/${p.ipConfiguration}`)}: ${md(entriesText(p.egress))} via ${md(p.method)} (${p.verdict})`);
     // An unknown VM says what decides it (the parameter, link or resource), not just that it is unknown.
     const why = vm.verdict === 'unknown' ? unknownReason(vm) : undefined;
@@ -146,6 +148,8 @@ class Topology {
   private readonly owners = new Map<string, Hop>();
   /** NAT gateway key → the firewall whose subnet it serves. */
   private readonly natFirewall = new Map<string, Hop>();
+  /** The name (as reports show it) of a public IP AKS creates → its owner: the report has no id for it. */
+  private readonly createdOwners = new Map<string, Hop>();
 
   constructor(private readonly g: NetworkGraph) {
     for (const n of g.nodes.values()) {
@@ -185,10 +189,12 @@ class Topology {
 
   private own(key: string | undefined, hop: Hop): void {
     if (key && !this.owners.has(key)) this.owners.set(key, hop);
+    const pip = key ? this.g.nodes.get(key) : undefined;
+    if (pip?.kind === 'publicIp' && pip.created && !this.createdOwners.has(showPlaceholders(pip.name))) this.createdOwners.set(showPlaceholders(pip.name), hop);
   }
 
   owner(e: EgressEntry): Hop | undefined {
-    return this.owners.get(normaliseId(e.id));
+    return e.id === null ? this.createdOwners.get(e.name) : this.owners.get(normaliseId(e.id));
   }
 
   firewallOfNat(nat: Hop): Hop | undefined {
@@ -243,7 +249,7 @@ function pathChain(chart: Chart, topo: Topology | undefined, from: string, p: Pa
       if (fw) at = step(at, fw);
       at = step(at, owner);
     }
-    const ip = chart.node(normaliseId(e.id), e.type.toLowerCase().endsWith('publicipprefixes') ? 'prefix' : 'pip', e.name, entryText(e), STADIUM);
+    const ip = chart.node(e.id === null ? `created:${e.name}` : normaliseId(e.id), e.type.toLowerCase().endsWith('publicipprefixes') ? 'prefix' : 'pip', e.name, entryText(e), STADIUM);
     chart.edge(at, ip, !e.static, at === from ? edgeText : undefined);
     chart.edge(ip, internet(), !e.static);
   }

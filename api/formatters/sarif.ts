@@ -131,7 +131,8 @@ function vmEgress(vm: VmReport, cwd: string) {
     file: relative(cwd, resolve(cwd, vm.file)).replace(/\\/g, '/'),
     verdict: vm.verdict,
     egress: vm.egress.map((e) => ({ name: e.name, type: e.type, id: e.id, via: e.via, address: e.address, prefix: e.prefix, static: e.static })),
-    primaryEgress: vm.primaryEgress.map((e) => e.id),
+    // An address AKS creates has no id before deployment: its name stands for it.
+    primaryEgress: vm.primaryEgress.map((e) => e.id ?? e.name),
   };
 }
 

@@ -28,9 +28,11 @@ function vmBlock(vm: VmReport, c: Paint): string[] {
   const lines = [`  ${c.bold(vm.name)} ${c.dim(`(${vm.type.split('/').pop()}, line ${vm.line})`)}  ${verdictText(vm.verdict, c)}`];
   const primary = vm.paths.filter((p) => p.primary);
   const method = primary[0]?.method ?? 'none';
-  lines.push(`    primary egress: ${entries(vm.primaryEgress)} ${c.dim(`via ${method}`)}`);
+  // The first primary path's own egress: a VM's primary egress (an AKS pool's pods path is listed below it).
+  lines.push(`    primary egress: ${entries(primary[0]?.egress ?? [])} ${c.dim(`via ${method}`)}`);
   for (const p of vm.paths) {
-    if (p.primary) continue;
+    // Only the first primary path is the primary egress line; an AKS pool's pods path is primary too and listed here.
+    if (p === primary[0]) continue;
     lines.push(`    ${c.dim(`${p.nic}/${p.ipConfiguration}:`)} ${entries(p.egress)} ${c.dim(`via ${p.method}`)} ${verdictText(p.verdict, c)}`);
   }
   return lines;

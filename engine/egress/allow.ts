@@ -17,7 +17,8 @@ export interface AllowList {
 /** What the allow-list looks at in an egress entry (the report's EgressEntry fits). */
 export interface AllowSubject {
   readonly name: string;
-  readonly id: string;
+  /** Null for an address a service creates (AKS): only its name or a CIDR block can allow it. */
+  readonly id: string | null;
   readonly address: string | null;
   readonly prefix: string | null;
 }
@@ -79,7 +80,7 @@ export function allowedBy(list: AllowList, e: AllowSubject): AllowEntry | undefi
   const prefix = e.prefix !== null ? parseIpNet(e.prefix, true) : undefined;
   for (const entry of list.entries) {
     if (entry.kind === 'name' && new RegExp(entry.pattern, 'i').test(e.name)) return entry;
-    if (entry.kind === 'id' && new RegExp(entry.pattern, 'i').test(e.id)) return entry;
+    if (entry.kind === 'id' && e.id !== null && new RegExp(entry.pattern, 'i').test(e.id)) return entry;
     if (entry.kind === 'cidr') {
       if (address) {
         if (contains(entry.net, address)) return entry;

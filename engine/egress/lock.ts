@@ -34,17 +34,27 @@ export interface LockSource {
   readonly name: string;
   readonly type: string;
   readonly verdict: Verdict;
-  readonly egress: readonly { readonly id: string; readonly address: string | null; readonly prefix: string | null }[];
+  readonly egress: readonly EgressSubject[];
+}
+
+/** What the lock reads of an egress identity; `id` is null for an address a service creates (AKS), named by `name`. */
+interface EgressSubject {
+  readonly id: string | null;
+  readonly name?: string;
+  readonly address: string | null;
+  readonly prefix: string | null;
 }
 
 /**
  * One egress identity as the lock records it: the resource id of the public IP, prefix (or whatever else carries
  * the traffic), followed by its address or CIDR in parentheses when the template states it, so a changed address
- * shows as a change even when the resource stays the same.
+ * shows as a change even when the resource stays the same. An address AKS creates has no id before deployment: its
+ * stand-in name (`aks1-managed-outbound-1`) is the identity, which no resource id can be mistaken for.
  */
-export function egressIdentity(e: { readonly id: string; readonly address: string | null; readonly prefix: string | null }): string {
+export function egressIdentity(e: EgressSubject): string {
   const known = e.address ?? e.prefix;
-  return known ? `${e.id} (${known})` : e.id;
+  const id = e.id ?? e.name ?? '';
+  return known ? `${id} (${known})` : id;
 }
 
 /** An identity split back into its resource id and its address or CIDR (null when the lock has none). */

@@ -91,6 +91,8 @@ const CANONICAL_TYPES = new Map(
     'Microsoft.Network/publicIPAddresses',
     'Microsoft.Network/publicIPPrefixes',
     'Microsoft.Network/azureFirewalls',
+    'Microsoft.ContainerService/managedClusters',
+    'Microsoft.ContainerService/managedClusters/agentPools',
   ].map((t) => [t.toLowerCase(), t]),
 );
 

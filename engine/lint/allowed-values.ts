@@ -40,8 +40,8 @@ function findingsOf(result: LintResult, vm: VmReport): Finding[] {
 /** What must agree across the combinations: the VM's verdict, egress and paths, and what its findings say. */
 function signature(result: LintResult, vm: VmReport): string {
   const named = (s: string): string => s.split(`'${vm.name}'`).join("'<vm>'");
-  const paths = vm.paths.map((p) => [p.nic, p.ipConfiguration, p.primary, p.method, p.verdict, p.egress.map((e) => [e.name, e.id.toLowerCase(), e.via, e.static])]);
-  const egress = vm.egress.map((e) => [e.name, e.id.toLowerCase(), e.via, e.static, e.address, e.prefix]);
+  const paths = vm.paths.map((p) => [p.nic, p.ipConfiguration, p.primary, p.method, p.verdict, p.egress.map((e) => [e.name, (e.id ?? e.name).toLowerCase(), e.via, e.static])]);
+  const egress = vm.egress.map((e) => [e.name, (e.id ?? e.name).toLowerCase(), e.via, e.static, e.address, e.prefix]);
   const findings = findingsOf(result, vm).map((f) => [f.ruleId, f.severity, f.file, f.line, f.column, named(f.message)]);
   return JSON.stringify([vm.verdict, egress, paths, findings]);
 }

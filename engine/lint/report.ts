@@ -145,7 +145,7 @@ export function locateStart(docs: ReadonlyMap<string, TemplateDoc>, at: Location
 
 /** An egress entry as the report has it, placeholders shown as `{name}`. */
 export function egressEntry(e: EgressIp): EgressEntry {
-  return { name: showPlaceholders(e.name), type: e.type, id: showPlaceholders(e.id), via: e.via, address: e.address, prefix: e.prefix, static: e.static };
+  return { name: showPlaceholders(e.name), type: e.type, id: e.id === null ? null : showPlaceholders(e.id), via: e.via, address: e.address, prefix: e.prefix, static: e.static };
 }
 
 function shownAll(list: readonly string[]): readonly string[] {

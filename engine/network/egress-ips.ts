@@ -13,10 +13,11 @@ export function pipEntry(g: NetworkGraph, ref: Ref, via: Method): EgressIp {
   const prefix = g.get(ref, 'publicIpPrefix');
   if (prefix) return fromPrefix(prefix, via);
   const id = ref.kind === 'found' ? ref.key : ref.kind === 'missing' ? ref.id : `{${ref.value.origin}}`;
+  const isPrefix = /publicipprefixes/i.test(id);
   return {
     key: id.toLowerCase(),
     name: ref.kind === 'unknown' ? `{${ref.value.origin}}` : lastSegment(id),
-    type: /publicipprefixes/i.test(id) ? 'Microsoft.Network/publicIPPrefixes' : 'Microsoft.Network/publicIPAddresses',
+    type: isPrefix ? 'Microsoft.Network/publicIPPrefixes' : 'Microsoft.Network/publicIPAddresses',
     id,
     via,
     address: null,
@@ -25,6 +26,8 @@ export function pipEntry(g: NetworkGraph, ref: Ref, via: Method): EgressIp {
     changes: false,
     sku: null,
     unresolved: true,
+    // The path's reason when nothing else decides it unknown: which identity the files lack.
+    why: ref.kind === 'unknown' ? ref.value.origin : `${isPrefix ? 'public IP prefix' : 'public IP'} '${id}' is not in the analysed files`,
     at: undefined,
   };
 }
@@ -61,7 +64,7 @@ export function fromPip(g: NetworkGraph, pip: PublicIp, via: Method): EgressIp {
     key: pip.key,
     name: pip.name,
     type: 'Microsoft.Network/publicIPAddresses',
-    id: pip.id,
+    id: pip.created ? null : pip.id,
     via,
     address: pip.address,
     prefix: prefix?.ipPrefix ?? null,

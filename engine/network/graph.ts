@@ -12,6 +12,7 @@ import { readRoute, readRouteTable, readSubnet } from './read-routing.js';
 import { addPool, readLb } from './read-load-balancers.js';
 import { readNic, readVm } from './read-nics-and-vms.js';
 import { readFirewall } from './read-firewalls.js';
+import { AksReader } from './read-aks.js';
 
 /** A reference from one resource to another: resolved to a graph key, or why it is not known. */
 export type Ref =
@@ -43,6 +44,8 @@ export interface PublicIp extends NodeBase {
   readonly undecided?: Unknown;
   readonly prefix: Ref | undefined;
   readonly address: string | null;
+  /** Created by a service (AKS) rather than declared: no resource id is known before deployment, and its name is a stand-in. */
+  readonly created?: true;
 }
 
 export interface PublicIpPrefix extends NodeBase {
@@ -185,6 +188,29 @@ export interface Vm extends NodeBase {
   readonly availabilitySet: Ref | undefined;
   readonly scaleSetRef: Ref | undefined;
   readonly unknownNics: Unknown | undefined;
+  /** Set for an AKS agent pool (read-aks.ts), which the graph models as a scale set with one NIC in its subnet. */
+  readonly aks?: AksPool;
+}
+
+/** An AKS agent pool's outbound settings: what its cluster's network profile and its own profile say (read-aks.ts). */
+export interface AksPool {
+  /** The cluster's deployed name and graph key. */
+  readonly cluster: string;
+  readonly clusterKey: string;
+  /** networkProfile.outboundType as written ('loadBalancer' when unset), or why it is known only at deployment. */
+  readonly outboundType: string | Unknown;
+  /** networkProfile.loadBalancerSku as written ('standard' when unset). */
+  readonly loadBalancerSku: string | Unknown;
+  /** No vnetSubnetID: the nodes are in the VNet AKS creates, whose subnet is a graph node read-aks.ts adds. */
+  readonly managedVnet: boolean;
+  /** With podSubnetID naming another subnet: the path of the pods' own addresses. */
+  readonly pods: { readonly nic: Nic; readonly ipc: IpConfig } | undefined;
+  /** Why the files decide nothing about the pool (its cluster is outside them, or may not be the one deployed). */
+  readonly undecided: string | undefined;
+  /** Where the outbound type is declared (else the network profile, else the cluster). */
+  readonly at: Location;
+  /** Where the network profile is declared (else the cluster). */
+  readonly networkAt: Location;
 }
 
 export interface FirewallIpConfig {
@@ -341,6 +367,7 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
   const routeChildren: SourceResource[] = [];
   const poolChildren: SourceResource[] = [];
   const subnetChildren: SourceResource[] = [];
+  const aks = new AksReader(g, resources, deployed);
   for (const r of resources) {
     const t = r.type.toLowerCase();
     const key = keyOf(r);
@@ -396,6 +423,12 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
       }
       case GRAPH_TYPES.firewall:
         g.nodes.set(key, readFirewall(g, r));
+        break;
+      case GRAPH_TYPES.managedCluster:
+        aks.cluster(r);
+        break;
+      case GRAPH_TYPES.agentPool:
+        aks.childPool(r);
         break;
       default:
         break;

@@ -44,18 +44,19 @@ export function instanceIp(g: NetworkGraph, vm: Vm, ipc: IpConfig, pip: NonNulla
       const prefix = pip.prefix ? g.check(pip.prefix) : undefined;
       if (prefix) {
         if (prefix.kind === 'unknown') return unknownOutcome(because, `the public IP prefix of '${pip.name}': ${prefix.value.origin}`, pip.at, 'instance-public-ip');
-        because.push(`each instance gets its own public IP from prefix ${prefix.kind === 'found' ? lastSegment(prefix.key) : describeRef(prefix)}`);
+        because.push(`each ${vm.aks ? 'node' : 'instance'} gets its own public IP from prefix ${prefix.kind === 'found' ? lastSegment(prefix.key) : describeRef(prefix)}`);
         const { egress, unknown } = refEntries(g, [prefix], 'instance-public-ip');
         if (unknown) return unknownOutcome(because, `the public IP prefix of '${pip.name}': ${unknown}`, pip.at, 'instance-public-ip', egress);
         return { method: 'instance-public-ip', egress, decidedAt: pip.at };
       }
       notes.push({ kind: 'per-instance-ips', message: pip.name, at: pip.at });
-      because.push(`each instance gets its own public IP ('${pip.name}') with no prefix: the set grows with every instance`);
+      because.push(vm.aks ? `each node gets its own public IP ('${pip.name}', enableNodePublicIP) with no prefix: the set grows with every node` : `each instance gets its own public IP ('${pip.name}') with no prefix: the set grows with every instance`);
       // Each instance's address is as stable as its SKU and allocation; the set is what is unbounded.
       return {
         method: 'instance-public-ip',
         verdict: 'non-deterministic',
-        egress: [{ key: `${ipc.key}/publicipaddressconfiguration`, name: pip.name, type: 'Microsoft.Network/publicIPAddresses', id: `${vm.id}/publicIPAddressConfiguration/${pip.name}`, via: 'instance-public-ip', address: null, prefix: null, static: alloc === 'static', changes: alloc === 'dynamic', sku, unresolved: false, at: pip.at }],
+        // An AKS node's public IP is one AKS creates: no id is known before deployment.
+        egress: [{ key: `${ipc.key}/publicipaddressconfiguration`, name: pip.name, type: 'Microsoft.Network/publicIPAddresses', id: vm.aks ? null : `${vm.id}/publicIPAddressConfiguration/${pip.name}`, via: 'instance-public-ip', address: null, prefix: null, static: alloc === 'static', changes: alloc === 'dynamic', sku, unresolved: false, at: pip.at }],
         decidedAt: pip.at,
       };
     }

@@ -1,5 +1,5 @@
-// What the network graph reads of a resource set: the types it builds nodes from and, for VMs and scale sets, the
-// members of `properties` that decide egress. The lint pipeline hands this to the front-end so a lazy one (the ARM
+// What the network graph reads of a resource set: the types it builds nodes from and, for VMs, scale sets and AKS
+// clusters, the members of `properties` that decide egress. The lint pipeline hands this to the front-end so a lazy one (the ARM
 // expansion) evaluates exactly these bodies; the graph's readers (read-*.ts) read nothing else.
 import type { BodySelection } from '../resources/types.js';
 
@@ -18,6 +18,8 @@ export const GRAPH_TYPES = {
   publicIp: 'microsoft.network/publicipaddresses',
   publicIpPrefix: 'microsoft.network/publicipprefixes',
   firewall: 'microsoft.network/azurefirewalls',
+  managedCluster: 'microsoft.containerservice/managedclusters',
+  agentPool: 'microsoft.containerservice/managedclusters/agentpools',
 } as const;
 
 /**
@@ -33,10 +35,21 @@ const VM_PROPERTIES: ReadonlyMap<string, true | ReadonlySet<string>> = new Map<s
   ['virtualmachineprofile', new Set(['networkprofile'])],
 ]);
 
+/**
+ * Of an AKS cluster's properties, the graph reads the network profile (outbound type, load balancer and NAT gateway
+ * profiles) and the agent pool profiles (readCluster in read-aks.ts); the add-on, identity, API server and
+ * Kubernetes settings decide nothing about egress. A child agent pool's body is small and read whole.
+ */
+const CLUSTER_PROPERTIES: ReadonlyMap<string, true | ReadonlySet<string>> = new Map<string, true | ReadonlySet<string>>([
+  ['networkprofile', true],
+  ['agentpoolprofiles', true],
+]);
+
 export const GRAPH_READS: BodySelection = {
   types: new Set<string>(Object.values(GRAPH_TYPES)),
   partialProperties: new Map([
     [GRAPH_TYPES.vm, VM_PROPERTIES],
     [GRAPH_TYPES.vmss, VM_PROPERTIES],
+    [GRAPH_TYPES.managedCluster, CLUSTER_PROPERTIES],
   ]),
 };

@@ -15,23 +15,33 @@ import { instanceIp, natEgress } from './nat-and-instance-ip.js';
 import { LoadBalancerSnat } from './load-balancer-snat.js';
 import { DefaultOutbound } from './default-outbound.js';
 import { ipFamily, primaryIpConfigIndex } from './ip-configs.js';
+import { AksOutbound } from './aks-outbound.js';
 
 /** The resolver of one graph: the step modules keep the indexes they build on first use for all its paths. */
 class Resolver implements PathSource {
   private readonly appliances: Appliances;
   private readonly loadBalancerSnat: LoadBalancerSnat;
   private readonly defaultOutbound: DefaultOutbound;
+  private readonly aks: AksOutbound;
 
   constructor(readonly g: NetworkGraph) {
     this.appliances = new Appliances(g, this);
     this.loadBalancerSnat = new LoadBalancerSnat(g);
     this.defaultOutbound = new DefaultOutbound(g);
+    this.aks = new AksOutbound(g, this.defaultOutbound);
   }
 
   /** egress-model.md, units: a VM's egress is the union over its paths, its primary egress the primary path's set. */
   resolveVm(vm: Vm): VmResult {
     const primaryNic = this.primaryNicIndex(vm);
-    const paths = this.vmPaths(vm, primaryNic, 0, new Set([vm.key]));
+    const visited = new Set([vm.key]);
+    const paths = this.vmPaths(vm, primaryNic, 0, visited);
+    // An AKS pool's pods, in a subnet of their own, are a second path that carries traffic as the nodes' does.
+    const pods = vm.aks?.pods;
+    if (pods) {
+      this.aks.nodes = paths[0];
+      paths.push(this.resolvePath(vm, pods.nic, pods.ipc, true, true, 0, visited));
+    }
     const egress = dedupe(paths.flatMap((p) => p.egress));
     const primary = paths.filter((p) => p.primary);
     const primaryEgress = dedupe(primary.flatMap((p) => p.egress));
@@ -198,6 +208,9 @@ class Resolver implements PathSource {
   }
 
   private decide(vm: Vm, nic: Nic, ipc: IpConfig, ipcPrimary: boolean, because: string[], notes: PathNote[], depth: number, visited: Set<string>): Outcome {
+    // An AKS pool's outbound type may decide the path before its subnet does (aks-outbound.ts).
+    const aks = vm.aks ? this.aks.before(vm, ipc, because, notes) : undefined;
+    if (aks) return aks;
     // The path's family decides every step (no default outbound access and no NAT gateway for IPv6 in Standard).
     if (ipc.undecidedVersion) return unknownOutcome(because, `the IP version of ipconfig '${ipc.name}': ${ipc.undecidedVersion.origin}`, ipc.at);
     const v6 = ipc.version.toLowerCase() === 'ipv6';
@@ -298,7 +311,8 @@ class Resolver implements PathSource {
     const lbOut = this.loadBalancerSnat.resolve(ipc, ipcPrimary, v6, because, notes);
     if (lbOut) return lbOut;
 
-    // 5. Default outbound access.
+    // 5. Default outbound access (for an AKS pool, what its outbound type leaves: aks-outbound.ts).
+    if (vm.aks) return this.aks.last(vm, ipc, subnet, v6, because);
     return this.defaultOutbound.resolve(vm, ipc, subnet, v6, because);
   }
 }

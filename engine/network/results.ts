@@ -23,7 +23,8 @@ export interface EgressIp {
   readonly key: string;
   readonly name: string;
   readonly type: string;
-  readonly id: string;
+  /** Null for an address a service creates (AKS): no resource id is known before deployment. */
+  readonly id: string | null;
   readonly via: Method;
   readonly address: string | null;
   readonly prefix: string | null;
@@ -48,7 +49,8 @@ export interface PathNote {
     | 'per-instance-ips'
     | 'global-public-ip'
     | 'bare-secondary'
-    | 'destination-dependent';
+    | 'destination-dependent'
+    | 'rejected';
   readonly message: string;
   readonly at: Location;
 }
