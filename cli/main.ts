@@ -14,9 +14,9 @@ const HELP = `Usage: egress-lint [options] [paths...]
        egress-lint expand <template> [--parameters <file>]
        egress-lint eval "<expression>" [--template <file>] [--parameters <file>]
 
-Finds every VM and scale set in ARM templates and Bicep files, works out which public
-IPs their Internet-bound traffic can carry, offline, and reports every VM whose egress
-IP is not deterministic.
+Finds every VM, scale set and AKS node pool in ARM templates and Bicep files, works out
+which public IPs their Internet-bound traffic can carry, offline, and reports every one
+whose egress IP is not deterministic.
 
 Paths are files, folders or globs (default: the current folder). Templates are found by
 their $schema; <name>.parameters.json beside a template is used as its parameter file.
