@@ -15,6 +15,7 @@ import type { NetworkGraph, Route, RouteTable, Subnet } from './graph.js';
 import type { Appliances } from './appliances.js';
 import type { Outcome, PathNote } from './results.js';
 import { mayNotBeDeployed, unknownOutcome } from './results.js';
+import { gatewayDefault } from './gateways.js';
 import type { HubAppliance } from './virtual-wan.js';
 import { describeNextHop, hubDefault, hubOutcome } from './virtual-wan.js';
 
@@ -51,10 +52,13 @@ function makeRoute(name: string, v6: boolean, at: Location, learned: Learned): L
  */
 export function learnedDefault(g: NetworkGraph, subnet: Subnet, rt: RouteTable | undefined, v6: boolean, because: string[]): LearnedRoute | undefined {
   if (g.routing.empty(g)) return undefined;
-  const hub = hubDefault(g, subnet.vnetKey, v6);
-  if (!hub) return undefined;
-  const what = 'the routes of the virtual hub';
-  const at = hub.kind === 'appliance' ? hub.hub.at : hub.at;
+  // A VNet connected to a virtual hub can have no gateway of its own (Learn howto-connect-vnet-hub): the gateway, when the
+  // files show both, is what they leave undecided.
+  const gw = gatewayDefault(g, subnet.vnetKey, v6);
+  const hub = gw ? undefined : hubDefault(g, subnet.vnetKey, v6);
+  if (!gw && !hub) return undefined;
+  const what = gw ? `the routes ${gw.source} adds` : 'the routes of the virtual hub';
+  const at = gw ? gw.at : hub!.kind === 'appliance' ? hub!.hub.at : hub!.at;
   const prefix = v6 ? '::/0' : '0.0.0.0/0';
   const maybeLearned = `the ${prefix} route subnet '${subnet.name}' may learn`;
   if (rt) {
@@ -66,8 +70,9 @@ export function learnedDefault(g: NetworkGraph, subnet: Subnet, rt: RouteTable |
       return undefined;
     }
   }
-  if (hub.kind === 'undecided') return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: hub.reason });
-  return makeRoute(`0.0.0.0/0 from virtual hub '${hub.hub.hubName}'`, v6, at, { kind: 'hub', hub: hub.hub });
+  if (gw) return makeRoute(`${prefix} from ${gw.source}`, v6, at, { kind: 'on-premises', certain: gw.certain, source: gw.source, reason: gw.reason });
+  if (hub!.kind === 'undecided') return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: hub!.reason });
+  return makeRoute(`0.0.0.0/0 from virtual hub '${hub!.hub.hubName}'`, v6, at, { kind: 'hub', hub: hub!.hub });
 }
 
 /** Steps 1-5 for a path whose Internet traffic follows a learned route: the hub's appliance, or on-premises. */
