@@ -114,8 +114,8 @@ function readConnection(g: NetworkGraph, hubKey: string, name: string, v: Value 
   // A static 0.0.0.0/0 route on a connection (to an NVA in that spoke) is a default route the hub can learn.
   const statics = list(prop(routing, 'vnetRoutes', 'staticRoutes'));
   for (let i = 0; i < statics.length; i++) {
-    const prefixes = list(prop(statics[i], 'addressPrefixes'));
-    if (prefixes.some((x) => x === '0.0.0.0/0' || x instanceof Unknown))
+    const prefixes = readStrings(prop(statics[i], 'addressPrefixes'));
+    if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || x.trim() === '0.0.0.0/0'))
       addSource(g, { kind: 'found', key: hubKey }, { what: `static route '${str(prop(statics[i], 'name'), '')}' of connection '${name}' (0.0.0.0/0 to an appliance in that spoke)`, at });
   }
   return {
