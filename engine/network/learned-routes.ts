@@ -76,9 +76,9 @@ export function learnedDefault(g: NetworkGraph, subnet: Subnet, rt: RouteTable |
 }
 
 /** Steps 1-5 for a path whose Internet traffic follows a learned route: the hub's appliance, or on-premises. */
-export function learnedOutcome(g: NetworkGraph, appliances: Appliances, r: LearnedRoute, hasPublicIp: boolean, because: string[], notes: PathNote[], depth: number, visited: Set<string>): Outcome {
+export function learnedOutcome(g: NetworkGraph, appliances: Appliances, r: LearnedRoute, hasPublicIp: boolean, because: string[], notes: PathNote[]): Outcome {
   const l = r.learned;
-  if (l.kind === 'hub') return hubOutcome(g, appliances, l.hub, hasPublicIp, because, notes, depth, visited);
+  if (l.kind === 'hub') return hubOutcome(g, appliances, l.hub, hasPublicIp, because, notes);
   if (l.kind === 'undecided') return unknownOutcome(because, l.reason, r.at, 'route-table');
   if (hasPublicIp && l.certain) notes.push({ kind: 'route-overrides-public-ip', message: `${l.source} (${String(r.addressPrefix)} → on-premises)`, at: r.at, learned: { source: l.source, prefix: String(r.addressPrefix), nextHop: 'on-premises' } });
   return unknownOutcome(because, l.reason, r.at, 'route-table');

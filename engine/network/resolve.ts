@@ -241,7 +241,7 @@ class Resolver implements PathSource {
   ): Outcome {
     const pip = ipc.publicIp;
     // A route the subnet learns from a gateway or a virtual hub, where its route table leaves the system route.
-    if (isLearned(route)) return learnedOutcome(this.g, this.appliances, route, pip !== undefined, because, notes, depth, visited);
+    if (isLearned(route)) return learnedOutcome(this.g, this.appliances, route, pip !== undefined, because, notes);
     if (route) {
       const r = route;
       const hop = String(r.nextHopType).toLowerCase();

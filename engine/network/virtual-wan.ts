@@ -20,7 +20,7 @@ export interface HubAppliance {
   readonly connection: string;
   /** What in the hub sends it ("routing intent 'ri' (policy 'InternetTraffic')", "route 'r' of hub route table 't'"). */
   readonly via: string;
-  readonly nextHop: { readonly ref: Ref | undefined } | { readonly ip: string | Unknown | undefined };
+  readonly nextHop: Ref | undefined;
   /** Set when what decides it may not be deployed. */
   readonly maybe: string | undefined;
   readonly at: Location;
@@ -47,14 +47,13 @@ function nameOf(g: NetworkGraph, ref: Ref): string {
   return node ? lastSegment(node.name) : refName(ref);
 }
 
-/** The next hop as messages name it: "firewall 'fw'", "network virtual appliance 'nva'", "the appliance at 10.0.0.4". */
-export function describeNextHop(g: NetworkGraph, hop: HubAppliance['nextHop']): string {
-  if ('ip' in hop) return typeof hop.ip === 'string' ? `the appliance at ${hop.ip}` : 'an appliance at an address known only at deployment';
-  if (!hop.ref) return 'no next hop';
-  const node = hop.ref.kind === 'found' ? g.nodes.get(hop.ref.key) : undefined;
+/** The next hop as messages name it: "firewall 'fw'", "network virtual appliance 'nva'". */
+export function describeNextHop(g: NetworkGraph, hop: Ref | undefined): string {
+  if (!hop) return 'no next hop';
+  const node = hop.kind === 'found' ? g.nodes.get(hop.key) : undefined;
   if (node?.kind === 'firewall') return `firewall '${node.name}'`;
   if (node?.kind === 'nva') return `network virtual appliance '${node.name}'`;
-  return `'${nameOf(g, hop.ref)}'`;
+  return `'${nameOf(g, hop)}'`;
 }
 
 /** The 0.0.0.0/0 route of a hub route table in the files, or what the files cannot decide about it. */
@@ -74,7 +73,7 @@ function tableDefault(table: HubRouteTable, hubName: string): Advertised | undef
     const hop = r.nextHopType;
     if (hop instanceof Unknown) return undecided(`the next hop type of route '${r.name}' of hub route table '${table.name}': ${hop.origin}`, r.at);
     if (hop !== undefined && hop.toLowerCase() !== 'resourceid') return undecided(`route '${r.name}' of hub route table '${table.name}' sends 0.0.0.0/0 to next hop type '${hop}'`, r.at);
-    return { kind: 'appliance', via: `route '${r.name}' of hub route table '${table.name}'`, nextHop: { ref: r.nextHop }, maybe: table.maybe ? mayNotBeDeployed('hub route table', table) : undefined, at: r.at };
+    return { kind: 'appliance', via: `route '${r.name}' of hub route table '${table.name}'`, nextHop: r.nextHop, maybe: table.maybe ? mayNotBeDeployed('hub route table', table) : undefined, at: r.at };
   }
   return undefined;
 }
@@ -110,7 +109,7 @@ function hubAdvertises(g: NetworkGraph, c: HubConnection): Advertised | undefine
         if (d instanceof Unknown) return undecided(`a destination of routing policy '${p.name}' of virtual hub '${hubName}': ${d.origin}`, p.at);
         // An Internet routing policy: the hub advertises 0.0.0.0/0 to every connection that propagates it.
         if (d.toLowerCase() === 'internet')
-          return { kind: 'appliance', via: `routing intent '${intent.name}' (policy '${p.name}')`, nextHop: { ref: p.nextHop }, maybe: intent.maybe ? mayNotBeDeployed('routing intent', intent) : undefined, at: p.at };
+          return { kind: 'appliance', via: `routing intent '${intent.name}' (policy '${p.name}')`, nextHop: p.nextHop, maybe: intent.maybe ? mayNotBeDeployed('routing intent', intent) : undefined, at: p.at };
       }
     }
     // Routing intent manages every connection's association and propagation: without an Internet policy (and outside
@@ -133,8 +132,12 @@ function hubAdvertises(g: NetworkGraph, c: HubConnection): Advertised | undefine
   } else if (table || tableName !== 'defaultroutetable') {
     return undecided(`hub route table '${table?.name ?? tableName}' of virtual hub '${hubName}', which connection '${c.name}' is associated with, ${table ? 'is an existing resource outside the analysed files' : 'is not in the analysed files'}: a 0.0.0.0/0 route there sends this VNet's Internet traffic to it`, c.at);
   }
-  // Static routes win over routes the hub learns over BGP (https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing-preference).
-  for (const r of g.routing.hubAddressRoutes.get(hubKey) ?? []) return { kind: 'appliance', via: `route '${r.name}' of virtual hub '${hubName}'`, nextHop: { ip: r.nextHopIp }, maybe: undefined, at: r.at };
+  // The route tables older API versions write inline route to an IP address (an appliance in a spoke); which
+  // connections they reach is not documented for 0.0.0.0/0: the files do not decide.
+  for (const r of g.routing.hubAddressRoutes.get(hubKey) ?? []) {
+    const hop = typeof r.nextHopIp === 'string' ? `the appliance at ${r.nextHopIp}` : 'an appliance at an address known only at deployment';
+    return undecided(`route '${r.name}' of virtual hub '${hubName}' (a hub route table of an older API version) sends 0.0.0.0/0 to ${hop}, and may be what connection '${c.name}' learns`, r.at);
+  }
   for (const s of g.routing.hubSources.get(hubKey) ?? [])
     return undecided(`virtual hub '${hubName}' may learn a default route through its ${s.what} and propagate it to connection '${c.name}': routes learned from on-premises or an appliance may send Internet traffic there`, s.at);
   const appliances = g.routing.hubAppliances(g, hubKey);
@@ -182,16 +185,15 @@ function methodOf(id: string): Method {
 }
 
 /** The outcome of a path whose Internet traffic the hub sends to its appliance. */
-export function hubOutcome(g: NetworkGraph, appliances: Appliances, h: HubAppliance, hasPublicIp: boolean, because: string[], notes: PathNote[], depth: number, visited: Set<string>): Outcome {
+export function hubOutcome(g: NetworkGraph, appliances: Appliances, h: HubAppliance, hasPublicIp: boolean, because: string[], notes: PathNote[]): Outcome {
   const hop = describeNextHop(g, h.nextHop);
   const source = `${h.via} of virtual hub '${h.hubName}'`;
   because.push(`${source} sends 0.0.0.0/0 to ${hop}, and connection '${h.connection}' gives it to this VNet (enableInternetSecurity): it replaces the system route, so neither a NAT gateway of the subnet nor a public IP of the NIC carries Internet traffic`);
   if (hasPublicIp) notes.push({ kind: 'route-overrides-public-ip', message: `${source} (0.0.0.0/0 → ${hop})`, at: h.at, learned: { source, prefix: '0.0.0.0/0', nextHop: hop } });
   let out: Outcome;
-  if ('ip' in h.nextHop) out = appliances.resolve(h.nextHop.ip, because, depth, visited);
-  else if (!h.nextHop.ref) out = unknownOutcome(because, `${source} names no next hop`, h.at);
+  if (!h.nextHop) out = unknownOutcome(because, `${source} names no next hop`, h.at);
   else {
-    const ref = g.check(h.nextHop.ref)!;
+    const ref = g.check(h.nextHop)!;
     const fw = g.get(ref, 'firewall');
     const nva = g.get(ref, 'nva');
     if (fw) out = appliances.firewall(fw, because);
@@ -199,6 +201,9 @@ export function hubOutcome(g: NetworkGraph, appliances: Appliances, h: HubApplia
     // appliance's software decides the SNAT (https://learn.microsoft.com/azure/virtual-wan/how-to-network-virtual-appliance-add-ip-configurations).
     else if (nva) out = unknownOutcome(because, `network virtual appliance '${nva.name}' in virtual hub '${h.hubName}' sends Internet traffic from public IPs Azure assigns to its instances at deployment, as its software translates it`, nva.at, 'appliance');
     else if (ref.kind === 'unknown') out = unknownOutcome(because, `the next hop of ${source}: ${ref.value.origin}`, h.at);
+    else if (g.routing.hubConnections.has(ref.kind === 'found' ? ref.key : ref.id))
+      // A route to a VNet connection sends traffic to an appliance in that spoke, by the connection's static routes.
+      out = unknownOutcome(because, `${source} sends 0.0.0.0/0 to connection ${hop}, to an appliance in that spoke VNet, whose egress the files do not decide`, h.at, 'appliance');
     else if (ref.kind === 'missing') out = unknownOutcome(because, `${hop}, the next hop of ${source}, is not in the analysed files`, h.at, methodOf(ref.id));
     else out = unknownOutcome(because, `${source} sends 0.0.0.0/0 to ${hop}, whose egress the files do not decide`, h.at, 'appliance');
   }
