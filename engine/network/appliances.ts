@@ -7,7 +7,7 @@ import { normaliseId } from './ids.js';
 import { refEntries } from './egress-ips.js';
 import { natEgress } from './nat-and-instance-ip.js';
 import { internetRoutes } from './route-table.js';
-import { isLearned, learnedReason } from './learned-routes.js';
+import { isLearned, learnedReason, mayNotBeLearned } from './learned-routes.js';
 import { hubFirewallEgress } from './virtual-wan.js';
 import type { EgressIp, Method, Outcome, PathResult } from './results.js';
 import { dedupe, describeRef, mayNotBeDeployed, missingSubnet, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
@@ -121,7 +121,8 @@ export class Appliances {
       // Forced tunnelling sends the firewall's own Internet traffic to the next hop (https://learn.microsoft.com/azure/firewall/forced-tunneling);
       // so does a default route its subnet learns over BGP, unless a 0.0.0.0/0 route to Internet overrides it
       // (https://learn.microsoft.com/azure/firewall/firewall-faq, "Is forced tunneling/chaining to a Network Virtual Appliance supported?").
-      if (tunnel && isLearned(tunnel)) return unknownOutcome(because, `the Internet traffic of firewall '${fw.name}' itself: ${learnedReason(this.g, tunnel)}`, tunnel.at, 'firewall', this.ownIps(fw).egress);
+      if (tunnel && isLearned(tunnel))
+        return unknownOutcome(because, `the Internet traffic of firewall '${fw.name}' itself: ${learnedReason(this.g, tunnel)}`, tunnel.at, 'firewall', mayNotBeLearned(tunnel) ? this.ownIps(fw).egress : []);
       if (tunnel) return unknownOutcome(because, `firewall '${fw.name}' is force-tunnelled (route '${tunnel.name}' → ${String(tunnel.nextHopType)})`, tunnel.at, 'firewall');
       if (fsubnet.natGateway) {
         const nref = this.g.check(fsubnet.natGateway)!;

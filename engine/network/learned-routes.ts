@@ -14,7 +14,7 @@ import { Unknown } from '../expressions/value.js';
 import type { NetworkGraph, Route, RouteTable, Subnet } from './graph.js';
 import type { Appliances } from './appliances.js';
 import type { Outcome, PathNote } from './results.js';
-import { mayNotBeDeployed, unknownOutcome } from './results.js';
+import { mayNotBeDeployed, outcomeVerdict, unknownOutcome } from './results.js';
 import { gatewayDefault } from './gateways.js';
 import type { HubAppliance } from './virtual-wan.js';
 import { describeNextHop, hubDefault, hubOutcome } from './virtual-wan.js';
@@ -24,7 +24,8 @@ export type Learned =
   | { readonly kind: 'hub'; readonly hub: HubAppliance }
   /** Sends (certain) or may send Internet traffic on-premises. */
   | { readonly kind: 'on-premises'; readonly certain: boolean; readonly source: string; readonly reason: string }
-  | { readonly kind: 'undecided'; readonly reason: string };
+  /** `otherwise`: without what the files do not show, the subnet learns no default route (the system route applies). */
+  | { readonly kind: 'undecided'; readonly reason: string; readonly otherwise: boolean };
 
 /** A route the subnet learns; it stands where the system route to the Internet would. */
 export interface LearnedRoute extends Route {
@@ -33,6 +34,16 @@ export interface LearnedRoute extends Route {
 
 export function isLearned(r: Route | undefined): r is LearnedRoute {
   return r !== undefined && (r as Partial<LearnedRoute>).learned !== undefined;
+}
+
+/**
+ * A route the subnet only may learn, from something outside the files (what on-premises advertises, a hub the files
+ * do not hold): without it the system route applies, so the path still lists what it would leave through then
+ * (egress-model.md: an unknown VM still lists the IPs it would use if nothing outside the files interferes).
+ */
+export function mayNotBeLearned(r: LearnedRoute): boolean {
+  const l = r.learned;
+  return (l.kind === 'on-premises' && !l.certain) || (l.kind === 'undecided' && l.otherwise);
 }
 
 /** Why a learned route decides (or leaves undecided) where a firewall's own subnet sends its traffic. */
@@ -63,23 +74,46 @@ export function learnedDefault(g: NetworkGraph, subnet: Subnet, rt: RouteTable |
   const maybeLearned = `the ${prefix} route subnet '${subnet.name}' may learn`;
   if (rt) {
     const off = rt.disableBgp;
-    if (off instanceof Unknown) return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: `whether route table '${rt.name}' keeps ${what} off subnet '${subnet.name}' (disableBgpRoutePropagation: ${off.origin})` });
-    if (off === true && rt.maybe) return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: `${mayNotBeDeployed('route table', rt)}, and it is what keeps ${what} off subnet '${subnet.name}'` });
+    if (off instanceof Unknown) return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: `whether route table '${rt.name}' keeps ${what} off subnet '${subnet.name}' (disableBgpRoutePropagation: ${off.origin})`, otherwise: false });
+    if (off === true && rt.maybe) return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: `${mayNotBeDeployed('route table', rt)}, and it is what keeps ${what} off subnet '${subnet.name}'`, otherwise: false });
     if (off === true) {
       because.push(`route table '${rt.name}' disables gateway route propagation: ${what} do not reach subnet '${subnet.name}'`);
       return undefined;
     }
   }
   if (gw) return makeRoute(`${prefix} from ${gw.source}`, v6, at, { kind: 'on-premises', certain: gw.certain, source: gw.source, reason: gw.reason });
-  if (hub!.kind === 'undecided') return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: hub!.reason });
+  if (hub!.kind === 'undecided') return makeRoute(maybeLearned, v6, at, { kind: 'undecided', reason: hub!.reason, otherwise: hub!.otherwise });
   return makeRoute(`0.0.0.0/0 from virtual hub '${hub!.hub.hubName}'`, v6, at, { kind: 'hub', hub: hub!.hub });
 }
 
-/** Steps 1-5 for a path whose Internet traffic follows a learned route: the hub's appliance, or on-premises. */
-export function learnedOutcome(g: NetworkGraph, appliances: Appliances, r: LearnedRoute, hasPublicIp: boolean, because: string[], notes: PathNote[]): Outcome {
+/**
+ * Steps 1-5 for a path whose Internet traffic follows a learned route: the hub's appliance, or on-premises. For a
+ * route the subnet only may learn, `withoutIt` gives steps 2-5 as if it were not there: the path lists that egress
+ * (egress-model.md: an unknown path still lists the IPs it would use), and when that is non-deterministic the path is
+ * non-deterministic either way (a non-deterministic answer wins over an unknown one, as for a VM's paths).
+ */
+export function learnedOutcome(
+  g: NetworkGraph,
+  appliances: Appliances,
+  r: LearnedRoute,
+  hasPublicIp: boolean,
+  because: string[],
+  notes: PathNote[],
+  withoutIt: (because: string[]) => Outcome,
+): Outcome {
   const l = r.learned;
   if (l.kind === 'hub') return hubOutcome(g, appliances, l.hub, hasPublicIp, because, notes);
-  if (l.kind === 'undecided') return unknownOutcome(because, l.reason, r.at, 'route-table');
-  if (hasPublicIp && l.certain) notes.push({ kind: 'route-overrides-public-ip', message: `${l.source} (${String(r.addressPrefix)} → on-premises)`, at: r.at, learned: { source: l.source, prefix: String(r.addressPrefix), nextHop: 'on-premises' } });
-  return unknownOutcome(because, l.reason, r.at, 'route-table');
+  if (l.kind === 'on-premises' && hasPublicIp && l.certain)
+    notes.push({ kind: 'route-overrides-public-ip', message: `${l.source} (${String(r.addressPrefix)} → on-premises)`, at: r.at, learned: { source: l.source, prefix: String(r.addressPrefix), nextHop: 'on-premises' } });
+  if (!mayNotBeLearned(r)) return unknownOutcome(because, l.reason, r.at, 'route-table');
+  const without: string[] = [];
+  const otherwise = withoutIt(without);
+  if (outcomeVerdict(otherwise) === 'non-deterministic') {
+    because.push(`${l.reason}; without that route the path is non-deterministic, so it is either way`);
+    for (const b of without) because.push(`without that route: ${b}`);
+    return otherwise;
+  }
+  const out = unknownOutcome(because, l.reason, r.at, 'route-table', otherwise.egress);
+  for (const b of without) because.push(`without that route: ${b}`);
+  return out;
 }

@@ -240,8 +240,9 @@ class Resolver implements PathSource {
     visited: Set<string>,
   ): Outcome {
     const pip = ipc.publicIp;
-    // A route the subnet learns from a gateway or a virtual hub, where its route table leaves the system route.
-    if (isLearned(route)) return learnedOutcome(this.g, this.appliances, route, pip !== undefined, because, notes);
+    // A route the subnet learns from a gateway or a virtual hub, where its route table leaves the system route (one it
+    // only may learn is weighed against steps 2-5 without it).
+    if (isLearned(route)) return learnedOutcome(this.g, this.appliances, route, pip !== undefined, because, notes, (b) => this.branch(undefined, vm, nic, ipc, ipcPrimary, subnet, v6, b, notes, depth, visited));
     if (route) {
       const r = route;
       const hop = String(r.nextHopType).toLowerCase();

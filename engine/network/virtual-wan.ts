@@ -27,11 +27,17 @@ export interface HubAppliance {
 }
 
 /** What a hub gives a VNet for 0.0.0.0/0: an appliance in the hub, or what the files cannot decide. */
-export type HubDefault = { readonly kind: 'appliance'; readonly hub: HubAppliance } | { readonly kind: 'undecided'; readonly reason: string; readonly at: Location };
+export type HubDefault =
+  | { readonly kind: 'appliance'; readonly hub: HubAppliance }
+  /** `otherwise`: without what the files do not show, the VNet has no default route from the hub (the system route applies). */
+  | { readonly kind: 'undecided'; readonly reason: string; readonly at: Location; readonly otherwise: boolean };
 
-type Advertised = { readonly kind: 'appliance'; readonly via: string; readonly nextHop: HubAppliance['nextHop']; readonly maybe: string | undefined; readonly at: Location } | { readonly kind: 'undecided'; readonly reason: string; readonly at: Location };
+type Advertised =
+  | { readonly kind: 'appliance'; readonly via: string; readonly nextHop: HubAppliance['nextHop']; readonly maybe: string | undefined; readonly at: Location }
+  | { readonly kind: 'undecided'; readonly reason: string; readonly at: Location; readonly otherwise: boolean };
 
-const undecided = (reason: string, at: Location): Advertised => ({ kind: 'undecided', reason, at });
+/** What the files leave undecided; `otherwise` false when they do show a default route, only not where it leads. */
+const undecided = (reason: string, at: Location, otherwise = true): Advertised => ({ kind: 'undecided', reason, at, otherwise });
 
 function isDefault(d: string): boolean {
   return d.trim() === '0.0.0.0/0';
@@ -91,6 +97,7 @@ function forcedTunnel(g: NetworkGraph, intent: RoutingIntent, hubName: string): 
   return undecided(
     `virtual hub '${hubName}' is in forced tunnel mode (private routing policy '${privatePolicy.name}' of routing intent '${intent.name}' and 0.0.0.0/0 in its defaultRouteTable): its security appliance sends Internet traffic to a default route learned from on-premises or an appliance, and leaves through the firewall's own public IPs only when none is learned`,
     d.at,
+    false,
   );
 }
 
@@ -153,11 +160,11 @@ function connectionDefault(g: NetworkGraph, c: HubConnection, anywhere: Unknown 
   if (!adv) return undefined;
   const hubName = g.nodes.get(c.hubKey)?.name ?? lastSegment(c.hubKey);
   const what = adv.kind === 'appliance' ? `${adv.via} of virtual hub '${hubName}' sends 0.0.0.0/0 to ${describeNextHop(g, adv.nextHop)}` : adv.reason;
-  if (anywhere) return { kind: 'undecided', reason: `connection '${c.name}' to virtual hub '${hubName}' joins a VNet known only at deployment (${anywhere.origin}) and may be this one: ${what}`, at: c.at };
+  if (anywhere) return { kind: 'undecided', reason: `connection '${c.name}' to virtual hub '${hubName}' joins a VNet known only at deployment (${anywhere.origin}) and may be this one: ${what}`, at: c.at, otherwise: true };
   const flag = c.internetSecurity;
-  if (flag instanceof Unknown) return { kind: 'undecided', reason: `whether connection '${c.name}' gives this VNet the default route of virtual hub '${hubName}' (enableInternetSecurity: ${flag.origin}): ${what}`, at: c.at };
+  if (flag instanceof Unknown) return { kind: 'undecided', reason: `whether connection '${c.name}' gives this VNet the default route of virtual hub '${hubName}' (enableInternetSecurity: ${flag.origin}): ${what}`, at: c.at, otherwise: false };
   if (flag === undefined)
-    return { kind: 'undecided', reason: `connection '${c.name}' to virtual hub '${hubName}' does not set enableInternetSecurity, which decides whether the hub's default route reaches this VNet, and Azure documents no default for it: ${what}`, at: c.at };
+    return { kind: 'undecided', reason: `connection '${c.name}' to virtual hub '${hubName}' does not set enableInternetSecurity, which decides whether the hub's default route reaches this VNet, and Azure documents no default for it: ${what}`, at: c.at, otherwise: false };
   if (adv.kind === 'undecided') return adv;
   const maybe = adv.maybe ?? (c.maybe ? mayNotBeDeployed('virtual hub connection', c) : undefined);
   return { kind: 'appliance', hub: { hubName, connection: c.name, via: adv.via, nextHop: adv.nextHop, maybe, at: adv.at } };
