@@ -9,6 +9,7 @@ export default defineRule({
   description: "An IP configuration's own public IP should not be shadowed for outbound traffic by a default route to an appliance or gateway.",
   messages: {
     routeOverrides: "'{{vm}}' does not send outbound traffic from '{{nic}}/{{ipconfig}}' through its public IP '{{ip}}', because route '{{route}}' sends {{prefix}} to {{nextHop}}.",
+    learnedOverrides: "'{{vm}}' does not send outbound traffic from '{{nic}}/{{ipconfig}}' through its public IP '{{ip}}', because {{source}} sends {{prefix}} to {{nextHop}}, and the subnet learns that route.",
   },
   help: "Allow-list the egress of the route's next hop rather than '{{ip}}' (which still serves inbound connections), or remove the public IP if the appliance is meant to carry all traffic.",
   check(ctx) {
@@ -20,6 +21,12 @@ export default defineRule({
         // A public IP known only at deployment cannot be named: stay silent.
         const ip = ipc ? publicIpName(ctx.graph, ipc) : undefined;
         if (!ipc || ip === undefined) continue;
+        // A route the subnet learns from a virtual hub or a gateway: the note says who sends it where.
+        if (note.learned) {
+          const data = { vm: v.vm.name, nic: path.nic, ipconfig: path.ipConfiguration, ip, source: note.learned.source, prefix: note.learned.prefix, nextHop: note.learned.nextHop };
+          ctx.report({ messageId: 'learnedOverrides', data, at: publicIpLocation(ipc), resource: v.vm.name });
+          continue;
+        }
         const route = findRoute(ctx.graph, note);
         const hop = route ? String(route.nextHopType) : '?';
         const nextHop = route && typeof route.nextHopIpAddress === 'string' ? `${hop} ${route.nextHopIpAddress}` : hop;

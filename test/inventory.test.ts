@@ -308,6 +308,22 @@ cli('an existing subnet routed to a hub firewall of another repository: via the 
   assert.is(noFw.paths[0].method, 'appliance');
 });
 
+cli('a spoke of a Virtual WAN hub of another repository: the hub, its routing intent, its firewall and the connection from the inventory decide', async () => {
+  const args = [`${DIR}/templates/vwan-spoke.json`, ...SUB, '--resource-group', 'rg-app'];
+  // The templates alone do not say that the VNet is connected to a hub: the VM's own public IP.
+  assert.equal(only((await report(args)).json).primaryEgress.map((e) => e.name), ['pip-app']);
+  // The connection (enableInternetSecurity: true) and the hub's routing intent send Internet traffic to the hub's
+  // firewall, whose public IP the firewall's own record names.
+  const all = inv('vhub-connection-list.json', 'vhub-show.json', 'vhub-routing-intent-show.json', 'vhub-firewall-show.json');
+  const vm = only((await report([...args, ...all])).json);
+  assert.is(vm.verdict, 'deterministic');
+  assert.equal(vm.primaryEgress.map((e) => [e.name, e.via, e.address]), [['fw-vhub-public-ip-1', 'firewall', '198.51.100.77']]);
+  // With the connection alone, the hub is outside the files: unknown, never the VM's own public IP.
+  const connOnly = only((await report([...args, ...inv('vhub-connection-list.json')])).json);
+  assert.is(connOnly.verdict, 'unknown');
+  assert.match(connOnly.paths[0].because.join('\n'), /virtual hub 'vhub-weu' is not in the analysed files/);
+});
+
 cli('an exported template: its resources resolve in the scope it was exported from', async () => {
   const args = [`${DIR}/templates/exported-nat.json`, ...SUB, '--resource-group', 'rg-legacy'];
   assert.is(only((await report(args)).json).verdict, 'unknown');

@@ -107,6 +107,55 @@ ruleTester.run('egress-changed', {
   ],
 });
 
+/** A virtual hub whose routing intent sends Internet traffic to its firewall, and vnet1 connected to it. */
+function hubOf(enableInternetSecurity: boolean): Snippet {
+  const id = (type: string, ...names: string[]) => `[resourceId('${type}', ${names.map((n) => `'${n}'`).join(', ')})]`;
+  return [
+    vnet,
+    pip('pip1', 'Standard'),
+    nic('nic1', 'pip1'),
+    vm('vm1', ['nic1']),
+    { type: 'Microsoft.Network/virtualHubs', apiVersion: '2024-05-01', name: 'hub1', location: 'westeurope', properties: { addressPrefix: '10.100.0.0/23' } },
+    {
+      type: 'Microsoft.Network/azureFirewalls',
+      apiVersion: '2024-05-01',
+      name: 'fw-hub',
+      location: 'westeurope',
+      properties: { sku: { name: 'AZFW_Hub', tier: 'Standard' }, virtualHub: { id: id('Microsoft.Network/virtualHubs', 'hub1') }, hubIPAddresses: { publicIPs: { count: 1, addresses: [{ address: '20.50.1.10' }] } } },
+    },
+    {
+      type: 'Microsoft.Network/virtualHubs/routingIntent',
+      apiVersion: '2024-05-01',
+      name: 'hub1/ri',
+      properties: { routingPolicies: [{ name: 'InternetTraffic', destinations: ['Internet'], nextHop: id('Microsoft.Network/azureFirewalls', 'fw-hub') }] },
+    },
+    {
+      type: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections',
+      apiVersion: '2024-05-01',
+      name: 'hub1/conn1',
+      properties: { remoteVirtualNetwork: { id: id('Microsoft.Network/virtualNetworks', 'vnet1') }, enableInternetSecurity },
+    },
+  ];
+}
+
+ruleTester.run('route-overrides-public-ip', {
+  valid: [{ name: "the connection does not take the hub's default route", code: hubOf(false) }],
+  invalid: [
+    {
+      name: "the hub's routing intent sends 0.0.0.0/0 to its firewall",
+      code: hubOf(true),
+      errors: [
+        {
+          messageId: 'learnedOverrides',
+          data: { vm: 'vm1', nic: 'nic1', ipconfig: 'ipconfig1', ip: 'pip1', source: "routing intent 'ri' (policy 'InternetTraffic') of virtual hub 'hub1'", prefix: '0.0.0.0/0', nextHop: "firewall 'fw-hub'" },
+          at: '/resources/2/properties/ipConfigurations/0/properties/publicIPAddress',
+          resource: 'vm1',
+        },
+      ],
+    },
+  ],
+});
+
 ruleTester.run('template-invalid', {
   valid: [{ code: single('Standard') }],
   invalid: [

@@ -7,6 +7,8 @@ import { normaliseId } from './ids.js';
 import { refEntries } from './egress-ips.js';
 import { natEgress } from './nat-and-instance-ip.js';
 import { internetRoutes } from './route-table.js';
+import { isLearned, learnedReason, mayNotBeLearned } from './learned-routes.js';
+import { hubFirewallEgress } from './virtual-wan.js';
 import type { EgressIp, Method, Outcome, PathResult } from './results.js';
 import { dedupe, describeRef, mayNotBeDeployed, missingSubnet, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
 
@@ -89,11 +91,12 @@ export class Appliances {
     return unknownOutcome(because, `next hop ${ip} is not an address of anything in the analysed files`, undefined, 'appliance');
   }
 
-  private firewall(fw: Firewall, because: string[]): Outcome {
-    if (typeof fw.skuName === 'string' && fw.skuName.toLowerCase() === 'azfw_hub')
-      return unknownOutcome(because, `firewall '${fw.name}' runs in a Virtual WAN hub, whose public IPs Azure assigns at deployment`, fw.at, 'firewall');
+  /** The egress of a firewall that a route (or a virtual hub) sends Internet traffic to. */
+  firewall(fw: Firewall, because: string[]): Outcome {
     if (fw.existing) return unknownOutcome(because, `firewall '${fw.name}' is an existing resource outside the analysed files`, fw.at, 'firewall');
-    const out = this.firewallEgress(fw, because);
+    // A firewall in a Virtual WAN hub has no subnet of its own: Azure gives it the public IPs hubIPAddresses asks for.
+    const inHub = typeof fw.skuName === 'string' ? fw.skuName.toLowerCase() === 'azfw_hub' : fw.virtualHub !== undefined;
+    const out = inHub ? hubFirewallEgress(this.g, fw, because) : this.firewallEgress(fw, because);
     // A firewall that may not be deployed leaves the route's next hop to nothing: the files cannot tell which.
     if (fw.maybe && outcomeVerdict(out) !== 'unknown') return unknownOutcome(because, mayNotBeDeployed('firewall', fw), fw.at, 'firewall', out.egress);
     return out;
@@ -115,7 +118,11 @@ export class Appliances {
       const decision = internetRoutes(this.g, fsubnet, false, []);
       if (decision.unknown) return unknownOutcome(because, decision.unknown, decision.at, 'firewall');
       const tunnel = (decision.branches ?? []).find((r) => r && String(r.nextHopType).toLowerCase() !== 'internet');
-      // Forced tunnelling sends the firewall's own Internet traffic to the next hop (https://learn.microsoft.com/azure/firewall/forced-tunneling).
+      // Forced tunnelling sends the firewall's own Internet traffic to the next hop (https://learn.microsoft.com/azure/firewall/forced-tunneling);
+      // so does a default route its subnet learns over BGP, unless a 0.0.0.0/0 route to Internet overrides it
+      // (https://learn.microsoft.com/azure/firewall/firewall-faq, "Is forced tunneling/chaining to a Network Virtual Appliance supported?").
+      if (tunnel && isLearned(tunnel))
+        return unknownOutcome(because, `the Internet traffic of firewall '${fw.name}' itself: ${learnedReason(this.g, tunnel)}`, tunnel.at, 'firewall', mayNotBeLearned(tunnel) ? this.ownIps(fw).egress : []);
       if (tunnel) return unknownOutcome(because, `firewall '${fw.name}' is force-tunnelled (route '${tunnel.name}' → ${String(tunnel.nextHopType)})`, tunnel.at, 'firewall');
       if (fsubnet.natGateway) {
         const nref = this.g.check(fsubnet.natGateway)!;

@@ -13,6 +13,12 @@ import { addPool, readLb } from './read-load-balancers.js';
 import { readNic, readVm } from './read-nics-and-vms.js';
 import { readFirewall } from './read-firewalls.js';
 import { AksReader } from './read-aks.js';
+import type { FirewallHubIps } from './read-firewalls.js';
+import { readVirtualWan } from './read-virtual-wan.js';
+import type { NetworkVirtualAppliance, VirtualHub } from './read-virtual-wan.js';
+import { readGateways, readInlinePeerings } from './read-gateways.js';
+import type { LocalGateway, VnetGateway } from './read-gateways.js';
+import { RoutingFacts } from './routing-facts.js';
 
 /** A reference from one resource to another: resolved to a graph key, or why it is not known. */
 export type Ref =
@@ -83,6 +89,8 @@ export interface RouteTable extends NodeBase {
   readonly kind: 'routeTable';
   readonly routes: Route[];
   readonly unknownRoutes: Unknown | undefined;
+  /** `disableBgpRoutePropagation`: true stops the routes a gateway or a virtual hub would add to the subnet. */
+  readonly disableBgp: boolean | Unknown | undefined;
 }
 
 export interface Subnet extends NodeBase {
@@ -227,9 +235,13 @@ export interface Firewall extends NodeBase {
   readonly skuName: string | Unknown;
   readonly ipConfigs: FirewallIpConfig[];
   readonly management: FirewallIpConfig | undefined;
+  /** The Virtual WAN hub of a firewall of SKU AZFW_Hub. */
+  readonly virtualHub: Ref | undefined;
+  /** `hubIPAddresses.publicIPs` of a firewall in a Virtual WAN hub: Azure assigns these addresses. */
+  readonly hubIps: FirewallHubIps;
 }
 
-export type GraphNode = PublicIp | PublicIpPrefix | NatGateway | RouteTable | Subnet | LoadBalancer | Nic | Vm | Firewall;
+export type GraphNode = PublicIp | PublicIpPrefix | NatGateway | RouteTable | Subnet | LoadBalancer | Nic | Vm | Firewall | VirtualHub | NetworkVirtualAppliance | VnetGateway | LocalGateway;
 
 /** The graph: nodes by lower-case id, plus sub-resource indexes (frontends, pools, ipconfigs). */
 export class NetworkGraph {
@@ -247,6 +259,8 @@ export class NetworkGraph {
    * files show), so a reference to an instance it would create is "known only at deployment", not "missing".
    */
   readonly unknownCopies = new Map<string, string>();
+  /** Virtual WAN connections, gateways and peerings: where a subnet may learn a route from (routing-facts.ts). */
+  readonly routing = new RoutingFacts();
   readonly deployment: ResourceSet;
 
   /** Key → first resource and first deployed one, built on first use (a scan per reference is quadratic); private: not sent to other threads, dies with the graph. */
@@ -396,6 +410,7 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
           const skey = `${key}/subnets/${name.toLowerCase()}`;
           g.nodes.set(skey, readSubnet(g, key, skey, name, s, locationIn(r, 'properties', 'subnets', i), r, r));
         }
+        readInlinePeerings(g, r, key);
         break;
       }
       case GRAPH_TYPES.subnet:
@@ -431,6 +446,8 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
         aks.childPool(r);
         break;
       default:
+        // Virtual WAN, gateways and peerings: what a subnet may learn routes from.
+        if (!readVirtualWan(g, r, t, key)) readGateways(g, r, t, key);
         break;
     }
   }

@@ -3,9 +3,30 @@
 import type { Location } from '../template/finding.js';
 import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
-import { isObject } from '../expressions/value.js';
+import { Unknown, isObject } from '../expressions/value.js';
 import type { Firewall, FirewallIpConfig, NetworkGraph } from './graph.js';
-import { list, locationIn, nodeBase, prop, skuOr, str, strOrUnknown } from './read-values.js';
+import { decisive, list, locationIn, nodeBase, prop, skuOr, str, strOrUnknown } from './read-values.js';
+
+/** `hubIPAddresses.publicIPs` of a firewall in a Virtual WAN hub: how many public IPs Azure gives it, and the ones the files name. */
+export interface FirewallHubIps {
+  readonly count: number | Unknown | undefined;
+  readonly addresses: readonly (string | Unknown)[];
+  readonly unknownAddresses: Unknown | undefined;
+  readonly at: Location;
+}
+
+function readHubIps(r: SourceResource): FirewallHubIps {
+  const publicIps = prop(r.body, 'properties', 'hubIPAddresses', 'publicIPs');
+  const c = decisive(prop(publicIps, 'count'));
+  const count = c instanceof Unknown ? c : typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : undefined;
+  const written = prop(publicIps, 'addresses');
+  const addresses: (string | Unknown)[] = [];
+  for (const a of list(written)) {
+    const s = strOrUnknown(prop(a, 'address'));
+    if (s !== undefined) addresses.push(s);
+  }
+  return { count, addresses, unknownAddresses: written instanceof Unknown ? written : undefined, at: locationIn(r, 'properties', 'hubIPAddresses') };
+}
 
 function readFirewallIpConfig(g: NetworkGraph, c: Value, loc: Location): FirewallIpConfig {
   return {
@@ -28,6 +49,8 @@ export function readFirewall(g: NetworkGraph, r: SourceResource): Firewall {
     skuName: skuOr(prop(p, 'sku', 'name'), 'AZFW_VNet'),
     ipConfigs,
     management: isObject(mgmt) ? readFirewallIpConfig(g, mgmt, locationIn(r, 'properties', 'managementIpConfiguration')) : undefined,
+    virtualHub: g.ref(prop(p, 'virtualHub')),
+    hubIps: readHubIps(r),
     ...nodeBase(r),
   };
 }

@@ -29,7 +29,13 @@ export function readRouteTable(r: SourceResource): RouteTable {
     const route = readRoute(routeList[i], locationIn(r, 'properties', 'routes', i));
     if (route) out.push(route);
   }
-  return { kind: 'routeTable', routes: out, unknownRoutes: routes instanceof Unknown ? routes : undefined, ...nodeBase(r) };
+  return {
+    kind: 'routeTable',
+    routes: out,
+    unknownRoutes: routes instanceof Unknown ? routes : undefined,
+    disableBgp: boolOrUnknown(prop(r.body, 'properties', 'disableBgpRoutePropagation')),
+    ...nodeBase(r),
+  };
 }
 
 /**

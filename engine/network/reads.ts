@@ -20,6 +20,22 @@ export const GRAPH_TYPES = {
   firewall: 'microsoft.network/azurefirewalls',
   managedCluster: 'microsoft.containerservice/managedclusters',
   agentPool: 'microsoft.containerservice/managedclusters/agentpools',
+  // Virtual WAN (read-virtual-wan.ts).
+  virtualHub: 'microsoft.network/virtualhubs',
+  hubConnection: 'microsoft.network/virtualhubs/hubvirtualnetworkconnections',
+  routingIntent: 'microsoft.network/virtualhubs/routingintent',
+  hubRouteTable: 'microsoft.network/virtualhubs/hubroutetables',
+  hubRouteTableV2: 'microsoft.network/virtualhubs/routetables',
+  hubBgpConnection: 'microsoft.network/virtualhubs/bgpconnections',
+  nva: 'microsoft.network/networkvirtualappliances',
+  vpnGateway: 'microsoft.network/vpngateways',
+  expressRouteGateway: 'microsoft.network/expressroutegateways',
+  // Gateways, peerings and Route Server (read-gateways.ts).
+  vnetGateway: 'microsoft.network/virtualnetworkgateways',
+  localGateway: 'microsoft.network/localnetworkgateways',
+  connection: 'microsoft.network/connections',
+  peering: 'microsoft.network/virtualnetworks/virtualnetworkpeerings',
+  hubIpConfiguration: 'microsoft.network/virtualhubs/ipconfigurations',
 } as const;
 
 /**

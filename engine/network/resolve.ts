@@ -9,6 +9,7 @@ import type { UnresolvedDeployment } from '../resources/types.js';
 import { GRAPH_TYPES } from './reads.js';
 import { dedupe, describeRef, missingSubnet, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
 import { internetRoutes } from './route-table.js';
+import { isLearned, learnedOutcome } from './learned-routes.js';
 import { Appliances } from './appliances.js';
 import type { PathSource } from './appliances.js';
 import { instanceIp, natEgress } from './nat-and-instance-ip.js';
@@ -229,7 +230,7 @@ class Resolver implements PathSource {
 
     // Part of the Internet goes one way and part another (e.g. only 0.0.0.0/1 to an appliance): the path's egress
     // depends on the destination, so every branch's IPs must be allow-listed.
-    const names = branches.map((r) => (r ? `'${r.name}' (${String(r.addressPrefix)} → ${String(r.nextHopType)})` : 'the system route to the Internet')).join(', ');
+    const names = branches.map((r) => (isLearned(r) ? r.name : r ? `'${r.name}' (${String(r.addressPrefix)} → ${String(r.nextHopType)})` : 'the system route to the Internet')).join(', ');
     because.push(`the route table splits the Internet between ${names}: the egress depends on the destination`);
     notes.push({ kind: 'destination-dependent', message: names, at: branches.find((r) => r)!.at });
     const outs = branches.map((r) => this.branch(r, vm, nic, ipc, ipcPrimary, subnet, v6, because, notes, depth, visited));
@@ -263,6 +264,9 @@ class Resolver implements PathSource {
     visited: Set<string>,
   ): Outcome {
     const pip = ipc.publicIp;
+    // A route the subnet learns from a gateway or a virtual hub, where its route table leaves the system route (one it
+    // only may learn is weighed against steps 2-5 without it).
+    if (isLearned(route)) return learnedOutcome(this.g, this.appliances, route, pip !== undefined, because, notes, (b) => this.branch(undefined, vm, nic, ipc, ipcPrimary, subnet, v6, b, notes, depth, visited));
     if (route) {
       const r = route;
       const hop = String(r.nextHopType).toLowerCase();

@@ -53,6 +53,8 @@ export interface PathNote {
     | 'rejected';
   readonly message: string;
   readonly at: Location;
+  /** For a route the subnet learns (from a virtual hub or a gateway) rather than one of its route table: who sends what where. */
+  readonly learned?: { readonly source: string; readonly prefix: string; readonly nextHop: string };
 }
 
 export interface PathResult {
@@ -111,7 +113,7 @@ export function describeRef(ref: Ref): string {
 }
 
 /** Why a path through `node` is unknown when its condition is: `what` names its kind ('load balancer', 'public IP'). */
-export function mayNotBeDeployed(what: string, node: NodeBase): string {
+export function mayNotBeDeployed(what: string, node: Pick<NodeBase, 'name' | 'maybeWhy'>): string {
   const why = node.maybeWhy;
   if (why === undefined) return `${what} '${node.name}' may not be deployed (its condition is unknown)`;
   return `${what} '${node.name}' may not be deployed (${why.startsWith('the copy count of ') ? why : `its condition is unknown: ${why}`})`;

@@ -2,8 +2,9 @@
 // goes (longest prefix covering the Internet). Imports template/ and expressions/ only, besides engine/network/.
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
-import type { NetworkGraph, Route, Subnet } from './graph.js';
+import type { NetworkGraph, Route, RouteTable, Subnet } from './graph.js';
 import { describeRef, mayNotBeDeployed } from './results.js';
+import { learnedDefault } from './learned-routes.js';
 
 /** The routes that decide where Internet-bound traffic goes: one, or several when it depends on the destination. */
 export interface RouteDecision {
@@ -29,8 +30,24 @@ function sameHop(a: Route, b: Route): boolean {
   return hopType(a) === hopType(b) && hopAddress(a) === hopAddress(b);
 }
 
-/** The user routes that decide a subnet's Internet-bound traffic; pushes to `because` when the system route applies. */
+/**
+ * The routes that decide a subnet's Internet-bound traffic: its user routes, and where they leave it to the system
+ * route, a route the subnet learns from a gateway or a virtual hub (learned-routes.ts), which wins over the system
+ * route. Pushes to `because` when the system route applies.
+ */
 export function internetRoutes(g: NetworkGraph, subnet: Subnet, v6: boolean, because: string[]): RouteDecision {
+  const user = userRoutes(g, subnet, v6);
+  if (user.unknown) return user;
+  const branches = user.branches ?? [undefined];
+  if (!branches.includes(undefined)) return { branches };
+  const learned = learnedDefault(g, subnet, user.rt, v6, because);
+  if (learned) return { branches: branches.map((b) => b ?? learned) };
+  if (user.rt && !user.branches) because.push(`route table '${user.rt.name}' has no route for ${v6 ? '::/0' : '0.0.0.0/0'}: the system route to the Internet applies`);
+  return user.branches ? { branches } : {};
+}
+
+/** The user routes of the subnet's route table that decide its Internet-bound traffic, and the table. */
+function userRoutes(g: NetworkGraph, subnet: Subnet, v6: boolean): RouteDecision & { rt?: RouteTable } {
   if (!subnet.routeTable) return {};
   const rref = g.check(subnet.routeTable)!;
   const rt = g.get(rref, 'routeTable');
@@ -55,11 +72,8 @@ export function internetRoutes(g: NetworkGraph, subnet: Subnet, v6: boolean, bec
   if (halves.length === 2) branches = sameHop(halves[0], halves[1]) ? [halves[0]] : halves;
   else if (halves.length === 1) branches = [halves[0], fallback];
   else branches = [fallback];
-  if (branches.length === 1 && !branches[0]) {
-    because.push(`route table '${rt.name}' has no route for ${v6 ? '::/0' : '0.0.0.0/0'}: the system route to the Internet applies`);
-    return {};
-  }
+  if (branches.length === 1 && !branches[0]) return { rt };
   for (const b of branches) if (b && b.nextHopType instanceof Unknown) return { unknown: `the next hop of route '${b.name}': ${b.nextHopType.origin}`, at: b.at };
   if (rt.maybe) return { unknown: mayNotBeDeployed('route table', rt), at: rt.at };
-  return { branches };
+  return { branches, rt };
 }
