@@ -27,6 +27,8 @@ let evaluated = 0;
 let resources = 0;
 const ruleCounts = new Map<string, number>();
 const vmLines: string[] = [];
+/** AKS node pools, and VMs whose paths depend on a virtual hub or a gateway: the workloads issue 18 added, listed one by one. */
+const beyond: string[] = [];
 
 /** The kind of reason an unknown path gives: what the corpus sweep counts, before and after a change. */
 function reasonKind(reason: string): string {
@@ -66,6 +68,11 @@ for (const e of entries) {
     }
     // Absolute paths on both sides: the corpus folder may be given either way, and links are named relative to here.
     templates.push({ file: resolve(e.template), linked: (linted.linked ?? []).map((f) => resolve(f)), verdicts: linted.vms.map((v) => v.verdict), unknowns });
+    for (const v of linted.resolved ?? []) {
+      const reasons = v.paths.flatMap((p) => p.because).join('\n');
+      const kind = v.vm.aks ? 'AKS node pool' : /virtual hub '/.test(reasons) ? 'Virtual WAN spoke' : /gateway '[^']*' may send|learned from on-premises|Route Server/.test(reasons) ? 'gateway VNet' : undefined;
+      if (kind) beyond.push(showPlaceholders(`  ${kind}: ${relative(dir, e.template)}: ${v.vm.name} ${v.verdict} [${v.egress.map((x) => `${x.name} via ${x.via}`).join(', ')}]`));
+    }
     for (const v of linted.vms) {
       if (process.env.VMS) vmLines.push(`${relative(dir, e.template)}: ${v.name} ${v.verdict} [${v.egress.map((x) => `${x.name} via ${x.via}`).join(', ')}]`);
     }
@@ -113,6 +120,8 @@ function tally(list: typeof templates, title: string): void {
 const reported = withoutLinkedTemplates(templates);
 tally(reported, 'as the CLI reports them (a template another one links to is reported inside it)');
 tally(templates, 'in every template on its own');
+console.log(`AKS node pools, Virtual WAN spokes and VMs in VNets with gateways (every template on its own): ${beyond.length}`);
+for (const l of beyond) console.log(l);
 if (process.env.UNKNOWN) for (const t of reported) for (const u of t.unknowns) console.log(`unknown: ${u.kind}: ${u.line}`);
 console.log('lint findings by rule (as the CLI reports them):');
 for (const [k, v] of [...ruleCounts].sort()) console.log(`  ${k}: ${v}`);
