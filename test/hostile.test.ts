@@ -220,18 +220,20 @@ test('a template that is an array, a string, a number or null is a finding at 1:
 
 // ---- 4. cyclic variables ------------------------------------------------------------------------------------------
 
-test('cyclic variables and parameter defaults are expression-invalid findings naming the cycle', async () => {
+test('cyclic variables are template-invalid and cyclic parameter defaults expression-invalid, each naming the cycle', async () => {
   const text = template({
     parameters: { first: { type: 'string', defaultValue: "[parameters('second')]" }, second: { type: 'string', defaultValue: "[parameters('first')]" } },
-    variables: { a: "[variables('b')]", b: "[concat(variables('a'), 'x')]", self: "[variables('self')]" },
+    variables: { a: "[variables('b')]", b: "[concat(variables('a'), 'x')]", self: "[variables('self')]", unread: "[variables('unread')]" },
     resources: [pip('pip-a', { publicIPAllocationMethod: "[variables('a')]" }), pip('pip-self', { publicIPAllocationMethod: "[variables('self')]" }), { ...pip('pip-param'), sku: { name: "[parameters('first')]" } }],
   });
   const dir = scratchDir({ 'cycle.json': text });
   const r = await cli(dir, ['cycle.json']);
   assert.is(r.code, 1);
-  const ab = finding(r, 'cycle.json', /The variables form a cycle: (a → b → a|b → a → b)\./, 'expression-invalid');
-  assert.ok([lineOf(text, '"a": '), lineOf(text, '"b": ')].includes(ab.line), `line ${ab.line}`);
-  assert.is(finding(r, 'cycle.json', /The variables form a cycle: self → self\./).line, lineOf(text, '"self": '));
+  assert.is(finding(r, 'cycle.json', /^The variable 'a' refers to itself through 'b' → 'a'; Azure rejects the whole template\.$/, 'template-invalid').line, lineOf(text, '"a": '));
+  assert.is(finding(r, 'cycle.json', /^The variable 'self' refers to itself;/, 'template-invalid').line, lineOf(text, '"self": '));
+  // Nothing reads it, and lint evaluates only what the network graph reads: found all the same.
+  assert.is(finding(r, 'cycle.json', /^The variable 'unread' refers to itself;/, 'template-invalid').line, lineOf(text, '"unread": '));
+  assert.equal(r.findings.filter((f) => /variable/.test(f.message)).length, 3, 'one finding per cycle, none from evaluating them');
   const params = finding(r, 'cycle.json', /The parameter default values form a cycle: (first → second → first|second → first → second)\./);
   assert.ok([lineOf(text, '"defaultValue"'), lineOf(text, '"defaultValue"', 1)].includes(params.line), `line ${params.line}`);
 });

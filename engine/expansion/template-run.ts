@@ -18,6 +18,8 @@ import { CapReached, checkExpressionLength, checkTemplateLimits } from './limits
 import type { DeclaredResource } from './resource-declarations.js';
 import { findResource } from './resource-declarations.js';
 import { isPlain, joined, scalarText } from './template-values.js';
+import type { VariableGraph } from './variable-graph.js';
+import { variableGraph } from './variable-graph.js';
 
 /**
  * One template instance: the root template, or the template of one nested deployment (one copy instance).
@@ -30,6 +32,8 @@ export class TemplateRun implements CheckHost {
   readonly paramCache = new Map<string, Value>();
   readonly varCache = new Map<string, Value>();
   private readonly varStack: string[] = [];
+  /** What the variables refer to: those in a cycle (reported as template-invalid). */
+  private readonly varGraph: VariableGraph | undefined;
   private readonly functions = new Map<string, UserFunction>();
   readonly symbolic = new Map<string, DeclaredResource[]>();
   readonly byName = new Map<string, DeclaredResource[]>();
@@ -79,6 +83,8 @@ export class TemplateRun implements CheckHost {
     this.symbolicMode = (typeof lv === 'string' && /^2\./.test(lv)) || isObject(resources);
     this.readFunctions();
     checkTemplateLimits(this);
+    // With outer scope the variables are the parent's (its run read their graph).
+    this.varGraph = outerHost ? undefined : variableGraph(this);
   }
 
   get file(): string {
@@ -330,6 +336,9 @@ export class TemplateRun implements CheckHost {
     const lower = name.toLowerCase();
     const hit = this.varCache.get(lower);
     if (hit !== undefined) return hit;
+    const cyclic = this.varGraph?.cyclic.get(lower);
+    if (cyclic !== undefined) return cyclic;
+    // A cycle the declarations do not show (a name built by an expression: variables(concat('a', 'b'))).
     if (this.varStack.includes(lower)) {
       const cycle = [...this.varStack.slice(this.varStack.indexOf(lower)), lower].join(' → ');
       throw new ExpressionError(`The variables form a cycle: ${cycle}.`);
