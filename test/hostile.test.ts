@@ -238,6 +238,32 @@ test('cyclic variables are template-invalid and cyclic parameter defaults expres
   assert.ok([lineOf(text, '"defaultValue"'), lineOf(text, '"defaultValue"', 1)].includes(params.line), `line ${params.line}`);
 });
 
+test('a chain of 10,000 variables evaluates without a stack overflow; a cycle of 5,000 is one finding, in lint and expand', async () => {
+  // Each variable reads the next through concat() (evaluated one inside the other, ARM's 512 overflowed the stack);
+  // the last is the allocation method. In the cycle the last reads the first again.
+  const chain = (n: number, cycle: boolean) => {
+    const v: Record<string, string> = {};
+    for (let i = 0; i < n; i++) v[`v${i}`] = i === n - 1 ? (cycle ? "[concat(variables('v0'), '')]" : 'Static') : `[concat(variables('v${i + 1}'), '')]`;
+    return v;
+  };
+  const long = template({ variables: chain(10_000, false), resources: [pip('pip', { publicIPAllocationMethod: "[variables('v0')]" })], outputs: { method: { type: 'string', value: "[variables('v0')]" } } });
+  const loop = template({ variables: chain(5_000, true), resources: [pip('pip', { publicIPAllocationMethod: "[variables('v0')]" })] });
+  const dir = scratchDir({ 'long.json': long, 'loop.json': loop });
+  const r = await cli(dir, ['long.json', 'loop.json']);
+  assert.ok(r.ms < 20_000, `took ${Math.round(r.ms)} ms`);
+  assert.equal(
+    r.findings.filter((f) => f.file === 'long.json').map((f) => f.message),
+    ['The template declares 10000 variables; ARM accepts at most 512.'],
+  );
+  const cycle = finding(r, 'loop.json', /^The variable 'v0' refers to itself through 'v1' → 'v2' → 'v3' → 'v4' → 'v5' → … → 'v4996' → 'v4997' → 'v4998' → 'v4999' → 'v0' \(5000 steps\); Azure rejects the whole template\.$/, 'template-invalid');
+  assert.is(cycle.line, lineOf(loop, '"v0": '));
+  assert.equal(r.findings.filter((f) => f.file === 'loop.json').map((f) => f.ruleId).sort(), ['limit-exceeded', 'template-invalid']);
+  const expanded = await cli(dir, ['expand', 'long.json']);
+  assert.is((JSON.parse(expanded.out) as { outputs: { method: { value: unknown } } }).outputs.method.value, 'Static');
+  const loopExpanded = await cli(dir, ['expand', 'loop.json']);
+  assert.equal(loopExpanded.err.split('\n').filter((l) => l.includes('refers to itself')).length, 1, loopExpanded.err);
+});
+
 // ---- 5. self-referencing outputs ---------------------------------------------------------------------------------
 
 test('outputs that refer to themselves are an expression-invalid finding, not a loop', async () => {

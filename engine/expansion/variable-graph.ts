@@ -1,8 +1,9 @@
 // The reference graph of a template's variables, read from the `variables('…')` references in every declaration
 // (values, nested objects and arrays, copy loops, and the user-defined functions a value calls) without evaluating
-// anything, to find cycles: lint evaluates only what the network graph reads, and a cycle in a variable nothing
-// reads still makes Azure reject the template. Must not import, at run time, an expansion module other than
-// template-values.ts.
+// anything. It finds cycles (lint evaluates only what the network graph reads, and a cycle in a variable nothing
+// reads still makes Azure reject the template), and the order in which to evaluate a long chain of variables from
+// its far end, so the evaluation never nests deeper than a few variables. Must not import, at run time, an expansion
+// module other than template-values.ts.
 import { pointerJoin } from '../template/template.js';
 import type { CallCheck } from '../expressions/ast.js';
 import { isExpression, scanExpression, simpleReference, simpleReferenceName } from '../expressions/ast.js';
@@ -119,6 +120,11 @@ class ReferenceGraph {
     return this.loopNodes.get(lower);
   }
 
+  /** The node of a variable by its lower-case name (as the evaluator caches it). */
+  nodeOf(lower: string): number | undefined {
+    return this.variableNode(lower);
+  }
+
   /** The edges of every node, by node number. */
   edges(): number[][] {
     const n = this.names.length;
@@ -207,6 +213,42 @@ export class VariableGraph {
     private readonly graph: ReferenceGraph | undefined,
     private readonly adj: readonly (readonly number[])[],
   ) {}
+
+  /**
+   * The variables that `lower` reads, directly or through other variables and user-defined functions, that `known`
+   * does not hold yet, each after the ones it reads: evaluated in this order, each finds what it reads already known.
+   */
+  readsFirst(lower: string, known: ReadonlyMap<string, Value>): string[] {
+    const graph = this.graph;
+    const start = graph?.nodeOf(lower);
+    if (graph === undefined || start === undefined) return [];
+    const out: string[] = [];
+    const seen = new Uint8Array(graph.names.length);
+    const stack = [start];
+    const next = [0];
+    seen[start] = 1;
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const v = stack[top];
+      const edges = this.adj[v];
+      if (next[top] < edges.length) {
+        const w = edges[next[top]++];
+        if (seen[w] === 1) continue;
+        seen[w] = 1;
+        if (graph.isVariable(w)) {
+          const name = graph.names[w].toLowerCase();
+          if (known.has(name) || this.cyclic.has(name)) continue;
+        }
+        stack.push(w);
+        next.push(0);
+        continue;
+      }
+      stack.pop();
+      next.pop();
+      if (v !== start && graph.isVariable(v)) out.push(graph.names[v].toLowerCase());
+    }
+    return out;
+  }
 }
 
 const NO_CYCLES: ReadonlyMap<string, Unknown> = new Map();
