@@ -236,6 +236,11 @@ test('cyclic variables are template-invalid and cyclic parameter defaults expres
   assert.equal(r.findings.filter((f) => /variable/.test(f.message)).length, 3, 'one finding per cycle, none from evaluating them');
   const params = finding(r, 'cycle.json', /The parameter default values form a cycle: (first → second → first|second → first → second)\./);
   assert.ok([lineOf(text, '"defaultValue"'), lineOf(text, '"defaultValue"', 1)].includes(params.line), `line ${params.line}`);
+  // expand reports each cycle once; eval shows a variable of a cycle as unknown, naming it.
+  const expanded = await cli(dir, ['expand', 'cycle.json']);
+  assert.equal(expanded.err.split('\n').filter((l) => l.includes('refers to itself')).length, 3, expanded.err);
+  const evaluated = await cli(dir, ['eval', "[variables('b')]", '--template', 'cycle.json']);
+  assert.equal(JSON.parse(evaluated.out), { $unknown: "the variable 'a' refers to itself through 'b' → 'a'" });
 });
 
 test('a chain of 10,000 variables evaluates without a stack overflow; a cycle of 5,000 is one finding, in lint and expand', async () => {
