@@ -8,6 +8,7 @@ import { loadSeeds } from './harness/fuzz.js';
 import { parseTemplateString, placeDependentCall, simpleReference, simpleReferenceName } from '../engine/expressions/ast.js';
 import type { Expr } from '../engine/expressions/ast.js';
 import { expand } from '../engine/expansion/expand.js';
+import { literalReferences } from '../engine/expansion/variable-graph.js';
 import { loadTemplate } from '../engine/template/template.js';
 import { FUNCTIONS } from '../engine/expressions/functions/index.js';
 import { DEFAULT_SCOPE } from '../engine/expressions/scope.js';
@@ -201,6 +202,43 @@ coverage('[parameters(\'x\')] and [variables(\'x\')] are recognised without the 
     }
   }
   assert.ok(simple > 10, `${simple} simple references`);
+});
+
+coverage('variables(\'x\') calls are found without the parser exactly where the parser finds them', () => {
+  const crafted = [
+    "[concat('variables(''x'')', variables('y'))]", "[lambdaVariables('x')]", "[ns.variables('x')]", "[variables ('x')]", "[VARIABLES( 'x' ).y]",
+    "[variables(concat('a'))]", "[variables('a', 'b')]", "[concat(variables('a'), '''', variables('b'))]", "[format('{0}', 'variables(''')]",
+    "[if(true(), variables('a'), variables('A'))]", "[variables('x')[variables('i')]]", "[myvariables('x')]", "[variables(\n'x'\t)]",
+  ];
+  const treeNames = (e: Expr, out: string[]): string[] => {
+    if (e.k === 'call') {
+      if (e.name === 'variables' && e.args.length === 1 && e.args[0].k === 'str') out.push(String(e.args[0].v));
+      for (const a of e.args) treeNames(a, out);
+    } else if (e.k === 'prop') treeNames(e.obj, out);
+    else if (e.k === 'idx') {
+      treeNames(e.obj, out);
+      treeNames(e.index, out);
+    }
+    return out;
+  };
+  let found = 0;
+  const differ: string[] = [];
+  for (const s of new Set([...crafted, ...seedExpressions()])) {
+    let expr: Expr | undefined;
+    try {
+      const parsed = parseTemplateString(s, false);
+      if ('expr' in parsed) expr = parsed.expr;
+    } catch {
+      continue;
+    }
+    if (expr === undefined) continue;
+    const want = treeNames(expr, []).sort();
+    const got = [...(literalReferences(s, undefined) ?? [])].sort();
+    found += got.length;
+    if (JSON.stringify(want) !== JSON.stringify(got)) differ.push(`${s}: ${JSON.stringify(got)}, the parser ${JSON.stringify(want)}`);
+  }
+  assert.equal(differ, []);
+  assert.ok(found > 20, `${found} references`);
 });
 
 coverage('a simple reference evaluates as the evaluator does it, errors included', () => {

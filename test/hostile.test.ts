@@ -220,20 +220,53 @@ test('a template that is an array, a string, a number or null is a finding at 1:
 
 // ---- 4. cyclic variables ------------------------------------------------------------------------------------------
 
-test('cyclic variables and parameter defaults are expression-invalid findings naming the cycle', async () => {
+test('cyclic variables are template-invalid and cyclic parameter defaults expression-invalid, each naming the cycle', async () => {
   const text = template({
     parameters: { first: { type: 'string', defaultValue: "[parameters('second')]" }, second: { type: 'string', defaultValue: "[parameters('first')]" } },
-    variables: { a: "[variables('b')]", b: "[concat(variables('a'), 'x')]", self: "[variables('self')]" },
+    variables: { a: "[variables('b')]", b: "[concat(variables('a'), 'x')]", self: "[variables('self')]", unread: "[variables('unread')]" },
     resources: [pip('pip-a', { publicIPAllocationMethod: "[variables('a')]" }), pip('pip-self', { publicIPAllocationMethod: "[variables('self')]" }), { ...pip('pip-param'), sku: { name: "[parameters('first')]" } }],
   });
   const dir = scratchDir({ 'cycle.json': text });
   const r = await cli(dir, ['cycle.json']);
   assert.is(r.code, 1);
-  const ab = finding(r, 'cycle.json', /The variables form a cycle: (a → b → a|b → a → b)\./, 'expression-invalid');
-  assert.ok([lineOf(text, '"a": '), lineOf(text, '"b": ')].includes(ab.line), `line ${ab.line}`);
-  assert.is(finding(r, 'cycle.json', /The variables form a cycle: self → self\./).line, lineOf(text, '"self": '));
+  assert.is(finding(r, 'cycle.json', /^The variable 'a' refers to itself through 'b' → 'a'; Azure rejects the whole template\.$/, 'template-invalid').line, lineOf(text, '"a": '));
+  assert.is(finding(r, 'cycle.json', /^The variable 'self' refers to itself;/, 'template-invalid').line, lineOf(text, '"self": '));
+  // Nothing reads it, and lint evaluates only what the network graph reads: found all the same.
+  assert.is(finding(r, 'cycle.json', /^The variable 'unread' refers to itself;/, 'template-invalid').line, lineOf(text, '"unread": '));
+  assert.equal(r.findings.filter((f) => /variable/.test(f.message)).length, 3, 'one finding per cycle, none from evaluating them');
   const params = finding(r, 'cycle.json', /The parameter default values form a cycle: (first → second → first|second → first → second)\./);
   assert.ok([lineOf(text, '"defaultValue"'), lineOf(text, '"defaultValue"', 1)].includes(params.line), `line ${params.line}`);
+  // expand reports each cycle once; eval shows a variable of a cycle as unknown, naming it.
+  const expanded = await cli(dir, ['expand', 'cycle.json']);
+  assert.equal(expanded.err.split('\n').filter((l) => l.includes('refers to itself')).length, 3, expanded.err);
+  const evaluated = await cli(dir, ['eval', "[variables('b')]", '--template', 'cycle.json']);
+  assert.equal(JSON.parse(evaluated.out), { $unknown: "the variable 'a' refers to itself through 'b' → 'a'" });
+});
+
+test('a chain of 10,000 variables evaluates without a stack overflow; a cycle of 5,000 is one finding, in lint and expand', async () => {
+  // Each variable reads the next through concat() (evaluated one inside the other, ARM's 512 overflowed the stack);
+  // the last is the allocation method. In the cycle the last reads the first again.
+  const chain = (n: number, cycle: boolean) => {
+    const v: Record<string, string> = {};
+    for (let i = 0; i < n; i++) v[`v${i}`] = i === n - 1 ? (cycle ? "[concat(variables('v0'), '')]" : 'Static') : `[concat(variables('v${i + 1}'), '')]`;
+    return v;
+  };
+  const long = template({ variables: chain(10_000, false), resources: [pip('pip', { publicIPAllocationMethod: "[variables('v0')]" })], outputs: { method: { type: 'string', value: "[variables('v0')]" } } });
+  const loop = template({ variables: chain(5_000, true), resources: [pip('pip', { publicIPAllocationMethod: "[variables('v0')]" })] });
+  const dir = scratchDir({ 'long.json': long, 'loop.json': loop });
+  const r = await cli(dir, ['long.json', 'loop.json']);
+  assert.ok(r.ms < 20_000, `took ${Math.round(r.ms)} ms`);
+  assert.equal(
+    r.findings.filter((f) => f.file === 'long.json').map((f) => f.message),
+    ['The template declares 10000 variables; ARM accepts at most 512.'],
+  );
+  const cycle = finding(r, 'loop.json', /^The variable 'v0' refers to itself through 'v1' → 'v2' → 'v3' → 'v4' → 'v5' → … → 'v4996' → 'v4997' → 'v4998' → 'v4999' → 'v0' \(5000 steps\); Azure rejects the whole template\.$/, 'template-invalid');
+  assert.is(cycle.line, lineOf(loop, '"v0": '));
+  assert.equal(r.findings.filter((f) => f.file === 'loop.json').map((f) => f.ruleId).sort(), ['limit-exceeded', 'template-invalid']);
+  const expanded = await cli(dir, ['expand', 'long.json']);
+  assert.is((JSON.parse(expanded.out) as { outputs: { method: { value: unknown } } }).outputs.method.value, 'Static');
+  const loopExpanded = await cli(dir, ['expand', 'loop.json']);
+  assert.equal(loopExpanded.err.split('\n').filter((l) => l.includes('refers to itself')).length, 1, loopExpanded.err);
 });
 
 // ---- 5. self-referencing outputs ---------------------------------------------------------------------------------

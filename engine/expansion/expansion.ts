@@ -14,6 +14,7 @@ import type { DeclaredResource } from './resource-declarations.js';
 import { STRUCTURAL } from './resource-declarations.js';
 import { evaluateSelection, partialBody, partialProperties } from './selective-evaluation.js';
 import type { TemplateRun } from './template-run.js';
+import type { VariableGraph } from './variable-graph.js';
 
 /** The whole expansion: every template instance shares one index of resources and one findings list. */
 export class Expansion {
@@ -31,6 +32,8 @@ export class Expansion {
   private copyItems = 0;
   /** Every template instance, root first, in the order they were created. */
   readonly runs: TemplateRun[] = [];
+  /** The variable graph of each template (variable-graph.ts): every instance of a template shares it. */
+  readonly variableGraphs = new Map<ValueObject, VariableGraph>();
 
   /** The bodies a selective evaluation evaluates (lint's); undefined: every body ('all', what `expand` shows). */
   readonly selection: BodySelection | undefined;

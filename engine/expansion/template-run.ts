@@ -18,6 +18,8 @@ import { CapReached, checkExpressionLength, checkTemplateLimits } from './limits
 import type { DeclaredResource } from './resource-declarations.js';
 import { findResource } from './resource-declarations.js';
 import { isPlain, joined, scalarText } from './template-values.js';
+import type { VariableGraph } from './variable-graph.js';
+import { variableGraph } from './variable-graph.js';
 
 /**
  * One template instance: the root template, or the template of one nested deployment (one copy instance).
@@ -30,6 +32,8 @@ export class TemplateRun implements CheckHost {
   readonly paramCache = new Map<string, Value>();
   readonly varCache = new Map<string, Value>();
   private readonly varStack: string[] = [];
+  /** What the variables refer to: those in a cycle (reported as template-invalid), and the order to evaluate a chain in. */
+  private readonly varGraph: VariableGraph | undefined;
   private readonly functions = new Map<string, UserFunction>();
   readonly symbolic = new Map<string, DeclaredResource[]>();
   readonly byName = new Map<string, DeclaredResource[]>();
@@ -79,6 +83,8 @@ export class TemplateRun implements CheckHost {
     this.symbolicMode = (typeof lv === 'string' && /^2\./.test(lv)) || isObject(resources);
     this.readFunctions();
     checkTemplateLimits(this);
+    // With outer scope the variables are the parent's (its run read their graph).
+    this.varGraph = outerHost ? undefined : variableGraph(this);
   }
 
   get file(): string {
@@ -330,10 +336,14 @@ export class TemplateRun implements CheckHost {
     const lower = name.toLowerCase();
     const hit = this.varCache.get(lower);
     if (hit !== undefined) return hit;
+    const cyclic = this.varGraph?.cyclic.get(lower);
+    if (cyclic !== undefined) return cyclic;
+    // A cycle the declarations do not show (a name built by an expression: variables(concat('a', 'b'))).
     if (this.varStack.includes(lower)) {
       const cycle = [...this.varStack.slice(this.varStack.indexOf(lower)), lower].join(' → ');
       throw new ExpressionError(`The variables form a cycle: ${cycle}.`);
     }
+    if (this.varStack.length >= CHAIN_DEPTH) this.evaluateChain(lower);
     const key = this.findKey(this.varDecls, name);
     let value: Value;
     this.varStack.push(lower);
@@ -350,6 +360,23 @@ export class TemplateRun implements CheckHost {
     }
     this.varCache.set(lower, value);
     return value;
+  }
+
+  /**
+   * Deep in a chain of variables, evaluates what `lower` reads from the far end of the chain first, so each variable
+   * finds what it reads already known: evaluated one inside the other, a chain of ARM's 512 variables overflowed the
+   * stack. This may evaluate a variable that `lower` reads only in a branch not taken, which ARM evaluates anyway.
+   */
+  private evaluateChain(lower: string): void {
+    const first = this.varGraph?.readsFirst(lower, this.varCache) ?? [];
+    for (let i = 0; i < first.length; i++) {
+      try {
+        this.variable(first[i]);
+      } catch (e) {
+        // A cycle the declarations do not show: the evaluation of `lower` meets it and reports it.
+        if (!(e instanceof ExpressionError)) throw e;
+      }
+    }
   }
 
   /** The loop of the top-level variables `copy` array that defines the variable `lower`, with its pointer. */
@@ -448,6 +475,9 @@ export class TemplateRun implements CheckHost {
     return out;
   }
 }
+
+/** How deep variables may nest in one evaluation before a chain is evaluated from its far end (evaluateChain). */
+const CHAIN_DEPTH = 16;
 
 /** A copy of the first `upTo` members of an object (evaluation changed the next one). */
 function materialise(v: ValueObject, upTo: number): Record<string, Value> {

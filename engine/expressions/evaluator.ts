@@ -402,7 +402,12 @@ class Ctx implements CallContext {
   }
 }
 
-/** Inside a user-defined function only its parameters are visible (ARM forbids variables() and reference() there). */
+/**
+ * Inside a user-defined function parameters() reads the function's own parameters, and variables() the template's
+ * variables: Bicep 0.30 and later emit `variables('x')` in the functions of the templates it writes (Azure/bicep
+ * #14531, #15142, with the Azure.Deployments engine that evaluates them), though Learn's user-defined-functions page
+ * still lists variables among the limitations. reference(), copyIndex() and deployment() stay errors there.
+ */
 class UserFunctionHost implements EvalHost {
   constructor(
     private readonly outer: EvalHost,
@@ -417,7 +422,7 @@ class UserFunctionHost implements EvalHost {
     return v;
   }
   variable(name: string): Value {
-    throw new ExpressionError(`variables('${name}') cannot be used inside a user-defined function.`);
+    return this.outer.variable(name);
   }
   copyIndex(): number {
     throw new ExpressionError('copyIndex() cannot be used inside a user-defined function.');

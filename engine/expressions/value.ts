@@ -11,7 +11,7 @@ export type UnknownCause =
   | 'nondeterministic' // newGuid(), utcNow() outside a parameter default
   | 'external' // a linked template by URL, a template spec, a Key Vault reference
   | 'condition' // a choice between values that depends on an unknown
-  | 'error' // the expression could not be evaluated (reported as expression-invalid)
+  | 'error' // the expression could not be evaluated (reported as expression-invalid), or a variable is in a cycle (template-invalid)
   | 'limit' // a safety cap stopped the evaluation
   | 'skipped'; // lint did not evaluate it: a VM setting that does not decide egress (checked for mistakes instead)
 
