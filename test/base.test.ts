@@ -104,12 +104,21 @@ base('the working tree, the index and HEAD are left alone, and no temporary copy
   const dir = scenario();
   git(dir, 'add', 'infra/main.json');
   const state = () => [git(dir, 'status', '--porcelain'), git(dir, 'rev-parse', 'HEAD'), git(dir, 'stash', 'list'), readFileSync(join(dir, 'infra/main.json'), 'utf8')];
-  const copies = () => readdirSync(tmpdir()).filter((n) => n.startsWith('egress-lint-base-')).length;
+  // A temporary folder of this test's own, so another process's copies in the shared one cannot move the count.
+  const tmp = scratchDir({});
+  const copies = () => readdirSync(tmp).filter((n) => n.startsWith('egress-lint-base-')).length;
   const before = state();
-  const left = copies();
-  assert.is((await runCli(['infra', '--base', 'HEAD~1'], dir)).code, 1);
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  try {
+    assert.is((await runCli(['infra', '--base', 'HEAD~1'], dir)).code, 1);
+    assert.is(tmpdir(), tmp);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
   assert.equal(state(), before);
-  assert.is(copies(), left);
+  assert.is(copies(), 0);
 });
 
 base('a ref git does not know, a ref that looks like an option, no repository: exit 2 with the reason', async () => {

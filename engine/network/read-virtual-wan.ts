@@ -42,16 +42,20 @@ export interface RoutingPolicy {
   readonly at: Location;
 }
 
-export interface RoutingIntent {
+/** The fields a hub's child resource (routing intent, route table) takes from the resource it is read from. */
+interface HubChild {
   readonly key: string;
   readonly name: string;
   readonly hubKey: string;
-  readonly policies: readonly RoutingPolicy[];
-  readonly unknownPolicies: Unknown | undefined;
   readonly existing: boolean;
   readonly maybe: boolean;
   readonly maybeWhy: string | undefined;
   readonly at: Location;
+}
+
+export interface RoutingIntent extends HubChild {
+  readonly policies: readonly RoutingPolicy[];
+  readonly unknownPolicies: Unknown | undefined;
 }
 
 export interface HubRoute {
@@ -64,16 +68,9 @@ export interface HubRoute {
   readonly at: Location;
 }
 
-export interface HubRouteTable {
-  readonly key: string;
-  readonly name: string;
-  readonly hubKey: string;
+export interface HubRouteTable extends HubChild {
   readonly routes: readonly HubRoute[];
   readonly unknownRoutes: Unknown | undefined;
-  readonly existing: boolean;
-  readonly maybe: boolean;
-  readonly maybeWhy: string | undefined;
-  readonly at: Location;
 }
 
 /** A 0.0.0.0/0 route of a hub's own route table that sends traffic to an IP address (older API versions). */
@@ -141,6 +138,10 @@ function readStrings(v: Value | undefined): { values: (string | Unknown)[]; unkn
   return { values, unknown: undefined };
 }
 
+function hubChild(r: SourceResource, key: string, segment: string): HubChild {
+  return { key, name: lastSegment(r.name), hubKey: hubOf(key, segment), existing: r.existing, maybe: r.condition instanceof Unknown, maybeWhy: maybeWhy(r.condition), at: r.at };
+}
+
 function readIntent(g: NetworkGraph, r: SourceResource, key: string): RoutingIntent {
   const written = prop(r.body, 'properties', 'routingPolicies');
   const policies: RoutingPolicy[] = [];
@@ -149,17 +150,7 @@ function readIntent(g: NetworkGraph, r: SourceResource, key: string): RoutingInt
     const d = readStrings(prop(entries[i], 'destinations'));
     policies.push({ name: str(prop(entries[i], 'name'), ''), destinations: d.values, unknownDestinations: d.unknown, nextHop: g.ref(prop(entries[i], 'nextHop')), at: locationIn(r, 'properties', 'routingPolicies', i) });
   }
-  return {
-    key,
-    name: lastSegment(r.name),
-    hubKey: hubOf(key, 'routingintent'),
-    policies,
-    unknownPolicies: written instanceof Unknown ? written : undefined,
-    existing: r.existing,
-    maybe: r.condition instanceof Unknown,
-    maybeWhy: maybeWhy(r.condition),
-    at: r.at,
-  };
+  return { ...hubChild(r, key, 'routingintent'), policies, unknownPolicies: written instanceof Unknown ? written : undefined };
 }
 
 function readHubRouteTable(g: NetworkGraph, r: SourceResource, key: string): HubRouteTable {
@@ -179,17 +170,7 @@ function readHubRouteTable(g: NetworkGraph, r: SourceResource, key: string): Hub
       at: locationIn(r, 'properties', 'routes', i),
     });
   }
-  return {
-    key,
-    name: lastSegment(r.name),
-    hubKey: hubOf(key, 'hubroutetables'),
-    routes,
-    unknownRoutes: written instanceof Unknown ? written : undefined,
-    existing: r.existing,
-    maybe: r.condition instanceof Unknown,
-    maybeWhy: maybeWhy(r.condition),
-    at: r.at,
-  };
+  return { ...hubChild(r, key, 'hubroutetables'), routes, unknownRoutes: written instanceof Unknown ? written : undefined };
 }
 
 function addAddressRoute(g: NetworkGraph, hubKey: string, route: HubAddressRoute): void {
