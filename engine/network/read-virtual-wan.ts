@@ -150,7 +150,7 @@ function readIntent(g: NetworkGraph, r: SourceResource, key: string): RoutingInt
     const d = readStrings(prop(entries[i], 'destinations'));
     policies.push({ name: str(prop(entries[i], 'name'), ''), destinations: d.values, unknownDestinations: d.unknown, nextHop: g.ref(prop(entries[i], 'nextHop')), at: locationIn(r, 'properties', 'routingPolicies', i) });
   }
-  return { ...hubChild(r, key, 'routingintent'), policies, unknownPolicies: written instanceof Unknown ? written : undefined };
+  return { policies, unknownPolicies: written instanceof Unknown ? written : undefined, ...hubChild(r, key, 'routingintent') };
 }
 
 function readHubRouteTable(g: NetworkGraph, r: SourceResource, key: string): HubRouteTable {
@@ -170,7 +170,7 @@ function readHubRouteTable(g: NetworkGraph, r: SourceResource, key: string): Hub
       at: locationIn(r, 'properties', 'routes', i),
     });
   }
-  return { ...hubChild(r, key, 'hubroutetables'), routes, unknownRoutes: written instanceof Unknown ? written : undefined };
+  return { routes, unknownRoutes: written instanceof Unknown ? written : undefined, ...hubChild(r, key, 'hubroutetables') };
 }
 
 function addAddressRoute(g: NetworkGraph, hubKey: string, route: HubAddressRoute): void {
