@@ -346,7 +346,7 @@ test('allowlist: one line per identity, addresses first, and a reason for every 
 
 // ---- Markdown ---------------------------------------------------------------------------------------------------
 
-const NODE = /^ {2}[a-z][a-z0-9_]*(\["[^"<>]*"\]|\("[^"<>]*"\)|\{\{"[^"<>]*"\}\}|\(\["[^"<>]*"\]\)|\(\("[^"<>]*"\)\))$/;
+const NODE = /^ {2}[a-z][a-z0-9_]*(\["[^"<>]*"\]|\("[^"<>]*"\)|\{\{"[^"<>]*"\}\}|\(\["[^"<>]*"\]\)|\(\("[^"<>]*"\)\))(:::[a-z]+)?$/;
 const EDGE = /^ {2}([a-z][a-z0-9_]*) (-->|-\.->)(\|"[^"<>]*"\|)? ([a-z][a-z0-9_]*)$/;
 
 test('markdown: tables keep their columns, Mermaid stays in its grammar, names cannot inject markup', async () => {
@@ -368,7 +368,7 @@ test('markdown: tables keep their columns, Mermaid stays in its grammar, names c
       continue;
     }
     if (inChart) {
-      if (line === 'flowchart LR') continue;
+      if (line === 'flowchart LR' || /^ {2}(classDef|linkStyle) /.test(line)) continue; // colours: test/mermaid.test.ts
       const edge = EDGE.exec(line);
       if (edge) {
         assert.ok(declared.has(edge[1]) && declared.has(edge[4]), `edge between declared nodes: ${line}`);
