@@ -24,7 +24,9 @@ their $schema; <name>.parameters.json beside a template is used as its parameter
 Files named one by one that are not templates (package.json) are skipped.
 
 Options:
-  -f, --format <name>       stylish (default), json, sarif, markdown, csv or allowlist
+  -f, --format <name>       stylish (default), json, sarif, markdown, csv, allowlist, addresses
+                            (addresses: only the known addresses and CIDRs, one per line;
+                            exit 1 and a note on stderr when some are not known)
   -o, --output <file>       write the report to a file instead of standard output
       --report <format>=<file>
                             also write the report in another format (repeatable)
@@ -48,7 +50,8 @@ Options:
   -h, --help                print this help
 
 Flags override the configuration file. Exit codes: 0 no errors, 1 error-level findings
-(or too many warnings), 2 could not lint (bad flags or config, no templates found).
+(or too many warnings, or an incomplete address list), 2 could not lint (bad flags or
+config, no templates found).
 
 Examples:
   egress-lint infra/                                      # stylish report for people
@@ -59,7 +62,8 @@ Examples:
   egress-lint infra/ --format sarif --output egress-lint.sarif   # GitHub code scanning
   egress-lint infra/ --format markdown >> "$GITHUB_STEP_SUMMARY" # pull-request summary
   egress-lint infra/ --format csv --output egress.csv     # one row per VM path and egress
-  egress-lint infra/ --format allowlist                   # one address or resource per line
+  egress-lint infra/ --format allowlist                   # one address or CIDR per line, with comments
+  egress-lint infra/ --format addresses --inventory pips.json  # only addresses, for a firewall tool
   egress-lint infra/ --report sarif=egress-lint.sarif --report json=egress.json
   egress-lint lock infra/                                 # write egress.lock.json; commit it
   egress-lint infra/ --lock egress.lock.json              # fail when a VM's egress moved
@@ -235,7 +239,10 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);
   const errors = all.filter((f) => f.severity === 'error').length;
   const warnings = all.filter((f) => f.severity === 'warning').length;
-  if (errors > 0) return 1;
+  // An address list that leaves something out says so, and fails the run: never a silent partial list.
+  const partial = [formatter, ...reports.map((r) => r.formatter)].includes(FORMATTERS.addresses) ? (await import('../api/formatters/addresses.js')).partialList(results) : undefined;
+  if (partial !== undefined) io.stderr.write(`egress-lint: ${partial}\n`);
+  if (errors > 0 || partial !== undefined) return 1;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
     io.stderr.write(`egress-lint: ${warnings} warnings exceed the maximum of ${maxWarnings} (${flags['max-warnings'] !== undefined ? '--max-warnings' : 'maxWarnings in the configuration'}).\n`);
     return 1;

@@ -32,8 +32,8 @@ export { expandDocument, finishSession, lintDocument, lintSession } from './lint
 export type { DocumentInput, ParameterInput, SessionOptions, SourceHost } from './lint/pipeline.js';
 export { GRAPH_READS, GRAPH_TYPES } from './network/reads.js';
 export type { BodySelection, ResourceSet, SourceResource } from './resources/types.js';
-export { LOCK_FILE, LOCK_VERSION, TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, egressIdentity, identityLabel, lockOf, parseLock, serialiseLock, splitIdentity } from './egress/lock.js';
-export type { EgressComparison, LockFile, LockSource, LockVm, VmChange } from './egress/lock.js';
+export { LOCK_FILE, LOCK_VERSION, TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, egressIdentity, identityLabel, keepKnownAddresses, lockOf, parseLock, serialiseLock, splitIdentity } from './egress/lock.js';
+export type { AddressCarry, EgressComparison, LockFile, LockSource, LockVm, VmChange } from './egress/lock.js';
 export { allowedBy, parseAllowList } from './egress/allow.js';
 export type { AllowEntry, AllowList, AllowSubject } from './egress/allow.js';
 export { combineInventories, readInventory } from './inventory/inventory.js';

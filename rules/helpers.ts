@@ -18,9 +18,19 @@ export function quoteList(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(', ');
 }
 
-/** The names of a set of egress identities, quoted, or `fallback` when there are none. */
+/**
+ * The names of a set of egress identities, quoted, each with its address or CIDR when known (a template, an exported
+ * template or an inventory states it: 'pip-nat' (203.0.113.20)), or `fallback` when there are none.
+ */
 export function egressNames(egress: readonly EgressIp[], fallback = 'no public IP'): string {
-  return egress.length === 0 ? fallback : quoteList([...new Set(egress.map((e) => e.name))].sort());
+  if (egress.length === 0) return fallback;
+  const labels = new Map<string, string>();
+  for (const e of egress) {
+    const known = e.address ?? e.prefix;
+    const label = `'${e.name}'${known ? ` (${known})` : ''}`;
+    if (!labels.has(e.name) || known) labels.set(e.name, label);
+  }
+  return [...labels.keys()].sort().map((n) => labels.get(n)!).join(', ');
 }
 
 /** The location of the array or object that holds `at`. */

@@ -326,22 +326,25 @@ test('csv: parses back to one row per path per egress entry under the fixed head
 
 // ---- allowlist --------------------------------------------------------------------------------------------------
 
-test('allowlist: one line per identity, addresses first, and a reason for every VM that cannot be listed', async () => {
+test('allowlist: one line per known address, a comment line for each identity whose address is not known, and a reason for every VM that cannot be listed', async () => {
   const results = await lintPaths(['examples', ...cases.map((c) => `fixtures/formatters/${c}/input.json`)]);
   const lines = FORMATTERS.allowlist(results, ctxFor(root)).trimEnd().split('\n');
   const entries = lines.filter((l) => !l.startsWith('#'));
   const identities = entries.map((l) => l.split('  # ')[0]);
   assert.is(new Set(identities.map((x) => x.toLowerCase())).size, identities.length, 'unique');
-  for (const l of entries) assert.match(l, /^\S.* {2}# .+ via [a-z-]+(, [a-z-]+)*$/);
-  assert.equal(identities.slice(0, 2), ['20.30.40.50/32', '20.30.41.0/30']);
-  // Then resource ids, then the public IPs AKS creates, by name: they have no id before deployment.
-  const rest = identities.slice(2);
-  assert.equal(rest, [...rest.filter((x) => x.startsWith('/subscriptions/')), ...rest.filter((x) => !x.includes('/'))]);
-  assert.ok(rest.includes('aks-web-managed-outbound-1'), rest.join('\n'));
+  for (const l of entries) assert.match(l, /^[0-9a-f.:]+\/\d+ {2}# .+ via [a-z-]+(, [a-z-]+)*$/);
+  assert.equal(identities, ['20.30.40.50/32', '20.30.41.0/30']);
+  // Identities whose address is known after deployment: comment lines by name, with the VMs behind them and the id.
+  const pending = lines.filter((l) => / address known after deployment; /.test(l));
+  assert.ok(pending.length >= 4, pending.join('\n'));
+  for (const l of pending) assert.match(l, /^# [^:]+: address known after deployment; .+ via [a-z-]+(, [a-z-]+)*; (\/subscriptions\/.+|created by AKS, no resource id before deployment)$/);
+  assert.ok(pending.some((l) => l.startsWith('# aks-web-managed-outbound-1: address known after deployment; aks-web/system via lb-outbound-rule; created by AKS')), pending.join('\n'));
+  const names = pending.map((l) => l.slice(2, l.indexOf(':')).toLowerCase());
+  assert.equal(names, [...names].sort(), 'by name');
   const stuck = results.flatMap((r) => r.vms).filter((v) => !v.verdict.startsWith('deterministic'));
   assert.ok(stuck.length >= 4);
   for (const vm of stuck) assert.ok(lines.some((l) => l.startsWith(`# ${vm.name}: cannot be allow-listed: ${vm.verdict} (`)), vm.name);
-  assert.not.ok(identities.some((x) => x.endsWith('/vm-legacy-pip')), 'a Dynamic IP is never listed');
+  assert.not.ok(lines.some((x) => x.includes('/vm-legacy-pip')), 'a Dynamic IP is never listed');
 });
 
 // ---- Markdown ---------------------------------------------------------------------------------------------------
@@ -418,14 +421,19 @@ test('markdown: a chart too large for GitHub is replaced by a note, never a brok
 
 // ---- README -----------------------------------------------------------------------------------------------------
 
+/** The inventory of the bundled examples: the addresses of some of their public IPs (the README's csv and allowlist show them). */
+const EXAMPLES_INVENTORY = ['--inventory', 'examples/inventory/public-ips.json'];
+
 /** The README's format examples are real output of the bundled examples (UPDATE=1 refreshes them). */
 async function readmeSnippets(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const f of FORMATS) {
     const c = capture(root);
-    await main(['examples', '--format', f], c.io);
+    await main(['examples', '--format', f, ...(f === 'csv' || f === 'allowlist' ? EXAMPLES_INVENTORY : [])], c.io);
     out[f] = c.out();
   }
+  const a = capture(root);
+  const code = await main(['examples', ...EXAMPLES_INVENTORY, '--format', 'addresses'], a.io);
   const sarif = JSON.parse(out.sarif) as SarifLog;
   const result = sarif.runs[0].results.find((r) => r.ruleId === 'dynamic-public-ip') ?? sarif.runs[0].results[0];
   const csv = out.csv.split('\n');
@@ -437,6 +445,7 @@ async function readmeSnippets(): Promise<Record<string, string>> {
     markdown: `${multi.trimEnd()}\n`,
     csv: `\`\`\`csv\n${[csv[0], ...csv.filter((l) => l.startsWith('vm-multi-nic,'))].join('\n')}\n\`\`\`\n`,
     allowlist: `\`\`\`text\n${out.allowlist}\`\`\`\n`,
+    addresses: `\`\`\`console\n$ egress-lint examples ${EXAMPLES_INVENTORY.join(' ')} --format addresses\n${a.out()}${a.err()}\`\`\`\n(exit code ${code})\n`,
   };
 }
 

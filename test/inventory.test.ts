@@ -332,13 +332,23 @@ cli('an exported template: its resources resolve in the scope it was exported fr
   assert.equal(vm.primaryEgress.map((e) => [e.name, e.via, e.address]), [['pip-legacy-nat', 'nat-gateway', '203.0.113.40']]);
 });
 
-cli('the templates win: a public IP they deploy keeps their properties, not the inventory\'s', async () => {
+cli('the templates win: a public IP they deploy keeps their SKU and allocation; the inventory gives only its address, which a Dynamic IP keeps until deallocation', async () => {
   const args = [`${DIR}/templates/deploys-public-ip.json`, ...SUB, '--resource-group', 'rg-shared'];
   const without = only((await report(args)).json);
   const vm = only((await report([...args, ...inv('public-ip-list.json')])).json);
-  assert.equal(vm, without);
+  // The inventory's pip-app is Standard and Static; the template makes it Basic and Dynamic: non-deterministic stays.
   assert.is(vm.verdict, 'non-deterministic');
-  assert.equal(vm.primaryEgress.map((e) => [e.name, e.address, e.static]), [['pip-app', null, false]]);
+  assert.is(vm.verdict, without.verdict);
+  assert.equal(vm.primaryEgress.map((e) => [e.name, e.address, e.static]), [['pip-app', '203.0.113.10', false]]);
+  assert.equal(without.primaryEgress.map((e) => [e.name, e.address, e.static]), [['pip-app', null, false]]);
+  assert.equal(vm.paths[0].because, [
+    `public IP 'pip-app' has address 203.0.113.10 (recorded in ${DIR}/public-ip-list.json); it is Dynamic: Azure releases the address when the VM is stopped (deallocated) and may assign another, so this is only today's address`,
+    ...without.paths[0].because,
+  ]);
+  // An address that changes is never allow-listed.
+  const list = await runCli([...args, ...inv('public-ip-list.json'), '--format', 'allowlist'], root);
+  assert.equal(list.out.split('\n').filter((l) => l !== '' && !l.startsWith('#')), []);
+  assert.not.match(list.out, /203\.0\.113\.10/);
 });
 
 cli('the templates win: subnets of a VNet they deploy are theirs, whatever the inventory says', async () => {

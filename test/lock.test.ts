@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { allowedBy, describeChange, diffLocks, egressIdentity, identityLabel, lockOf, parseAllowList, parseLock, serialiseLock } from '../engine/index.js';
+import { allowedBy, describeChange, diffLocks, egressIdentity, identityLabel, keepKnownAddresses, lockOf, parseAllowList, parseLock, serialiseLock } from '../engine/index.js';
 import type { LockFile, LockSource, Verdict } from '../engine/index.js';
 import { FORMATTERS } from '../api/formatters/index.js';
 import { rules } from '../rules/index.js';
@@ -112,7 +112,37 @@ diff('no change: the same lock, ids in another case, a VM moved to another templ
 
 diff('only the verdict, or only an address, changed', () => {
   assert.equal(diffLocks(L(['v', 'deterministic', ['p']]), L(['v', 'unknown', ['p']])).map(describeChange), ['verdict deterministic → unknown']);
-  assert.equal(diffLocks(L(['v', 'deterministic', ['p (20.0.0.1)']]), L(['v', 'deterministic', ['p (20.0.0.2)']])).map(describeChange), ['+ p (20.0.0.2), - p (20.0.0.1)']);
+  assert.equal(diffLocks(L(['v', 'deterministic', ['p (20.0.0.1)']]), L(['v', 'deterministic', ['p (20.0.0.2)']])).map(describeChange), ['p 20.0.0.1 → 20.0.0.2']);
+});
+
+const E = (x: string): string => `${SUB}/Microsoft.Network/publicIPAddresses/${x}`;
+
+diff('addresses compare only where both locks know them: one becoming known, or not known this time, is no change', () => {
+  const known = L(['v', 'deterministic', ['p (20.0.0.1)', 'q']]);
+  const unknown = L(['v', 'deterministic', ['p', 'q']]);
+  assert.equal(diffLocks(unknown, known), [], 'known now, unknown before: recorded, not a change');
+  assert.equal(diffLocks(known, unknown), [], 'known before, unknown now (no inventory this time): not a change');
+  assert.equal(diffLocks(L(['v', 'deterministic', ['P (20.0.0.1)']]), L(['v', 'deterministic', ['p (20.0.0.1)']])), [], 'ids compare case-insensitively');
+  // A public IP drawn from a prefix: first only the prefix was known, now its own address, inside it.
+  assert.equal(diffLocks(L(['v', 'deterministic', ['p (20.0.0.0/28)']]), L(['v', 'deterministic', ['p (20.0.0.5)']])), []);
+  const out = diffLocks(L(['v', 'deterministic', ['p (20.0.0.0/28)']]), L(['v', 'deterministic', ['p (20.0.1.5)']]));
+  assert.equal(out.map(describeChange), ['p 20.0.0.0/28 → 20.0.1.5'], 'an address outside the prefix the lock knew is a change');
+  // Another resource is a change whatever the addresses.
+  assert.equal(diffLocks(unknown, L(['v', 'deterministic', ['p2 (20.0.0.1)', 'q']])).map(describeChange), ['+ p2 (20.0.0.1), - p']);
+});
+
+diff('egress-lint lock keeps the addresses the previous lock knew and this run does not, and says which it records for the first time', () => {
+  const before = L(['v', 'deterministic', ['p (20.0.0.1)', 'q']]);
+  const carried = keepKnownAddresses(before, L(['v', 'deterministic', ['p', 'q (20.0.0.9)']]));
+  assert.equal(carried.lock.vms[key('v')].egress, [E('p (20.0.0.1)'), E('q (20.0.0.9)')]);
+  assert.equal(carried.kept, ['v: p (20.0.0.1)']);
+  assert.equal(carried.recorded, ['v: q (20.0.0.9)']);
+  assert.equal(diffLocks(before, carried.lock), []);
+  // A known address that differs is the run's, and a change.
+  const moved = keepKnownAddresses(before, L(['v', 'deterministic', ['p (20.0.0.2)', 'q']]));
+  assert.equal(moved.lock.vms[key('v')].egress, [E('p (20.0.0.2)'), E('q')]);
+  assert.equal(diffLocks(before, moved.lock).map(describeChange), ['p 20.0.0.1 → 20.0.0.2']);
+  assert.equal(keepKnownAddresses(undefined, before).lock, before);
 });
 
 diff.run();
@@ -292,7 +322,7 @@ cli.run();
 // ---- the allowlist format ----------------------------------------------------------------------------------------
 const fmt = suite('allowlist format (firewall-ready)');
 
-fmt('CIDR blocks when the address is known, resource ids when not, a comment for every VM and template that cannot be listed', async () => {
+fmt('CIDR blocks when the address is known, a comment line naming each identity whose address is not, and one for every VM and template that cannot be listed', async () => {
   const { discover } = await import('../api/discover.js');
   const { lintFiles } = await import('../api/run.js');
   const dir = repo({ 'a.json': WEB_1, 'b.json': WEB_3, 'c.json': '{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", ' });
@@ -301,8 +331,10 @@ fmt('CIDR blocks when the address is known, resource ids when not, a comment for
   const results = lintFiles((await discover(['.'], dir)).targets, { cwd: dir, rules });
   const text = FORMATTERS.allowlist(results, { version: '0', color: false, cwd: dir, rules });
   const lines = text.trimEnd().split('\n');
-  assert.equal(lines.filter((l) => !l.startsWith('#')).map((l) => l.split('  # ')[0]), ['20.30.40.50/32', `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/providers/Microsoft.Network/publicIPAddresses/pip-vm1`]);
+  // Every line that is not an address is a comment: a firewall tool that skips '#' lines can read the file.
+  assert.equal(lines.filter((l) => !l.startsWith('#')).map((l) => l.split('  # ')[0]), ['20.30.40.50/32']);
   assert.ok(lines.includes('20.30.40.50/32  # vm-exported via instance-public-ip'));
+  assert.ok(lines.includes('# pip-vm1: address known after deployment; vm-web via instance-public-ip; /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/resource-group/providers/Microsoft.Network/publicIPAddresses/pip-vm1'), text);
   assert.ok(lines.some((l) => /^# vm-web: cannot be allow-listed: non-deterministic \(nic-web\/ipconfig1: .*'pip-nat' is not static\)$/.test(l)), text);
   assert.ok(lines.some((l) => /^# c\.json: not fully analysed, so its VMs may be missing here: .+/.test(l)), text);
   assert.ok(existsSync(join(dir, 'a.json')));

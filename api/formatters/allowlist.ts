@@ -1,21 +1,27 @@
-// The allow-list a firewall team pastes: one line per distinct egress identity across all VMs (a CIDR block when the
-// template states the address or prefix, a single address as /32 or /128, else the Azure resource id), each with
-// the VMs and methods behind it, and a comment for every VM whose egress cannot be allow-listed and why, and for
-// every template that could not be analysed.
+// The allow-list a firewall team pastes: one line per distinct egress identity across all VMs whose address or
+// prefix is known (the template, an exported template or an inventory states it: a CIDR block, a single address as
+// /32 or /128), each with the VMs and methods behind it; a comment line for every identity whose address is not
+// known yet (`# pip-nat-prod: address known after deployment; …`, or why an inventory that has it did not give it),
+// for every VM whose egress cannot be allow-listed and why, and for every template that could not be analysed.
+// Every line that is not an address starts with '#'.
 import { TEMPLATE_PROBLEMS, analysed } from '../../engine/index.js';
 import type { EgressEntry, LintResult, PathReport, VmReport } from '../../engine/index.js';
 
 interface Line {
   readonly identity: string;
   readonly known: boolean;
+  /** The egress identity's name (for a line whose address is not known). */
+  readonly name: string;
   /** A public IP a service creates (AKS): named, with no resource id before deployment. */
   readonly created: boolean;
+  /** Why the address is not known, when an inventory had something to say about it. */
+  readonly note: string | undefined;
   readonly vms: string[];
   readonly methods: string[];
 }
 
 /** IPv4 addresses and CIDRs sort numerically; anything else (IPv6, ids) after them, as text. */
-function ipv4Key(s: string): number[] | undefined {
+export function ipv4Key(s: string): number[] | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(s);
   return m ? m.slice(1).map((x) => (x === undefined ? 32 : Number(x))) : undefined;
 }
@@ -63,6 +69,13 @@ function identity(e: EgressEntry): { identity: string; known: boolean; created: 
   return e.id === null ? { identity: e.name, known: false, created: true } : { identity: e.id, known: false, created: false };
 }
 
+/** The comment that stands for an identity whose address is not known: its name, why, the VMs behind it, and its id. */
+function placeholderLine(l: Line): string {
+  const why = l.note !== undefined ? `address not known: ${oneLine(l.note)}` : 'address known after deployment';
+  const what = l.created ? 'created by AKS, no resource id before deployment' : l.identity;
+  return `# ${oneLine(l.name)}: ${why}; ${l.vms.map(oneLine).join(', ')} via ${l.methods.join(', ')}; ${what}`;
+}
+
 export function formatAllowlist(results: readonly LintResult[]): string {
   const lines = new Map<string, Line>();
   const comments: string[] = [];
@@ -80,7 +93,7 @@ export function formatAllowlist(results: readonly LintResult[]): string {
         for (const e of p.egress.filter((x) => x.static)) {
           const id = identity(e);
           const key = id.identity.toLowerCase();
-          const line = lines.get(key) ?? { ...id, vms: [], methods: [] };
+          const line = lines.get(key) ?? { ...id, name: e.name, note: id.known ? undefined : e.addressNote, vms: [], methods: [] };
           if (!line.vms.includes(vm.name)) line.vms.push(vm.name);
           if (!line.methods.includes(e.via)) line.methods.push(e.via);
           lines.set(key, line);
@@ -92,12 +105,21 @@ export function formatAllowlist(results: readonly LintResult[]): string {
   }
   const out = [
     `# egress-lint allow-list: the public IPs and prefixes that Internet traffic of ${vmCount} VM${vmCount === 1 ? '' : 's'} in ${results.length} template${results.length === 1 ? '' : 's'} can leave from.`,
-    '# A line without an address names the Azure resource: its address is assigned at deployment (look it up, or give it a fixed address from a public IP prefix).',
+    "# Each line that does not start with '#' is an address or CIDR block. An egress whose address is not known yet is a comment line naming it: look its address up after deployment (or pass an inventory, see --inventory), or give it a fixed address from a public IP prefix.",
   ];
-  if ([...lines.values()].some((l) => l.created))
-    out.push("# A line with a name only is a public IP that AKS creates: find its address in the cluster's node resource group after deployment, or give the cluster outbound IPs or a prefix of your own.");
-  for (const l of [...lines.values()].sort(compareIdentity)) out.push(`${l.identity}  # ${l.vms.map(oneLine).join(', ')} via ${l.methods.join(', ')}`);
-  if (lines.size === 0) out.push('# (no static egress to allow-list)');
+  const sorted = [...lines.values()].sort(compareIdentity);
+  const unknown = sorted.filter((l) => !l.known);
+  if (unknown.some((l) => l.created))
+    out.push("# A public IP that AKS creates has no resource id before deployment: find its address in the cluster's node resource group, or give the cluster outbound IPs or a prefix of your own.");
+  for (const l of sorted) if (l.known) out.push(`${l.identity}  # ${l.vms.map(oneLine).join(', ')} via ${l.methods.join(', ')}`);
+  if (sorted.length === 0) out.push('# (no static egress to allow-list)');
+  for (const l of unknown.sort(byName)) out.push(placeholderLine(l));
   out.push(...comments);
   return out.join('\n') + '\n';
+}
+
+function byName(a: Line, b: Line): number {
+  const x = `${a.name.toLowerCase()}\n${a.identity}`;
+  const y = `${b.name.toLowerCase()}\n${b.identity}`;
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,10 +1,12 @@
 // The egress list as CSV for a firewall team's spreadsheet or import script: one row per VM path per egress
-// entry (a path without egress still gets a row), under a fixed header, quoted as RFC 4180 says.
+// entry (a path without egress still gets a row), under a fixed header, quoted as RFC 4180 says. `address_note`
+// says where a known address came from when an inventory gave it, and for an unknown one that it is known after
+// deployment, or why an inventory that has the resource did not give it.
 import type { LintResult } from '../../engine/index.js';
 
 export const CSV_HEADER = [
   'vm', 'vm_id', 'file', 'line', 'verdict', 'nic', 'ip_configuration', 'primary', 'method', 'path_verdict',
-  'egress_name', 'egress_type', 'egress_id', 'address', 'prefix', 'static',
+  'egress_name', 'egress_type', 'egress_id', 'address', 'prefix', 'static', 'address_note',
 ] as const;
 
 /**
@@ -24,8 +26,8 @@ export function formatCsv(results: readonly LintResult[]): string {
       for (const p of vm.paths) {
         const head = [vm.name, vm.id, vm.file, vm.line, vm.verdict, p.nic, p.ipConfiguration, p.primary, p.method, p.verdict];
         const tails = p.egress.length
-          ? p.egress.map((e) => [e.name, e.type, e.id, e.address, e.prefix, e.static])
-          : [['', '', '', '', '', '']];
+          ? p.egress.map((e) => [e.name, e.type, e.id, e.address, e.prefix, e.static, e.addressNote ?? (e.address === null && e.prefix === null ? 'known after deployment' : '')])
+          : [['', '', '', '', '', '', '']];
         for (const tail of tails) rows.push([...head, ...tail].map(csvField).join(','));
       }
     }

@@ -1,5 +1,6 @@
 // The report formats by name. Each formatter turns lint results into text; only formatters print positions.
 import type { EgressComparison, LintResult, Rule } from '../../engine/index.js';
+import { formatAddresses } from './addresses.js';
 import { formatAllowlist } from './allowlist.js';
 import { formatCsv } from './csv.js';
 import { formatJson } from './json.js';
@@ -27,6 +28,7 @@ export const FORMATTERS: Readonly<Record<string, Formatter>> = {
   markdown: formatMarkdown,
   csv: formatCsv,
   allowlist: formatAllowlist,
+  addresses: formatAddresses,
 };
 
 /** Whether a formatter reads the network graph and resolved paths (the Markdown chart); the others read the report only. */

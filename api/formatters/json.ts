@@ -1,10 +1,26 @@
 // The JSON report of egress-model.md: files, vms (with paths and egress) and findings, in a stable order.
-import type { LintResult, VmReport } from '../../engine/index.js';
+import type { EgressEntry, LintResult, VmReport } from '../../engine/index.js';
 import type { FormatContext } from './index.js';
+
+/** An egress entry with the contract's fields (the report model also carries a note on where its address came from). */
+function entryOf(e: EgressEntry) {
+  return { name: e.name, type: e.type, id: e.id, via: e.via, address: e.address, prefix: e.prefix, static: e.static };
+}
 
 /** A VM as the contract's report has it (the report model also carries where the VM is declared). */
 function vmOf(v: VmReport) {
-  return { name: v.name, type: v.type, id: v.id, file: v.file, line: v.line, column: v.column, verdict: v.verdict, egress: v.egress, primaryEgress: v.primaryEgress, paths: v.paths };
+  return {
+    name: v.name,
+    type: v.type,
+    id: v.id,
+    file: v.file,
+    line: v.line,
+    column: v.column,
+    verdict: v.verdict,
+    egress: v.egress.map(entryOf),
+    primaryEgress: v.primaryEgress.map(entryOf),
+    paths: v.paths.map((p) => ({ nic: p.nic, ipConfiguration: p.ipConfiguration, primary: p.primary, method: p.method, verdict: p.verdict, egress: p.egress.map(entryOf), because: p.because })),
+  };
 }
 
 export function formatJson(results: readonly LintResult[], ctx: FormatContext): string {

@@ -2,7 +2,7 @@
 // the templates as they are now, keeping the entries of templates this run did not lint, and says what changed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, identityLabel, parseLock, serialiseLock } from '../../engine/index.js';
+import { TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, identityLabel, keepKnownAddresses, parseLock, serialiseLock } from '../../engine/index.js';
 import type { LintResult, LockFile, LockVm } from '../../engine/index.js';
 import { displayPath } from '../../api/files.js';
 import { lockOfResults, relativeTo } from '../compare.js';
@@ -37,7 +37,9 @@ export function lockCommand(results: readonly LintResult[], lockFile: string, io
   const shown = displayPath(lockFile, io.cwd);
   const base = dirname(lockFile);
   const before = previous(lockFile, shown, io);
-  const now = lockOfResults(results, io.cwd, base);
+  // An address the previous lock knew and this run does not is kept (see keepKnownAddresses).
+  const carry = keepKnownAddresses(before, lockOfResults(results, io.cwd, base));
+  const now = carry.lock;
   // Entries of templates this run did not lint (a subset of the paths) stay while the template exists; so do those of
   // templates that could not be read this time.
   const linted = new Map(results.map((r) => [relativeTo(base, resolve(io.cwd, r.file)), analysed(r)]));
@@ -59,6 +61,8 @@ export function lockCommand(results: readonly LintResult[], lockFile: string, io
   const templates = new Set(entries.map((v) => v.file)).size;
   const lines = [`Wrote ${shown}: ${plural(entries.length, 'VM')} in ${plural(templates, 'template')}.`];
   for (const v of entries) lines.push(`  ${v.name} (${v.file}): ${v.verdict}; ${v.egress.length ? v.egress.map(identityLabel).join(', ') : 'no public IP'}`);
+  if (carry.recorded.length) lines.push(`Addresses known now, not in the previous ${shown} (recorded; no egress change): ${carry.recorded.join('; ')}.`);
+  if (carry.kept.length) lines.push(`Addresses this run does not know, kept from the previous ${shown}: ${carry.kept.join('; ')}.`);
   if (before) {
     const changes = diffLocks(before, lock);
     if (changes.length === 0) lines.push(`No egress changed since the previous ${shown}.`);

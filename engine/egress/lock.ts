@@ -5,6 +5,7 @@ import type { Node, ParseError } from 'jsonc-parser';
 import { jsonc } from '../template/jsonc.js';
 import { lineColumnAt } from '../template/template.js';
 import type { Verdict } from '../network/results.js';
+import { network, parseIpNet } from '../expressions/functions/cidr.js';
 
 export const LOCK_VERSION = 1;
 export const LOCK_FILE = 'egress.lock.json';
@@ -205,23 +206,70 @@ export interface EgressComparison {
   readonly changes: readonly VmChange[];
 }
 
+/** Identities by lower-case resource id (or name): the addresses each one is recorded with (null: not known). */
+function addressesById(list: readonly string[]): Map<string, (string | null)[]> {
+  const out = new Map<string, (string | null)[]>();
+  for (const x of list) {
+    const { id, address } = splitIdentity(x);
+    const key = id.toLowerCase();
+    const known = out.get(key);
+    if (known) known.push(address);
+    else out.set(key, [address]);
+  }
+  return out;
+}
+
+/** True when `inner` lies inside `outer` (an address in a prefix, a prefix in a larger one). */
+function inside(inner: string, outer: string): boolean {
+  const i = parseIpNet(inner, true);
+  const o = parseIpNet(outer, true);
+  if (!i || !o || i.version !== o.version || o.prefix > i.prefix) return false;
+  return network({ version: i.version, address: i.address, prefix: o.prefix }) === network(o);
+}
+
+/**
+ * True when an identity recorded with `address` is another address than the same identity recorded on the other side:
+ * only where both sides know one. An address that one side does not know is no change (an inventory added later,
+ * or not passed this time), and neither is an address inside the CIDR the other side knows (a public IP drawn from
+ * a prefix, whose own address became known).
+ */
+function movedFrom(address: string | null, other: readonly (string | null)[]): boolean {
+  if (address === null) return false;
+  let known = false;
+  for (const o of other) {
+    if (o === null) continue;
+    known = true;
+    if (o.toLowerCase() === address.toLowerCase() || inside(address, o) || inside(o, address)) return false;
+  }
+  return known;
+}
+
+/** The identities of `list` that the other side does not have, or has with another known address. */
+function onlyIn(list: readonly string[], other: ReadonlyMap<string, (string | null)[]>): string[] {
+  const out = new Map<string, string>();
+  for (const x of list) {
+    const { id, address } = splitIdentity(x);
+    const there = other.get(id.toLowerCase());
+    if (!there || movedFrom(address, there)) out.set(x.toLowerCase(), x);
+  }
+  return [...out.values()].sort(byText);
+}
+
 /**
  * Per VM, what differs between two locks, ordered by key. Identities compare case-insensitively (ARM ids do), so
- * re-casing a name in a template is no change; the `file` a VM lives in is not compared (moving a VM to another
+ * re-casing a name in a template is no change, and by their resource id: the address of the same resource is compared
+ * only where both locks know it (see movedFrom). The `file` a VM lives in is not compared (moving a VM to another
  * template is no egress change).
  */
 export function diffLocks(before: LockFile, after: LockFile): VmChange[] {
   const out: VmChange[] = [];
   const keys = [...new Set([...Object.keys(before.vms), ...Object.keys(after.vms)])].sort(byText);
-  const lower = (list: readonly string[]): Map<string, string> => new Map(list.map((x) => [x.toLowerCase(), x]));
   for (const key of keys) {
     const b = Object.hasOwn(before.vms, key) ? before.vms[key] : undefined;
     const a = Object.hasOwn(after.vms, key) ? after.vms[key] : undefined;
     if (a && b) {
-      const lb = lower(b.egress);
-      const la = lower(a.egress);
-      const added = [...la].filter(([k]) => !lb.has(k)).map(([, v]) => v).sort(byText);
-      const removed = [...lb].filter(([k]) => !la.has(k)).map(([, v]) => v).sort(byText);
+      const added = onlyIn(a.egress, addressesById(b.egress));
+      const removed = onlyIn(b.egress, addressesById(a.egress));
       if (added.length === 0 && removed.length === 0 && a.verdict === b.verdict) continue;
       out.push({ key, kind: 'changed', name: a.name, type: a.type, file: a.file, added, removed, verdictBefore: b.verdict, verdictAfter: a.verdict });
     } else if (a) out.push({ key, kind: 'appeared', name: a.name, type: a.type, file: a.file, added: [...a.egress].sort(byText), removed: [], verdictBefore: undefined, verdictAfter: a.verdict });
@@ -230,13 +278,69 @@ export function diffLocks(before: LockFile, after: LockFile): VmChange[] {
   return out;
 }
 
-/** A change in one line: '+ pip-nat, - pip-vm1; verdict deterministic → non-deterministic'. */
+/** What {@link keepKnownAddresses} did: identities whose address this run records for the first time, and those it kept. */
+export interface AddressCarry {
+  readonly lock: LockFile;
+  /** `vm name: identity` for addresses the new lock records where the previous one had none. */
+  readonly recorded: readonly string[];
+  /** `vm name: identity` for addresses the previous lock knew and this run does not, kept in the new lock. */
+  readonly kept: readonly string[];
+}
+
+/**
+ * The new lock with the addresses the previous one knew and this run does not (it was made without the inventory, or
+ * the inventory no longer lists the resource): the lock records the address the firewall was told about until a run
+ * that knows the address says otherwise, which then shows as a change.
+ */
+export function keepKnownAddresses(before: LockFile | undefined, now: LockFile): AddressCarry {
+  const recorded: string[] = [];
+  const kept: string[] = [];
+  if (!before) return { lock: now, recorded, kept };
+  const vms: Record<string, LockVm> = Object.create(null) as Record<string, LockVm>;
+  for (const [key, v] of Object.entries(now.vms)) {
+    const prev = Object.hasOwn(before.vms, key) ? addressesById(before.vms[key].egress) : undefined;
+    if (!prev) {
+      vms[key] = v;
+      continue;
+    }
+    const egress: string[] = [];
+    for (const x of v.egress) {
+      const { id, address } = splitIdentity(x);
+      const known = (prev.get(id.toLowerCase()) ?? []).filter((a): a is string => a !== null);
+      if (address === null && known.length === 1) {
+        egress.push(`${id} (${known[0]})`);
+        kept.push(`${v.name}: ${identityLabel(egress[egress.length - 1])}`);
+        continue;
+      }
+      if (address !== null && prev.has(id.toLowerCase()) && known.length === 0) recorded.push(`${v.name}: ${identityLabel(x)}`);
+      egress.push(x);
+    }
+    vms[key] = Object.assign({}, v, { egress: [...new Set(egress)].sort(byText) });
+  }
+  return { lock: { version: now.version, vms }, recorded, kept };
+}
+
+/** A change in one line: '+ pip-nat, - pip-vm1; verdict deterministic → non-deterministic', or 'pip-nat 203.0.113.20 → 203.0.113.99'. */
 export function describeChange(c: VmChange): string {
   const list = (xs: readonly string[]): string => (xs.length ? xs.map(identityLabel).join(', ') : 'no public IP');
   if (c.kind === 'appeared') return `new: egress ${list(c.added)}; verdict ${c.verdictAfter ?? '?'}`;
   if (c.kind === 'disappeared') return `gone: egress was ${list(c.removed)}; verdict was ${c.verdictBefore ?? '?'}`;
   const parts: string[] = [];
-  const moved = [...c.added.map((x) => `+ ${identityLabel(x)}`), ...c.removed.map((x) => `- ${identityLabel(x)}`)];
+  // The same resource with another address: one change, shown as the move from one address to the other.
+  const removedById = new Map<string, string>();
+  for (const x of c.removed) removedById.set(splitIdentity(x).id.toLowerCase(), x);
+  const moved: string[] = [];
+  const paired = new Set<string>();
+  for (const x of c.added) {
+    const { id, address } = splitIdentity(x);
+    const was = removedById.get(id.toLowerCase());
+    const before = was === undefined ? null : splitIdentity(was).address;
+    if (was !== undefined && address !== null && before !== null && !paired.has(was)) {
+      paired.add(was);
+      moved.push(`${identityLabel(id)} ${before} → ${address}`);
+    } else moved.push(`+ ${identityLabel(x)}`);
+  }
+  for (const x of c.removed) if (!paired.has(x)) moved.push(`- ${identityLabel(x)}`);
   if (moved.length) parts.push(moved.join(', '));
   if (c.verdictBefore !== c.verdictAfter) parts.push(`verdict ${c.verdictBefore ?? '?'} → ${c.verdictAfter ?? '?'}`);
   return parts.join('; ');

@@ -7,7 +7,9 @@
 
 /** Opens a placeholder; U+E000 and U+E001 are private-use characters no template writes. */
 export const PLACEHOLDER_OPEN = '\uE000';
-const CLOSE = '\uE001';
+/** Closes a placeholder. */
+export const PLACEHOLDER_CLOSE = '\uE001';
+const CLOSE = PLACEHOLDER_CLOSE;
 const HEX = /^[0-9a-f]*$/i;
 
 /**

@@ -1,16 +1,24 @@
 // Reads an inventory of resources that are already deployed (az CLI list or show output, Azure Resource Graph
 // rows, an exported template) into ARM-shaped resources the network graph can use. Pure: a loaded document in,
-// values out; the CLI reads the file. Imports template/, expressions/ and expansion/.
+// values out; the CLI reads the file. Imports template/, expressions/, resources/ and expansion/.
 import type { Location } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import { pointerJoin, pointerSegments } from '../template/template.js';
 import { expand } from '../expansion/expand.js';
 import type { SourceResource } from '../expansion/types.js';
+import type { ResourceLookup } from '../resources/lookup.js';
+import { resourceLookup } from '../resources/lookup.js';
 import type { Scope } from '../expressions/scope.js';
 import { getProp, isObject, newObject } from '../expressions/value.js';
 import type { Value, ValueObject } from '../expressions/value.js';
 
-/** How an inventory file was recognised. */
+/**
+ * How an inventory file was recognised. Terraform state (`terraform show -json`, egress-model.md "Terraform") is the
+ * next one: a reader that turns `values.root_module` resources into ARM-shaped ones (azurerm_public_ip's `ip_address`
+ * as `properties.ipAddress`, azurerm_public_ip_prefix's `ip_prefix` as `properties.ipPrefix`) joins here, and
+ * everything after it (the graph, the addresses of template resources in engine/network/inventory-addresses.ts) is
+ * shared. Until then such a file is refused with a problem that says so (see {@link isTerraformJson}).
+ */
 export type InventoryFormat = 'az-cli' | 'resource-graph' | 'exported-template';
 
 /** A problem that makes an inventory file unusable, with where it is. */
@@ -37,6 +45,8 @@ export interface InventoryFile {
 export interface Inventory {
   /** In file order; for an id listed twice, the first one wins. */
   readonly resources: readonly SourceResource[];
+  /** `resources` by id, type and name, built once for every template of the run. */
+  readonly lookup?: ResourceLookup;
   /** The inventory documents by file name, for positions. */
   readonly docs: ReadonlyMap<string, TemplateDoc>;
 }
@@ -221,6 +231,11 @@ function flattenedDoc(doc: TemplateDoc): TemplateDoc {
   };
 }
 
+/** `terraform show -json` output (state or a saved plan): recognised by its `format_version` and `terraform_version`. */
+function isTerraformJson(v: Value): boolean {
+  return isObject(v) && typeof getProp(v, 'format_version') === 'string' && typeof getProp(v, 'terraform_version') === 'string';
+}
+
 function isTemplateSchema(v: Value | undefined): boolean {
   return typeof v === 'string' && /deploymentTemplate\.json/i.test(v);
 }
@@ -260,6 +275,12 @@ export function readInventory(file: string, doc: TemplateDoc, options: Inventory
     // Resource Graph rows saved as a bare array (`--query data`) keep `properties`; az CLI objects do not.
     format = value.length > 0 && value.every((x: Value) => isObject(x) && isObject(getProp(x, 'properties'))) ? 'resource-graph' : 'az-cli';
     list(value, '');
+  } else if (isTerraformJson(value)) {
+    problems.push({
+      message: `The file is Terraform JSON (terraform show -json), which egress-lint does not read as an inventory yet: list the deployed resources with the az CLI (az network public-ip list -o json) or Azure Resource Graph instead.`,
+      at: { file, pointer: '' },
+    });
+    return { file, format: undefined, resources: [], problems, doc: located };
   } else if (isObject(value) && isTemplateSchema(getProp(value, '$schema'))) {
     return { file, format: 'exported-template', resources: fromTemplate(doc, options), problems, doc };
   } else if (isObject(value)) {
@@ -295,5 +316,5 @@ export function combineInventories(files: readonly InventoryFile[]): Inventory {
       resources.push(r);
     }
   }
-  return { resources, docs };
+  return { resources, docs, lookup: resourceLookup(resources) };
 }

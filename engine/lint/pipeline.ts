@@ -6,6 +6,7 @@ import type { RawFinding } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
 import { loadTemplate } from '../template/template.js';
 import type { Scope } from '../expressions/scope.js';
+import { DEFAULT_SCOPE } from '../expressions/scope.js';
 import type { Value } from '../expressions/value.js';
 import { expand } from '../expansion/expand.js';
 import { readParameterFile } from '../expansion/parameters.js';
@@ -141,7 +142,7 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
   }
   const deployment = expand(loaded.doc, expandOptions(loaded, session, GRAPH_READS));
   const inventory = session.inventory;
-  const graph = buildGraph(deployment, inventory?.resources);
+  const graph = buildGraph(deployment, inventory?.resources, inventory ? Object.assign({ standIns: standIns(session.scope) }, inventory.lookup ? { lookup: inventory.lookup } : {}) : {});
   const vms = resolveEgress(graph);
   const docs = withDoc(deployment.docs, loaded.parameterDoc, inventory?.docs);
   const { findings, suppressions } = runDocumentRules({ resources: deployment, graph, vms, docs, problems: loaded.problems, ...(inventory ? { inventory } : {}) }, session.rules, levels, settings);
@@ -155,6 +156,17 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
   const given = new Set<string>();
   for (const k of Object.keys(loaded.values ?? {})) given.add(k.toLowerCase());
   return decideByAllowedValues(result, loaded.doc.value as Value, given, (values) => lintDocument(Object.assign({ file: input.file, text: loaded.doc!.text, parameters: { values: Object.assign(Object.create(null) as Record<string, Value>, loaded.values, values) } }, input.positionNote !== undefined ? { positionNote: input.positionNote } : {}), session));
+}
+
+/**
+ * The scope parts the run was not given, as the stand-in values the templates' ids are built with: an inventory entry
+ * of any subscription or resource group fits them (inventory-match.ts), as it fits a placeholder.
+ */
+function standIns(scope: Partial<Scope> | undefined): { subscriptionId?: string; resourceGroup?: string } {
+  const out: { subscriptionId?: string; resourceGroup?: string } = {};
+  if (!scope?.subscriptionId) out.subscriptionId = DEFAULT_SCOPE.subscriptionId.toLowerCase();
+  if (!scope?.resourceGroup) out.resourceGroup = DEFAULT_SCOPE.resourceGroup.toLowerCase();
+  return out;
 }
 
 /** The findings in the input's own file with its position note added to their help. */

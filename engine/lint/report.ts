@@ -29,8 +29,12 @@ export interface Finding {
   readonly suppression?: { readonly justification: string };
 }
 
-/** One egress entry of the JSON report: the resolver's identity without its internal fields. */
-export type EgressEntry = Pick<EgressIp, 'name' | 'type' | 'id' | 'via' | 'address' | 'prefix' | 'static'>;
+/**
+ * One egress entry of the report: the resolver's identity without its internal fields. `addressNote` (where the address came from when an inventory gave it, or why an
+ * inventory that has the resource did not) is for the formatters: the JSON report's entry has the contract's fields
+ * only, and says the same in the path's `because`.
+ */
+export type EgressEntry = Pick<EgressIp, 'name' | 'type' | 'id' | 'via' | 'address' | 'prefix' | 'static'> & { readonly addressNote?: string };
 
 /** One path of the JSON report: the resolver's path without its internal fields. */
 export type PathReport = Pick<PathResult, 'nic' | 'ipConfiguration' | 'primary' | 'method' | 'verdict' | 'because'> & {
@@ -145,7 +149,8 @@ export function locateStart(docs: ReadonlyMap<string, TemplateDoc>, at: Location
 
 /** An egress entry as the report has it, placeholders shown as `{name}`. */
 export function egressEntry(e: EgressIp): EgressEntry {
-  return { name: showPlaceholders(e.name), type: e.type, id: e.id === null ? null : showPlaceholders(e.id), via: e.via, address: e.address, prefix: e.prefix, static: e.static };
+  const entry: EgressEntry = { name: showPlaceholders(e.name), type: e.type, id: e.id === null ? null : showPlaceholders(e.id), via: e.via, address: e.address, prefix: e.prefix, static: e.static };
+  return e.addressNote === undefined ? entry : Object.assign(entry, { addressNote: showPlaceholders(e.addressNote) });
 }
 
 function shownAll(list: readonly string[]): readonly string[] {

@@ -74,7 +74,13 @@ export function fromPip(g: NetworkGraph, pip: PublicIp, via: Method): EgressIp {
     unresolved: pip.existing || sku === null || alloc === undefined || pip.undecided !== undefined,
     at: pip.at,
     ...unresolvedWhy(pip.name, pip.existing, pip.sku, pip.allocation, pip.undecided),
+    ...noteOf(pip.addressNote),
   };
+}
+
+/** The `addressNote` field of an egress entry, when there is a note. */
+function noteOf(addressNote: string | undefined): { addressNote?: string } {
+  return addressNote === undefined ? {} : { addressNote };
 }
 
 /** Why a public IP's nature is not known: it is outside the files, or its SKU or allocation is known only at deployment. */
@@ -100,6 +106,7 @@ export function fromPrefix(p: PublicIpPrefix, via: Method): EgressIp {
     sku: typeof p.sku === 'string' ? p.sku : null,
     unresolved: p.existing,
     at: p.at,
+    ...noteOf(p.addressNote),
   };
 }
 

@@ -19,6 +19,10 @@ import type { NetworkVirtualAppliance, VirtualHub } from './read-virtual-wan.js'
 import { readGateways, readInlinePeerings } from './read-gateways.js';
 import type { LocalGateway, VnetGateway } from './read-gateways.js';
 import { RoutingFacts } from './routing-facts.js';
+import { fillAddresses } from './inventory-addresses.js';
+import type { StandInScope } from './inventory-match.js';
+import type { ResourceLookup } from '../resources/lookup.js';
+import { resourceLookup } from '../resources/lookup.js';
 
 /** A reference from one resource to another: resolved to a graph key, or why it is not known. */
 export type Ref =
@@ -50,6 +54,8 @@ export interface PublicIp extends NodeBase {
   readonly undecided?: Unknown;
   readonly prefix: Ref | undefined;
   readonly address: string | null;
+  /** Where `address` came from when an inventory gave it, or why an inventory that has the resource did not (inventory-addresses.ts). */
+  readonly addressNote?: string;
   /** Created by a service (AKS) rather than declared: no resource id is known before deployment, and its name is a stand-in. */
   readonly created?: true;
 }
@@ -62,6 +68,8 @@ export interface PublicIpPrefix extends NodeBase {
   readonly undecided?: Unknown;
   readonly prefixLength: number | Unknown | undefined;
   readonly ipPrefix: string | null;
+  /** Where `ipPrefix` came from when an inventory gave it, or why an inventory that has the resource did not (inventory-addresses.ts). */
+  readonly addressNote?: string;
 }
 
 export interface NatGateway extends NodeBase {
@@ -358,13 +366,21 @@ function withInventory(g: NetworkGraph, resources: readonly SourceResource[], in
   return [...resources.filter((r) => !(r.existing && provided.has(keyOf(r)))), ...extra];
 }
 
+/** How the graph uses an inventory. */
+export interface GraphOptions {
+  /** The scope parts the run was not given: their stand-in values in the templates' ids match any inventory value. */
+  readonly standIns?: StandInScope;
+  /** The inventory looked up by id, type and name, when the caller built it once for many documents. */
+  readonly lookup?: ResourceLookup;
+}
+
 /**
  * Builds the network graph of a deployment. Inline children and child resources land on the same node.
  * `inventory` holds resources already deployed (read from inventory files): they fill what the templates only
  * reference, replace the templates' `existing` declarations of the same id, and never override what a
- * template deploys (itself or its parent).
+ * template deploys (itself or its parent), whose addresses alone they give (inventory-addresses.ts).
  */
-export function buildGraph(deployment: ResourceSet, inventory: readonly SourceResource[] = []): NetworkGraph {
+export function buildGraph(deployment: ResourceSet, inventory: readonly SourceResource[] = [], options: GraphOptions = {}): NetworkGraph {
   const g = new NetworkGraph(deployment);
   const vnets = new Map<string, SourceResource>();
   // Keys some template deploys: an `existing` declaration of the same resource (a module reading back what it
@@ -475,5 +491,6 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
     const lb = g.nodes.get(lbKey);
     if (lb && lb.kind === 'loadBalancer') addPool(g, lb, { name: lastSegment(r.name), properties: getProp(r.body, 'properties') ?? null }, r.at);
   }
+  if (inventory.length > 0) fillAddresses(g, options.lookup ?? resourceLookup(inventory), options.standIns ?? {});
   return g;
 }

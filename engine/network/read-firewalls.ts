@@ -13,6 +13,8 @@ export interface FirewallHubIps {
   readonly addresses: readonly (string | Unknown)[];
   readonly unknownAddresses: Unknown | undefined;
   readonly at: Location;
+  /** Where `addresses` came from when an inventory gave them, or why an inventory that has the firewall did not (inventory-addresses.ts). */
+  readonly note?: string;
 }
 
 function readHubIps(r: SourceResource): FirewallHubIps {

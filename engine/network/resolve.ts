@@ -7,7 +7,7 @@ import { lastSegment } from './ids.js';
 import type { EgressIp, Outcome, PathNote, PathResult, VmResult } from './results.js';
 import type { UnresolvedDeployment } from '../resources/types.js';
 import { GRAPH_TYPES } from './reads.js';
-import { dedupe, describeRef, missingSubnet, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
+import { addressNotes, dedupe, describeRef, missingSubnet, outcomeVerdict, setVerdict, unknownOutcome, worstVerdict } from './results.js';
 import { internetRoutes } from './route-table.js';
 import { isLearned, learnedOutcome } from './learned-routes.js';
 import { Appliances } from './appliances.js';
@@ -173,6 +173,7 @@ class Resolver implements PathSource {
       if (open?.why !== undefined) because.push(`unknown: ${open.why}`);
       unknownReason = open?.why ?? because[because.length - 1];
     }
+    addressNotes(egress, because);
     return {
       nic: nic.managed ? lastSegment(nic.name) : nic.name,
       nicKey: nic.key,

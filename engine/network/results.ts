@@ -36,6 +36,8 @@ export interface EgressIp {
   readonly unresolved: boolean;
   /** For an unresolved identity whose properties are not known: which one and why (the path's unknown reason). */
   readonly why?: string;
+  /** Where the address or prefix came from when an inventory gave it, or why an inventory that has the resource did not. */
+  readonly addressNote?: string;
   readonly at: Location | undefined;
 }
 
@@ -161,4 +163,14 @@ export function dedupe(egress: readonly EgressIp[]): EgressIp[] {
   const seen = new Map<string, EgressIp>();
   for (const e of egress) if (!seen.has(e.key)) seen.set(e.key, e);
   return [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * The inventory's word on the addresses of a path's egress (where each came from, or why one was not taken), each
+ * once, before the path's last reason: rules and reports read that one as the path's deciding reason.
+ */
+export function addressNotes(egress: readonly EgressIp[], because: string[]): void {
+  let notes: string[] | undefined;
+  for (const e of egress) if (e.addressNote !== undefined && !(notes ??= []).includes(e.addressNote)) notes.push(e.addressNote);
+  if (notes) because.splice(Math.max(0, because.length - 1), 0, ...notes);
 }

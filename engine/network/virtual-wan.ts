@@ -273,6 +273,7 @@ export function hubFirewallEgress(g: NetworkGraph, fw: Firewall, because: string
       unresolved: address === null,
       at: ips.at,
     };
+    if (ips.note !== undefined) Object.assign(entry, { addressNote: ips.note });
     egress.push(address === null ? Object.assign(entry, { why: `public IP ${n} of firewall '${fw.name}' is assigned by Azure at deployment` }) : entry);
   }
   const hub = fw.virtualHub ? ` in virtual hub '${nameOf(g, fw.virtualHub)}'` : '';
