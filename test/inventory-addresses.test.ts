@@ -157,6 +157,13 @@ byPattern('matchInventory: a placeholder matches any text within a segment, the 
   }
   assert.is(matchInventory([target], [entry('rg-prod', 'pip-prod'), entry('rg-dev', 'pip-dev')], {})[0].kind, 'ambiguous');
   assert.is(matchInventory([target], [entry('rg-prod', 'pip-dev')], {})[0].kind, 'none');
+  // A name that is only placeholders says nothing of which entry it is: the one public IP of another deployment
+  // would fit it, so nothing does.
+  const bare = { key: PIP_ID(`rg-${env}`, env).toLowerCase(), type: 'Microsoft.Network/publicIPAddresses' };
+  assert.is(matchInventory([bare], [entry('rg-prod', 'pip-prod')], {})[0].kind, 'none');
+  const twoPlaceholders = { key: PIP_ID('rg-prod', `${env}${placeholder('n')}`).toLowerCase(), type: 'Microsoft.Network/publicIPAddresses' };
+  assert.is(matchInventory([twoPlaceholders], [entry('rg-prod', 'pip-prod')], {})[0].kind, 'none');
+  assert.is(matchInventory([{ key: PIP_ID('rg-prod', `${env}-pip`).toLowerCase(), type: 'Microsoft.Network/publicIPAddresses' }], [entry('rg-prod', 'prod-pip')], {})[0].kind, 'pattern');
   // An exact id matches itself only, case-insensitively; the stand-in scope matches any subscription or resource group.
   const exact = { key: PIP_ID('rg-prod', 'pip-prod').toLowerCase().replace(S, '00000000-0000-0000-0000-000000000000').replace('rg-prod', 'resource-group'), type: 'Microsoft.Network/publicIPAddresses' };
   assert.is(matchInventory([exact], [entry('rg-prod', 'pip-prod')], {})[0].kind, 'none');

@@ -4,7 +4,7 @@
 // scope (no subscription or resource group given), by pattern: such a part matches any text within one id segment,
 // the same placeholder the same text, and across every resource of one template one text per placeholder (one
 // deployment has one value per parameter). When more than one entry still fits, or the entries that fit give one
-// placeholder two values, there is no match: never a guess. Imports expressions/ and resources/ only.
+// placeholder two values, or the name is nothing but placeholders, there is no match: never a guess. Imports expressions/ and resources/ only.
 import type { SourceResource } from '../resources/types.js';
 import type { ResourceLookup } from '../resources/lookup.js';
 import { nameKey } from '../resources/lookup.js';
@@ -87,6 +87,18 @@ export function patternOf(key: string, standIns: StandInScope): Pattern | undefi
   return labels.length > 0 ? { regex: new RegExp(`${source}$`), labels } : undefined;
 }
 
+/** True when an id segment has text outside its placeholders. */
+function hasLiteralText(segment: string): boolean {
+  let from = 0;
+  for (let open = segment.indexOf(PLACEHOLDER_OPEN); open >= 0; open = segment.indexOf(PLACEHOLDER_OPEN, from)) {
+    if (open > from) return true;
+    const close = segment.indexOf(PLACEHOLDER_CLOSE, open + 1);
+    if (close < 0) return true;
+    from = close + 1;
+  }
+  return from < segment.length;
+}
+
 /** A label as messages show it: `{vmName}`. */
 function shownLabel(label: string): string {
   return label.startsWith(PLACEHOLDER_OPEN) ? showPlaceholders(label) : label;
@@ -144,8 +156,15 @@ export function matchInventory(targets: readonly { readonly key: string; readonl
       continue;
     }
     out.push({ kind: 'none' });
+    const name = t.key.slice(t.key.lastIndexOf('/') + 1);
+    // A name that is nothing but placeholders (`{pipName}`) says nothing of which entry it is: any public IP of the
+    // resource group would fit, and an inventory of another deployment would give its address. No match.
+    if (!hasLiteralText(name)) {
+      open.push(undefined);
+      continue;
+    }
     // A name without a placeholder (only the scope is open) is looked up, not scanned for.
-    const pool = t.key.slice(t.key.lastIndexOf('/') + 1).includes(PLACEHOLDER_OPEN) ? inventory.byType.get(t.type.toLowerCase()) : inventory.byName.get(nameKey(t.type, t.key));
+    const pool = name.includes(PLACEHOLDER_OPEN) ? inventory.byType.get(t.type.toLowerCase()) : inventory.byName.get(nameKey(t.type, t.key));
     open.push(candidatesOf(p, pool ?? []));
   }
   // Narrow the ambiguous ones by the values the unambiguous ones fix, until nothing changes.
