@@ -24,12 +24,16 @@ their $schema; <name>.parameters.json beside a template is used as its parameter
 Files named one by one that are not templates (package.json) are skipped.
 
 Options:
-  -f, --format <name>       stylish (default), json, sarif, markdown, csv, allowlist, addresses
+  -f, --format <name>       stylish (default), json, sarif, markdown, csv, allowlist, addresses, github
                             (addresses: only the known addresses and CIDRs, one per line;
-                            exit 1 and a note on stderr when some are not known)
+                            exit 1 and a note on stderr when some are not known; github:
+                            workflow-command annotations for GitHub Actions)
   -o, --output <file>       write the report to a file instead of standard output
       --report <format>=<file>
-                            also write the report in another format (repeatable)
+                            also write the report in another format (repeatable);
+                            markdown:<bytes>=<file> gives that report its own --max-bytes
+      --max-bytes <n>       keep the Markdown report within n bytes: default 1000000 (a job
+                            summary takes 1 MiB), 65000 fits a pull-request comment, 0 no limit
   -c, --config <file>       the configuration file (default: the nearest
                             egress-lint.config.json upwards, up to the repository root)
   -p, --parameters <file>   parameter file for the template(s)
@@ -61,6 +65,8 @@ Examples:
   egress-lint infra/ --format json --output egress.json   # the report contract, for scripts
   egress-lint infra/ --format sarif --output egress-lint.sarif   # GitHub code scanning
   egress-lint infra/ --format markdown >> "$GITHUB_STEP_SUMMARY" # pull-request summary
+  egress-lint infra/ --format markdown --max-bytes 65000  # fits a pull-request comment
+  egress-lint infra/ --format github                      # annotations in a GitHub Actions log
   egress-lint infra/ --format csv --output egress.csv     # one row per VM path and egress
   egress-lint infra/ --format allowlist                   # one address or CIDR per line, with comments
   egress-lint infra/ --format addresses --inventory pips.json  # only addresses, for a firewall tool
@@ -85,6 +91,7 @@ const OPTIONS = {
   template: { type: 'string', short: 't' },
   rule: { type: 'string', multiple: true },
   'max-warnings': { type: 'string' },
+  'max-bytes': { type: 'string' },
   lock: { type: 'string' },
   base: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -144,11 +151,18 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     return f;
   };
   const formatter = formatterFor(flags.format ?? 'stylish', '');
-  const reports = (flags.report ?? []).map((r) => {
-    const m = /^([a-z]+)=(.+)$/.exec(r);
-    if (!m) throw new UsageError(`--report expects <format>=<file>, got '${r}'.`);
-    return { formatter: formatterFor(m[1], ' in --report'), file: m[2] };
-  });
+  const maxBytes = flags['max-bytes'] !== undefined ? await markdownBudget(flags['max-bytes'], '--max-bytes') : undefined;
+  const reports = await Promise.all(
+    (flags.report ?? []).map(async (r) => {
+      const m = /^([a-z]+)(?::([^=]*))?=(.+)$/.exec(r);
+      if (!m) throw new UsageError(`--report expects <format>=<file>, got '${r}'.`);
+      if (m[2] !== undefined && m[1] !== 'markdown') throw new UsageError(`--report ${m[1]}:${m[2]}: only a markdown report takes a size (markdown:<bytes>=<file>).`);
+      const own = m[2] !== undefined ? await markdownBudget(m[2], `--report markdown:${m[2]}`) : undefined;
+      return { formatter: formatterFor(m[1], ' in --report'), file: m[3], ...(own !== undefined ? { maxBytes: own } : {}) };
+    }),
+  );
+  if (maxBytes !== undefined && (flags.format ?? 'stylish') !== 'markdown' && !reports.some((r) => r.formatter === FORMATTERS.markdown))
+    throw new UsageError('--max-bytes sizes the Markdown report: use it with --format markdown or --report markdown=<file>.');
   const levels: Record<string, 'error' | 'warning' | 'note' | 'off'> = {};
   for (const r of flags.rule ?? []) {
     const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(r.trim());
@@ -232,10 +246,12 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     ({ results, shown: egress } = await policy.compareEgress(results, { ...common, ...(lockFile !== undefined ? { lockFile } : {}), ...(flags.base !== undefined ? { base: flags.base } : {}) }));
   }
   if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
-  const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}) };
+  // Annotations (--format github) name files relative to the workspace of a GitHub Actions run.
+  const workspace = io.env.GITHUB_WORKSPACE ? resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
+  const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}), ...(workspace ? { workspace } : {}) };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
-  write(io, flags, formatter(results, { ...ctx, color }));
-  for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false }));
+  write(io, flags, formatter(results, { ...ctx, color, ...(maxBytes !== undefined ? { maxBytes } : {}) }));
+  for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false, ...((r.maxBytes ?? maxBytes) !== undefined ? { maxBytes: r.maxBytes ?? maxBytes } : {}) }));
   const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);
   const errors = all.filter((f) => f.severity === 'error').length;
   const warnings = all.filter((f) => f.severity === 'warning').length;
@@ -248,6 +264,15 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     return 1;
   }
   return 0;
+}
+
+/** A Markdown size budget from a flag: 0 (no limit) or at least MARKDOWN_MIN_BYTES. */
+async function markdownBudget(text: string, what: string): Promise<number> {
+  const { MARKDOWN_MIN_BYTES } = await import('../api/formatters/markdown-budget.js');
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || (n !== 0 && n < MARKDOWN_MIN_BYTES))
+    throw new UsageError(`${what} expects a number of bytes of at least ${MARKDOWN_MIN_BYTES}, or 0 for no limit; got '${text}'.`);
+  return n;
 }
 
 /** Runs the CLI and returns its exit code. Never throws: tool problems print a message and return 2. */

@@ -1,7 +1,7 @@
 // The report formats as users consume them: golden files per case (fixtures/formatters/<case>/input.json plus
-// expected.sarif / .md / .csv / .allowlist.txt; UPDATE=1 rewrites them), SARIF checked against the 2.1.0 schema and
-// GitHub's expectations, fingerprints that survive moved lines, CSV that parses back, Mermaid that stays in its
-// grammar, byte-identical repeated runs, and the README examples kept equal to the real output.
+// expected.sarif / .md / .csv / .allowlist.txt / .github.txt; UPDATE=1 rewrites them), SARIF checked against the
+// 2.1.0 schema and GitHub's expectations, fingerprints that survive moved lines, CSV that parses back, Mermaid that
+// stays in its grammar, byte-identical repeated runs, and the README examples kept equal to the real output.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ const SCHEMA_FILE = join(root, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.js
 const UPDATE = process.env.UPDATE === '1';
 
 /** Golden file per format. */
-const GOLDENS = { sarif: 'expected.sarif', markdown: 'expected.md', csv: 'expected.csv', allowlist: 'expected.allowlist.txt' } as const;
+const GOLDENS = { sarif: 'expected.sarif', markdown: 'expected.md', csv: 'expected.csv', allowlist: 'expected.allowlist.txt', github: 'expected.github.txt' } as const;
 type Format = keyof typeof GOLDENS;
 const FORMATS = Object.keys(GOLDENS) as Format[];
 
@@ -439,7 +439,8 @@ async function readmeSnippets(): Promise<Record<string, string>> {
   const csv = out.csv.split('\n');
   const mdText = out.markdown;
   const from = mdText.indexOf('## examples/multi-nic/main.json');
-  const multi = mdText.slice(from).split('\n').slice(2).join('\n').replace(/\n\| severity[\s\S]*$/, '\n');
+  // The VM table and the chart: the findings' <details> element and what follows it are left out whole.
+  const multi = mdText.slice(from).split('\n').slice(2).join('\n').replace(/\n<details>[\s\S]*$/, '\n');
   return {
     sarif: `\`\`\`json\n${JSON.stringify(result, null, 2)}\n\`\`\`\n`,
     markdown: `${multi.trimEnd()}\n`,

@@ -3,6 +3,7 @@ import type { EgressComparison, LintResult, Rule } from '../../engine/index.js';
 import { formatAddresses } from './addresses.js';
 import { formatAllowlist } from './allowlist.js';
 import { formatCsv } from './csv.js';
+import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatMarkdown } from './markdown.js';
 import { formatSarif } from './sarif.js';
@@ -17,6 +18,10 @@ export interface FormatContext {
   readonly rules: readonly Rule[];
   /** The run's egress compared with a git base or a lock file (--base, --lock): the Markdown report shows it. */
   readonly egress?: EgressComparison;
+  /** The Markdown report's size budget in bytes (0: none; default MARKDOWN_MAX_BYTES in markdown-budget.ts). */
+  readonly maxBytes?: number;
+  /** The folder annotation paths are relative to (GITHUB_WORKSPACE); default the working directory. */
+  readonly workspace?: string;
 }
 
 export type Formatter = (results: readonly LintResult[], ctx: FormatContext) => string;
@@ -29,6 +34,7 @@ export const FORMATTERS: Readonly<Record<string, Formatter>> = {
   csv: formatCsv,
   allowlist: formatAllowlist,
   addresses: formatAddresses,
+  github: formatGithub,
 };
 
 /** Whether a formatter reads the network graph and resolved paths (the Markdown chart); the others read the report only. */
