@@ -1,6 +1,6 @@
 // The CLI: argv → discover → load → expand → lint → format → exit code (0 clean, 1 errors, 2 could not lint).
 // Returns the exit code; only bin.ts touches process.exitCode.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -38,7 +38,7 @@ Options:
                             with 'lock', the file to write (default egress.lock.json)
       --base <git-ref>      compare every VM's egress with the same paths at this commit
                             (read with git, offline; the Markdown report shows the diff)
-  -q, --quiet               report errors only
+  -q, --quiet               report errors only (stylish: only the VMs with a finding)
       --subscription-id <id>, --resource-group <name>, --location <region>
                             deployment scope for resourceGroup(), subscription(), uniqueString()
       --inventory <file>    resources already deployed: az CLI list output, Azure Resource
@@ -159,6 +159,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     if (!/^\d+$/.test(flags['max-warnings'].trim()) || !Number.isSafeInteger(maxWarnings)) throw new UsageError(`--max-warnings expects a non-negative integer, got '${flags['max-warnings']}'.`);
   }
   if (flags.parameters && paths.length !== 1) throw new UsageError('--parameters applies to one template: give exactly one path.');
+  if (flags.parameters !== undefined) checkParameterFile(flags.parameters, io.cwd);
 
   // The configuration file, then the flags on top of it.
   const loaded = await config.resolveConfig(io.cwd, flags.config, rules);
@@ -228,7 +229,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     ({ results, shown: egress } = await policy.compareEgress(results, { ...common, ...(lockFile !== undefined ? { lockFile } : {}), ...(flags.base !== undefined ? { base: flags.base } : {}) }));
   }
   if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
-  const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}) };
+  const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}), ...(flags.quiet ? { quiet: true } : {}) };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
   write(io, flags, formatter(results, { ...ctx, color }));
   for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false }));
@@ -241,6 +242,20 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     return 1;
   }
   return 0;
+}
+
+/**
+ * The parameter file of --parameters must be there: a missing one (or a folder) stops the run (exit 2), as a missing
+ * inventory does. What is there but cannot be used (broken JSON, a device) is the template's finding.
+ */
+function checkParameterFile(file: string, cwd: string): void {
+  let why: string | undefined;
+  try {
+    if (statSync(resolve(cwd, file)).isDirectory()) why = 'it is a folder';
+  } catch (e) {
+    why = (e as NodeJS.ErrnoException).code ?? 'error';
+  }
+  if (why !== undefined) throw Object.assign(new UsageError(`Cannot read the parameter file ${file} (${why}).`), { noHint: true });
 }
 
 /** Runs the CLI and returns its exit code. Never throws: tool problems print a message and return 2. */

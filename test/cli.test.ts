@@ -126,6 +126,37 @@ cli('--quiet hides warnings and --max-warnings turns them into exit 1', async ()
   assert.is((await run([...args, '--max-warnings', '99'])).code, 0);
 });
 
+cli('--quiet lists only the VMs with an error finding in the stylish report; the data formats keep every VM', async () => {
+  const all = await run(['examples', '--no-color']);
+  const q = await run(['examples', '--quiet', '--no-color']);
+  for (const shown of ['aks-shop/games', 'vm-legacy', 'vm-multi-nic']) assert.match(q.out, new RegExp(`^  ${shown} \\(`, 'm'), shown);
+  for (const hidden of ['aks-shop/system', 'vm-app-0', 'vm-app-1']) {
+    assert.match(all.out, new RegExp(`^  ${hidden} \\(`, 'm'), `${hidden} is listed without --quiet`);
+    assert.not.match(q.out, new RegExp(`^  ${hidden} \\(`, 'm'), `${hidden} has no error finding`);
+  }
+  assert.not.match(q.out, /examples\/hub-spoke\/main\.json/, 'a template with neither is left out');
+  assert.match(q.out, /6 VMs in 4 templates/, 'the summary still counts every VM');
+  const json = JSON.parse((await run(['examples', '--quiet', '--format', 'json'])).out) as { vms: unknown[] };
+  assert.is(json.vms.length, 6);
+});
+
+cli('a --parameters file that does not exist is exit 2 with the reason, as a missing configuration or inventory', async () => {
+  const missing = await run(['examples/multi-nic/main.json', '-p', 'nope.json', '--format', 'json']);
+  assert.is(missing.code, 2);
+  assert.is(missing.out, '');
+  assert.is(missing.err, 'egress-lint: Cannot read the parameter file nope.json (ENOENT).\n');
+  const folder = await run(['examples/multi-nic/main.json', '--parameters', 'examples']);
+  assert.is(folder.code, 2);
+  assert.is(folder.err, 'egress-lint: Cannot read the parameter file examples (it is a folder).\n');
+  const lock = await run(['lock', 'examples/multi-nic/main.json', '-p', 'nope.json']);
+  assert.is(lock.code, 2);
+  // A parameter file that is there but broken is the template's finding, as before.
+  const dir = scratch({ 'bad.parameters.json': '{ "parameters": ' });
+  const broken = await run(['examples/multi-nic/main.json', '-p', join(dir, 'bad.parameters.json'), '--format', 'json']);
+  assert.is(broken.code, 1);
+  assert.ok((JSON.parse(broken.out) as { findings: { ruleId: string }[] }).findings.some((f) => f.ruleId === 'template-invalid'));
+});
+
 cli('--output writes the report to a file', async () => {
   const dir = scratch({});
   const out = join(dir, 'report.json');

@@ -16,6 +16,8 @@ export interface FormatContext {
   readonly rules: readonly Rule[];
   /** The run's egress compared with a git base or a lock file (--base, --lock): the Markdown report shows it. */
   readonly egress?: EgressComparison;
+  /** --quiet: the stylish report lists only the VMs that have a finding (the data formats keep every VM). */
+  readonly quiet?: boolean;
 }
 
 export type Formatter = (results: readonly LintResult[], ctx: FormatContext) => string;
