@@ -92,6 +92,9 @@ export async function lintAtBase(ref: string, o: CompareOptions): Promise<LintRe
   const tmp = mkdtempSync(join(tmpdir(), 'egress-lint-base-'));
   try {
     await materialiseCommit(root, commit, tmp, io.env);
+    // The copy is a repository root to the folder search too: globby reads the .gitignore files between the root it
+    // finds and the folder searched, so a run from a subfolder leaves out at the commit what it leaves out here.
+    mkdirSync(join(tmp, '.git'));
     const cwd = join(tmp, ...prefix.split('/').filter(Boolean));
     mkdirSync(cwd, { recursive: true });
     // git names the root by its real path; compare real paths (a symlinked /tmp or home folder).
