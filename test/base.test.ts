@@ -169,6 +169,19 @@ base('from a subfolder: the .gitignore files above it leave out at the commit wh
   }
 });
 
+base('the configuration of each folder applies at the base too, from the root and from the folder', async () => {
+  const dir = scenario();
+  writeFileSync(join(dir, 'infra/egress-lint.config.json'), '{ "ignore": ["legacy/**"] }');
+  mkdirSync(join(dir, 'infra/legacy'));
+  writeFileSync(join(dir, 'infra/legacy/old.json'), WEB_1.replace(/vm-web/g, 'vm-legacy'));
+  git(dir, 'add', 'infra/egress-lint.config.json', 'infra/legacy/old.json');
+  git(dir, 'commit', '-qm', 'a folder configuration, and a legacy template it leaves out');
+  rmSync(join(dir, 'infra/legacy/old.json'));
+  const want = ["The egress of 'vm-web' differs from base HEAD: verdict deterministic → non-deterministic."];
+  assert.equal(changed((await runCli(['.', '--base', 'HEAD', '--format', 'json'], dir)).out).map((c) => c[2]), want, 'vm-legacy was ignored at the base as it is now');
+  assert.equal(changed((await runCli(['.', '--base', 'HEAD', '--format', 'json'], join(dir, 'infra'))).out).map((c) => c[2]), want);
+});
+
 base('with a lock file too: findings come from the lock, the Markdown report shows the base', async () => {
   const dir = scenario();
   writeFileSync(join(dir, 'infra/main.json'), WEB_2);

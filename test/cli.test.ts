@@ -157,6 +157,34 @@ cli('a --parameters file that does not exist is exit 2 with the reason, as a mis
   assert.ok((JSON.parse(broken.out) as { findings: { ruleId: string }[] }).findings.some((f) => f.ruleId === 'template-invalid'));
 });
 
+cli('expand and eval see the configuration\'s scope (of the template\'s folder), under the flags', async () => {
+  const template = JSON.stringify({
+    $schema: SCHEMA,
+    contentVersion: '1.0.0.0',
+    resources: [{ type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name: 'pip1', location: '[resourceGroup().location]', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } }],
+  });
+  const dir = scratchDir(
+    {
+      'egress-lint.config.json': JSON.stringify({ scope: { subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroup: 'rg-root', location: 'northeurope' } }),
+      'infra/main.json': template,
+      'infra/egress-lint.config.json': JSON.stringify({ scope: { resourceGroup: 'rg-infra' } }),
+    },
+    true,
+  );
+  const pip = (out: string): { id: string; location: string } => (JSON.parse(out) as { resources: { id: string; location: string }[] }).resources[0];
+  for (const [cwd, file] of [['.', 'infra/main.json'], ['infra', 'main.json']]) {
+    const r = await run(['expand', file], join(dir, cwd));
+    assert.is(r.code, 0, r.err);
+    assert.is(pip(r.out).id, '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-infra/providers/Microsoft.Network/publicIPAddresses/pip1', `from ${cwd}`);
+    assert.is(pip(r.out).location, 'northeurope');
+  }
+  assert.match(pip((await run(['expand', 'infra/main.json', '--resource-group', 'rg-flag'], dir)).out).id, /\/resourceGroups\/rg-flag\//);
+  assert.is((await run(['eval', '[resourceGroup().name]'], dir)).out, '"rg-root"\n');
+  assert.is((await run(['eval', '[resourceGroup().name]'], join(dir, 'infra'))).out, '"rg-infra"\n');
+  assert.is((await run(['eval', '[resourceGroup().name]', '--template', 'infra/main.json'], dir)).out, '"rg-infra"\n');
+  assert.is((await run(['eval', '[subscription().subscriptionId]', '--subscription-id', '99999999-0000-0000-0000-000000000000'], dir)).out, '"99999999-0000-0000-0000-000000000000"\n');
+});
+
 cli('--output writes the report to a file', async () => {
   const dir = scratch({});
   const out = join(dir, 'report.json');
