@@ -23,8 +23,11 @@ export interface Target {
 export interface DiscoverOptions {
   /** Recognise .bicep and .bicepparam files (the CLI compiles them; see cli/bicep.ts). */
   readonly bicep?: boolean;
-  /** More ignore globs, relative to another folder: the configuration file's `ignore`, relative to its folder. */
-  readonly ignoreFrom?: { readonly dir: string; readonly patterns: readonly string[] };
+  /**
+   * Which of the files found or named (absolute paths) other ignore rules leave out: the CLI's configuration files,
+   * whose `ignore` globs apply to the templates below each one (cli/config-tree.ts).
+   */
+  readonly ignored?: (files: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 export interface Discovery {
@@ -158,19 +161,9 @@ function explicitKind(abs: string, headText: string): 'template' | 'other' {
   return Object.keys(value).some((k) => k.toLowerCase() === 'resources') ? 'template' : 'other';
 }
 
-/** The deepest folder holding both paths. */
-function commonDir(a: string, b: string): string {
-  const x = resolve(a).split(sep);
-  const y = resolve(b).split(sep);
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return x.slice(0, i).join(sep) || sep;
-}
-
-/** A glob relative to `prefix` (a folder relative to the search base), made relative to the base. */
-function rebase(prefix: string, pattern: string): string {
-  const p = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
-  return prefix ? posix.join(prefix, p) : p;
+/** A glob relative to the working directory as globby takes it: forward slashes, no leading './' or '/'. */
+function plainGlob(pattern: string): string {
+  return pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
 }
 
 /**
@@ -186,12 +179,8 @@ function rebase(prefix: string, pattern: string): string {
  */
 export async function discover(paths: readonly string[], cwd: string, ignore: readonly string[] = [], options: DiscoverOptions = {}): Promise<Discovery> {
   const bicep = options.bicep === true;
-  const fromConfig = options.ignoreFrom && options.ignoreFrom.patterns.length ? options.ignoreFrom : undefined;
-  // Globs run from a base folder holding both the working directory and the configuration file, so the config's
-  // ignore globs (relative to its folder) and the command line's (relative to the working directory) both apply.
-  const base = fromConfig ? commonDir(cwd, fromConfig.dir) : resolve(cwd);
-  const cwdPrefix = slash(relative(base, cwd));
-  const ignores = [...ignore.map((p) => rebase(cwdPrefix, p)), ...(fromConfig ? fromConfig.patterns.map((p) => rebase(slash(relative(base, fromConfig.dir)), p)) : [])];
+  const base = resolve(cwd);
+  const ignores = ignore.map((p) => plainGlob(p));
   const extensions = [...JSON_EXTENSIONS, ...(bicep ? BICEP_EXTENSIONS : [])];
   const toCwd = (fromBase: string): string => slash(relative(cwd, resolve(base, fromBase)));
   // globby (fast-glob, micromatch) is a third of a one-file run's start-up: load it only for folders, globs and ignores.
@@ -213,7 +202,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     else if (st?.isDirectory()) {
       const rel = slash(relative(base, abs));
       patterns.push(`${rel ? glob!.convertPathToPattern(rel) : '.'}/**/*.{${extensions.join(',')}}`);
-    } else if (/[*?[\]{}]/.test(p)) patterns.push(rebase(cwdPrefix, p));
+    } else if (/[*?[\]{}]/.test(p)) patterns.push(plainGlob(p));
     else if (code === 'ELOOP') throw new UsageError(`${p} is a loop of symbolic links.`);
     else if (st) throw new UsageError(`${p} is neither a file nor a folder.`);
     else throw new UsageError(`No such file or folder: ${p}`);
@@ -235,9 +224,22 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
       return false;
     });
   }
+  // The configuration's ignore globs, each relative to its own file's folder.
+  let searched = found;
+  if (options.ignored && (named.length || found.length)) {
+    const out = await options.ignored([...named, ...found].map((f) => resolve(cwd, f)));
+    if (out.size) {
+      named = named.filter((f) => {
+        if (!out.has(resolve(cwd, f))) return true;
+        notes.push(`${f}: skipped: it matches an ignore glob of its configuration.`);
+        return false;
+      });
+      searched = found.filter((f) => !out.has(resolve(cwd, f)));
+    }
+  }
 
   const namedSet = new Set(named);
-  const files = [...new Set([...named, ...found])].sort();
+  const files = [...new Set([...named, ...searched])].sort();
   const isParams = new Set<string>();
   const templates = new Set<string>();
   const bicepparams: string[] = [];

@@ -1,18 +1,20 @@
-// Compares the run's egress with a lock file (--lock, config `lock`) or with the same paths at a git commit
-// (--base), and hands the changes to the pipeline's session phase (egress-changed), which runs once every template
-// is linted: whether a VM disappeared can only be decided then.
+// Compares the run's egress with lock files (--lock, or each template's configured `lock`) or with the same paths at
+// a git commit (--base), and hands the changes to the pipeline's session phase (egress-changed), which runs once
+// every template is linted: whether a VM disappeared can only be decided then.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { analysed, diffLocks, finishSession, loadTemplate, lockOf, parseAllowList, parseLock, pointerJoin } from '../engine/index.js';
-import type { EgressComparison, LintResult, LockFile, LockVm, Rule, RuleLevel, RuleSettings, SessionOptions, VmChange } from '../engine/index.js';
+import { analysed, diffLocks, finishSession, loadTemplate, lockOf, parseLock, pointerJoin } from '../engine/index.js';
+import type { EgressComparison, LintResult, LockFile, LockVm, Rule, RuleLevel, SessionOptions, TemplateDoc, VmChange } from '../engine/index.js';
 import { discover } from '../api/discover.js';
 import { UsageError } from '../api/errors.js';
 import { displayPath } from '../api/files.js';
-import { lintFiles } from '../api/run.js';
-import type { FileLintOptions } from '../api/run.js';
-import type { Config, LoadedConfig } from './config.js';
-import { ConfigError, applyConfigParameters } from './config.js';
+import { ConfigError } from './config.js';
+import { ignoredAmong, relocated } from './config-tree.js';
+import type { Configs } from './config-tree.js';
+import { lintTargetsParallel } from './parallel.js';
+import { planRun } from './plan.js';
+import type { Inventories, RunFlags } from './plan.js';
 import { gitRepository, materialiseCommit, resolveCommit } from './git.js';
 import type { Io } from './io.js';
 
@@ -26,13 +28,6 @@ export function relativeTo(from: string, abs: string): string {
 /** The lock of a run, with template paths relative to `base` (the lock file's folder). */
 export function lockOfResults(results: readonly LintResult[], cwd: string, base: string): LockFile {
   return lockOf(results.filter(analysed).map((r) => ({ file: relativeTo(base, resolve(cwd, r.file)), vms: r.vms })));
-}
-
-/** The lock file's absolute path: --lock (relative to the working directory), else the configuration's `lock`. */
-export function lockPathOf(flag: string | undefined, loaded: LoadedConfig | undefined, cwd: string): string | undefined {
-  if (flag !== undefined) return resolve(cwd, flag);
-  const configured = loaded?.config.lock;
-  return configured !== undefined && loaded ? resolve(loaded.dir, configured) : undefined;
 }
 
 /** Reads and checks a lock file; a missing or broken one stops the run (exit 2) naming it. */
@@ -51,32 +46,38 @@ export function readLock(abs: string, cwd: string): { lock: LockFile; text: stri
   return { lock: parsed.lock, text };
 }
 
+/** What the comparison needs to know of a file of the run: a template, or a template that is gone. */
+export interface FilePolicy {
+  /** The rule levels of its configuration and the flags (egress-changed's level). */
+  readonly levels: Readonly<Record<string, RuleLevel>>;
+  /** The lock file it is compared with (--lock, else its configuration's `lock`), absolute; none: undefined. */
+  readonly lock?: string;
+}
+
 /** What the base lint and the comparison need from the lint run. */
 export interface CompareOptions {
   readonly io: Io;
   readonly rules: readonly Rule[];
-  readonly levels: Readonly<Record<string, RuleLevel>>;
-  /** The run's rule settings (the allow-list), which the session phase sees with the comparison. */
-  readonly settings?: RuleSettings;
+  /** Each file's levels and lock file, by its path relative to the working directory. */
+  readonly policyOf: (file: string) => Promise<FilePolicy>;
   /** The path arguments of the run (default: the current folder). */
   readonly paths: readonly string[];
+  /** --ignore. */
   readonly ignore: readonly string[];
-  readonly loaded: LoadedConfig | undefined;
-  /** --parameters, when given. */
-  readonly parameters?: string;
+  /** The configuration of each template (the working tree's; the base is linted with it too). */
+  readonly configs: Configs;
+  /** The flags the working tree was linted with, so the base is linted the same way. */
+  readonly flags: RunFlags;
+  readonly inventories: Inventories;
   /** Files (absolute, in the working tree) that are not templates to lint: exported templates given as inventory. */
   readonly exclude?: readonly string[];
-  /** Everything else the working-tree lint used (scope, inventory), so the base is linted the same way. */
-  readonly run: Omit<FileLintOptions, 'cwd' | 'rules' | 'levels' | 'parameters' | 'settings'>;
-  /** --lock or the configuration's `lock`, absolute. */
-  readonly lockFile?: string;
   /** --base. */
   readonly base?: string;
 }
 
 export interface Compared {
   readonly results: LintResult[];
-  /** The comparison the Markdown report shows: the git base when there is one, else the lock file. */
+  /** The comparison the Markdown report shows: the git base when there is one, else the lock files. */
   readonly shown?: EgressComparison;
 }
 
@@ -92,6 +93,9 @@ export async function lintAtBase(ref: string, o: CompareOptions): Promise<LintRe
   const tmp = mkdtempSync(join(tmpdir(), 'egress-lint-base-'));
   try {
     await materialiseCommit(root, commit, tmp, io.env);
+    // The copy is a repository root to the folder search too: globby reads the .gitignore files between the root it
+    // finds and the folder searched, so a run from a subfolder leaves out at the commit what it leaves out here.
+    mkdirSync(join(tmp, '.git'));
     const cwd = join(tmp, ...prefix.split('/').filter(Boolean));
     mkdirSync(cwd, { recursive: true });
     // git names the root by its real path; compare real paths (a symlinked /tmp or home folder).
@@ -118,30 +122,33 @@ export async function lintAtBase(ref: string, o: CompareOptions): Promise<LintRe
       if (existsSync(resolve(cwd, p))) paths.push(p);
     }
     if (paths.length === 0) return [];
-    // The configuration file's folder, inside the copy, so its ignore globs and parameter files apply there too.
-    const loadedRel = o.loaded ? inRepo(real(o.loaded.dir)) : undefined;
-    const loaded = o.loaded && loadedRel !== undefined ? { ...o.loaded, dir: join(tmp, loadedRel) } : o.loaded;
-    const cfg = loaded?.config;
-    const found = await discover(paths, cwd, o.ignore, { bicep: true, ...(loaded && cfg?.ignore?.length ? { ignoreFrom: { dir: loaded.dir, patterns: cfg.ignore } } : {}) });
+    // Each template of the copy has the configuration of its path in the working tree, its folders moved into the copy.
+    const configs = relocated(o.configs, realRoot, tmp);
+    const found = await discover(paths, cwd, o.ignore, { bicep: true, ignored: (files) => ignoredAmong(files, configs) });
     const exclude = new Set(o.exclude ?? []);
-    let targets = found.targets.filter((t) => !exclude.has(resolve(io.cwd, t.template)));
+    const targets = found.targets.filter((t) => !exclude.has(resolve(io.cwd, t.template)));
     if (targets.length === 0) return [];
-    if (loaded && cfg?.parameters && !o.parameters) targets = await applyConfigParameters(targets, loaded, cwd);
-    if (targets.some((t) => t.kind !== undefined)) {
-      const { compileBicepTargets } = await import('./bicep.js');
-      targets = await compileBicepTargets(targets, { cwd, env: io.env });
-    }
     // A --parameters file missing at the commit is read from the working tree.
-    const parameters = o.parameters === undefined ? undefined : existsSync(resolve(cwd, o.parameters)) ? o.parameters : resolve(io.cwd, o.parameters);
-    // Only the egress is compared: no rule needs to run at the base.
+    const given = o.flags.parameters;
+    const parameters = given === undefined ? undefined : existsSync(resolve(cwd, given)) ? given : resolve(io.cwd, given);
     // Linked templates are read inside the commit's copy: its root is the repository's, and mapped folders move with it.
-    const map: Record<string, string> = {};
-    for (const [prefix, folder] of Object.entries(o.run.links?.map ?? {})) {
-      const rel = inRepo(real(folder));
-      map[prefix] = rel === undefined ? folder : join(tmp, rel);
+    const flags = { ...o.flags, links: { root: tmp, git: false }, ...(parameters !== undefined ? { parameters } : {}) };
+    const plan = await planRun(targets, cwd, configs, flags, o.inventories, false);
+    let linted = [...plan.targets];
+    if (linted.some((t) => t.kind !== undefined)) {
+      const { compileBicepTargets } = await import('./bicep.js');
+      linted = await compileBicepTargets(linted, { cwd, env: io.env });
     }
-    const links = { root: tmp, map, git: false };
-    return lintFiles(targets, { ...o.run, cwd, links, rules: [], ...(parameters !== undefined ? { parameters } : {}) });
+    // Only the egress is compared: no rule needs to run at the base, and no formatter reads its graph.
+    return await lintTargetsParallel(linted, {
+      cwd,
+      rules: [],
+      env: io.env,
+      formatters: [],
+      variants: plan.variants,
+      variantOf: plan.variantOf,
+      ...(parameters !== undefined ? { parameters } : {}),
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -187,21 +194,54 @@ export function withComparison(results: readonly LintResult[], comparison: Egres
   return finishSession(results, { ...session, settings: { ...session.settings, egressChanges: comparison } }, docs);
 }
 
+/** The levels of the session rules alone: changes whose templates agree on them are reported in one session phase. */
+function sessionLevels(levels: Readonly<Record<string, RuleLevel>>, rules: readonly Rule[]): string {
+  return JSON.stringify(rules.filter((r) => r.phase === 'session').map((r) => levels[r.id] ?? r.severity));
+}
+
+/** Several lock files' comparisons as the one the Markdown report shows. */
+function together(comparisons: readonly EgressComparison[]): EgressComparison | undefined {
+  if (comparisons.length <= 1) return comparisons[0];
+  const names = comparisons.map((c) => c.against);
+  return { against: `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`, changes: comparisons.flatMap((c) => c.changes) };
+}
+
 /**
- * Compares the run with the lock file and/or the git base. egress-changed findings come from the lock file when
- * there is one (the committed contract, which a pull request may update along with its templates), else from the
- * base; the Markdown report shows the base comparison when there is one (what the pull request changes).
+ * Compares the run with the lock files and/or the git base. A template's egress-changed findings come from its lock
+ * file when it has one (the committed contract, which a pull request may update along with its templates), else
+ * from the base, at the level its configuration gives the rule; the Markdown report shows the base comparison when
+ * there is one (what the pull request changes). Templates whose configurations name different lock files are
+ * compared each with its own.
  */
 export async function compareEgress(results: readonly LintResult[], o: CompareOptions): Promise<Compared> {
   const { cwd } = o.io;
-  let fromLock: EgressComparison | undefined;
-  let lock: { file: string; text: string } | undefined;
-  if (o.lockFile !== undefined) {
-    const read = readLock(o.lockFile, cwd);
-    lock = { file: displayPath(o.lockFile, cwd), text: read.text };
-    fromLock = lockComparison(results, read.lock, o.lockFile, cwd);
+  const known = new Map<string, FilePolicy>();
+  const policy = async (file: string): Promise<FilePolicy> => {
+    let p = known.get(file);
+    if (!p) {
+      p = await o.policyOf(file);
+      known.set(file, p);
+    }
+    return p;
+  };
+  const groups = new Map<string, LintResult[]>();
+  for (const r of results) {
+    const { lock } = await policy(r.file);
+    if (lock === undefined) continue;
+    const group = groups.get(lock);
+    if (group) group.push(r);
+    else groups.set(lock, [r]);
+  }
+  const fromLocks: EgressComparison[] = [];
+  const docs = new Map<string, TemplateDoc>();
+  for (const lockFile of [...groups.keys()].sort()) {
+    const read = readLock(lockFile, cwd);
+    const shown = displayPath(lockFile, cwd);
+    docs.set(shown, loadTemplate(shown, read.text));
+    fromLocks.push(lockComparison(groups.get(lockFile)!, read.lock, lockFile, cwd));
   }
   let fromBase: EgressComparison | undefined;
+  const units = [...fromLocks];
   if (o.base !== undefined) {
     const baseResults = await lintAtBase(o.base, o);
     // A template that cannot be read on either side tells nothing about its VMs: leave it out of the comparison.
@@ -209,15 +249,27 @@ export async function compareEgress(results: readonly LintResult[], o: CompareOp
     const keep = (rs: readonly LintResult[]) => rs.filter((r) => !unreadable.has(r.file));
     const changes = diffLocks(lockOfResults(keep(baseResults), cwd, cwd), lockOfResults(keep(results), cwd, cwd));
     fromBase = { against: `base ${o.base}`, changes: located(changes, results, cwd, cwd, (c) => ({ file: c.file, pointer: '' })) };
+    const unlocked: VmChange[] = [];
+    for (const c of fromBase.changes) if ((await policy(c.file)).lock === undefined) unlocked.push(c);
+    units.push({ against: fromBase.against, changes: unlocked });
   }
-  const changes = fromLock ?? fromBase;
-  const out = changes ? withComparison(results, changes, { rules: o.rules, levels: o.levels, ...(o.settings ? { settings: o.settings } : {}) }, lock) : [...results];
-  return { results: out, ...(fromBase ?? fromLock ? { shown: fromBase ?? fromLock } : {}) };
+  let out = [...results];
+  for (const unit of units) {
+    // Each change at the level its own template's configuration gives egress-changed.
+    const byLevels = new Map<string, { levels: Readonly<Record<string, RuleLevel>>; changes: VmChange[] }>();
+    for (const c of unit.changes) {
+      const { levels } = await policy(c.file);
+      const key = sessionLevels(levels, o.rules);
+      const group = byLevels.get(key);
+      if (group) group.changes.push(c);
+      else byLevels.set(key, { levels, changes: [c] });
+    }
+    for (const { levels, changes } of byLevels.values()) {
+      out = finishSession(out, { rules: o.rules, levels, settings: { egressChanges: { against: unit.against, changes } } }, docs);
+    }
+  }
+  const shown = fromBase ?? together(fromLocks);
+  return { results: out, ...(shown ? { shown } : {}) };
 }
 
 export { LOCK_FILE } from '../engine/index.js';
-
-/** What rules get from the configuration: the parsed allow-list (loadConfig has already checked every entry). */
-export function settingsOf(config: Config): RuleSettings {
-  return config.allow?.length ? { allow: parseAllowList(config.allow).list } : {};
-}

@@ -1,13 +1,13 @@
-// The configuration file egress-lint.config.json: found upwards from the working directory (or given by --config),
-// read as JSONC, validated with ajv against a JSON Schema generated from the rule registry, explained in plain words.
+// The configuration file egress-lint.config.json: one file read as JSONC, validated with ajv against a JSON Schema
+// generated from the rule registry, explained in plain words. Which files apply to which template (the nearest ones
+// above it, merged) is cli/config-tree.ts.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
 import { jsonc } from '../engine/index.js';
 import type { ErrorObject } from 'ajv';
 import { lineColumnAt, parseAllowList } from '../engine/index.js';
 import type { Rule, RuleLevel } from '../engine/index.js';
-import type { Target } from '../api/discover.js';
 import { UsageError } from '../api/errors.js';
 import { displayPath } from '../api/files.js';
 
@@ -23,6 +23,8 @@ export type ScopeField = (typeof SCOPE_FIELDS)[number];
 /** The file's shape, after validation. Paths and globs in it are relative to the file's folder. */
 export interface Config {
   readonly $schema?: string;
+  /** true: configuration files in the folders above this one do not apply to the templates below it. */
+  readonly root?: boolean;
   readonly rules?: Readonly<Record<string, RuleLevel>>;
   readonly ignore?: readonly string[];
   readonly scope?: Readonly<Partial<Record<ScopeField, string>>>;
@@ -41,7 +43,7 @@ export interface Config {
 export interface LoadedConfig {
   /** Absolute path of the file. */
   readonly file: string;
-  /** Its folder: `ignore` and `parameters` are relative to it. */
+  /** Its folder: every path and glob in it is relative to it. */
   readonly dir: string;
   readonly config: Config;
 }
@@ -77,11 +79,15 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/egress-lint/egress-lint/blob/main/cli/config/schema.json',
     title: 'egress-lint configuration',
-    description: `The ${CONFIG_FILE} file: found in the working directory or the nearest folder above it (up to the repository root), or given with --config. Command-line flags override it.`,
+    description: `The ${CONFIG_FILE} file: each template is linted with the one in its folder and those in the folders above it (up to the repository root), merged, the nearest first; --config names one file for every template instead. Command-line flags override it.`,
     type: 'object',
     additionalProperties: false,
     properties: {
       $schema: { type: 'string', description: `Where editors find this schema, e.g. "./node_modules/egress-lint/${SCHEMA_PATH}".` },
+      root: {
+        type: 'boolean',
+        description: `true: the ${CONFIG_FILE} files of the folders above this one do not apply to the templates below it (as root = true in EditorConfig). Without it, this file is merged with them: rules, scope, parameters and links key by key, ignore and inventory added up, and allow, lock and maxWarnings taken from the nearest file that sets them.`,
+      },
       rules: {
         type: 'object',
         description: 'Rule levels by rule id: error, warning, note, or off to disable the rule. --rule <id>=<level> overrides them.',
@@ -90,7 +96,7 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
       },
       ignore: {
         type: 'array',
-        description: 'Globs of files and folders to leave out, relative to this file\'s folder (e.g. "legacy/**", "**/*.old.json"). They apply to files named on the command line too (as pre-commit does); .gitignore is always respected when searching folders. --ignore adds more.',
+        description: 'Globs of files and folders to leave out, relative to this file\'s folder (e.g. "legacy/**", "**/*.old.json"); they apply to the templates this file applies to, also when named on the command line (as pre-commit does). .gitignore is always respected when searching folders. --ignore adds more.',
         items: { type: 'string', minLength: 1 },
       },
       scope: {
@@ -101,22 +107,22 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
       },
       parameters: {
         type: 'object',
-        description: 'Parameter files by template: the key is a template path or glob, the value a JSON parameter file, both relative to this file\'s folder. The first matching key wins; --parameters overrides it; without a match, <name>.parameters.json beside the template is used.',
+        description: 'Parameter files by template: the key is a template path or glob, the value a JSON parameter file, both relative to this file\'s folder. The first matching key wins (the nearest file\'s keys first); a parameter file that does not exist stops the run. --parameters overrides it; without a match, <name>.parameters.json beside the template is used.',
         additionalProperties: { type: 'string', minLength: 1 },
       },
       maxWarnings: {
         type: 'integer',
         minimum: 0,
-        description: 'Exit 1 when there are more than this many warnings. --max-warnings overrides it.',
+        description: 'Exit 1 when the templates this file applies to have more than this many warnings. --max-warnings overrides it (and counts every warning of the run).',
       },
       lock: {
         type: 'string',
         minLength: 1,
-        description: "The egress lock file, relative to this file's folder (e.g. \"egress.lock.json\"): every run reports egress-changed for each VM whose egress differs from it, and 'egress-lint lock' writes it. --lock overrides it.",
+        description: "The egress lock file of the templates this file applies to, relative to this file's folder (e.g. \"egress.lock.json\"): every run reports egress-changed for each VM whose egress differs from it, and 'egress-lint lock' writes it. --lock overrides it.",
       },
       allow: {
         type: 'array',
-        description: 'The allow-list of the receiving firewall: public IP and prefix names ("pip-nat", "pip-egress-*"), resource-id globs ("/subscriptions/*/resourceGroups/rg-net/providers/Microsoft.Network/publicIPAddresses/*", ** spans segments) and CIDR blocks ("20.50.1.0/28", matched against addresses the templates state). Every egress outside it is an egress-not-allowed finding.',
+        description: 'The allow-list of the receiving firewall for the templates this file applies to (a nearer file\'s allow replaces it, it does not add to it): public IP and prefix names ("pip-nat", "pip-egress-*"), resource-id globs ("/subscriptions/*/resourceGroups/rg-net/providers/Microsoft.Network/publicIPAddresses/*", ** spans segments) and CIDR blocks ("20.50.1.0/28", matched against addresses the templates state). Every egress outside it is an egress-not-allowed finding.',
         items: { type: 'string', minLength: 1 },
       },
       inventory: {
@@ -135,9 +141,9 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
 }
 
 /**
- * The configuration file that applies in `cwd`: the nearest egress-lint.config.json in `cwd` or a folder above
- * it. The search stops at the repository root (a folder holding .git, a folder or a worktree's file), so a
- * config in a parent folder of a checkout never leaks into it, and otherwise at the filesystem root.
+ * The nearest egress-lint.config.json in `cwd` or a folder above it. The search stops at the repository root (a
+ * folder holding .git, a folder or a worktree's file), so a config in a parent folder of a checkout never leaks into
+ * it, and otherwise at the filesystem root. cli/config-tree.ts walks the same way and merges what it finds.
  */
 export function findConfig(cwd: string): string | undefined {
   let dir = resolve(cwd);
@@ -249,31 +255,4 @@ export async function loadConfig(file: string, cwd: string, rules: readonly Rule
     if (/\.bicepparam$/i.test(param)) throw new ConfigError(`${shown}: parameters[${JSON.stringify(key)}] is a .bicepparam file; lint the .bicepparam file itself instead (it names its template with 'using').`);
   }
   return { file: abs, dir: dirname(abs), config };
-}
-
-/** The configuration in effect: --config when given, else the nearest file upwards; undefined when there is none. */
-export async function resolveConfig(cwd: string, explicit: string | undefined, rules: readonly Rule[]): Promise<LoadedConfig | undefined> {
-  if (explicit !== undefined) return loadConfig(explicit, cwd, rules);
-  const found = findConfig(cwd);
-  return found ? loadConfig(found, cwd, rules) : undefined;
-}
-
-/**
- * Sets each template's parameter file from the configuration's `parameters` (keys are template paths or globs,
- * relative to the configuration's folder; the first matching key wins). A .bicepparam keeps its own parameters.
- */
-export async function applyConfigParameters(targets: readonly Target[], loaded: LoadedConfig, cwd: string): Promise<Target[]> {
-  const toCwd = (p: string): string => relative(cwd, resolve(loaded.dir, p)).split(/[\\/]/).join('/');
-  const rules: { files: Set<string>; parameters: string }[] = [];
-  for (const [key, parameters] of Object.entries(loaded.config.parameters ?? {})) {
-    const files = /[*?[\]{}]/.test(key)
-      ? (await (await import('globby')).globby(key, { cwd: loaded.dir, gitignore: false, ignore: ['**/node_modules/**'], dot: true, followSymbolicLinks: false })).map(toCwd)
-      : [toCwd(key)];
-    rules.push({ files: new Set(files), parameters: toCwd(parameters) });
-  }
-  return targets.map((t) => {
-    if (t.kind === 'bicepparam') return t;
-    const hit = rules.find((r) => r.files.has(t.template));
-    return hit ? { ...t, parameters: hit.parameters } : t;
-  });
 }

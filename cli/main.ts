@@ -1,11 +1,13 @@
 // The CLI: argv → discover → load → expand → lint → format → exit code (0 clean, 1 errors, 2 could not lint).
 // Returns the exit code; only bin.ts touches process.exitCode.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import type { LintResult } from '../engine/index.js';
 import { UsageError } from '../api/errors.js';
 import { version } from '../api/version.js';
+import type { Owned } from './config-tree.js';
 import type { Io } from './io.js';
 import { useColor } from './io.js';
 
@@ -34,8 +36,9 @@ Options:
                             markdown:<bytes>=<file> gives that report its own --max-bytes
       --max-bytes <n>       keep the Markdown report within n bytes: default 1000000 (a job
                             summary takes 1 MiB), 65000 fits a pull-request comment, 0 no limit
-  -c, --config <file>       the configuration file (default: the nearest
-                            egress-lint.config.json upwards, up to the repository root)
+  -c, --config <file>       the configuration file for every template (default: each
+                            template's egress-lint.config.json files, from its folder up
+                            to the repository root, the nearest first)
   -p, --parameters <file>   parameter file for the template(s)
       --ignore <glob>       leave out matching files (repeatable; .gitignore is respected)
       --rule <id>=<level>   set a rule's level: error, warning, note or off (repeatable)
@@ -44,7 +47,7 @@ Options:
                             with 'lock', the file to write (default egress.lock.json)
       --base <git-ref>      compare every VM's egress with the same paths at this commit
                             (read with git, offline; the Markdown report shows the diff)
-  -q, --quiet               report errors only
+  -q, --quiet               report errors only (stylish: only the VMs with a finding)
       --subscription-id <id>, --resource-group <name>, --location <region>
                             deployment scope for resourceGroup(), subscription(), uniqueString()
       --inventory <file>    resources already deployed: az CLI list output, Azure Resource
@@ -123,6 +126,18 @@ function scopeOf(flags: Flags): Record<string, string> {
   return scope;
 }
 
+/**
+ * The deployment scope expand and eval see: the configuration's `scope` (of the template's folder, else of the
+ * working directory; or --config's) under the flags, as the lint sees it.
+ */
+async function configuredScope(flags: Flags, io: Io, template: string | undefined): Promise<Record<string, string>> {
+  if (flags.help) return scopeOf(flags);
+  const [{ rules }, { ConfigTree }] = await Promise.all([import('../rules/index.js'), import('./config-tree.js')]);
+  const configs = await ConfigTree.open(io.cwd, flags.config, rules);
+  const { scope } = template !== undefined ? await configs.forFile(resolve(io.cwd, template)) : await configs.forDir(io.cwd);
+  return { ...scope, ...scopeOf(flags) };
+}
+
 function writeFile(io: Io, file: string, text: string): void {
   try {
     writeFileSync(resolve(io.cwd, file), text);
@@ -137,12 +152,14 @@ function write(io: Io, flags: Flags, text: string): void {
 }
 
 async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' | 'lock' = 'lint'): Promise<number> {
-  const [{ rules }, { discover, namedRoot }, { lintTargetsParallel }, { FORMATTERS }, config, { progressLine }] = await Promise.all([
+  const [{ rules }, { discover, namedRoot }, { displayPath }, { lintTargetsParallel }, { FORMATTERS }, { ConfigTree, ignoredAmong }, { Inventories, planRun }, { progressLine }] = await Promise.all([
     import('../rules/index.js'),
     import('../api/discover.js'),
+    import('../api/files.js'),
     import('./parallel.js'),
     import('../api/formatters/index.js'),
-    import('./config.js'),
+    import('./config-tree.js'),
+    import('./plan.js'),
     import('./progress.js'),
   ]);
   const formatterFor = (name: string, what: string) => {
@@ -177,31 +194,12 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     if (!/^\d+$/.test(flags['max-warnings'].trim()) || !Number.isSafeInteger(maxWarnings)) throw new UsageError(`--max-warnings expects a non-negative integer, got '${flags['max-warnings']}'.`);
   }
   if (flags.parameters && paths.length !== 1) throw new UsageError('--parameters applies to one template: give exactly one path.');
-
-  // The configuration file, then the flags on top of it.
-  const loaded = await config.resolveConfig(io.cwd, flags.config, rules);
-  const cfg = loaded?.config ?? {};
-  const allLevels = { ...(cfg.rules ?? {}), ...levels };
-  maxWarnings ??= cfg.maxWarnings;
-  const scope = { ...(cfg.scope ?? {}), ...scopeOf(flags) };
-  // The egress policy: the allow-list, and a lock file or a git base to compare with (cli/compare.ts, loaded only
-  // when one is configured: git and lock handling are start-up time a plain pre-commit run does not need).
-  const needsPolicy = mode === 'lock' || flags.lock !== undefined || flags.base !== undefined || cfg.lock !== undefined || (cfg.allow?.length ?? 0) > 0;
-  const policy = needsPolicy ? await import('./compare.js') : undefined;
-  const settings = policy?.settingsOf(cfg) ?? {};
-  const lockFile = policy?.lockPathOf(flags.lock, loaded, io.cwd);
+  if (flags.parameters !== undefined) checkParameterFile(flags.parameters, io.cwd);
   if (mode === 'lock' && flags.base !== undefined) throw new UsageError("--base compares with a commit, and 'egress-lint lock' writes the lock from the files as they are: give one or the other.");
-  // Inventory files: the configuration's (relative to it), then --inventory's; read once for every template.
-  const inventoryFiles = [...(loaded ? (cfg.inventory ?? []).map((f) => resolve(loaded.dir, f)) : []), ...(flags.inventory ?? []).map((f) => resolve(io.cwd, f))];
-  const inventory = inventoryFiles.length > 0 ? (await import('../api/inventory.js')).loadInventory(inventoryFiles, io.cwd, scope) : undefined;
 
-  // Linked templates: read below the repository that holds each template, else below the folder named here; the
-  // configuration's URL prefixes read from its folders.
-  const links = { root: namedRoot(paths, io.cwd), ...(loaded && cfg.links ? { map: Object.fromEntries(Object.entries(cfg.links).map(([prefix, folder]) => [prefix, resolve(loaded.dir, folder)])) } : {}) };
-  const found = await discover(paths.length ? paths : ['.'], io.cwd, flags.ignore ?? [], {
-    bicep: true,
-    ...(loaded && cfg.ignore?.length ? { ignoreFrom: { dir: loaded.dir, patterns: cfg.ignore } } : {}),
-  });
+  // Each template's configuration (the files of its folder and above, or --config), then the flags on top of it.
+  const configs = await ConfigTree.open(io.cwd, flags.config, rules);
+  const found = await discover(paths.length ? paths : ['.'], io.cwd, flags.ignore ?? [], { bicep: true, ignored: (files) => ignoredAmong(files, configs) });
   if (!flags.quiet) for (const note of found.notes) io.stderr.write(`egress-lint: ${note}\n`);
   if (found.targets.length === 0) {
     if (found.searched) throw new UsageError(`No ARM templates found in ${paths.length ? paths.join(', ') : 'the current folder'} (templates are recognised by their $schema).`);
@@ -209,9 +207,29 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     if (!flags.quiet) io.stderr.write('egress-lint: none of the files given is an ARM template or Bicep file; nothing to lint.\n');
     return 0;
   }
-  // An exported template given as inventory is reference data, not a template to lint.
-  let targets = inventoryFiles.length > 0 ? found.targets.filter((t) => !inventoryFiles.includes(resolve(io.cwd, t.template))) : found.targets;
-  if (loaded && cfg.parameters && !flags.parameters) targets = await config.applyConfigParameters(targets, loaded, io.cwd);
+  // Linked templates: read below the repository that holds each template, else below the folder named here; each
+  // configuration's URL prefixes read from its folders.
+  const runFlags = {
+    levels,
+    scope: scopeOf(flags),
+    inventory: (flags.inventory ?? []).map((f) => resolve(io.cwd, f)),
+    links: { root: namedRoot(paths, io.cwd) },
+    ...(flags.parameters !== undefined ? { parameters: flags.parameters } : {}),
+  };
+  const inventories = new Inventories(io.cwd);
+  const plan = await planRun(found.targets, io.cwd, configs, runFlags, inventories);
+  let targets = [...plan.targets];
+  const lockFlag = flags.lock !== undefined ? resolve(io.cwd, flags.lock) : undefined;
+  /** A file's rule levels and lock file: its configuration's, under the flags. */
+  const policyOf = async (file: string) => {
+    const fc = await configs.forFile(resolve(io.cwd, file));
+    const lock = lockFlag ?? fc.lock?.value;
+    return { levels: { ...fc.rules, ...levels }, ...(lock !== undefined ? { lock } : {}) };
+  };
+  // A lock file or a git base to compare with (cli/compare.ts, loaded only then: git and lock handling are start-up
+  // time a plain pre-commit run does not need).
+  const compares = lockFlag !== undefined || flags.base !== undefined || plan.configs.some((c) => c.lock !== undefined);
+  const policy = mode === 'lock' || compares ? await import('./compare.js') : undefined;
 
   const progress = progressLine(io.stderr, io.env);
   let results;
@@ -220,17 +238,15 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
       const { compileBicepTargets } = await import('./bicep.js');
       targets = await compileBicepTargets(targets, { cwd: io.cwd, env: io.env, onProgress: (d, n, f) => progress.update('compiling', d, n, f) });
     }
-    // On several threads when there is much to lint (EGRESS_LINT_WORKERS=1: never).
+    // On several threads when there is much to lint (EGRESS_LINT_WORKERS=1: never); each template with its own
+    // configuration's session options.
     results = await lintTargetsParallel(targets, {
       env: io.env,
       formatters: [formatter, ...reports.map((r) => r.formatter)],
       cwd: io.cwd,
       rules,
-      levels: allLevels,
-      scope,
-      settings,
-      links,
-      ...(inventory ? { inventory } : {}),
+      variants: plan.variants,
+      variantOf: plan.variantOf,
       ...(flags.parameters ? { parameters: flags.parameters } : {}),
       onProgress: (d, n, f) => progress.update('linting', d, n, f),
     });
@@ -238,32 +254,80 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     progress.end();
   }
 
-  if (mode === 'lock' && policy) return (await import('./commands/lock.js')).lockCommand(results, lockFile ?? resolve(io.cwd, policy.LOCK_FILE), io);
+  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io);
   let egress;
-  if (policy && (lockFile !== undefined || flags.base !== undefined)) {
-    const run = { scope, links, ...(inventory ? { inventory } : {}) };
-    const common = { io, rules, levels: allLevels, settings, paths, ignore: flags.ignore ?? [], loaded, run, exclude: inventoryFiles, ...(flags.parameters ? { parameters: flags.parameters } : {}) };
-    ({ results, shown: egress } = await policy.compareEgress(results, { ...common, ...(lockFile !== undefined ? { lockFile } : {}), ...(flags.base !== undefined ? { base: flags.base } : {}) }));
+  if (policy && compares) {
+    const options = { io, rules, policyOf, paths, ignore: flags.ignore ?? [], configs, flags: runFlags, inventories, exclude: plan.inventoryFiles };
+    ({ results, shown: egress } = await policy.compareEgress(results, { ...options, ...(flags.base !== undefined ? { base: flags.base } : {}) }));
   }
   if (flags.quiet) results = results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
   // Annotations (--format github) name files relative to the workspace of a GitHub Actions run.
   const workspace = io.env.GITHUB_WORKSPACE ? resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
-  const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}), ...(workspace ? { workspace } : {}) };
+  const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}), ...(workspace ? { workspace } : {}), ...(flags.quiet ? { quiet: true } : {}) };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
   write(io, flags, formatter(results, { ...ctx, color, ...(maxBytes !== undefined ? { maxBytes } : {}) }));
   for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false, ...((r.maxBytes ?? maxBytes) !== undefined ? { maxBytes: r.maxBytes ?? maxBytes } : {}) }));
   const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);
   const errors = all.filter((f) => f.severity === 'error').length;
-  const warnings = all.filter((f) => f.severity === 'warning').length;
   // An address list that leaves something out says so, and fails the run: never a silent partial list.
   const partial = [formatter, ...reports.map((r) => r.formatter)].includes(FORMATTERS.addresses) ? (await import('../api/formatters/addresses.js')).partialList(results) : undefined;
   if (partial !== undefined) io.stderr.write(`egress-lint: ${partial}\n`);
   if (errors > 0 || partial !== undefined) return 1;
-  if (maxWarnings !== undefined && warnings > maxWarnings) {
-    io.stderr.write(`egress-lint: ${warnings} warnings exceed the maximum of ${maxWarnings} (${flags['max-warnings'] !== undefined ? '--max-warnings' : 'maxWarnings in the configuration'}).\n`);
+  if (maxWarnings !== undefined) {
+    const warnings = all.filter((f) => f.severity === 'warning').length;
+    if (warnings <= maxWarnings) return 0;
+    io.stderr.write(`egress-lint: ${warnings} warnings exceed the maximum of ${maxWarnings} (--max-warnings).\n`);
     return 1;
   }
-  return 0;
+  // A configuration's maxWarnings counts the warnings of the templates it applies to.
+  const counts = new Map<Owned<number>, number>();
+  for (const r of results) {
+    const limit = (await configs.forFile(resolve(io.cwd, r.file))).maxWarnings;
+    if (limit) counts.set(limit, (counts.get(limit) ?? 0) + r.findings.filter((f) => f.severity === 'warning' && !f.suppression).length);
+  }
+  let over = false;
+  for (const [limit, warnings] of counts) {
+    if (warnings <= limit.value) continue;
+    io.stderr.write(`egress-lint: ${warnings} warnings exceed the maximum of ${limit.value} (maxWarnings in ${displayPath(limit.from.file, io.cwd)}).\n`);
+    over = true;
+  }
+  return over ? 1 : 0;
+}
+
+/**
+ * The parameter file of --parameters must be there: a missing one (or a folder) stops the run (exit 2), as a missing
+ * inventory does. What is there but cannot be used (broken JSON, a device) is the template's finding.
+ */
+function checkParameterFile(file: string, cwd: string): void {
+  let why: string | undefined;
+  try {
+    if (statSync(resolve(cwd, file)).isDirectory()) why = 'it is a folder';
+  } catch (e) {
+    why = (e as NodeJS.ErrnoException).code ?? 'error';
+  }
+  if (why !== undefined) throw Object.assign(new UsageError(`Cannot read the parameter file ${file} (${why}).`), { noHint: true });
+}
+
+/**
+ * `egress-lint lock`: each template's VMs go to its lock file (--lock, else its configuration's `lock`, else
+ * egress.lock.json in the working directory); one lock file after the other, the highest exit code.
+ */
+async function writeLocks(results: readonly LintResult[], policyOf: (file: string) => Promise<{ readonly lock?: string }>, fallback: string, io: Io): Promise<number> {
+  const { lockCommand } = await import('./commands/lock.js');
+  const groups = new Map<string, LintResult[]>();
+  for (const r of results) {
+    const lock = (await policyOf(r.file)).lock ?? fallback;
+    const group = groups.get(lock);
+    if (group) group.push(r);
+    else groups.set(lock, [r]);
+  }
+  let code = 0;
+  for (const lock of [...groups.keys()].sort()) {
+    const elsewhere = new Set<string>();
+    for (const [other, rs] of groups) if (other !== lock) for (const r of rs) elsewhere.add(resolve(io.cwd, r.file));
+    code = Math.max(code, lockCommand(groups.get(lock)!, lock, io, elsewhere));
+  }
+  return code;
 }
 
 /** A Markdown size budget from a flag: 0 (no limit) or at least MARKDOWN_MIN_BYTES. */
@@ -289,8 +353,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const [first, ...rest] = positionals;
-    if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, scopeOf(flags), write);
-    if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, scopeOf(flags), write);
+    if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, await configuredScope(flags, io, rest[0]), write);
+    if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, await configuredScope(flags, io, flags.template), write);
     if (first === 'lock') return await lintCommand(rest, flags, io, 'lock');
     return await lintCommand(positionals, flags, io);
   } catch (e) {

@@ -11,10 +11,11 @@ import type { Target } from '../api/discover.js';
 import { UsageError } from '../api/errors.js';
 import { readsGraph } from '../api/formatters/index.js';
 import type { Formatter } from '../api/formatters/index.js';
-import { lintTarget, sessionOf } from '../api/run.js';
+import { lintTarget } from '../api/run.js';
 import type { FileLintOptions } from '../api/run.js';
+import type { TargetOptions } from './plan.js';
 import { rules as registry } from '../rules/index.js';
-import { reviveCloned } from './transfer.js';
+import { reviveCloned, sessionsOf } from './transfer.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './transfer.js';
 
 /**
@@ -39,6 +40,12 @@ export interface ParallelOptions extends FileLintOptions {
   onLinted?(index: number, thread: number): void;
   /** Called before each target is linted (the CLI's progress line). */
   onProgress?(done: number, total: number, file: string): void;
+  /**
+   * Session options that differ from target to target (each template's own configuration, cli/plan.ts), over the
+   * options above; `variantOf[i]` is target i's. Without them every target is linted with the options above.
+   */
+  readonly variants?: readonly TargetOptions[];
+  readonly variantOf?: readonly number[];
 }
 
 /** Threads to lint on (the main thread counts as one); 1 means sequential. */
@@ -93,8 +100,11 @@ function workerSetup(options: ParallelOptions, keepGraph: boolean): WorkerSetup 
     if (!plainData(v)) return undefined;
     sent[k] = v;
   }
-  return { options: sent as unknown as WorkerSetup['options'], ruleIds: options.rules.map((r) => r.id), keepGraph };
+  const variants = options.variants ?? [];
+  if (!variants.every((v) => plainData(v))) return undefined;
+  return { options: sent as unknown as WorkerSetup['options'], ruleIds: options.rules.map((r) => r.id), keepGraph, variants };
 }
+
 
 /** The worker's exception, with its stack, as the main thread's own (main.ts prints it as an internal error). */
 function workerError(stack: string): Error {
@@ -124,10 +134,11 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
   const threads = threadCount(targets, options.cwd, options.env ?? {});
   const keepGraph = keepGraphFor(options);
   const setup = threads > 1 ? workerSetup(options, keepGraph) : undefined;
-  const session = sessionOf(options);
+  const sessionFor = sessionsOf(options, options.variants ?? []);
+  const variantOf = (i: number): number | undefined => options.variantOf?.[i];
   // Each result is reduced as it comes (slimResult): the template texts and evaluated bodies of the first file need
   // not live until the thousandth is linted, and the main thread holds no more than the workers send.
-  const lintHere = (i: number): LintResult => slimResult(lintTarget(targets[i], session, options.parameters), keepGraph);
+  const lintHere = (i: number): LintResult => slimResult(lintTarget(targets[i], sessionFor(variantOf(i)), options.parameters), keepGraph);
   if (!setup) {
     // A template that another one links to is reported as part of the deployment that links it.
     return withoutLinkedTemplates(
@@ -168,7 +179,8 @@ export async function lintTargetsParallel(targets: readonly Target[], options: P
         const i = take();
         if (i === undefined) return;
         pending.add(i);
-        w.postMessage({ index: i, target: targets[i] } satisfies ToWorker);
+        const variant = variantOf(i);
+        w.postMessage({ index: i, target: targets[i], ...(variant !== undefined ? { variant } : {}) } satisfies ToWorker);
       }
     };
     // A worker that cannot start or dies gives its targets back to the others (and to this thread).

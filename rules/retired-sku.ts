@@ -11,7 +11,15 @@ export default defineRule({
     basicLoadBalancer: "Load balancer '{{name}}' uses the Basic SKU, which Azure retired on 30 September 2025.",
     basicClusterLoadBalancer: "AKS cluster '{{name}}' sets loadBalancerSku 'basic': AKS no longer supports the Basic load balancer, which Azure retired on 30 September 2025.",
   },
-  help: "Set sku.name to 'Standard': a Static Basic public IP upgraded in place keeps its address, and a Standard load balancer needs an outbound rule (or a NAT gateway on the subnet) for outbound traffic.",
+  help: "Set sku.name to 'Standard': a Static Basic public IP is upgraded in place and keeps its address; a Basic load balancer is replaced by a Standard one, which needs an outbound rule (or a NAT gateway on the subnet) for its backend's outbound traffic.",
+  // Each kind of resource is migrated its own way: a load balancer is replaced, its frontend IPs are upgraded.
+  // https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-basic-upgrade-guidance
+  // https://learn.microsoft.com/azure/load-balancer/upgrade-basic-standard-with-powershell
+  helps: {
+    basicPublicIp: "Set sku.name of '{{name}}' to 'Standard': a Static Basic public IP upgraded in place keeps its address (make a Dynamic one Static first).",
+    basicLoadBalancer: "Set sku.name of '{{name}}' to 'Standard' with Standard public IPs on its frontends (Azure's upgrade module moves it to a new Standard load balancer and upgrades the frontend IPs in place, keeping their addresses), and add an outbound rule for its backend pool (or a NAT gateway on the subnet): a Standard internal load balancer gives its backend no outbound access, and a public one only through an outbound rule or the implicit SNAT of a load-balancing rule.",
+    basicClusterLoadBalancer: "Set networkProfile.loadBalancerSku of '{{name}}' to 'standard', or leave it out (standard is the default).",
+  },
   check(ctx) {
     // Existing resources are outside the files: their SKU is not known (the graph would default it to Basic).
     for (const node of ctx.graph.nodes.values()) {

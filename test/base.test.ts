@@ -152,6 +152,36 @@ base('the configuration applies at the base too: its ignore globs and parameter 
   assert.equal(changed(r.out).map((c) => c[2]), ["The egress of 'vm-web' differs from base HEAD: verdict deterministic → non-deterministic."], 'vm-legacy was ignored at the base as it is now');
 });
 
+base('from a subfolder: the .gitignore files above it leave out at the commit what they leave out here', async () => {
+  const dir = scenario();
+  mkdirSync(join(dir, 'infra/generated'));
+  writeFileSync(join(dir, 'infra/generated/old.json'), WEB_1.replace(/vm-web/g, 'vm-generated'));
+  writeFileSync(join(dir, '.gitignore'), 'infra/generated/\n');
+  git(dir, 'add', '.gitignore');
+  git(dir, 'add', '-f', 'infra/generated/old.json');
+  git(dir, 'commit', '-qm', 'a generated template, committed before it was ignored');
+  const want = ["The egress of 'vm-web' differs from base HEAD: verdict deterministic → non-deterministic."];
+  const fromRoot = await runCli(['infra', '--base', 'HEAD', '--format', 'json'], dir);
+  assert.equal(changed(fromRoot.out).map((c) => c[2]), want);
+  for (const [cwd, args] of [['infra', ['.']], ['infra', ['main.json']], ['infra/generated', ['..']]] as const) {
+    const sub = await runCli([...args, '--base', 'HEAD', '--format', 'json'], join(dir, cwd));
+    assert.equal(changed(sub.out).map((c) => c[2]), want, `from ${cwd}: ${args.join(' ')}`);
+  }
+});
+
+base('the configuration of each folder applies at the base too, from the root and from the folder', async () => {
+  const dir = scenario();
+  writeFileSync(join(dir, 'infra/egress-lint.config.json'), '{ "ignore": ["legacy/**"] }');
+  mkdirSync(join(dir, 'infra/legacy'));
+  writeFileSync(join(dir, 'infra/legacy/old.json'), WEB_1.replace(/vm-web/g, 'vm-legacy'));
+  git(dir, 'add', 'infra/egress-lint.config.json', 'infra/legacy/old.json');
+  git(dir, 'commit', '-qm', 'a folder configuration, and a legacy template it leaves out');
+  rmSync(join(dir, 'infra/legacy/old.json'));
+  const want = ["The egress of 'vm-web' differs from base HEAD: verdict deterministic → non-deterministic."];
+  assert.equal(changed((await runCli(['.', '--base', 'HEAD', '--format', 'json'], dir)).out).map((c) => c[2]), want, 'vm-legacy was ignored at the base as it is now');
+  assert.equal(changed((await runCli(['.', '--base', 'HEAD', '--format', 'json'], join(dir, 'infra'))).out).map((c) => c[2]), want);
+});
+
 base('with a lock file too: findings come from the lock, the Markdown report shows the base', async () => {
   const dir = scenario();
   writeFileSync(join(dir, 'infra/main.json'), WEB_2);

@@ -126,6 +126,65 @@ cli('--quiet hides warnings and --max-warnings turns them into exit 1', async ()
   assert.is((await run([...args, '--max-warnings', '99'])).code, 0);
 });
 
+cli('--quiet lists only the VMs with an error finding in the stylish report; the data formats keep every VM', async () => {
+  const all = await run(['examples', '--no-color']);
+  const q = await run(['examples', '--quiet', '--no-color']);
+  for (const shown of ['aks-shop/games', 'vm-legacy', 'vm-multi-nic']) assert.match(q.out, new RegExp(`^  ${shown} \\(`, 'm'), shown);
+  for (const hidden of ['aks-shop/system', 'vm-app-0', 'vm-app-1']) {
+    assert.match(all.out, new RegExp(`^  ${hidden} \\(`, 'm'), `${hidden} is listed without --quiet`);
+    assert.not.match(q.out, new RegExp(`^  ${hidden} \\(`, 'm'), `${hidden} has no error finding`);
+  }
+  assert.not.match(q.out, /examples\/hub-spoke\/main\.json/, 'a template with neither is left out');
+  assert.match(q.out, /6 VMs in 4 templates/, 'the summary still counts every VM');
+  const json = JSON.parse((await run(['examples', '--quiet', '--format', 'json'])).out) as { vms: unknown[] };
+  assert.is(json.vms.length, 6);
+});
+
+cli('a --parameters file that does not exist is exit 2 with the reason, as a missing configuration or inventory', async () => {
+  const missing = await run(['examples/multi-nic/main.json', '-p', 'nope.json', '--format', 'json']);
+  assert.is(missing.code, 2);
+  assert.is(missing.out, '');
+  assert.is(missing.err, 'egress-lint: Cannot read the parameter file nope.json (ENOENT).\n');
+  const folder = await run(['examples/multi-nic/main.json', '--parameters', 'examples']);
+  assert.is(folder.code, 2);
+  assert.is(folder.err, 'egress-lint: Cannot read the parameter file examples (it is a folder).\n');
+  const lock = await run(['lock', 'examples/multi-nic/main.json', '-p', 'nope.json']);
+  assert.is(lock.code, 2);
+  // A parameter file that is there but broken is the template's finding, as before.
+  const dir = scratch({ 'bad.parameters.json': '{ "parameters": ' });
+  const broken = await run(['examples/multi-nic/main.json', '-p', join(dir, 'bad.parameters.json'), '--format', 'json']);
+  assert.is(broken.code, 1);
+  assert.ok((JSON.parse(broken.out) as { findings: { ruleId: string }[] }).findings.some((f) => f.ruleId === 'template-invalid'));
+});
+
+cli('expand and eval see the configuration\'s scope (of the template\'s folder), under the flags', async () => {
+  const template = JSON.stringify({
+    $schema: SCHEMA,
+    contentVersion: '1.0.0.0',
+    resources: [{ type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name: 'pip1', location: '[resourceGroup().location]', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } }],
+  });
+  const dir = scratchDir(
+    {
+      'egress-lint.config.json': JSON.stringify({ scope: { subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroup: 'rg-root', location: 'northeurope' } }),
+      'infra/main.json': template,
+      'infra/egress-lint.config.json': JSON.stringify({ scope: { resourceGroup: 'rg-infra' } }),
+    },
+    true,
+  );
+  const pip = (out: string): { id: string; location: string } => (JSON.parse(out) as { resources: { id: string; location: string }[] }).resources[0];
+  for (const [cwd, file] of [['.', 'infra/main.json'], ['infra', 'main.json']]) {
+    const r = await run(['expand', file], join(dir, cwd));
+    assert.is(r.code, 0, r.err);
+    assert.is(pip(r.out).id, '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-infra/providers/Microsoft.Network/publicIPAddresses/pip1', `from ${cwd}`);
+    assert.is(pip(r.out).location, 'northeurope');
+  }
+  assert.match(pip((await run(['expand', 'infra/main.json', '--resource-group', 'rg-flag'], dir)).out).id, /\/resourceGroups\/rg-flag\//);
+  assert.is((await run(['eval', '[resourceGroup().name]'], dir)).out, '"rg-root"\n');
+  assert.is((await run(['eval', '[resourceGroup().name]'], join(dir, 'infra'))).out, '"rg-infra"\n');
+  assert.is((await run(['eval', '[resourceGroup().name]', '--template', 'infra/main.json'], dir)).out, '"rg-infra"\n');
+  assert.is((await run(['eval', '[subscription().subscriptionId]', '--subscription-id', '99999999-0000-0000-0000-000000000000'], dir)).out, '"99999999-0000-0000-0000-000000000000"\n');
+});
+
 cli('--output writes the report to a file', async () => {
   const dir = scratch({});
   const out = join(dir, 'report.json');

@@ -120,7 +120,7 @@ apply('maxWarnings, overridden by --max-warnings', async () => {
   const dir = repo({ 'main.json': VM, 'main.parameters.json': BASIC_STATIC, [CONFIG_FILE]: '{ "maxWarnings": 0 }' });
   const r = await run(['.'], dir);
   assert.is(r.code, 1);
-  assert.match(r.err, /1 warnings exceed the maximum of 0 \(maxWarnings in the configuration\)/);
+  assert.match(r.err, /1 warnings exceed the maximum of 0 \(maxWarnings in egress-lint\.config\.json\)/);
   assert.is((await run(['.', '--max-warnings', '1'], dir)).code, 0);
 });
 

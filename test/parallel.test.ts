@@ -12,6 +12,7 @@ import { lintFiles } from '../api/run.js';
 import { NetworkGraph, Unknown, slimResult } from '../engine/index.js';
 import type { LintResult } from '../engine/index.js';
 import { reviveCloned } from '../cli/transfer.js';
+import type { TargetOptions } from '../cli/plan.js';
 import { rules } from '../rules/index.js';
 import { capture, scratchDir } from './harness/io.js';
 
@@ -150,6 +151,28 @@ test('threads only when there are enough targets, bytes and CPUs', () => {
   assert.is(threadCount(many(3), big, { EGRESS_LINT_WORKERS: '2' }, 1), 2, 'forced');
   assert.is(threadCount(many(3), big, { EGRESS_LINT_WORKERS: '8' }, 4), 3, 'never more threads than targets');
   assert.is(threadCount(many(MIN_TARGETS), big, { EGRESS_LINT_WORKERS: '1' }, 4), 1);
+});
+
+test('each target is linted with its own variant of the session options, by the workers too', async () => {
+  const vm = readFileSync(join(root, 'fixtures/config/vm.json'), 'utf8');
+  const basic = readFileSync(join(root, 'fixtures/config/basic.parameters.json'), 'utf8');
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 4; i++) Object.assign(files, { [`a${i}.json`]: vm, [`a${i}.parameters.json`]: basic, [`b${i}.json`]: vm, [`b${i}.parameters.json`]: basic });
+  const d = scratchDir(files);
+  const found = await discover(['.'], d, []);
+  // a*: retired-sku off and resource group rg-a; b*: dynamic-public-ip a note, the default scope.
+  const variants: TargetOptions[] = [{ levels: { 'retired-sku': 'off' }, scope: { resourceGroup: 'rg-a' } }, { levels: { 'dynamic-public-ip': 'note' } }];
+  const variantOf = found.targets.map((t) => (t.template.startsWith('a') ? 0 : 1));
+  const threads = new Set<number>();
+  const results = await lintTargetsParallel(found.targets, { cwd: d, rules, env: { EGRESS_LINT_WORKERS: '3' }, mainThread: false, variants, variantOf, onLinted: (_, t) => threads.add(t) });
+  assert.equal([...threads].sort(), [1, 2], 'only the workers linted');
+  for (const r of results) {
+    const own = r.file.startsWith('a') ? ['dynamic-public-ip error'] : ['retired-sku warning', 'dynamic-public-ip note'];
+    assert.equal(r.findings.map((f) => `${f.ruleId} ${f.severity}`), own, r.file);
+    assert.match(r.vms[0].id, r.file.startsWith('a') ? /\/resourceGroups\/rg-a\// : /\/resourceGroups\/resource-group\//);
+  }
+  const sequential = await lintTargetsParallel(found.targets, { cwd: d, rules, env: { EGRESS_LINT_WORKERS: '1' }, variants, variantOf });
+  assert.equal(formatted(results, ['json']), formatted(sequential, ['json']));
 });
 
 test('a rule outside the registry keeps the run on one thread', async () => {

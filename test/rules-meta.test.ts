@@ -113,6 +113,10 @@ for (const rule of rules) {
     }
     assert.ok(rule.help.trim().length > 0, 'help text');
     assert.ok(!ids.some((id) => rule.messages[id] === rule.help), 'help is separate from the messages');
+    for (const [id, help] of Object.entries(rule.helps ?? {})) {
+      assert.ok(ids.includes(id), `helps.${id} belongs to a message of the rule`);
+      assert.ok(help.trim().length > 0 && help !== rule.messages[id], `helps.${id} is a help text of its own`);
+    }
   });
 
   each(`${rule.id}: rules/${rule.id}.md has the headings in order and the description as its quote`, () => {

@@ -55,7 +55,14 @@ ruleTester.run('dynamic-public-ip', {
 
 ruleTester.run('retired-sku', {
   valid: [{ code: single('Standard') }],
-  invalid: [{ code: single('Basic', 'Static'), errors: [{ messageId: 'basicPublicIp', data: { name: 'pip1' }, at: '/resources/1/sku', resource: 'pip1' }] }],
+  invalid: [
+    { code: single('Basic', 'Static'), errors: [{ messageId: 'basicPublicIp', data: { name: 'pip1' }, at: '/resources/1/sku', resource: 'pip1', help: /^Set sku\.name of 'pip1' to 'Standard': a Static Basic public IP upgraded in place keeps its address/, notHelp: /load balancer/ }] },
+    {
+      name: 'a Basic load balancer: the help is about migrating the load balancer, not a public IP',
+      code: [pip('pip-lb', 'Standard'), { ...outboundLb(['pip-lb'], [['outbound', 'pip-lb', 'pool']]), sku: { name: 'Basic' } }],
+      errors: [{ messageId: 'basicLoadBalancer', data: { name: 'lb1' }, at: '/resources/1/sku', resource: 'lb1', help: /^Set sku\.name of 'lb1' to 'Standard' with Standard public IPs on its frontends .* add an outbound rule for its backend pool/, notHelp: /Basic public IP upgraded in place/ }],
+    },
+  ],
 });
 
 ruleTester.run('multiple-egress-ips', {
@@ -328,7 +335,7 @@ ruleTester.run('no-internet-egress', {
 
 ruleTester.run('retired-sku', {
   valid: [{ name: 'the Standard load balancer (the default)', code: [aksCluster([aksPool('system')], {})] }],
-  invalid: [{ name: 'loadBalancerSku basic, once per cluster', code: [aksCluster([aksPool('system'), aksPool('user')], { loadBalancerSku: 'basic' })], errors: [{ messageId: 'basicClusterLoadBalancer', data: { name: 'aks1' }, at: '/resources/0/properties/networkProfile/loadBalancerSku', resource: 'aks1' }] }],
+  invalid: [{ name: 'loadBalancerSku basic, once per cluster', code: [aksCluster([aksPool('system'), aksPool('user')], { loadBalancerSku: 'basic' })], errors: [{ messageId: 'basicClusterLoadBalancer', data: { name: 'aks1' }, at: '/resources/0/properties/networkProfile/loadBalancerSku', resource: 'aks1', help: /^Set networkProfile\.loadBalancerSku of 'aks1' to 'standard'/ }] }],
 });
 
 ruleTester.run('egress-not-allowed', {

@@ -22,6 +22,8 @@ export interface FormatContext {
   readonly maxBytes?: number;
   /** The folder annotation paths are relative to (GITHUB_WORKSPACE); default the working directory. */
   readonly workspace?: string;
+  /** --quiet: the stylish report lists only the VMs that have a finding (the data formats keep every VM). */
+  readonly quiet?: boolean;
 }
 
 export type Formatter = (results: readonly LintResult[], ctx: FormatContext) => string;

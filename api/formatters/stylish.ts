@@ -1,6 +1,6 @@
 // The terminal report: per file, each VM's verdict, primary egress and other paths, then the findings with
 // line:column, and a summary line (modelled on ESLint's stylish formatter).
-import type { EgressEntry, LintResult, Verdict, VmReport } from '../../engine/index.js';
+import type { EgressEntry, Finding, LintResult, Verdict, VmReport } from '../../engine/index.js';
 import { COLOR, PLAIN } from './paint.js';
 import type { Paint } from './paint.js';
 import type { FormatContext } from './index.js';
@@ -38,14 +38,23 @@ function vmBlock(vm: VmReport, c: Paint): string[] {
   return lines;
 }
 
+/** The VMs a finding is about (by the name it gives as its resource), for --quiet. */
+function withFindings(vms: readonly VmReport[], findings: readonly Finding[]): VmReport[] {
+  const named = new Set<string>();
+  for (const f of findings) if (f.resource !== undefined) named.add(f.resource);
+  return vms.filter((vm) => named.has(vm.name));
+}
+
 export function formatStylish(results: readonly LintResult[], ctx: FormatContext): string {
   const c = ctx.color ? COLOR : PLAIN;
   const out: string[] = [];
   for (const all of results) {
     const r = { ...all, findings: all.findings.filter((f) => !f.suppression) };
-    if (r.vms.length === 0 && r.findings.length === 0) continue;
+    // Quiet: a VM without a finding is not listed, and a template with neither is left out.
+    const vms = ctx.quiet ? withFindings(r.vms, r.findings) : r.vms;
+    if (vms.length === 0 && r.findings.length === 0) continue;
     out.push(c.underline(r.file));
-    for (const vm of r.vms) out.push(...vmBlock(vm, c));
+    for (const vm of vms) out.push(...vmBlock(vm, c));
     const width = Math.max(0, ...r.findings.map((f) => `${f.line}:${f.column}`.length));
     for (const f of r.findings) {
       const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.cyan('note   ');

@@ -31,9 +31,11 @@ function previous(abs: string, shown: string, io: Io): LockFile | undefined {
 /**
  * Writes the lock and returns the exit code: 0, or 1 when a template has a template problem (its VMs are kept as
  * the previous lock had them, or missing), so CI never commits a lock that silently lost VMs. Egress findings (a
- * Dynamic IP, default outbound access) do not fail it: the lock records the egress, good or bad.
+ * Dynamic IP, default outbound access) do not fail it: the lock records the egress, good or bad. `elsewhere` holds
+ * the templates (absolute) this run locked in another lock file (their configuration names another): their old
+ * entries leave this one.
  */
-export function lockCommand(results: readonly LintResult[], lockFile: string, io: Io): number {
+export function lockCommand(results: readonly LintResult[], lockFile: string, io: Io, elsewhere: ReadonlySet<string> = new Set()): number {
   const shown = displayPath(lockFile, io.cwd);
   const base = dirname(lockFile);
   const before = previous(lockFile, shown, io);
@@ -46,7 +48,7 @@ export function lockCommand(results: readonly LintResult[], lockFile: string, io
   const vms: Record<string, LockVm> = {};
   for (const [key, v] of Object.entries(before?.vms ?? {})) {
     const analysed = linted.get(v.file);
-    if (analysed === false || (analysed === undefined && existsSync(resolve(base, v.file)))) vms[key] = v;
+    if (analysed === false || (analysed === undefined && existsSync(resolve(base, v.file)) && !elsewhere.has(resolve(base, v.file)))) vms[key] = v;
   }
   Object.assign(vms, now.vms);
   const lock: LockFile = { version: now.version, vms };

@@ -73,6 +73,8 @@ interface RuleMeta {
   readonly messages: Readonly<Record<string, string>>;
   /** How to fix it, shown under the message by stylish and in SARIF. */
   readonly help: string;
+  /** A message's own help where the rule's would mislead (a Basic load balancer is not fixed like a public IP). */
+  readonly helps?: Readonly<Record<string, string>>;
   /** Problems in the template itself (parse errors, bad expressions, limits) rather than egress. */
   readonly kind?: 'template' | 'egress';
   /** The project setting the rule compares with (an allow-list, a lock file or git base): without it, it is silent. */
@@ -185,7 +187,7 @@ function findingOf(rule: Rule, level: Severity, r: { messageId: string; data?: R
     messageId: r.messageId,
     severity: level,
     message: showPlaceholders(message),
-    help: showPlaceholders(help ?? interpolate(rule.help, r.data)),
+    help: showPlaceholders(help ?? interpolate(rule.helps?.[r.messageId] ?? rule.help, r.data)),
     file: at.file,
     pointer: at.pointer,
     line: pos.line,

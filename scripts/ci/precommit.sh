@@ -39,10 +39,14 @@ rev=$(git -C "$hooks" rev-parse HEAD)
 
 # The project a user commits to.
 project="$tmp/project"
-mkdir -p "$project/infra/app" "$project/infra/legacy"
+mkdir -p "$project/infra/app" "$project/infra/legacy" "$project/infra/accepted"
 cp "$src/fixtures/config/vm.json" "$project/infra/app/main.json"
 cp "$src/fixtures/config/vm.json" "$project/infra/legacy/main.json"
 cp "$src/fixtures/config/basic.parameters.json" "$project/infra/legacy/main.parameters.json"
+# The failing template again, in a folder whose own configuration accepts what it reports.
+cp "$src/fixtures/config/vm.json" "$project/infra/accepted/main.json"
+cp "$src/fixtures/config/basic.parameters.json" "$project/infra/accepted/main.parameters.json"
+echo '{ "rules": { "dynamic-public-ip": "off", "retired-sku": "off" } }' >"$project/infra/accepted/egress-lint.config.json"
 echo '{ "name": "project", "private": true }' >"$project/package.json"
 git -C "$project" init -q
 git -C "$project" add -A
@@ -81,6 +85,7 @@ expect_output "dynamic-public-ip"
 expect 1 "try-repo on the failing template's parameter file alone" pre-commit try-repo "$hooks" egress-lint --files infra/legacy/main.parameters.json
 expect_output "infra/legacy/main.json"
 expect 0 "try-repo on package.json only (not a template: skipped)" pre-commit try-repo "$hooks" egress-lint --files package.json
+expect 0 "try-repo on a template whose folder's configuration accepts it (pre-commit runs at the root)" pre-commit try-repo "$hooks" egress-lint --files infra/accepted/main.json
 
 # The README's .pre-commit-config.yaml, installed as a git hook, guarding real commits.
 cat >.pre-commit-config.yaml <<YAML

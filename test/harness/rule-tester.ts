@@ -33,6 +33,9 @@ export interface ExpectedError {
   readonly at?: string;
   /** When given, the resource the finding names. */
   readonly resource?: string;
+  /** When given, what the finding's help must say (and, with `notHelp`, must not). */
+  readonly help?: RegExp;
+  readonly notHelp?: RegExp;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -90,6 +93,8 @@ function mismatches(expected: readonly ExpectedError[], actual: readonly Finding
     if (e.data !== undefined && !isDeepStrictEqual({ ...e.data }, { ...(a.data ?? {}) })) out.push(`finding ${i}: data ${JSON.stringify(a.data ?? {})}, expected ${JSON.stringify(e.data)}`);
     if (e.at !== undefined && e.at !== a.pointer) out.push(`finding ${i}: at ${a.pointer}, expected ${e.at}`);
     if (e.resource !== undefined && e.resource !== a.resource) out.push(`finding ${i}: resource ${a.resource ?? '(none)'}, expected ${e.resource}`);
+    if (e.help !== undefined && !e.help.test(a.help)) out.push(`finding ${i}: help '${a.help}', expected ${String(e.help)}`);
+    if (e.notHelp !== undefined && e.notHelp.test(a.help)) out.push(`finding ${i}: help '${a.help}' matches ${String(e.notHelp)}`);
   }
   return out;
 }
