@@ -1,14 +1,12 @@
 // Lints discovered files through the engine's pipeline: each target becomes a document input (its parameter file,
 // its compiled Bicep text) read from disk through diskHost. The library's lint(), the CLI and its worker threads
 // all turn targets into documents here.
-import { lintDocument, lintSession } from '../engine/index.js';
+import { finishSession, lintDocument, withoutLinkedTemplates } from '../engine/index.js';
 import type { DocumentInput, Finding, LintResult, SessionOptions } from '../engine/index.js';
 import type { Target } from './discover.js';
 import { diskHost } from './files.js';
 import type { LinkOptions } from './files.js';
-
-/** Where Bicep findings' positions are: the compiled JSON, not the .bicep text (the Bicep CLI keeps no source map). */
-export const BICEP_POSITION_NOTE = 'Line and column are in the ARM JSON that the Bicep CLI compiled from this file.';
+import { BicepPositions, placeInBicep } from './bicep-positions.js';
 
 /** What linting files needs besides the targets: the session's options, and where the files are. */
 export interface FileLintOptions extends Pick<SessionOptions, 'rules' | 'levels' | 'scope' | 'settings' | 'inventory'> {
@@ -40,7 +38,7 @@ export function documentOf(t: Target, parameters?: string): DocumentInput {
   const compiledParameters = t.compiled?.parameters;
   return {
     file: t.template,
-    ...(t.compiled ? { text: t.compiled.template, positionNote: BICEP_POSITION_NOTE } : {}),
+    ...(t.compiled ? { text: t.compiled.template } : {}),
     ...(paramFile !== undefined ? { parameters: compiledParameters !== undefined ? { file: paramFile, text: compiledParameters } : { file: paramFile } } : {}),
   };
 }
@@ -54,9 +52,14 @@ export function fileProblem(file: string, message: string, help: string, line = 
   return { ruleId: 'template-invalid', messageId: 'default', data: { message }, severity: 'error', message, help, file, pointer: '', line, column, endLine: line, endColumn: column };
 }
 
-/** Lints one target (the CLI lints target by target, to reduce each result as it comes). */
+/**
+ * Lints one target (the CLI lints target by target, to reduce each result as it comes). A compiled Bicep input's
+ * findings and VMs are placed in its Bicep source (api/bicep-positions.ts), read through the session's host.
+ */
 export function lintTarget(t: Target, session: SessionOptions, parameters?: string): LintResult {
-  return lintDocument(documentOf(t, parameters), session);
+  const r = lintDocument(documentOf(t, parameters), session);
+  if (!t.compiled || t.kind === undefined || !session.host || (r.findings.length === 0 && r.vms.length === 0)) return r;
+  return placeInBicep(r, new BicepPositions(t.template, t.kind, t.compiled.template, session.host));
 }
 
 /**
@@ -64,5 +67,8 @@ export function lintTarget(t: Target, session: SessionOptions, parameters?: stri
  * crash. A template that another target links to is reported as part of that deployment only (withoutLinkedTemplates).
  */
 export function lintFiles(targets: readonly Target[], options: FileLintOptions): LintResult[] {
-  return lintSession(targets.map((t) => documentOf(t, options.parameters)), sessionOf(options));
+  const session = sessionOf(options);
+  const results: LintResult[] = [];
+  for (const t of targets) results.push(lintTarget(t, session, options.parameters));
+  return finishSession(withoutLinkedTemplates(results), session);
 }

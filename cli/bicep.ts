@@ -2,13 +2,22 @@
 // Azure CLI is on PATH), in memory: the linted document is the compiled JSON, named after the Bicep file.
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../engine/index.js';
 import type { Target } from '../api/discover.js';
-import { UsageError } from '../api/errors.js';
 import { fileProblem } from '../api/run.js';
 
 export const COMPILE_TIMEOUT_MS = 60_000;
+
+/**
+ * How long one Bicep CLI process may take: EGRESS_LINT_BICEP_TIMEOUT=<seconds> (a busy CI runner can need more than
+ * the default), else COMPILE_TIMEOUT_MS.
+ */
+export function compileTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
+  const s = Number(env.EGRESS_LINT_BICEP_TIMEOUT?.trim());
+  return Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : COMPILE_TIMEOUT_MS;
+}
 /** Compiled templates are far below this; the cap only stops a runaway child from exhausting memory. */
 export const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
@@ -134,8 +143,8 @@ async function compileOne(target: Target, compiler: BicepCompiler, cwd: string, 
   const file = target.template;
   const r = await run(compiler, bicepArgs(compiler, kind, resolve(cwd, file)), cwd, env, timeout);
   const fail = (...findings: Finding[]): Target => ({ ...target, failed: findings });
-  if (r.problem === 'spawn') throw Object.assign(new UsageError(`Cannot run ${compiler.path} to compile ${file} (${r.spawnError}). ${INSTALL_HINT}`), { noHint: true });
-  if (r.problem === 'timeout') return fail(finding(file, `The Bicep CLI did not finish compiling it within ${timeout / 1000} s.`, 'Compile it by hand (`bicep build <file>`) to see what hangs, or lint the compiled JSON instead.'));
+  if (r.problem === 'spawn') return fail(finding(file, `egress-lint could not start ${compiler.path} (${r.spawnError}) to compile this Bicep file, so it was not linted.`, INSTALL_HINT));
+  if (r.problem === 'timeout') return fail(finding(file, `The Bicep CLI did not finish compiling it within ${timeout / 1000} s.`, 'Compile it by hand (`bicep build <file>`) to see what hangs, set EGRESS_LINT_BICEP_TIMEOUT=<seconds> on a busy machine, or lint the compiled JSON instead.'));
   if (r.problem === 'too-large') return fail(finding(file, `The Bicep CLI printed more than ${MAX_OUTPUT_BYTES / 1048576} MB for it.`, 'Lint the compiled JSON instead.'));
   if (r.code !== 0) {
     const found = diagnostics(r.stderr, file, cwd);
@@ -156,32 +165,40 @@ async function compileOne(target: Target, compiler: BicepCompiler, cwd: string, 
 export interface CompileOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** At most this many Bicep CLI processes at once (each is a .NET process; default 4). */
+  /** At most this many Bicep CLI processes at once (each is a .NET process; default 4, at most one per CPU). */
   readonly concurrency?: number;
   readonly timeoutMs?: number;
   onProgress?(done: number, total: number, file: string): void;
 }
 
+/** Why a Bicep input was not linted when there is no Bicep CLI: a finding on it, so the other files are still linted. */
+export const NO_COMPILER = "It is a Bicep file, and neither 'bicep' nor 'az' is on PATH to compile it, so it was not linted.";
+
 /**
- * Compiles every Bicep target (others pass through unchanged), keeping the order. Exits 2 (UsageError) when
- * there is a Bicep input and neither `bicep` nor `az` is on PATH; a compile error is a finding of that input.
+ * Compiles every Bicep target (others pass through unchanged), keeping the order. A Bicep input that cannot be
+ * compiled (no `bicep` or `az` on PATH, a compile error, a CLI that cannot start or hangs) gets a template-invalid
+ * finding instead of its lint, and every other file is linted as usual.
  */
 export async function compileBicepTargets(targets: readonly Target[], options: CompileOptions): Promise<Target[]> {
   const todo = targets.map((t, i) => ({ t, i })).filter(({ t }) => t.kind !== undefined && !t.compiled && !t.failed);
   if (todo.length === 0) return [...targets];
-  const compiler = findBicep(options.env);
-  if (!compiler) throw Object.assign(new UsageError(`${todo[0].t.template} is a Bicep file, and neither 'bicep' nor 'az' is on PATH to compile it. ${INSTALL_HINT}`), { noHint: true });
   const out = [...targets];
+  const compiler = findBicep(options.env);
+  if (!compiler) {
+    for (const { t, i } of todo) out[i] = { ...t, failed: [finding(t.template, NO_COMPILER, INSTALL_HINT)] };
+    return out;
+  }
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
       const { t, i } = todo[next++];
       options.onProgress?.(done, todo.length, t.template);
-      out[i] = await compileOne(t, compiler, options.cwd, options.env, options.timeoutMs ?? COMPILE_TIMEOUT_MS);
+      out[i] = await compileOne(t, compiler, options.cwd, options.env, options.timeoutMs ?? compileTimeoutMs(options.env));
       done++;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, todo.length) }, worker));
+  // A .NET start is mostly CPU: more processes than CPUs only makes each one slower (and nearer its timeout).
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? Math.max(1, Math.min(4, availableParallelism())), todo.length) }, worker));
   return out;
 }

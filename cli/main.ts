@@ -22,7 +22,8 @@ whose egress IP is not deterministic.
 
 Paths are files, folders or globs (default: the current folder). Templates are found by
 their $schema; <name>.parameters.json beside a template is used as its parameter file.
-.bicep and .bicepparam files are compiled with the Bicep CLI (bicep, or az bicep).
+.bicep and .bicepparam files are compiled with the Bicep CLI (bicep, or az bicep);
+without one, each is a template-invalid error, and the other files are linted.
 Files named one by one that are not templates (package.json) are skipped.
 
 Options:
@@ -360,7 +361,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`egress-lint: ${e.message}\n`);
-      // A bad configuration file or missing Bicep CLI is not a usage mistake: --help would not help.
+      // A problem that is not a usage mistake (a bad configuration file, a git error): --help would not help.
       if (!/--help/.test(e.message) && !(e as { noHint?: boolean }).noHint) io.stderr.write("Run 'egress-lint --help' for usage.\n");
       return 2;
     }

@@ -1,14 +1,15 @@
 // Bicep inputs as users lint them: .bicep and .bicepparam files compiled by the Bicep CLI found on PATH. The CLI
 // here is a stand-in (a shell script using builtins only, first and alone on PATH) that prints what the real one
-// printed for the fixtures in fixtures/bicep/cli-output and logs its command line.
+// printed for the fixtures in fixtures/bicep/cli-output and logs its command line, so these tests of the command
+// lines, the failures and the timeout run anywhere; test/bicep-cli.test.ts runs the real CLI, and checks that
+// those recordings are still what it prints.
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../cli/main.js';
-import { compileBicepTargets, diagnostics, readBuildParams } from '../cli/bicep.js';
-import { BICEP_POSITION_NOTE } from '../api/run.js';
+import { INSTALL_HINT, NO_COMPILER, compileBicepTargets, diagnostics, readBuildParams } from '../cli/bicep.js';
 import { capture } from './harness/io.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -100,7 +101,7 @@ bicep('a .bicep file is compiled with `bicep build <file> --stdout` and linted u
   assert.is(code, 0);
   assert.equal(w.calls(), ['bicep build infra/main.bicep --stdout']);
   assert.equal(report.files.map((f) => f.path), ['infra/main.bicep']);
-  assert.equal(report.vms.map((v) => [v.name, v.file, v.verdict, v.line]), [['vm-app', 'infra/main.bicep', 'deterministic', 87]], 'the line is in the compiled JSON');
+  assert.equal(report.vms.map((v) => [v.name, v.file, v.verdict, v.line]), [['vm-app', 'infra/main.bicep', 'deterministic', 63]], "the line of the VM's `resource` declaration");
   assert.equal(report.findings, []);
 });
 
@@ -110,12 +111,16 @@ bicep('a .bicepparam file is compiled with `bicep build-params`: its template an
   assert.is(r.code, 1);
   assert.equal(w.calls(), ['bicep build-params infra/prod.bicepparam --stdout']);
   assert.match(r.out, /^infra\/prod\.bicepparam\n/);
-  assert.match(r.out, /vm-app \(virtualMachines, line 87\)  non-deterministic/);
+  assert.match(r.out, /vm-app \(virtualMachines, line 1\)  non-deterministic/);
   assert.match(r.out, /warning .* retired-sku/);
   assert.match(r.out, /error .* dynamic-public-ip/);
-  assert.ok(r.out.split(BICEP_POSITION_NOTE).length - 1 >= 2, 'each finding says its position is in the compiled JSON');
+  // On the `using` line of the .bicepparam, with the place in the template it names.
+  assert.equal([...r.out.matchAll(/^ {2}(\d+:\d+) .*?(\S+)\n.*(It is declared at .*)$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`), [
+    "1:1 dynamic-public-ip It is declared at infra/main.bicep:54:11, in the template that 'using' names.",
+    "1:1 retired-sku It is declared at infra/main.bicep:35:3, in the template that 'using' names.",
+  ]);
   const { report } = await json(w, ['infra/prod.bicepparam']);
-  assert.equal(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`), ['infra/prod.bicepparam:55:7 retired-sku', 'infra/prod.bicepparam:75:15 dynamic-public-ip']);
+  assert.equal(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`), ['infra/prod.bicepparam:1:1 dynamic-public-ip', 'infra/prod.bicepparam:1:1 retired-sku']);
 });
 
 bicep('a folder: the .bicepparam deploys main.bicep, so main.bicep is not linted a second time on its own', async () => {
@@ -137,7 +142,7 @@ bicep('main.parameters.json beside main.bicep is its parameter file, as for JSON
   const w = world({ ...MAIN, 'infra/main.parameters.json': 'fixtures/config/basic.parameters.json' });
   const { code, report } = await json(w, ['infra']);
   assert.is(code, 1);
-  assert.equal(report.findings.map((f) => `${f.file} ${f.ruleId}`), ['infra/main.bicep retired-sku', 'infra/main.bicep dynamic-public-ip']);
+  assert.equal(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`), ['infra/main.bicep:35 retired-sku', 'infra/main.bicep:54 dynamic-public-ip']);
 });
 
 bicep('only az on PATH: `az bicep build --file <file> --stdout`', async () => {
@@ -148,15 +153,35 @@ bicep('only az on PATH: `az bicep build --file <file> --stdout`', async () => {
   assert.equal([...w.calls(), ...v.calls()], ['az bicep build-params --file infra/prod.bicepparam --stdout', 'az bicep build --file infra/main.bicep --stdout']);
 });
 
-bicep('neither bicep nor az on PATH: exit 2 naming the file and how to install Bicep', async () => {
-  const w = world(MAIN, 'none');
-  const r = await run(w, ['.']);
-  assert.is(r.code, 2);
-  assert.is(r.out, '');
-  assert.match(r.err, /^egress-lint: infra\/main\.bicep is a Bicep file, and neither 'bicep' nor 'az' is on PATH to compile it\. Install the Bicep CLI \(https:\/\/learn\.microsoft\.com\/azure\/azure-resource-manager\/bicep\/install\)/);
-  assert.not.match(r.err, /--help/);
-  const json = world({ 'main.json': 'fixtures/config/vm.json' }, 'none');
-  assert.is((await run(json, ['.'])).code, 0, 'JSON templates need no Bicep CLI');
+bicep('neither bicep nor az on PATH: one error on each Bicep file, naming how to install Bicep, and every other file linted (exit 1)', async () => {
+  const w = world({ ...MAIN, 'infra/app.json': 'fixtures/rules/dynamic-public-ip/fail-basic-dynamic.json' }, 'none');
+  const { code, report, err } = await json(w, ['.']);
+  assert.is(code, 1);
+  assert.is(err, '');
+  assert.equal(report.files.map((f) => f.path), ['infra/app.json', 'infra/main.bicep']);
+  const bicepFindings = report.findings.filter((f) => f.file === 'infra/main.bicep');
+  assert.equal(bicepFindings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`), [`1:1 error template-invalid ${NO_COMPILER}`]);
+  assert.match(INSTALL_HINT, /https:\/\/learn\.microsoft\.com\/azure\/azure-resource-manager\/bicep\/install/);
+  // The ARM template's own findings, as without the Bicep file.
+  const alone = await json(world({ 'infra/app.json': 'fixtures/rules/dynamic-public-ip/fail-basic-dynamic.json' }, 'none'), ['.']);
+  assert.ok(alone.report.findings.length > 0);
+  assert.equal(report.findings.filter((f) => f.file === 'infra/app.json'), alone.report.findings);
+  const text = await run(w, ['.', '--no-color']);
+  assert.is(text.code, 1);
+  assert.match(text.out, /\ninfra\/main\.bicep\n {2}1:1 +error +It is a Bicep file, and neither 'bicep' nor 'az' is on PATH.* template-invalid\n +help: Install the Bicep CLI \(/);
+  const jsonOnly = world({ 'main.json': 'fixtures/config/vm.json' }, 'none');
+  assert.is((await run(jsonOnly, ['.'])).code, 0, 'JSON templates need no Bicep CLI');
+});
+
+bicep('a Bicep CLI that cannot be started is an error on each Bicep file, not a stopped run', async () => {
+  const w = world(MAIN);
+  // Executable by its mode, but its interpreter is missing: the system cannot start it (ENOENT).
+  writeFileSync(join(w.env.PATH, 'bicep'), '#!/nonexistent/interpreter\n');
+  chmodSync(join(w.env.PATH, 'bicep'), 0o755);
+  const { code, report } = await json(w, ['.']);
+  assert.is(code, 1);
+  assert.equal(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`), ['infra/main.bicep:1 template-invalid']);
+  assert.match(report.findings[0].message, /could not start .*bicep \(E[A-Z]+\) to compile this Bicep file, so it was not linted\./);
 });
 
 bicep('a compile error is a template-invalid finding at the place Bicep names, exit 1', async () => {
@@ -165,6 +190,7 @@ bicep('a compile error is a template-invalid finding at the place Bicep names, e
   assert.is(code, 1);
   assert.equal(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.message}`), [
     'infra/broken.bicep:5:12 template-invalid Bicep could not compile it: BCP018 Expected the ":" character at this location. [https://aka.ms/bicep/core-diagnostics#BCP018]',
+    'infra/broken.bicep:5:36 template-invalid Bicep could not compile it: BCP009 Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location. [https://aka.ms/bicep/core-diagnostics#BCP009]',
   ]);
   assert.equal(report.vms, []);
 });
@@ -187,6 +213,13 @@ bicep('a Bicep CLI that hangs is stopped at the timeout: a finding, not a stuck 
   writeFileSync(join(w.out, 'slow.bicep.build.hang'), '');
   const [t] = await compileBicepTargets([{ template: 'slow.bicep', kind: 'bicep' }], { cwd: w.dir, env: w.env, timeoutMs: 300 });
   assert.equal(t.failed?.map((f) => f.message), ['The Bicep CLI did not finish compiling it within 0.3 s.']);
+  // EGRESS_LINT_BICEP_TIMEOUT sets it for the CLI (in seconds); the other files are still linted.
+  const v = world({ 'slow.bicep': 'param x string\n', 'app.json': 'fixtures/config/vm.json' });
+  writeFileSync(join(v.out, 'slow.bicep.build.hang'), '');
+  const { code, report } = await json({ ...v, env: { ...v.env, EGRESS_LINT_BICEP_TIMEOUT: '0.4' } }, ['.']);
+  assert.is(code, 1);
+  assert.equal(report.findings.map((f) => `${f.file} ${f.ruleId} ${f.message}`), ['slow.bicep template-invalid The Bicep CLI did not finish compiling it within 0.4 s.']);
+  assert.equal(report.vms.map((vm) => vm.file), ['app.json']);
 });
 
 bicep('Bicep modules are compiled into their parent, not linted on their own', async () => {
