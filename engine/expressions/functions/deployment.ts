@@ -166,6 +166,8 @@ export const deployment: Record<string, FnDef> = {
       const full = args.length === 3 && typeof args[2] === 'string' && args[2].toLowerCase() === 'full';
       if (args[0] instanceof Unknown) return new Unknown(args[0].cause, args[0].origin);
       str(args[0], f, 0);
+      // Azure's engine refuses an API version that is not a string (an integer passed by mistake).
+      if (args.length >= 2 && !(args[1] instanceof Unknown)) str(args[1], f, 1);
       return c.host.reference(args[0], args[1], full);
     },
   },
