@@ -134,8 +134,19 @@ function declareInstance(run: TemplateRun, decl: ValueObject, pointer: string, p
   if (parent) {
     // Child declared inside its parent: the type and name may be relative ("subnets", "subnet1") or full.
     const full = type.includes('/') && type.split('/')[0].includes('.');
+    const written = type;
     if (!full) type = `${parent.type}/${type}`;
-    if (name.split('/').length < type.split('/').length - 1) name = `${parent.name}/${name}`;
+    const segments = name.split('/').length;
+    // Inside its parent a child with the relative type names itself with one segment per segment of that type
+    // ('subnets': 'subnet1'; 'blobServices/containers': 'default/logs'), and one with the full type gives the full
+    // name: https://learn.microsoft.com/azure/azure-resource-manager/templates/child-resource-name-type.
+    // Azure's engine rejects either mix (checked with `bicep snapshot`); the name is still completed to list it.
+    const needs = full ? type.split('/').length - 1 : written.split('/').length;
+    const original = name;
+    if (segments < type.split('/').length - 1) name = `${parent.name}/${name}`;
+    // A completed name of the wrong length is reported once, by the full type's check (resourceIdFor).
+    if (segments !== needs && name.split('/').length === type.split('/').length - 1 && known && !hasPlaceholder(name))
+      expansion.report('template-invalid', `The resource name '${original}' has ${segments} segment(s); a child declared inside its parent with the ${full ? 'full' : 'relative'} type '${written}' needs ${needs}.`, run.at(pointerJoin(pointer, 'name')));
   }
   if (!name && !(nameV instanceof Unknown)) {
     expansion.report('template-invalid', 'A resource needs a name.', run.at(pointer));
@@ -216,7 +227,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-/** subscriptionResourceId('Microsoft.Resources/resourceGroups', name) spells a resource group id with a provider segment. */
+/** A resource group id written with a provider segment (…/providers/Microsoft.Resources/resourceGroups/{name}) names the group. */
 const RG_WITH_PROVIDER = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.resources\/resourcegroups\/([^/]+)$/;
 
 /**

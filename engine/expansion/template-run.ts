@@ -298,6 +298,11 @@ export class TemplateRun implements CheckHost {
         }
         // A default of utcNow() or newGuid() (allowed only there) is new at each deployment: named by the parameter.
         if (value instanceof Unknown && value.cause === 'nondeterministic') value = parameterPlaceholder(key, decl, value.cause, `parameter '${key}': ${value.origin}`, candidates);
+      } else if (this.symbolicMode && nullable(decl, getProp(this.template, 'definitions'))) {
+        // A nullable parameter (languageVersion 2.0, Bicep's `param x string?`) that is not given is null, as
+        // Azure's engine evaluates it: https://learn.microsoft.com/azure/azure-resource-manager/templates/parameters
+        // (the nullable constraint); checked against `bicep snapshot` by bench/oracle.ts.
+        value = null;
       } else value = parameterPlaceholder(key, decl, 'parameter', `parameter '${key}' has no value`, candidates);
     }
     this.paramCache.set(lower, value);
@@ -496,6 +501,19 @@ function materialise(v: ValueObject, upTo: number): Record<string, Value> {
  * Unknown labelled with its name, which becomes that placeholder where a name is built from it and stays unknown
  * wherever it decides something (a count, a condition).
  */
+/** True when a declaration (or the definition its `$ref` names, followed a few steps) says `nullable: true`. */
+function nullable(decl: Value, definitions: Value | undefined): boolean {
+  let d: Value | undefined = decl;
+  for (let i = 0; i < 8 && isObject(d); i++) {
+    if (getProp(d, 'nullable') === true) return true;
+    const ref = getProp(d, '$ref');
+    const m = typeof ref === 'string' ? /^#\/definitions\/(.+)$/.exec(ref) : null;
+    if (!m || !isObject(definitions)) return false;
+    d = getProp(definitions, m[1]);
+  }
+  return false;
+}
+
 function parameterPlaceholder(key: string, decl: Value, cause: UnknownCause, origin: string, candidates: readonly Value[] | undefined): Value {
   const type = isObject(decl) ? getProp(decl, 'type') : undefined;
   if (typeof type === 'string' && (type.toLowerCase() === 'string' || type.toLowerCase() === 'securestring')) return placeholder(key);

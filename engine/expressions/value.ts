@@ -139,9 +139,9 @@ export function deepEqual(a: Value, b: Value): boolean {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     if (ka.length !== kb.length) return false;
+    // Keys compare with their case, as Azure's engine compares objects (JToken equality; checked with bicep snapshot).
     for (const k of ka) {
-      const other = getProp(b, k);
-      if (other === undefined || !deepEqual(a[k], other)) return false;
+      if (!Object.prototype.hasOwnProperty.call(b, k) || !deepEqual(a[k], b[k])) return false;
     }
     return true;
   }

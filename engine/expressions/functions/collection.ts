@@ -137,38 +137,52 @@ function arrayIndex(list: readonly Value[], key: Value, n: string, i: number): n
 }
 
 /**
- * Walks `keys` from `base` as tryGet does: a missing key or index gives null, except under a reference()-backed
- * value, where the member is assigned at deployment and so is unknown.
+ * Walks `keys` from `base` as tryGet does in Azure's engine (checked with bicep snapshot; Bicep's `a.?b.c`): only
+ * the first key is tried, so a first key that is missing, out of range or of the wrong kind gives null; the keys
+ * after it are read as a property access is, so a missing one is an error. A null met on the way is the answer.
+ * Under a reference()-backed value a missing member is assigned at deployment and so is unknown.
  */
 function walk(base: Value, keys: readonly Value[], firstKeyIndex: number, n: string): Value {
   let cur = base;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
     const argIndex = firstKeyIndex + k;
+    const tried = k === 0;
     if (cur === null) return null;
     if (cur instanceof Unknown) return again(cur);
     if (key instanceof Unknown) return again(key);
     let next: Value | undefined;
     let path: string;
     if (isObject(cur)) {
+      if (tried && typeof key !== 'string') return null;
       const name = str(key, n, argIndex);
       next = getProp(cur, name);
       path = `.${name}`;
     } else if (Array.isArray(cur)) {
+      if (tried && !isInteger(key) && !isObject(key)) return null;
       const i = arrayIndex(cur, key, n, argIndex);
       next = i >= 0 && i < cur.length ? cur[i] : undefined;
       path = `[${i}]`;
     } else {
+      if (tried) return null;
       return fail(`The template function '${n}' cannot look up a key in a value of type ${typeName(cur)}.`);
     }
     next = runtimeMember(cur, next, path);
-    if (next === undefined) return null;
+    if (next === undefined) {
+      if (tried) return null;
+      return fail(`The template function '${n}' found no ${path.startsWith('[') ? `index ${path.slice(1, -1)} in an array of length ${(cur as readonly Value[]).length}` : `key '${path.slice(1)}'`} (only its first key may be missing).`);
+    }
     cur = next;
   }
   return cur;
 }
 
-/** Adds `src` to `out` with union() semantics: later values win, nested objects merge, keys match case-insensitively. */
+/**
+ * Adds `src` to `out` with union() semantics (`deep`): later values win, nested objects merge, keys match
+ * case-insensitively and take the later spelling in the earlier one's place, and a later null leaves an object as it
+ * is (Azure's engine, checked with bicep snapshot). shallowMerge() (`deep` false) keeps the first spelling and lets a
+ * null replace.
+ */
 function mergeObject(out: Record<string, Value>, src: ValueObject, deep: boolean): void {
   const names = new Map<string, string>();
   for (const k of Object.keys(out)) names.set(k.toLowerCase(), k);
@@ -181,32 +195,49 @@ function mergeObject(out: Record<string, Value>, src: ValueObject, deep: boolean
       continue;
     }
     const prev = out[existing];
+    let value: Value;
     if (deep && isObject(next) && isObject(prev)) {
       const merged = newObject();
       mergeObject(merged, prev, true);
       mergeObject(merged, next, true);
-      out[existing] = merged;
+      value = merged;
     } else if (deep && isObject(next) && prev instanceof Unknown) {
       // Whether the earlier value was an object to merge into is unknown.
-      out[existing] = again(prev);
+      value = again(prev);
+    } else if (deep && next === null && isObject(prev)) {
+      value = prev;
     } else {
-      out[existing] = next;
+      value = next;
     }
+    if (deep && existing !== k) {
+      renameKey(out, existing, k, value);
+      names.set(k.toLowerCase(), k);
+    } else out[existing] = value;
+  }
+}
+
+/** Replaces key `from` by `to` with `value`, keeping the key's place among the others. */
+function renameKey(out: Record<string, Value>, from: string, to: string, value: Value): void {
+  const keys = Object.keys(out);
+  const values: Value[] = [];
+  for (const k of keys) values.push(out[k]);
+  for (const k of keys) delete out[k];
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === from) out[to] = value;
+    else out[keys[i]] = values[i];
   }
 }
 
 /** union(): arrays keep the first occurrence of each value; objects merge, recursing into nested objects (not arrays). */
 function union(args: readonly Value[], n: string): Value {
   for (const a of args) if (a instanceof Unknown) return again(a);
-  // null arguments are skipped, as templates commonly union an optional object parameter.
-  const present = args.filter((a) => a !== null);
-  if (present.length === 0) return null;
-  if (present.every((a) => Array.isArray(a))) {
-    const u = firstUnknown(present);
+  // A null argument is refused, as Azure's engine refuses it (bicep snapshot).
+  if (args.every((a) => Array.isArray(a))) {
+    const u = firstUnknown(args);
     if (u) return again(u);
     const out: Value[] = [];
     const seen = new ValueSet();
-    for (const list of present as (readonly Value[])[]) {
+    for (const list of args as readonly (readonly Value[])[]) {
       for (const x of list) {
         if (seen.has(x)) continue;
         seen.add(x);
@@ -215,9 +246,9 @@ function union(args: readonly Value[], n: string): Value {
     }
     return out;
   }
-  if (present.every((a) => isObject(a))) {
+  if (args.every((a) => isObject(a))) {
     const out = newObject();
-    for (const o of present as ValueObject[]) mergeObject(out, o, true);
+    for (const o of args as readonly ValueObject[]) mergeObject(out, o, true);
     return out;
   }
   return fail(`The template function '${n}' expects all its arguments to be arrays or all to be objects.`);
@@ -242,10 +273,8 @@ function intersection(args: readonly Value[], n: string): Value {
     const [head, ...rest] = args as ValueObject[];
     const out = newObject();
     for (const k of Object.keys(head)) {
-      if (rest.every((o) => {
-        const other = getProp(o, k);
-        return other !== undefined && deepEqual(head[k], other);
-      })) out[k] = head[k];
+      // A key is common only with the same case, as in Azure's engine.
+      if (rest.every((o) => Object.prototype.hasOwnProperty.call(o, k) && deepEqual(head[k], o[k]))) out[k] = head[k];
     }
     return out;
   }

@@ -90,10 +90,20 @@ function resourceId(args: readonly Value[], scope: Scope, fname: string): string
   const sub = t === 2 ? s[0] : scope.subscriptionId;
   const rg = t === 2 ? s[1] : t === 1 ? s[0] : scope.resourceGroup;
   if (t === 0 && scope.level !== 'resourceGroup') {
-    if (scope.level === 'subscription') return `/subscriptions/${sub}${tail}`;
+    if (scope.level === 'subscription') return subscriptionLevelId(sub, s[t], s.slice(t + 1), tail);
     return tail;
   }
   return `/subscriptions/${sub}/resourceGroups/${rg}${tail}`;
+}
+
+/**
+ * The id of a resource at subscription level. A resource group's is /subscriptions/{sub}/resourceGroups/{name}, with no
+ * provider segment: Azure's engine builds it so for subscriptionResourceId('Microsoft.Resources/resourceGroups', name)
+ * in any case, trailing slash or not (checked with `bicep snapshot`, bench/oracle.ts), as ARM names resource groups.
+ */
+function subscriptionLevelId(sub: string, type: string, names: readonly string[], tail: string): string {
+  if (names.length === 1 && /^microsoft\.resources\/resourcegroups\/?$/i.test(type)) return `/subscriptions/${sub}/resourceGroups/${names[0]}`;
+  return `/subscriptions/${sub}${tail}`;
 }
 
 const runtime = (what: string): Unknown => new Unknown('runtime', what);
@@ -156,6 +166,8 @@ export const deployment: Record<string, FnDef> = {
       const full = args.length === 3 && typeof args[2] === 'string' && args[2].toLowerCase() === 'full';
       if (args[0] instanceof Unknown) return new Unknown(args[0].cause, args[0].origin);
       str(args[0], f, 0);
+      // Azure's engine refuses an API version that is not a string (an integer passed by mistake).
+      if (args.length >= 2 && !(args[1] instanceof Unknown)) str(args[1], f, 1);
       return c.host.reference(args[0], args[1], full);
     },
   },
@@ -176,7 +188,7 @@ export const deployment: Record<string, FnDef> = {
       const t = s.findIndex((x) => x.includes('/'));
       if (t < 0 || t > 1) fail(`The template function '${f}' needs a resource type such as 'Microsoft.Resources/resourceGroups'.`);
       const sub = t === 1 ? s[0] : c.host.scope.subscriptionId;
-      return `/subscriptions/${sub}${providerPath(f, s[t], s.slice(t + 1))}`;
+      return subscriptionLevelId(sub, s[t], s.slice(t + 1), providerPath(f, s[t], s.slice(t + 1)));
     },
   },
   tenantresourceid: {
