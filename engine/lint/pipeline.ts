@@ -19,6 +19,9 @@ import { emptyDeployment, vmReport, withoutLinkedTemplates } from './report.js';
 import { runDocumentRules, runSessionRules } from './rules.js';
 import { decideByAllowedValues } from './allowed-values.js';
 import type { Rule, RuleLevel, RuleSettings } from './rules.js';
+import { isTerraformJson, readTerraform } from '../terraform/front-end.js';
+import type { TerraformOptions } from '../terraform/front-end.js';
+import { DEFAULT_SCOPE } from '../expressions/scope.js';
 
 /** Where the pipeline's text comes from: the caller's files (the CLI, the API), an editor's buffer, or nothing. */
 export interface SourceHost {
@@ -56,6 +59,11 @@ export interface SessionOptions {
   readonly host?: SourceHost;
   /** Lower safety caps than the defaults (what a test of a stopped expansion sets). */
   readonly caps?: Partial<SafetyCaps>;
+}
+
+/** The Terraform front-end's reader of .tf blocks through the host (none yet). */
+function tfBlocksOf(_host: SourceHost | undefined): TerraformOptions {
+  return {};
 }
 
 const NO_HOST: SourceHost = { readText: () => ({ error: 'No file is read here.' }) };
@@ -127,6 +135,12 @@ function withDoc(docs: ReadonlyMap<string, TemplateDoc>, extra: TemplateDoc | un
   return out;
 }
 
+/** The Terraform front-end's resource set as the pipeline carries it (a Deployment without template outputs). */
+function terraformDeployment(doc: TemplateDoc, session: SessionOptions): Deployment {
+  const set = readTerraform(doc, tfBlocksOf(session.host));
+  return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set);
+}
+
 /** Lints one document: the whole pipeline but the session phase. Never throws for template content. */
 export function lintDocument(input: DocumentInput, session: SessionOptions): LintResult {
   if (input.failed) return { file: input.file, vms: [], findings: [...input.failed], deployment: emptyDeployment(input.file) };
@@ -139,7 +153,9 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
     const { findings } = runDocumentRules({ resources: empty, graph: buildGraph(empty), vms: [], docs: new Map(), problems: loaded.problems }, session.rules, levels, settings);
     return { file: input.file, vms: [], findings: withNote(findings, input), deployment: empty };
   }
-  const deployment = expand(loaded.doc, expandOptions(loaded, session, GRAPH_READS));
+  // `terraform show -json` of a plan or state is read by the Terraform front-end; anything else is an ARM template.
+  const terraform = isTerraformJson(loaded.doc.value);
+  const deployment = terraform ? terraformDeployment(loaded.doc, session) : expand(loaded.doc, expandOptions(loaded, session, GRAPH_READS));
   const inventory = session.inventory;
   const graph = buildGraph(deployment, inventory?.resources);
   const vms = resolveEgress(graph);
@@ -150,7 +166,8 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
   const linked: string[] = [];
   for (const f of deployment.docs.keys()) if (f !== loaded.doc.file) linked.push(f);
   const result: LintResult = { file: loaded.doc.file, expanded: true, vms: reports, findings: withNote(findings, input), deployment, suppressions, graph, resolved: vms };
-  if (linked.length) Object.assign(result, { linked });
+  if (linked.length && !terraform) Object.assign(result, { linked });
+  if (terraform) return result;
   // Parameters with no value but allowed values, that an unknown VM depends on: each combination is linted.
   const given = new Set<string>();
   for (const k of Object.keys(loaded.values ?? {})) given.add(k.toLowerCase());

@@ -1,0 +1,88 @@
+// The Terraform front-end: the same network written as ARM and as a Terraform plan gives the same answers (VMs,
+// verdicts, egress, paths, findings), and the pieces the front-end rests on read the plan format as Terraform
+// prints it (references, addresses).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lintDocument } from '../engine/index.js';
+import type { LintResult } from '../engine/index.js';
+import { rules } from '../rules/index.js';
+import { leafReferences, parseReference } from '../engine/terraform/references.js';
+import { moduleOfAddress, parentModule } from '../engine/terraform/plan.js';
+import { FIXTURES } from './harness/fixtures.js';
+
+/** A Terraform fixture and the ARM fixture of the same network. */
+const PAIRS: readonly (readonly [string, string])[] = [
+  ['terraform/seed-1-nic-public-ip/plan.json', 'egress/seed-1-nic-public-ip/main.json'],
+  ['terraform/seed-2-public-lb-rule/plan.json', 'egress/seed-2-public-lb-rule/main.json'],
+  ['terraform/seed-3-two-nics-pip-and-lb/plan.json', 'egress/seed-3-two-nics-pip-and-lb/main.json'],
+  ['terraform/seed-4-three-nics-bare-secondary/plan.json', 'egress/seed-4-three-nics-bare-secondary/main.json'],
+];
+
+function lint(file: string): LintResult {
+  return lintDocument({ file, text: readFileSync(join(FIXTURES, file), 'utf8') }, { rules });
+}
+
+/** What must agree between the two front-ends: everything but places and ids (ARM's resource group is not Terraform's). */
+function answers(r: LintResult): unknown {
+  return {
+    vms: r.vms.map((v) => ({
+      name: v.name,
+      type: v.type,
+      verdict: v.verdict,
+      egress: v.egress.map((e) => `${e.name} ${e.via} ${e.type} ${e.static}`).sort(),
+      primaryEgress: v.primaryEgress.map((e) => e.name).sort(),
+      paths: v.paths.map((p) => ({ nic: p.nic, ipConfiguration: p.ipConfiguration, primary: p.primary, method: p.method, verdict: p.verdict, egress: p.egress.map((e) => e.name).sort(), because: p.because })),
+    })),
+    findings: r.findings.map((f) => `${f.ruleId} ${f.severity}: ${f.message}`).sort(),
+  };
+}
+
+const same = suite('Terraform and ARM: the same network, the same answers');
+for (const [tf, arm] of PAIRS) {
+  same(`${tf} answers as ${arm}`, () => {
+    const a = answers(lint(arm));
+    const t = answers(lint(tf));
+    assert.equal(t, a);
+    assert.ok((a as { vms: unknown[] }).vms.length > 0, 'the ARM fixture has VMs');
+  });
+}
+same.run();
+
+const refs = suite('references as Terraform prints them');
+refs('each use is one chain, longest first; a string that is no prefix of the one before starts the next', () => {
+  // Terraform 1.11's configuration representation of
+  //   { pip = pip[count.index].id, list = [pip[0].id, pip[1].id], cond = var.flag ? pip[0].id : null }
+  const printed = [
+    'terraform_data.pip',
+    'count.index',
+    'terraform_data.pip[0].id',
+    'terraform_data.pip[0]',
+    'terraform_data.pip',
+    'terraform_data.pip[1].id',
+    'terraform_data.pip[1]',
+    'terraform_data.pip',
+    'var.flag',
+    'terraform_data.pip[0].id',
+    'terraform_data.pip[0]',
+    'terraform_data.pip',
+  ];
+  assert.equal(leafReferences(printed), ['terraform_data.pip', 'count.index', 'terraform_data.pip[0].id', 'terraform_data.pip[1].id', 'var.flag', 'terraform_data.pip[0].id']);
+});
+refs('a reference names its root, instance key and the steps after it', () => {
+  assert.equal(parseReference('azurerm_public_ip.pip[0].id'), { text: 'azurerm_public_ip.pip[0].id', root: 'resource', type: 'azurerm_public_ip', name: 'pip', key: 0, steps: ['id'] });
+  assert.equal(parseReference('azurerm_firewall.fw.ip_configuration[0].private_ip_address')?.steps, ['ip_configuration', 0, 'private_ip_address']);
+  assert.equal(parseReference('module.net["a b"].subnet_ids["app"]'), { text: 'module.net["a b"].subnet_ids["app"]', root: 'module', type: '', name: 'net', key: 'a b', steps: ['subnet_ids', 'app'] });
+  assert.equal(parseReference('data.azurerm_subnet.s.id')?.root, 'data');
+  assert.equal(parseReference('var.nat_gateway.id'), { text: 'var.nat_gateway.id', root: 'var', type: '', name: 'nat_gateway', key: undefined, steps: ['id'] });
+  assert.equal(parseReference('count.index')?.root, 'helper');
+  assert.is(parseReference('a..b'), undefined);
+});
+refs('module instance addresses', () => {
+  assert.is(moduleOfAddress('module.a[0].module.b["x.y"].azurerm_lb.lb["k"]'), 'module.a[0].module.b["x.y"]');
+  assert.is(moduleOfAddress('azurerm_lb.lb'), '');
+  assert.is(parentModule('module.a[0].module.b["x.y"]'), 'module.a[0]');
+  assert.is(parentModule('module.a'), '');
+});
+refs.run();
