@@ -18,6 +18,11 @@ const PAIRS: readonly (readonly [string, string])[] = [
   ['terraform/seed-2-public-lb-rule/plan.json', 'egress/seed-2-public-lb-rule/main.json'],
   ['terraform/seed-3-two-nics-pip-and-lb/plan.json', 'egress/seed-3-two-nics-pip-and-lb/main.json'],
   ['terraform/seed-4-three-nics-bare-secondary/plan.json', 'egress/seed-4-three-nics-bare-secondary/main.json'],
+  ['terraform/state-seed-1/state.json', 'egress/seed-1-nic-public-ip/main.json'],
+  ['terraform/modules-seed-3/plan.json', 'egress/seed-3-two-nics-pip-and-lb/main.json'],
+  ['terraform/nat-gateway-overrides-public-ip/plan.json', 'egress/nat-overrides-instance-ip/main.json'],
+  ['terraform/route-to-firewall/plan.json', 'egress/route-firewall-reference/main.json'],
+  ['terraform/vmss-lb-outbound-rule/plan.json', 'egress/vmss-lb-outbound-rule/main.json'],
 ];
 
 function lint(file: string): LintResult {
@@ -49,6 +54,22 @@ for (const [tf, arm] of PAIRS) {
   });
 }
 same.run();
+
+const state = suite('Terraform state');
+state('state gives the deployed ids and addresses, which the report shows', () => {
+  const vm = lint('terraform/state-seed-1/state.json').vms[0];
+  assert.is(vm.id, '/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-egress/providers/Microsoft.Compute/virtualMachines/vm1');
+  assert.equal(
+    vm.egress.map((e) => [e.id, e.address]),
+    [['/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-egress/providers/Microsoft.Network/publicIPAddresses/pip-vm1', '20.61.15.107']],
+  );
+});
+state('a plan names what is not created yet by an id built from its resource group and name, the subscription a placeholder', () => {
+  const vm = lint('terraform/seed-1-nic-public-ip/plan.json').vms[0];
+  assert.is(vm.egress[0].id, '/subscriptions/{subscription}/resourceGroups/rg-egress/providers/Microsoft.Network/publicIPAddresses/pip-vm1');
+  assert.is(vm.egress[0].address, null);
+});
+state.run();
 
 const refs = suite('references as Terraform prints them');
 refs('each use is one chain, longest first; a string that is no prefix of the one before starts the next', () => {

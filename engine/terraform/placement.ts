@@ -99,13 +99,14 @@ export class Placement {
     }
     const base = inst.valuesKey === 'values' ? pointerJoin(inst.pointer, 'values') : pointerJoin(pointerJoin(inst.pointer, 'change'), 'after');
     const at = deepest(this.root, base, path);
-    if (at !== base || path.length === 0) return { file: this.file, pointer: at === base ? inst.pointer : at };
-    // Not in the known values: where the plan says it is known only after apply, else the entry itself.
+    if (path.length === 0) return { file: this.file, pointer: inst.pointer };
+    // A value known only after apply is not in the known values: where the plan says so is closer.
     if (inst.changePointer !== undefined) {
       const unknownBase = pointerJoin(pointerJoin(inst.changePointer, 'change'), 'after_unknown');
       const u = deepest(this.root, unknownBase, path);
-      if (u !== unknownBase) return { file: this.file, pointer: u };
+      if (u.length - unknownBase.length > at.length - base.length) return { file: this.file, pointer: u };
     }
+    if (at !== base) return { file: this.file, pointer: at };
     return { file: this.file, pointer: inst.pointer };
   }
 }

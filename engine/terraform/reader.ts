@@ -237,7 +237,7 @@ export class Reader {
       for (const t of attrs) if (this.typeOfTarget(t)?.toLowerCase() === expect.toLowerCase()) kept.push(t);
       if (kept.length === 0) return new Unknown('runtime', `${where} is known only after apply, and its expression reads ${attrs.map((t) => `${t.inst.address}.${pathText(t.path)}`).join(', ')}, which ${attrs.length > 1 ? 'are' : 'is'} not the id of a ${expect}`);
     } else if (attrs.some((t) => t.candidate) && attrs.length > 1) kept = [];
-    if (kept.length !== 1) return new Unknown('runtime', `${where} is known only after apply, and its expression reads ${attrs.map((t) => `${t.inst.address}.${pathText(t.path)}`).join(' and ')}: which one it is is decided by an expression the plan does not show`);
+    if (kept.length !== 1) return new Unknown('runtime', `${where} is known only after apply, and its expression reads ${attrs.map((t) => `${t.inst.address}.${pathText(t.path)}`).join(' and ')}: the plan does not show which one it is`);
     return this.ofTarget(kept[0], want) ?? new Unknown('runtime', `${where} is known only after apply`);
   }
 

@@ -203,7 +203,7 @@ export class References {
     // count.index / each.key among the references, so the instance with the referring one's own key is taken.
     else if (typeof scope.index === 'number' && helpers.has('count.index')) inst = list.find((x) => x.index === scope.index);
     else if (typeof scope.index === 'string' && helpers.has('each.key')) inst = list.find((x) => x.index === scope.index);
-    if (!inst) return { kind: 'none', why: `it reads ${ref.text}, and which instance of ${where} (${list.map((x) => keyText(x.index) || 'no key').join(', ')}) it is is decided by an expression the plan does not show` };
+    if (!inst) return { kind: 'none', why: `it reads ${ref.text}, and the plan does not show which instance of ${where} (${list.map((x) => keyText(x.index) || 'no key').join(', ')}) it names` };
     return { kind: 'attr', inst, path: ref.steps };
   }
 
@@ -239,7 +239,7 @@ export class References {
     const module: ConfigModule | undefined = configOf(this.model.root, child);
     const expr = module?.outputs.get(outputName);
     if (!expr) return [{ kind: 'none', why: `it reads ${ref.text}, an output the plan's configuration does not have` }];
-    if (!this.hasModule(child)) return [{ kind: 'none', why: `it reads ${ref.text}, and which instance of module ${ref.name} it is is decided by an expression the plan does not show` }];
+    if (!this.hasModule(child)) return [{ kind: 'none', why: `it reads ${ref.text}, and the plan does not show which instance of module ${ref.name} it names` }];
     const rest = ref.steps.slice(1);
     const keyed = this.keyedElement(expr, child, rest);
     if (keyed) return [keyed];
