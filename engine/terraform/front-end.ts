@@ -131,7 +131,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   const placement = new Placement(doc.file, doc.value);
   const resources: SourceResource[] = [];
   for (const t of tr.list) {
-    for (const p of t.places) placement.add(t.inst.pointer, p.arm, p.inst, p.path);
+    placement.addResource(t.inst.pointer, t.places);
     const props = getProp(t.body, 'properties');
     resources.push({
       id: t.ident.id,

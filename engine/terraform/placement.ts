@@ -4,7 +4,7 @@
 // resource block of a .tf file when the module's source is there. Imports template/ only, besides engine/terraform/.
 import type { Location } from '../template/finding.js';
 import type { LineColumn, LoadProblem, SourceRange, TemplateDoc } from '../template/template.js';
-import { pointerJoin } from '../template/template.js';
+import { pointerJoin, pointerSegments } from '../template/template.js';
 import type { Instance } from './plan.js';
 import type { Step } from './references.js';
 import type { ArmPath } from './translation.js';
@@ -18,7 +18,9 @@ export interface Block {
   readonly has: (pointer: string) => boolean;
 }
 
-interface Source {
+/** Where part of a translated body is written (translation.ts's Place, with azapi's mirror). */
+export interface Source {
+  readonly arm: ArmPath;
   readonly inst: Instance;
   readonly path: readonly Step[];
   /** The rest of the ARM pointer is the same path in the Terraform value (an azapi_resource's `body`). */
@@ -49,7 +51,8 @@ export function deepest(root: unknown, base: string, path: readonly (string | nu
 
 /** The ARM-shaped places of one plan's translated resources, and where each is written. */
 export class Placement {
-  private readonly sources = new Map<string, Source>();
+  /** The places of each translated resource, by the pointer of its entry (what its ARM-shaped pointers start with). */
+  private readonly resources = new Map<string, readonly Source[]>();
   /** The .tf block of each instance, when its module's source was read. */
   readonly blocks = new Map<Instance, Block>();
 
@@ -58,31 +61,36 @@ export class Placement {
     private readonly root: unknown,
   ) {}
 
-  /** Records that the ARM path `arm` of the resource whose entry is at `at` is written at `path` of `inst`. */
-  add(at: string, arm: ArmPath, inst: Instance, path: readonly Step[], mirror?: true): void {
-    let p = at;
-    for (const s of arm) p = pointerJoin(p, s);
-    this.sources.set(p, mirror ? { inst, path, mirror } : { inst, path });
+  /** Records the places of the resource whose entry is at `at`. */
+  addResource(at: string, places: readonly Source[]): void {
+    this.resources.set(at, places);
   }
 
   /** Where an ARM-shaped pointer below a translated resource's entry is written; undefined for any other pointer. */
   place(pointer: string): Location | undefined {
     let p = pointer;
-    for (;;) {
-      const hit = this.sources.get(p);
-      // A pointer into the entry as Terraform wrote it (a problem found reading it) is already where it belongs.
-      if (hit && hit.path.length === 0 && !hit.mirror && p.length < pointer.length && ENTRY_KEYS.has(pointer.slice(p.length + 1).split('/')[0])) return undefined;
-      if (hit) {
-        if (!hit.mirror || p.length === pointer.length) return this.locate(hit.inst, hit.path);
-        const rest = pointer.slice(p.length + 1).split('/');
-        const steps: Step[] = [];
-        for (const s of rest) steps.push(/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~'));
-        return this.locate(hit.inst, [...hit.path, ...steps]);
-      }
+    let places = this.resources.get(p);
+    while (!places) {
       const cut = p.lastIndexOf('/');
       if (cut <= 0) return undefined;
       p = p.slice(0, cut);
+      places = this.resources.get(p);
     }
+    const rest = p.length === pointer.length ? [] : pointerSegments(pointer.slice(p.length));
+    // A pointer into the entry as Terraform wrote it (a problem found reading it) is already where it belongs.
+    if (rest.length > 0 && ENTRY_KEYS.has(rest[0])) return undefined;
+    let best: Source | undefined;
+    for (const src of places) {
+      if (src.arm.length > rest.length || (best && best.arm.length >= src.arm.length)) continue;
+      let match = true;
+      for (let i = 0; match && i < src.arm.length; i++) match = String(src.arm[i]) === rest[i];
+      if (match) best = src;
+    }
+    if (!best) return undefined;
+    if (!best.mirror || best.arm.length === rest.length) return this.locate(best.inst, best.path);
+    const steps: Step[] = [...best.path];
+    for (const seg of rest.slice(best.arm.length)) steps.push(/^(0|[1-9]\d*)$/.test(seg) ? Number(seg) : seg);
+    return this.locate(best.inst, steps);
   }
 
   /** The place of an attribute path of an instance: in its .tf block when read, else in the JSON. */

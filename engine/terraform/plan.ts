@@ -13,9 +13,12 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** An own member of a JSON object (never one of Object.prototype's). */
+/** An own member of a JSON object (never one of Object.prototype's: JSON holds no functions, and __proto__ is asked). */
 export function member(o: unknown, key: string): Json | undefined {
-  return isJsonObject(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return undefined;
+  if (key === '__proto__') return Object.prototype.hasOwnProperty.call(o, key) ? (o as JsonObject)[key] : undefined;
+  const v = (o as Record<string, unknown>)[key];
+  return typeof v === 'function' ? undefined : (v as Json | undefined);
 }
 
 /** One `resource` or `data` block of a module's configuration (`configuration.root_module.resources[]`). */
@@ -241,10 +244,19 @@ class ModelBuilder {
   readonly instances: Instance[] = [];
   readonly byResource = new Map<string, Instance[]>();
   readonly seen = new Set<string>();
+  private readonly configs = new Map<string, ConfigModule | undefined>();
   constructor(
     readonly root: ConfigModule | undefined,
     readonly changes: ReadonlyMap<string, Change>,
   ) {}
+
+  /** The configuration of a module instance, looked up once per module instance. */
+  configOf(moduleAddress: string): ConfigModule | undefined {
+    if (this.configs.has(moduleAddress)) return this.configs.get(moduleAddress);
+    const m = configOf(this.root, moduleAddress);
+    this.configs.set(moduleAddress, m);
+    return m;
+  }
 
   add(r: Json, pointer: string, _container: string, valuesKey: 'values' | 'change/after', values: Json | undefined, unknownOverride?: Json): void {
     const address = member(r, 'address');
@@ -270,7 +282,7 @@ class ModelBuilder {
       unknown: unknownOverride ?? change?.unknown,
       pointer,
       valuesKey,
-      config: configOf(this.root, moduleAddress)?.resources.get(local),
+      config: this.configOf(moduleAddress)?.resources.get(local),
       changePointer: change?.pointer,
     };
     this.instances.push(inst);

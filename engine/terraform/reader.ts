@@ -5,7 +5,6 @@
 // and resources/ only.
 import { Unknown } from '../expressions/value.js';
 import type { Value } from '../expressions/value.js';
-import { placeholder } from '../expressions/placeholder.js';
 import type { Instance, Json, JsonObject, Model } from './plan.js';
 import { isJsonObject, member } from './plan.js';
 import { References, pathText } from './references.js';
@@ -32,6 +31,15 @@ export interface TypeInfo {
 /** Where a value's configuration expression is, or why there is none to follow. */
 type ConfigAt = { kind: 'expr'; expr: JsonObject } | { kind: 'unset' } | { kind: 'dynamic'; block: string } | { kind: 'opaque'; attr: string } | { kind: 'none' };
 
+/**
+ * The part of a built id that the plan does not know (the subscription, which a provider configuration decides; a
+ * resource group known only after apply), written as the report writes a placeholder: `{subscription}`. Plain text,
+ * not a placeholder string: nothing decides on it, and ids stay one-byte strings, which V8 hashes and lower-cases fast.
+ */
+function unknownPart(label: string): string {
+  return `{${segment(label)}}`;
+}
+
 /** An id segment for a name: a '/' in a name (a for_each key in an address) would split the id. */
 function segment(name: string): string {
   return name.indexOf('/') < 0 ? name : name.replace(/\//g, '%2F');
@@ -53,6 +61,17 @@ export function at(v: Json | undefined, path: readonly Step[]): Json | undefined
 }
 
 const MAX_DEPTH = 24;
+
+/** An attribute's address, made into text only when a message needs it (most values need none). */
+export class Where {
+  constructor(
+    private readonly address: string,
+    private readonly path: readonly Step[],
+  ) {}
+  toString(): string {
+    return `${this.address}.${pathText(this.path)}`;
+  }
+}
 
 const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
 const POOL = 'Microsoft.Network/loadBalancers/backendAddressPools';
@@ -160,12 +179,10 @@ export class Reader {
   /** The expression that sets a value, undefined when the configuration does not set it, or an Unknown saying why none can be read. */
   configExpression(inst: Instance, path: readonly Step[]): JsonObject | Unknown | undefined {
     const c = this.configAt(inst, path);
+    if (c.kind === 'expr') return c.expr;
+    if (c.kind === 'unset') return undefined;
     const where = `${inst.address}.${pathText(path)}`;
     switch (c.kind) {
-      case 'expr':
-        return c.expr;
-      case 'unset':
-        return undefined;
       case 'dynamic':
         return new Unknown('runtime', `${where} is known only after apply, and it is set in a dynamic "${c.block}" block, which the plan's configuration does not describe`);
       case 'opaque':
@@ -209,7 +226,7 @@ export class Reader {
     const c = this.configExpression(inst, path);
     if (c === undefined) return this.assigned(inst, path);
     if (c instanceof Unknown) return c;
-    return this.pick(this.refs.resolve(c, this.scopeOf(inst)), want, `${inst.address}.${pathText(path)}`, expect ?? (want === 'id' ? expectedType(path) : undefined));
+    return this.pick(this.refs.resolve(c, this.scopeOf(inst)), want, new Where(inst.address, path), expect ?? (want === 'id' ? expectedType(path) : undefined));
   }
 
   /**
@@ -218,7 +235,12 @@ export class Reader {
    * the expression reads, those of the type the caller expects (`expect`, an ARM type) are kept; one is the answer,
    * several or none an Unknown naming why.
    */
-  pick(targets: readonly Target[], want: 'id' | 'name' | 'value', where: string, expect?: string): Value {
+  pick(targets: readonly Target[], want: 'id' | 'name' | 'value', where: string | Where, expect?: string): Value {
+    // The usual case: one reference to one resource's attribute of the type expected.
+    if (targets.length === 1) {
+      const t = targets[0];
+      if (t.kind === 'attr' && (expect === undefined || this.typeOfTarget(t)?.toLowerCase() === expect.toLowerCase())) return this.ofTarget(t, want) ?? new Unknown('runtime', `${where} is known only after apply`);
+    }
     const none = targets.find((t) => t.kind === 'none');
     if (none && none.kind === 'none') return new Unknown('runtime', `${where} is known only after apply, and ${none.why}`);
     const attrs: Extract<Target, { kind: 'attr' }>[] = [];
@@ -274,9 +296,11 @@ export class Reader {
 
   /** An attribute no configuration sets and the plan does not know: Azure assigns it (a private IP), or a default applies. */
   private assigned(inst: Instance, path: readonly Step[]): Value | undefined {
+    const assigned = this.typeOf(inst)?.assigned;
+    if (!assigned) return undefined;
     const text = pathText(path);
     const ident = this.identity(inst);
-    for (const a of this.typeOf(inst)?.assigned ?? []) {
+    for (const a of assigned) {
       if (a.attr.test(text) && ident) return new Unknown('runtime', `${inst.address}.${text}, which Azure assigns at deployment`, undefined, { id: ident.id, path: a.arm(path) });
     }
     return undefined;
@@ -312,21 +336,21 @@ export class Reader {
     const p = info.parent!;
     if (p.by === 'id') {
       const v = this.value(inst, [p.attr], 'id');
-      return typeof v === 'string' ? v.replace(/\/+$/, '') : `/subscriptions/${placeholder('subscription')}/resourceGroups/${placeholder(`resource group of ${inst.address}`)}/providers/${p.armType}/${placeholder(`${p.attr} of ${inst.address}`)}`;
+      return typeof v === 'string' ? v.replace(/\/+$/, '') : `/subscriptions/${unknownPart('subscription')}/resourceGroups/${unknownPart(`resource group of ${inst.address}`)}/providers/${p.armType}/${unknownPart(`${p.attr} of ${inst.address}`)}`;
     }
     // By name: the resource its expression names, else a resource of the plan with that name in the same resource group.
     const target = this.parentTarget(inst, p.attr);
     if (target) return target.id;
     const rg = this.resourceGroup(inst);
     const v = this.value(inst, [p.attr], 'name');
-    if (typeof v !== 'string') return `/subscriptions/${placeholder('subscription')}/resourceGroups/${rg}/providers/${p.armType}/${placeholder(`${p.attr} of ${inst.address}`)}`;
+    if (typeof v !== 'string') return `/subscriptions/${unknownPart('subscription')}/resourceGroups/${rg}/providers/${p.armType}/${unknownPart(`${p.attr} of ${inst.address}`)}`;
     for (const t of p.types) {
       for (const other of this.named(t, v)) {
         const oid = this.identity(other);
         if (oid && this.resourceGroup(other).toLowerCase() === rg.toLowerCase()) return oid.id;
       }
     }
-    return `/subscriptions/${placeholder('subscription')}/resourceGroups/${rg}/providers/${p.armType}/${segment(v)}`;
+    return `/subscriptions/${unknownPart('subscription')}/resourceGroups/${rg}/providers/${p.armType}/${segment(v)}`;
   }
 
   /** The parent resource an attribute's expression names (`azurerm_virtual_network.vnet.name`), when it names one. */
@@ -359,7 +383,7 @@ export class Reader {
   /** The resource group an instance is in, as written, or a placeholder when it is known only after apply. */
   resourceGroup(inst: Instance): string {
     const v = this.value(inst, ['resource_group_name'], 'name');
-    return typeof v === 'string' ? v : placeholder(`resource group of ${inst.address}`);
+    return typeof v === 'string' ? v : unknownPart(`resource group of ${inst.address}`);
   }
 
   /**
@@ -369,8 +393,8 @@ export class Reader {
    */
   private syntheticId(inst: Instance, armType: string, name: string): string {
     const rg = this.resourceGroup(inst);
-    let id = `/subscriptions/${placeholder('subscription')}/resourceGroups/${rg}/providers/${armType}/${segment(name)}`;
-    if (this.synthetic.has(id.toLowerCase())) id = `/subscriptions/${placeholder(`subscription of ${inst.address}`)}/resourceGroups/${rg}/providers/${armType}/${segment(name)}`;
+    let id = `/subscriptions/${unknownPart('subscription')}/resourceGroups/${rg}/providers/${armType}/${segment(name)}`;
+    if (this.synthetic.has(id.toLowerCase())) id = `/subscriptions/${unknownPart(`subscription of ${inst.address}`)}/resourceGroups/${rg}/providers/${armType}/${segment(name)}`;
     this.synthetic.set(id.toLowerCase(), inst);
     return id;
   }

@@ -3,7 +3,7 @@
 // The plan lists references as text ("Callers should only use string equality checks here"), each multi-step one
 // followed by its shorter prefixes (json-format, expression representation); the longest of each chain says which
 // attribute is read. Imports template/ only (through plan.ts).
-import type { ConfigModule, Instance, Json, JsonObject, Model } from './plan.js';
+import type { ConfigModule, Instance, Json, JsonObject, Model, ModuleCall } from './plan.js';
 import { configOf, isJsonObject, keyText, member, moduleSteps, parentModule, readKey, resourceKey } from './plan.js';
 
 export type Step = string | number;
@@ -113,6 +113,13 @@ export function pathText(path: readonly Step[]): string {
   return out;
 }
 
+/** An expression's references, parsed: the uses to follow, the count/each helpers, the each.value uses. */
+interface Uses {
+  readonly parsed: readonly Reference[];
+  readonly helpers: ReadonlySet<string>;
+  readonly eachValue: readonly string[];
+}
+
 const MAX_DEPTH = 32;
 const EACH_KEY: ReadonlySet<string> = new Set(['each.key']);
 
@@ -120,6 +127,13 @@ const EACH_KEY: ReadonlySet<string> = new Set(['each.key']);
 export class References {
   /** Every module instance that holds an instance, itself or below it. */
   private readonly modules = new Set<string>();
+  /** Each expression's parsed references (see usesOf); null for an expression without references. */
+  private readonly uses = new Map<JsonObject, Uses | null>();
+  private readonly configs = new Map<string, ConfigModule | undefined>();
+  /** Module calls by module instance (see callOf). */
+  private readonly calls = new Map<string, { last: { name: string; key: number | string | undefined }; parent: string; call: ModuleCall | undefined }>();
+  /** Instances by key, per resource (see byKey). */
+  private readonly keys = new Map<readonly Instance[], Map<number | string, Instance>>();
 
   constructor(private readonly model: Model) {
     for (const i of model.instances) {
@@ -135,21 +149,9 @@ export class References {
   resolve(expr: Json | undefined, scope: Scope, depth = 0): Target[] {
     if (!isJsonObject(expr)) return [];
     if (Object.prototype.hasOwnProperty.call(expr, 'constant_value')) return [{ kind: 'value', value: member(expr, 'constant_value') ?? null, from: 'a constant' }];
-    const refs = member(expr, 'references');
-    if (!Array.isArray(refs)) return [];
-    const texts: string[] = [];
-    for (const r of refs) if (typeof r === 'string') texts.push(r);
-    const leaves = leafReferences(texts);
-    const parsed: Reference[] = [];
-    const helpers = new Set<string>();
-    const eachValue: string[] = [];
-    for (const t of leaves) {
-      const p = parseReference(t);
-      if (!p) parsed.push({ text: t, root: 'local', type: '', name: t, key: undefined, steps: [] });
-      else if (p.root === 'helper' && /^each\.value\b/.test(p.name)) eachValue.push(p.name);
-      else if (p.root === 'helper') helpers.add(p.name);
-      else parsed.push(p);
-    }
+    const uses = this.usesOf(expr);
+    if (!uses) return [];
+    const { parsed, helpers, eachValue } = uses;
     const out: Target[] = [];
     for (const p of parsed) for (const t of this.follow(p, helpers, scope, depth)) out.push(t);
     for (const text of eachValue) for (const t of this.eachValue(text, scope, depth)) out.push(t);
@@ -197,12 +199,12 @@ export class References {
     const where = scope.module === '' ? local : `${scope.module}.${local}`;
     if (!list || list.length === 0) return { kind: 'none', why: `it reads ${ref.text}, and ${where} has no instance in the plan` };
     let inst: Instance | undefined;
-    if (ref.key !== undefined) inst = list.find((x) => x.index === ref.key);
+    if (ref.key !== undefined) inst = this.byKey(list, ref.key);
     else if (list.length === 1) inst = list[0];
     // `pip[count.index]` and `pip[each.key]` in a resource with as many instances: the plan shows the index only as
     // count.index / each.key among the references, so the instance with the referring one's own key is taken.
-    else if (typeof scope.index === 'number' && helpers.has('count.index')) inst = list.find((x) => x.index === scope.index);
-    else if (typeof scope.index === 'string' && helpers.has('each.key')) inst = list.find((x) => x.index === scope.index);
+    else if (typeof scope.index === 'number' && helpers.has('count.index')) inst = this.byKey(list, scope.index);
+    else if (typeof scope.index === 'string' && helpers.has('each.key')) inst = this.byKey(list, scope.index);
     if (!inst) return { kind: 'none', why: `it reads ${ref.text}, and the plan does not show which instance of ${where} (${list.map((x) => keyText(x.index) || 'no key').join(', ')}) it names` };
     return { kind: 'attr', inst, path: ref.steps };
   }
@@ -213,10 +215,7 @@ export class References {
       if (!this.model.variables.has(ref.name)) return [{ kind: 'none', why: `it reads ${ref.text}, which the plan gives no value` }];
       return [{ kind: 'value', value: walk(this.model.variables.get(ref.name) ?? null, ref.steps), from: ref.text }];
     }
-    const steps = moduleSteps(scope.module);
-    const last = steps[steps.length - 1];
-    const parent = parentModule(scope.module);
-    const call = configOf(this.model.root, parent)?.calls.get(last.name);
+    const { last, parent, call } = this.callOf(scope.module);
     const expr = call ? member(call.expressions, ref.name) : undefined;
     if (expr === undefined) {
       const def = call?.module.defaults.get(ref.name);
@@ -236,7 +235,7 @@ export class References {
       else if (typeof scope.index === 'string' && helpers.has('each.key') && this.hasModule(`${prefix}module.${ref.name}${keyText(scope.index)}`)) key = scope.index;
     }
     const child = `${prefix}module.${ref.name}${keyText(key)}`;
-    const module: ConfigModule | undefined = configOf(this.model.root, child);
+    const module: ConfigModule | undefined = this.configOfModule(child);
     const expr = module?.outputs.get(outputName);
     if (!expr) return [{ kind: 'none', why: `it reads ${ref.text}, an output the plan's configuration does not have` }];
     if (!this.hasModule(child)) return [{ kind: 'none', why: `it reads ${ref.text}, and the plan does not show which instance of module ${ref.name} it names` }];
@@ -258,8 +257,72 @@ export class References {
     const only = leaves.length === 1 ? parseReference(leaves[0]) : undefined;
     if (!only || (only.root !== 'resource' && only.root !== 'data') || only.key !== undefined || only.steps.length !== 0) return undefined;
     const local = only.root === 'data' ? `data.${only.type}.${only.name}` : `${only.type}.${only.name}`;
-    const inst = this.model.byResource.get(resourceKey(module, local))?.find((x) => x.index !== undefined && x.index === steps[0]);
+    const list = this.model.byResource.get(resourceKey(module, local));
+    const key = steps[0];
+    const inst = list ? this.byKey(list, key) : undefined;
     return inst ? { kind: 'attr', inst, path: steps.slice(1), candidate: true } : undefined;
+  }
+
+  /** The configuration of a module instance (looked up once). */
+  private configOfModule(module: string): ConfigModule | undefined {
+    if (this.configs.has(module)) return this.configs.get(module);
+    const m = configOf(this.model.root, module);
+    this.configs.set(module, m);
+    return m;
+  }
+
+  /** The module call of a module instance: its last step, the calling module instance and the call (looked up once). */
+  private callOf(module: string): { last: { name: string; key: number | string | undefined }; parent: string; call: ModuleCall | undefined } {
+    let hit = this.calls.get(module);
+    if (!hit) {
+      const steps = moduleSteps(module);
+      const last = steps[steps.length - 1];
+      const parent = parentModule(module);
+      hit = { last, parent, call: configOf(this.model.root, parent)?.calls.get(last.name) };
+      this.calls.set(module, hit);
+    }
+    return hit;
+  }
+
+  /** An expression's references, parsed once (the instances of a resource with count or for_each share it). */
+  private usesOf(expr: JsonObject): Uses | undefined {
+    const hit = this.uses.get(expr);
+    if (hit !== undefined) return hit ?? undefined;
+    const refs = member(expr, 'references');
+    if (!Array.isArray(refs)) {
+      this.uses.set(expr, null);
+      return undefined;
+    }
+    const texts: string[] = [];
+    for (const r of refs) if (typeof r === 'string') texts.push(r);
+    const parsed: Reference[] = [];
+    const helpers = new Set<string>();
+    const eachValue: string[] = [];
+    for (const t of leafReferences(texts)) {
+      const p = parseReference(t);
+      if (!p) parsed.push({ text: t, root: 'local', type: '', name: t, key: undefined, steps: [] });
+      else if (p.root === 'helper' && /^each\.value\b/.test(p.name)) eachValue.push(p.name);
+      else if (p.root === 'helper') helpers.add(p.name);
+      else parsed.push(p);
+    }
+    const out: Uses = { parsed, helpers, eachValue };
+    this.uses.set(expr, out);
+    return out;
+  }
+
+  /** The instance of a resource with this count index or for_each key (an index per resource, built on first use). */
+  private byKey(list: readonly Instance[], key: number | string): Instance | undefined {
+    if (list.length < 8) {
+      for (const x of list) if (x.index === key) return x;
+      return undefined;
+    }
+    let index = this.keys.get(list);
+    if (!index) {
+      index = new Map();
+      for (const x of list) if (x.index !== undefined && !index.has(x.index)) index.set(x.index, x);
+      this.keys.set(list, index);
+    }
+    return index.get(key);
   }
 
   /** True when some instance sits in this module instance or below it. */

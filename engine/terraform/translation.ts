@@ -3,7 +3,7 @@
 // point back at what Terraform wrote. Imports template/, expressions/ and resources/ only.
 import type { RawFinding } from '../template/finding.js';
 import type { UnresolvedDeployment } from '../resources/types.js';
-import { Unknown, isObject, newObject } from '../expressions/value.js';
+import { Unknown, isObject } from '../expressions/value.js';
 import type { Value } from '../expressions/value.js';
 import type { Instance } from './plan.js';
 import type { Identity, Reader } from './reader.js';
@@ -41,7 +41,7 @@ export function setAt(body: Record<string, Value>, path: ArmPath, v: Value): voi
     const k = path[i];
     let next = cur[k];
     if (!(isObject(next) || Array.isArray(next))) {
-      next = typeof path[i + 1] === 'number' ? [] : newObject();
+      next = typeof path[i + 1] === 'number' ? [] : obj();
       cur[k] = next;
     }
     cur = next as Record<string | number, Value>;
@@ -129,14 +129,15 @@ export function block(t: Translated, arm: ArmPath, path: readonly Step[]): void 
 /** An ARM reference object (`{ "id": … }`) for an id, or undefined when there is none. */
 export function idRef(id: Value | undefined): Value | undefined {
   if (id === undefined || id === null || id === '') return undefined;
-  const o = newObject();
-  o.id = id;
-  return o;
+  return { id };
 }
 
-/** A new empty object (no prototype: keys from the plan stay plain keys). */
+/**
+ * A new empty object for a translated body. Its keys are ARM's property names, which the translators write, never
+ * keys from the plan: a plain object (a prototype-less one is a slow dictionary in V8, and bodies are many).
+ */
 export function obj(): Record<string, Value> {
-  return newObject();
+  return {};
 }
 
 export { Unknown };
