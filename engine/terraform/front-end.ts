@@ -18,6 +18,7 @@ import { natAssociation, natGateway, publicIp, publicIpPrefix, route, routeTable
 import { legacyVirtualMachine, networkInterface, orchestratedScaleSet, scaleSet, virtualMachine } from './azurerm-compute.js';
 import { backendPool, lbOutboundRule, lbRule, loadBalancer, nicPoolAssociation, poolAddress } from './azurerm-lb.js';
 import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
+import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
 
 export { isTerraformJson };
 
@@ -64,6 +65,9 @@ const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
   ['azurerm_availability_set', { arm: 'Microsoft.Compute/availabilitySets' }],
   ['azurerm_kubernetes_cluster', { arm: CLUSTER }],
   ['azurerm_kubernetes_cluster_node_pool', { arm: `${CLUSTER}/agentPools`, parent: { attr: 'kubernetes_cluster_id', by: 'id', types: ['azurerm_kubernetes_cluster'], armType: CLUSTER, child: 'agentPools' } }],
+  // Its type is in its values; and the resource group azapi's parent_id names (an identity only: nothing to read).
+  ['azapi_resource', { arm: '', identify: azapiIdentity }],
+  ['azurerm_resource_group', { arm: 'Microsoft.Resources/resourceGroups', identify: resourceGroupIdentity }],
 ]);
 
 type Translator = (tr: Translation, inst: Instance, t: Translated) => void;
@@ -90,6 +94,7 @@ const TRANSLATORS: ReadonlyMap<string, Translator> = new Map<string, Translator>
   ['azurerm_availability_set', () => undefined],
   ['azurerm_kubernetes_cluster', kubernetesCluster],
   ['azurerm_kubernetes_cluster_node_pool', nodePool],
+  ['azapi_resource', azapiResource],
 ]);
 
 type Folder = (tr: Translation, inst: Instance) => void;
@@ -122,7 +127,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     const translate = TRANSLATORS.get(inst.type);
     const ident = translate ? reader.identity(inst) : undefined;
     if (!translate || !ident) continue;
-    const t: Translated = { inst, ident, body: obj(), places: [{ arm: [], inst, path: [] }], existing: inst.mode === 'data' };
+    const t: Translated = { inst, ident, body: obj(), places: [{ arm: [], inst, path: [] }], existing: inst.mode === 'data', apiVersion: '' };
     // A data source is read, not deployed: only its identity matters (ARM's `existing`).
     if (inst.mode === 'managed') translate(tr, inst, t);
     tr.add(t);
@@ -139,7 +144,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
       type: t.ident.type,
       name: t.ident.name,
       symbolicName: t.inst.address,
-      apiVersion: '',
+      apiVersion: t.apiVersion,
       condition: true,
       existing: t.existing,
       body: t.body,

@@ -87,7 +87,8 @@ export class Placement {
       if (match) best = src;
     }
     if (!best) return undefined;
-    if (!best.mirror || best.arm.length === rest.length) return this.locate(best.inst, best.path);
+    if (best.mirror && best.arm.length === rest.length) return this.locate(best.inst, []);
+    if (!best.mirror) return this.locate(best.inst, best.path);
     const steps: Step[] = [...best.path];
     for (const seg of rest.slice(best.arm.length)) steps.push(/^(0|[1-9]\d*)$/.test(seg) ? Number(seg) : seg);
     return this.locate(best.inst, steps);

@@ -24,6 +24,8 @@ export interface TypeInfo {
   readonly parent?: { readonly attr: string; readonly by: 'name' | 'id'; readonly types: readonly string[]; readonly armType: string; readonly child: string };
   /** Sub-blocks whose `id` is a child id of this resource (`frontend_ip_configuration[0].id`). */
   readonly children?: Readonly<Record<string, string>>;
+  /** Type, name and id for a resource whose ARM type its values say (azapi_resource), or whose id is not ARM's usual shape. */
+  readonly identify?: (r: Reader, inst: Instance, name: string) => Identity | undefined;
   /** Attributes Azure assigns (a private IP), by path pattern, and the ARM property path they stand for. */
   readonly assigned?: readonly { readonly attr: RegExp; readonly arm: (path: readonly Step[]) => string }[];
 }
@@ -36,12 +38,12 @@ type ConfigAt = { kind: 'expr'; expr: JsonObject } | { kind: 'unset' } | { kind:
  * resource group known only after apply), written as the report writes a placeholder: `{subscription}`. Plain text,
  * not a placeholder string: nothing decides on it, and ids stay one-byte strings, which V8 hashes and lower-cases fast.
  */
-function unknownPart(label: string): string {
+export function unknownPart(label: string): string {
   return `{${segment(label)}}`;
 }
 
 /** An id segment for a name: a '/' in a name (a for_each key in an address) would split the id. */
-function segment(name: string): string {
+export function segment(name: string): string {
   return name.indexOf('/') < 0 ? name : name.replace(/\//g, '%2F');
 }
 
@@ -113,6 +115,7 @@ export function expectedType(path: readonly Step[]): string | undefined {
 export class Reader {
   readonly refs: References;
   private readonly identities = new Map<Instance, Identity>();
+  private readonly computing = new Set<Instance>();
   private readonly synthetic = new Map<string, Instance>();
   private readonly byArmName = new Map<string, Instance[]>();
   private depth = 0;
@@ -311,18 +314,28 @@ export class Reader {
     const hit = this.identities.get(inst);
     if (hit) return hit;
     const info = this.typeOf(inst);
-    if (!info) return undefined;
-    const n = this.value(inst, ['name'], 'value');
-    // Contract (egress-model.md, Terraform): a resource whose Azure name is unknown in the plan is named by its address.
-    const name = typeof n === 'string' ? n : inst.address;
-    const knownId = this.known(inst, ['id']);
-    let id: string;
-    if (typeof knownId === 'string' && knownId.indexOf('/providers/') >= 0) id = knownId;
-    else if (info.parent) id = `${this.parentId(inst, info)}/${info.parent.child}/${segment(name)}`;
-    else id = this.syntheticId(inst, info.arm, name);
-    const out: Identity = { type: info.arm, name: info.parent ? `${this.parentName(id)}/${name}` : name, id };
-    this.identities.set(inst, out);
-    return out;
+    // An identity that depends on itself (a cycle of references, which Terraform rejects) has none.
+    if (!info || this.computing.has(inst)) return undefined;
+    this.computing.add(inst);
+    try {
+      const n = this.value(inst, ['name'], 'value');
+      // Contract (egress-model.md, Terraform): a resource whose Azure name is unknown in the plan is named by its address.
+      const name = typeof n === 'string' ? n : inst.address;
+      let out: Identity | undefined;
+      if (info.identify) out = info.identify(this, inst, name);
+      else {
+        const knownId = this.known(inst, ['id']);
+        let id: string;
+        if (typeof knownId === 'string' && knownId.indexOf('/providers/') >= 0) id = knownId;
+        else if (info.parent) id = `${this.parentId(inst, info)}/${info.parent.child}/${segment(name)}`;
+        else id = this.syntheticId(inst, info.arm, name);
+        out = { type: info.arm, name: info.parent ? `${this.parentName(id)}/${name}` : name, id };
+      }
+      if (out) this.identities.set(inst, out);
+      return out;
+    } finally {
+      this.computing.delete(inst);
+    }
   }
 
   /** The parent's name in a child id (`…/virtualNetworks/vnet/subnets/s` → vnet). */
@@ -391,7 +404,7 @@ export class Reader {
    * subscription is not in the plan: a placeholder stands for it, another one for each instance that would otherwise
    * have the same id (a provider alias for another subscription).
    */
-  private syntheticId(inst: Instance, armType: string, name: string): string {
+  syntheticId(inst: Instance, armType: string, name: string): string {
     const rg = this.resourceGroup(inst);
     let id = `/subscriptions/${unknownPart('subscription')}/resourceGroups/${rg}/providers/${armType}/${segment(name)}`;
     if (this.synthetic.has(id.toLowerCase())) id = `/subscriptions/${unknownPart(`subscription of ${inst.address}`)}/resourceGroups/${rg}/providers/${armType}/${segment(name)}`;

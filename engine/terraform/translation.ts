@@ -16,6 +16,8 @@ export interface Place {
   readonly arm: ArmPath;
   readonly inst: Instance;
   readonly path: readonly Step[];
+  /** The rest of the ARM path is the same path below `path` (an azapi_resource's body is ARM's). */
+  readonly mirror?: true;
 }
 
 /** One resource in ARM's shape, still being built. */
@@ -26,6 +28,8 @@ export interface Translated {
   readonly places: Place[];
   /** A data source: Terraform reads it, the plan does not deploy it (ARM's `existing`). */
   readonly existing: boolean;
+  /** The ARM API version, when the resource names one (an azapi_resource's type): some defaults depend on it. */
+  apiVersion: string;
 }
 
 /** A part of a resource that an association resource changes: the resource and the path of the object to change. */
