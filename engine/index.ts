@@ -30,6 +30,7 @@ export { defineDiagnostic, defineRule, levelOf, runDocumentRules, runSessionRule
 export type { Diagnostic, DocumentRule, DocumentRun, Report, Rule, RuleContext, RuleLevel, RuleSettings, SessionContext, SessionReport, SessionRule } from './lint/rules.js';
 export { expandDocument, finishSession, lintDocument, lintSession } from './lint/pipeline.js';
 export { isTerraformJson, readTerraform } from './terraform/front-end.js';
+export { HclDoc } from './terraform/hcl.js';
 export type { DocumentInput, ParameterInput, SessionOptions, SourceHost } from './lint/pipeline.js';
 export { GRAPH_READS, GRAPH_TYPES } from './network/reads.js';
 export type { BodySelection, ResourceSet, SourceResource } from './resources/types.js';

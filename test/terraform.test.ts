@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lintDocument } from '../engine/index.js';
+import { HclDoc, lintDocument } from '../engine/index.js';
+import { diskHost } from '../api/files.js';
 import type { LintResult } from '../engine/index.js';
 import { rules } from '../rules/index.js';
 import { leafReferences, parseReference } from '../engine/terraform/references.js';
@@ -70,6 +71,57 @@ state('a plan names what is not created yet by an id built from its resource gro
   assert.is(vm.egress[0].address, null);
 });
 state.run();
+
+const tf = suite('positions in .tf files');
+tf('the scanner finds blocks, nested blocks and arguments past comments, templates, heredocs and brackets', () => {
+  const text = [
+    '# a comment with { a brace',
+    'variable "x" {',
+    '  default = { a = "}" }',
+    '}',
+    'resource "azurerm_network_interface" "nic" {',
+    '  name = "nic-${var.x}" // }',
+    '  /* { */',
+    '  ip_configuration {',
+    '    name      = "one"',
+    '    subnet_id = azurerm_subnet.s.id',
+    '  }',
+    '  dynamic "ip_configuration" {',
+    '    for_each = var.extra',
+    '    content {',
+    '      name = ip_configuration.value',
+    '    }',
+    '  }',
+    '  tags = {',
+    '    a = <<EOT',
+    '  } not a brace',
+    'EOT',
+    '  }',
+    '}',
+    'data "azurerm_subnet" "s" {',
+    '  name = "x"',
+    '}',
+    '',
+  ].join('\n');
+  const doc = new HclDoc('main.tf', text);
+  const at = (p: string) => doc.lineColumn(doc.range(p).offset);
+  assert.equal(at('/resource/azurerm_network_interface/nic'), { line: 4, column: 0 });
+  assert.equal(at('/resource/azurerm_network_interface/nic/ip_configuration/0/subnet_id'), { line: 9, column: 4 });
+  assert.equal(at('/resource/azurerm_network_interface/nic/ip_configuration/1'), { line: 11, column: 2 }, 'a dynamic block stands for its blocks');
+  assert.equal(at('/data/azurerm_subnet/s/name'), { line: 24, column: 2 });
+  assert.ok(doc.has('/resource/azurerm_network_interface/nic/tags'));
+  assert.not.ok(doc.has('/resource/azurerm_network_interface/nic/ip_configuration/2'));
+});
+tf('a module from a registry is found where terraform init put it (.terraform/modules/modules.json)', () => {
+  const file = 'fixtures/terraform/azapi-subnets/plan.json';
+  const r = lintDocument({ file }, { rules, host: diskHost(process.cwd()) });
+  assert.ok(r.deployment.docs.has('fixtures/terraform/azapi-subnets/.terraform/modules/subnet/modules/subnet/main.tf'));
+  const subnet = r.deployment.resources.find((x) => x.symbolicName === 'module.subnet["app"].azapi_resource.subnet');
+  const placed = r.deployment.docs.get(file)?.place?.(`${subnet?.at.pointer ?? ''}/properties/natGateway`);
+  assert.equal(placed, { file: 'fixtures/terraform/azapi-subnets/.terraform/modules/subnet/modules/subnet/main.tf', pointer: '/resource/azapi_resource/subnet/body' });
+  assert.equal(r.vms.map((v) => `${v.name} ${v.file}:${v.line}`), ['vm-app fixtures/terraform/azapi-subnets/main.tf:75', 'vm-private fixtures/terraform/azapi-subnets/main.tf:101']);
+});
+tf.run();
 
 const refs = suite('references as Terraform prints them');
 refs('each use is one chain, longest first; a string that is no prefix of the one before starts the next', () => {

@@ -29,6 +29,11 @@ export interface SourceHost {
   readText(file: string): string | { readonly error: string };
   /** Reads linked templates; without it they stay unresolved. */
   readonly links?: LinkResolver;
+  /**
+   * The files of a folder (named as `readText` takes them), or undefined when it cannot be listed: the Terraform
+   * front-end reads the .tf files of a plan's modules to point findings at their blocks.
+   */
+  listFiles?(dir: string): readonly string[] | undefined;
 }
 
 /** A parameter file by name (read through the host unless its text is given), or parameter values by name. */
@@ -59,11 +64,6 @@ export interface SessionOptions {
   readonly host?: SourceHost;
   /** Lower safety caps than the defaults (what a test of a stopped expansion sets). */
   readonly caps?: Partial<SafetyCaps>;
-}
-
-/** The Terraform front-end's reader of .tf blocks through the host (none yet). */
-function tfBlocksOf(_host: SourceHost | undefined): TerraformOptions {
-  return {};
 }
 
 const NO_HOST: SourceHost = { readText: () => ({ error: 'No file is read here.' }) };
@@ -137,7 +137,8 @@ function withDoc(docs: ReadonlyMap<string, TemplateDoc>, extra: TemplateDoc | un
 
 /** The Terraform front-end's resource set as the pipeline carries it (a Deployment without template outputs). */
 function terraformDeployment(doc: TemplateDoc, session: SessionOptions): Deployment {
-  const set = readTerraform(doc, tfBlocksOf(session.host));
+  const options: TerraformOptions = session.host ? { host: session.host } : {};
+  const set = readTerraform(doc, options);
   return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set);
 }
 

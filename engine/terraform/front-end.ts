@@ -19,6 +19,8 @@ import { legacyVirtualMachine, networkInterface, orchestratedScaleSet, scaleSet,
 import { backendPool, lbOutboundRule, lbRule, loadBalancer, nicPoolAssociation, poolAddress } from './azurerm-lb.js';
 import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
 import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
+import { readBlocks } from './tf-blocks.js';
+import type { TfSourceHost } from './tf-blocks.js';
 
 export { isTerraformJson };
 
@@ -113,8 +115,8 @@ const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
 
 /** What the front-end needs of its caller. */
 export interface TerraformOptions {
-  /** Called with the placement once the resources are translated, to add the .tf blocks of their modules (see tf-blocks.ts). */
-  readonly blocks?: (placement: Placement, instances: readonly Instance[], root: ReturnType<typeof readModel>) => ReadonlyMap<string, TemplateDoc>;
+  /** Reads the .tf files of the modules, when their source is beside the plan, to point findings at their blocks. */
+  readonly host?: TfSourceHost;
 }
 
 /** Reads `terraform show -json` output (plan or state) into the resource set the network graph reads. */
@@ -155,6 +157,6 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   }
   const docs = new Map<string, TemplateDoc>();
   docs.set(doc.file, new PlacedDoc(doc, placement));
-  if (options.blocks) for (const [f, d] of options.blocks(placement, model.instances, model)) docs.set(f, d);
+  if (options.host) for (const [f, d] of readBlocks(options.host, doc.file, placement, model.instances, model)) docs.set(f, d);
   return { file: doc.file, resources, findings: tr.findings, unresolved: tr.unresolved, docs };
 }

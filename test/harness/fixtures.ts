@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
-import { lintDocument, loadTemplate, parseAllowList, parseLock, pointerSegments, readParameterFile } from '../../engine/index.js';
+import { HclDoc, lintDocument, loadTemplate, parseAllowList, parseLock, pointerSegments, readParameterFile } from '../../engine/index.js';
 import { lockComparison, withComparison } from '../../cli/compare.js';
 import type { Deployment, Finding, LintResult, RawFinding, Rule, RuleSettings, SessionOptions, VmResult } from '../../engine/index.js';
 import { diskHost } from '../../api/files.js';
@@ -301,7 +301,8 @@ export function pointerResolves(value: unknown, pointer: string): boolean {
 
 /** A few lines of source around a pointer, oxc-style, so a reviewer sees the place without counting lines. */
 export function codeFrame(file: string, text: string, pointer: string): string {
-  const doc = loadTemplate(file, text);
+  // A Terraform fixture's findings may point into its .tf files (pointers follow their blocks).
+  const doc = file.endsWith('.tf') ? new HclDoc(file, text) : loadTemplate(file, text);
   const r = doc.range(pointer);
   const { line, column } = doc.lineColumn(r.offset);
   const lines = text.split(/\r?\n/);
@@ -352,7 +353,7 @@ export function checkFixture(c: FixtureCase, fixture: LoadedFixture, run: Fixtur
     const text = textOf(c, fixture, f.file);
     let value: unknown;
     try {
-      value = text === undefined ? undefined : JSON.parse(text);
+      value = text === undefined ? undefined : f.file?.endsWith('.tf') ? new HclDoc(f.file, text).value : JSON.parse(text);
     } catch {
       value = text === undefined ? undefined : loadTemplate(f.file ?? c.name, text).value;
     }
