@@ -114,7 +114,7 @@ export class Translation {
    * be any resource of the plan, so every path stays unknown, naming it (contract: never a guess).
    */
   unfollowable(inst: Instance, attr: string, why: Unknown): void {
-    this.unresolved.push({ name: inst.address, at: { file: this.file, pointer: inst.pointer }, reason: `its ${attr} is not known: ${why.origin}` });
+    this.unresolved.push({ name: inst.address, at: { file: this.file, pointer: inst.pointer }, reason: `which resource its ${attr} names is not known (${why.origin})`, what: `association '${inst.address}'` });
   }
 }
 
