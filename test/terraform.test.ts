@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HclDoc, lintDocument } from '../engine/index.js';
+import { HclDoc, lintDocument, loadTemplate, stateResources } from '../engine/index.js';
 import { diskHost } from '../api/files.js';
 import type { LintResult } from '../engine/index.js';
 import { rules } from '../rules/index.js';
@@ -69,6 +69,16 @@ state('a plan names what is not created yet by an id built from its resource gro
   const vm = lint('terraform/seed-1-nic-public-ip/plan.json').vms[0];
   assert.is(vm.egress[0].id, '/subscriptions/{subscription}/resourceGroups/rg-egress/providers/Microsoft.Network/publicIPAddresses/pip-vm1');
   assert.is(vm.egress[0].address, null);
+});
+state('state gives an inventory its deployed resources, in ARM\'s shape (the seam for inventory files); a plan none', () => {
+  const file = 'terraform/state-seed-1/state.json';
+  const resources = stateResources(loadTemplate(file, readFileSync(join(FIXTURES, file), 'utf8')));
+  const pip = resources.find((r) => r.type === 'Microsoft.Network/publicIPAddresses');
+  assert.is(pip?.key, '/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourcegroups/rg-egress/providers/microsoft.network/publicipaddresses/pip-vm1');
+  assert.equal(pip?.body.properties, { publicIPAllocationMethod: 'Static', publicIPAddressVersion: 'IPv4', ipAddress: '20.61.15.107' });
+  assert.equal(resources.map((r) => r.type).sort(), ['Microsoft.Compute/virtualMachines', 'Microsoft.Network/networkInterfaces', 'Microsoft.Network/publicIPAddresses', 'Microsoft.Network/virtualNetworks', 'Microsoft.Network/virtualNetworks/subnets']);
+  const plan = 'terraform/seed-1-nic-public-ip/plan.json';
+  assert.equal(stateResources(loadTemplate(plan, readFileSync(join(FIXTURES, plan), 'utf8'))), []);
 });
 state.run();
 

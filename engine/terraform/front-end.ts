@@ -160,3 +160,16 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   if (options.host) for (const [f, d] of readBlocks(options.host, doc.file, placement, model.instances, model)) docs.set(f, d);
   return { file: doc.file, resources, findings: tr.findings, unresolved: tr.unresolved, docs };
 }
+
+/**
+ * The resources a Terraform state deploys (`terraform show -json` of state), in ARM's shape with Azure's ids and
+ * public IP addresses: what an inventory reader takes to resolve what templates or plans only reference, as it takes
+ * `az` CLI output (engine/inventory/). Data sources (read, not deployed) are left out; a plan gives none.
+ */
+export function stateResources(doc: TemplateDoc): SourceResource[] {
+  const set = readTerraform(doc);
+  const out: SourceResource[] = [];
+  if (readModel(doc.file, doc.value).kind !== 'state') return out;
+  for (const r of set.resources) if (!r.existing) out.push(r);
+  return out;
+}
