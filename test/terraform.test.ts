@@ -82,6 +82,28 @@ state('state gives an inventory its deployed resources, in ARM\'s shape (the sea
 });
 state.run();
 
+const nat = suite('NAT gateway associations');
+nat('a public IP prefix associated with the NAT gateway joins its egress (azurerm_nat_gateway_public_ip_prefix_association)', () => {
+  const file = 'terraform/nat-gateway-overrides-public-ip/plan.json';
+  const plan = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+    planned_values: { root_module: { resources: Record<string, unknown>[] } };
+    resource_changes: Record<string, unknown>[];
+    configuration: { root_module: { resources: Record<string, unknown>[] } };
+  };
+  const add = (address: string, type: string, values: Record<string, unknown>, unknown: Record<string, unknown>, expressions: Record<string, unknown>): void => {
+    const name = address.split('.')[1];
+    plan.planned_values.root_module.resources.push({ address, mode: 'managed', type, name, provider_name: 'registry.terraform.io/hashicorp/azurerm', schema_version: 0, values, sensitive_values: {} });
+    plan.resource_changes.push({ address, mode: 'managed', type, name, provider_name: 'registry.terraform.io/hashicorp/azurerm', change: { actions: ['create'], before: null, after: values, after_unknown: unknown } });
+    plan.configuration.root_module.resources.push({ address, mode: 'managed', type, name, provider_config_key: 'azurerm', expressions, schema_version: 0 });
+  };
+  add('azurerm_public_ip_prefix.nat', 'azurerm_public_ip_prefix', { ip_version: 'IPv4', location: 'westeurope', name: 'prefix-nat', prefix_length: 31, resource_group_name: 'rg-egress', sku: 'Standard', sku_tier: 'Regional' }, { id: true, ip_prefix: true }, { name: { constant_value: 'prefix-nat' }, prefix_length: { constant_value: 31 } });
+  add('azurerm_nat_gateway_public_ip_prefix_association.nat', 'azurerm_nat_gateway_public_ip_prefix_association', {}, { id: true, nat_gateway_id: true, public_ip_prefix_id: true }, { nat_gateway_id: { references: ['azurerm_nat_gateway.nat.id', 'azurerm_nat_gateway.nat'] }, public_ip_prefix_id: { references: ['azurerm_public_ip_prefix.nat.id', 'azurerm_public_ip_prefix.nat'] } });
+  const vm = lintDocument({ file: 'plan.json', text: JSON.stringify(plan) }, { rules }).vms[0];
+  assert.is(vm.verdict, 'deterministic-set');
+  assert.equal(vm.egress.map((e) => `${e.name} ${e.via}`).sort(), ['pip-nat nat-gateway', 'prefix-nat nat-gateway']);
+});
+nat.run();
+
 const tf = suite('positions in .tf files');
 tf('the scanner finds blocks, nested blocks and arguments past comments, templates, heredocs and brackets', () => {
   const text = [
