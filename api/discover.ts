@@ -3,7 +3,7 @@
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
-import { jsonc } from '../engine/index.js';
+import { isTerraformJson, jsonc } from '../engine/index.js';
 import type { Finding } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { MAX_TEMPLATE_BYTES, decodeText } from './files.js';
@@ -41,6 +41,10 @@ export interface Discovery {
 }
 
 const SCHEMA_TEMPLATE = /deploymentTemplate\.json/i;
+// `terraform show -json` of a plan or state starts with its format_version and terraform_version
+// (https://developer.hashicorp.com/terraform/internals/json-format).
+const TERRAFORM_FORMAT = /"format_version"\s*:\s*"/;
+const TERRAFORM_VERSION = /"terraform_version"\s*:\s*"/;
 const SCHEMA_PARAMETERS = /deploymentParameters\.json/i;
 const JSON_EXTENSIONS = ['json', 'jsonc'];
 const BICEP_EXTENSIONS = ['bicep', 'bicepparam'];
@@ -158,6 +162,7 @@ function explicitKind(abs: string, headText: string): 'template' | 'other' {
   }
   if (azure) return 'other';
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'template';
+  if (isTerraformJson(value)) return 'template';
   return Object.keys(value).some((k) => k.toLowerCase() === 'resources') ? 'template' : 'other';
 }
 
@@ -270,7 +275,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
           } else templates.add(template);
         } else notes.push(`${f}: skipped: a parameter file without its template beside it (${templatesFor(f, false)[0]}); lint the template with --parameters ${f}.`);
       }
-    } else if (SCHEMA_TEMPLATE.test(text)) templates.add(f);
+    } else if (SCHEMA_TEMPLATE.test(text) || (TERRAFORM_FORMAT.test(text) && TERRAFORM_VERSION.test(text))) templates.add(f);
     else if (namedSet.has(f) && explicitKind(abs, text) === 'template') templates.add(f);
     else {
       skipped.push(f);

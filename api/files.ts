@@ -1,7 +1,7 @@
 // Reads template files from disk: the shared reader (size cap, encodings, binary files), the resolver of linked
 // templates (templateLink.relativePath), never outside the project root, never by URL, and the pipeline's host
 // made of the two.
-import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadTemplate } from '../engine/index.js';
@@ -197,7 +197,27 @@ export function readText(cwd: string, file: string): string | { error: string } 
 
 /** The pipeline's host for files on disk: named relative to `cwd`, linked templates read as `links` allows. */
 export function diskHost(cwd: string, links: LinkOptions = {}): SourceHost {
-  return { readText: (file) => readText(cwd, file), links: fileLinkResolver(cwd, links) };
+  return { readText: (file) => readText(cwd, file), links: fileLinkResolver(cwd, links), listFiles: (dir) => listFiles(cwd, dir, links) };
+}
+
+/**
+ * The regular files of a folder named relative to `cwd` (a Terraform module's source), named the same way, or
+ * undefined for a folder outside the project root (its git top level, else `links.root`) or one that cannot be read.
+ */
+export function listFiles(cwd: string, dir: string, links: LinkOptions = {}): string[] | undefined {
+  const abs = resolve(cwd, dir || '.');
+  const root = (links.git === false ? undefined : gitTopLevel(cwd)) ?? resolve(cwd, links.root ?? '.');
+  const rel = relative(root, abs);
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  try {
+    return readdirSync(abs, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort()
+      .map((n) => (dir === '' || dir === '.' ? n : `${dir.replace(/\\/g, '/').replace(/\/$/, '')}/${n}`));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A path as messages show it: relative to `cwd` when it is below it, else as given. */

@@ -29,6 +29,8 @@ export type { EgressEntry, Finding, LintResult, PathReport, Range, Suppression, 
 export { defineDiagnostic, defineRule, levelOf, runDocumentRules, runSessionRules } from './lint/rules.js';
 export type { Diagnostic, DocumentRule, DocumentRun, Report, Rule, RuleContext, RuleLevel, RuleSettings, SessionContext, SessionReport, SessionRule } from './lint/rules.js';
 export { expandDocument, finishSession, lintDocument, lintSession } from './lint/pipeline.js';
+export { isTerraformJson, readTerraform, stateResources } from './terraform/front-end.js';
+export { HclDoc } from './terraform/hcl.js';
 export type { DocumentInput, ParameterInput, SessionOptions, SourceHost } from './lint/pipeline.js';
 export { GRAPH_READS, GRAPH_TYPES } from './network/reads.js';
 export type { BodySelection, ResourceSet, SourceResource } from './resources/types.js';

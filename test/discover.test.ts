@@ -49,6 +49,16 @@ named('a parameter file stands for the template beside it', async () => {
   assert.equal(brief(await discover(['main.json', 'main.parameters.json'], dir)), ['main.json + main.parameters.json'], 'once, not twice');
 });
 
+named('Terraform plan and state JSON (terraform show -json) are recognised by content, in a folder and named', async () => {
+  const plan = readFileSync(join(root, 'fixtures/terraform/seed-1-nic-public-ip/plan.json'), 'utf8');
+  // As Terraform prints it: one line, format_version first; and sorted by jq -S, with format_version far down.
+  const oneLine = JSON.stringify(JSON.parse(plan));
+  const sorted = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(plan) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))), null, 2);
+  const dir = repo({ 'infra/tfplan.json': oneLine, 'infra/sorted.json': sorted, 'infra/state.json': '{"format_version":"1.0","terraform_version":"1.9.8","values":{"root_module":{}}}', 'infra/other.json': '{ "format_version": "1.0" }' });
+  assert.equal(brief(await discover(['infra'], dir)), ['infra/state.json', 'infra/tfplan.json'], 'a folder search reads the first 4 KB');
+  assert.equal(brief(await discover(['infra/sorted.json', 'infra/other.json'], dir)), ['infra/sorted.json'], 'a file named is read whole');
+});
+
 named('UTF-16 templates are recognised by their $schema', async () => {
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VM, 'utf16le')]);
   const dir = repo({ 'infra/wide.json': utf16, 'infra/wide.parameters.json': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(BASIC, 'utf16le')]) });

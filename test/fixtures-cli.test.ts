@@ -35,7 +35,7 @@ test('every fixture gives the same findings and verdicts through the CLI as thro
   const differ: string[] = [];
   for (let n = 0; n < cases.length; n++) {
     const c = cases[n];
-    const fixture = loadFixture(c.path);
+    const fixture = loadFixture(c.path, c.answer);
     const rule = c.ruleId !== undefined ? ruleById.get(c.ruleId) : undefined;
     const harness = runFixture(c, fixture, rule ? [rule] : rules);
     const want: Shown = {

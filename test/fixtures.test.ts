@@ -33,7 +33,7 @@ for (const [folder, list] of folders) {
   const s = suite(folder);
   for (const c of list) {
     s(c.name, () => {
-      const fixture = loadFixture(c.path);
+      const fixture = loadFixture(c.path, c.answer);
       const rule = c.ruleId !== undefined ? ruleById.get(c.ruleId) : undefined;
       if (c.kind === 'rules' && !rule) fail(`no rule named ${c.ruleId ?? ''}`);
       const run = runFixture(c, fixture, rule ? [rule] : rules);
@@ -41,7 +41,7 @@ for (const [folder, list] of folders) {
       if (rule && rule.kind !== 'template' && run.templateFindings.length > 0)
         fail(`the template itself has problems:\n${run.templateFindings.map((f) => `  ${f.ruleId} at ${JSON.stringify(f.at.pointer)}: ${f.message}`).join('\n')}`);
       if (UPDATE) writeUpdate(c, fixture, run);
-      const problems = checkFixture(c, UPDATE ? loadFixture(c.path) : fixture, run);
+      const problems = checkFixture(c, UPDATE ? loadFixture(c.path, c.answer) : fixture, run);
       if (problems.length > 0) fail(problems.join('\n'));
     });
   }

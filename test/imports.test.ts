@@ -25,7 +25,7 @@ function imports(file: string): string[] {
 /** The layer of a repository path, by folder. */
 function layer(path: string): string {
   const p = path.replace(/\\/g, '/');
-  for (const l of ['engine/template', 'engine/expressions', 'engine/resources', 'engine/expansion', 'engine/network']) if (p.startsWith(l + '/')) return l;
+  for (const l of ['engine/template', 'engine/expressions', 'engine/resources', 'engine/expansion', 'engine/network', 'engine/terraform']) if (p.startsWith(l + '/')) return l;
   if (p.startsWith('engine/')) return 'engine';
   return p.split('/')[0];
 }
@@ -37,7 +37,9 @@ const ALLOWED: Record<string, string[]> = {
   'engine/expansion': ['engine/template', 'engine/expressions', 'engine/resources'],
   'engine/resources': ['engine/template', 'engine/expressions'],
   'engine/network': ['engine/template', 'engine/expressions', 'engine/resources'],
-  engine: ['engine/template', 'engine/expressions', 'engine/resources', 'engine/expansion', 'engine/network'],
+  // The Terraform front-end reads plan or state JSON into the input seam, beside the ARM expansion, never the graph.
+  'engine/terraform': ['engine/template', 'engine/expressions', 'engine/resources'],
+  engine: ['engine/template', 'engine/expressions', 'engine/resources', 'engine/expansion', 'engine/network', 'engine/terraform'],
   rules: ['engine'],
   // The library: discovery, file reading, formatters and the pipeline's host, over the engine and the rules.
   api: ['engine', 'rules'],

@@ -272,7 +272,7 @@ assigned('Terraform JSON given as an inventory is refused, naming what to use in
   const dir = scratchDir({ 'state.json': JSON.stringify({ format_version: '1.0', terraform_version: '1.9.0', values: { root_module: { resources: [] } } }) });
   const r = await runCli([TEMPLATE, '--inventory', join(dir, 'state.json')], root);
   assert.is(r.code, 2);
-  assert.match(r.err, /state\.json:1:1: The file is Terraform JSON \(terraform show -json\), which egress-lint does not read as an inventory yet: list the deployed resources with the az CLI/);
+  assert.match(r.err, /state\.json:1:1: The file is Terraform JSON \(terraform show -json\), which egress-lint does not read as an inventory yet: lint the plan or state itself \(egress-lint state\.json\), or list the deployed resources with the az CLI/);
 });
 
 assigned.run();

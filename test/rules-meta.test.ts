@@ -178,7 +178,7 @@ fixtures('every messageId is exercised by some fixture, and every message matche
     try {
       const rule = c.ruleId !== undefined ? ruleById.get(c.ruleId) : undefined;
       if (c.kind === 'rules' && !rule) continue;
-      run = runFixture(c, loadFixture(c.path), rule ? [rule] : rules);
+      run = runFixture(c, loadFixture(c.path, c.answer), rule ? [rule] : rules);
     } catch {
       continue; // fixtures.test.ts reports broken fixtures
     }

@@ -277,7 +277,7 @@ export function readInventory(file: string, doc: TemplateDoc, options: Inventory
     list(value, '');
   } else if (isTerraformJson(value)) {
     problems.push({
-      message: `The file is Terraform JSON (terraform show -json), which egress-lint does not read as an inventory yet: list the deployed resources with the az CLI (az network public-ip list -o json) or Azure Resource Graph instead.`,
+      message: `The file is Terraform JSON (terraform show -json), which egress-lint does not read as an inventory yet: lint the plan or state itself (egress-lint state.json), or list the deployed resources with the az CLI (az network public-ip list -o json) or Azure Resource Graph.`,
       at: { file, pointer: '' },
     });
     return { file, format: undefined, resources: [], problems, doc: located };

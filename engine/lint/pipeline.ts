@@ -20,6 +20,8 @@ import { emptyDeployment, vmReport, withoutLinkedTemplates } from './report.js';
 import { runDocumentRules, runSessionRules } from './rules.js';
 import { decideByAllowedValues } from './allowed-values.js';
 import type { Rule, RuleLevel, RuleSettings } from './rules.js';
+import { isTerraformJson, readTerraform } from '../terraform/front-end.js';
+import type { TerraformOptions } from '../terraform/front-end.js';
 
 /** Where the pipeline's text comes from: the caller's files (the CLI, the API), an editor's buffer, or nothing. */
 export interface SourceHost {
@@ -27,6 +29,11 @@ export interface SourceHost {
   readText(file: string): string | { readonly error: string };
   /** Reads linked templates; without it they stay unresolved. */
   readonly links?: LinkResolver;
+  /**
+   * The files of a folder (named as `readText` takes them), or undefined when it cannot be listed: the Terraform
+   * front-end reads the .tf files of a plan's modules to point findings at their blocks.
+   */
+  listFiles?(dir: string): readonly string[] | undefined;
 }
 
 /** A parameter file by name (read through the host unless its text is given), or parameter values by name. */
@@ -128,6 +135,13 @@ function withDoc(docs: ReadonlyMap<string, TemplateDoc>, extra: TemplateDoc | un
   return out;
 }
 
+/** The Terraform front-end's resource set as the pipeline carries it (a Deployment without template outputs). */
+function terraformDeployment(doc: TemplateDoc, session: SessionOptions): Deployment {
+  const options: TerraformOptions = session.host ? { host: session.host } : {};
+  const set = readTerraform(doc, options);
+  return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set);
+}
+
 /** Lints one document: the whole pipeline but the session phase. Never throws for template content. */
 export function lintDocument(input: DocumentInput, session: SessionOptions): LintResult {
   if (input.failed) return { file: input.file, vms: [], findings: [...input.failed], deployment: emptyDeployment(input.file) };
@@ -140,7 +154,9 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
     const { findings } = runDocumentRules({ resources: empty, graph: buildGraph(empty), vms: [], docs: new Map(), problems: loaded.problems }, session.rules, levels, settings);
     return { file: input.file, vms: [], findings: withNote(findings, input), deployment: empty };
   }
-  const deployment = expand(loaded.doc, expandOptions(loaded, session, GRAPH_READS));
+  // `terraform show -json` of a plan or state is read by the Terraform front-end; anything else is an ARM template.
+  const terraform = isTerraformJson(loaded.doc.value);
+  const deployment = terraform ? terraformDeployment(loaded.doc, session) : expand(loaded.doc, expandOptions(loaded, session, GRAPH_READS));
   const inventory = session.inventory;
   const graph = buildGraph(deployment, inventory?.resources, inventory ? Object.assign({ standIns: standIns(session.scope) }, inventory.lookup ? { lookup: inventory.lookup } : {}) : {});
   const vms = resolveEgress(graph);
@@ -151,7 +167,8 @@ export function lintDocument(input: DocumentInput, session: SessionOptions): Lin
   const linked: string[] = [];
   for (const f of deployment.docs.keys()) if (f !== loaded.doc.file) linked.push(f);
   const result: LintResult = { file: loaded.doc.file, expanded: true, vms: reports, findings: withNote(findings, input), deployment, suppressions, graph, resolved: vms };
-  if (linked.length) Object.assign(result, { linked });
+  if (linked.length && !terraform) Object.assign(result, { linked });
+  if (terraform) return result;
   // Parameters with no value but allowed values, that an unknown VM depends on: each combination is linted.
   const given = new Set<string>();
   for (const k of Object.keys(loaded.values ?? {})) given.add(k.toLowerCase());

@@ -139,6 +139,12 @@ export function locate(docs: ReadonlyMap<string, TemplateDoc>, at: Location): Ra
   return { line: s.line + 1, column: s.column + 1, endLine: e.line + 1, endColumn: e.column + 1 };
 }
 
+/** Where a location is written: a front-end that translated the resource (Terraform) places it back in its source. */
+export function placed(docs: ReadonlyMap<string, TemplateDoc>, at: Location): Location {
+  const doc = docs.get(at.file);
+  return (doc?.place && at.offset === undefined ? doc.place(at.pointer) : undefined) ?? at;
+}
+
 /** 1-based line and column where a location starts (no end: for strict JSON that saves scanning the value). */
 export function locateStart(docs: ReadonlyMap<string, TemplateDoc>, at: Location): { line: number; column: number } {
   const doc = docs.get(at.file);
@@ -164,15 +170,16 @@ function shownAll(list: readonly string[]): readonly string[] {
 
 /** A resolved VM as the report has it. */
 export function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): VmReport {
-  const pos = locateStart(docs, v.vm.at);
+  const at = placed(docs, v.vm.at);
+  const pos = locateStart(docs, at);
   return {
     name: showPlaceholders(v.vm.name),
     type: v.vm.type,
     id: showPlaceholders(v.vm.id),
-    file: v.vm.at.file,
+    file: at.file,
     line: pos.line,
     column: pos.column,
-    pointer: v.vm.at.pointer,
+    pointer: at.pointer,
     verdict: v.verdict,
     egress: v.egress.map(egressEntry),
     primaryEgress: v.primaryEgress.map(egressEntry),

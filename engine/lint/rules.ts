@@ -12,7 +12,7 @@ import { hasPlaceholder, showPlaceholders } from '../expressions/placeholder.js'
 import type { AllowList } from '../egress/allow.js';
 import type { EgressComparison } from '../egress/lock.js';
 import type { Inventory } from '../inventory/inventory.js';
-import { compareFindings, emptyDeployment, interpolate, locate } from './report.js';
+import { compareFindings, emptyDeployment, interpolate, locate, placed } from './report.js';
 import type { Finding, LintResult, Range, Suppression, VmReport } from './report.js';
 
 export type { Severity } from '../template/finding.js';
@@ -227,7 +227,8 @@ class RuleRun implements RuleContext {
     // The inventory is reference data, not linted: a finding located in it counts only when it is about a VM of the
     // templates (a path decided by an inventory NAT gateway), not about an inventory resource on its own.
     if (run.inventory?.docs.has(r.at.file) && !(r.resource !== undefined && run.vmNames.has(r.resource))) return;
-    run.findings.push(findingOf(rule, this.level, r, message, r.at, locate(run.docs, r.at), run.suppressions, help));
+    const at = placed(run.docs, r.at);
+    run.findings.push(findingOf(rule, this.level, r, message, at, locate(run.docs, at), run.suppressions, help));
   }
 }
 

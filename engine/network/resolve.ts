@@ -159,10 +159,10 @@ class Resolver implements PathSource {
     if (link !== undefined && verdict !== 'unknown') {
       // Contract, "Linked templates": a deployment that is not read may redeclare the subnet (a NAT gateway, a
       // route table), the NIC or the public IP: no answer that it could overturn is given as decided.
-      unknownReason = `deployment '${link.name}' could change it and is not read: ${link.reason}`;
+      unknownReason = link.what !== undefined ? `${link.what} could change it: ${link.reason}` : `deployment '${link.name}' could change it and is not read: ${link.reason}`;
       because.push(`unknown: ${unknownReason}`);
       verdict = 'unknown';
-    } else if (link !== undefined && unknownReason !== undefined && / is not in the analysed files$/.test(unknownReason)) {
+    } else if (link !== undefined && link.what === undefined && unknownReason !== undefined && / is not in the analysed files$/.test(unknownReason)) {
       // What the files lack may be what the unread deployment creates: say where to look.
       unknownReason = `${unknownReason}, and deployment '${link.name}', which may create it, is not read: ${link.reason}`;
       because.push(`unknown: ${unknownReason}`);

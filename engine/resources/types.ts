@@ -49,6 +49,11 @@ export interface UnresolvedDeployment {
   readonly scopeKey?: string;
   /** The link as written or evaluated (a URL, a template spec id), for messages. */
   readonly link?: string;
+  /**
+   * What it is, for messages, when it is not a deployment: a Terraform association resource whose target is not
+   * known ("association 'azurerm_subnet_nat_gateway_association.app'"); it creates nothing.
+   */
+  readonly what?: string;
 }
 
 /** What a front-end hands to the network graph: resources, the problems met reading them, and the documents for positions. */

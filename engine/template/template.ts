@@ -4,6 +4,7 @@ import type { Node, ParseError } from 'jsonc-parser';
 import { jsonc } from './jsonc.js';
 import { StrictJsonLocator } from './locate.js';
 import { nullObject } from './null-object.js';
+import type { Location } from './finding.js';
 
 /** A span of the source text, 0-based offsets. */
 export interface SourceRange {
@@ -38,6 +39,11 @@ export interface TemplateDoc {
   start(pointer: string): number;
   /** 0-based line and column of an offset. */
   lineColumn(offset: number): LineColumn;
+  /**
+   * For a document whose resources a front-end translated (a Terraform plan): where a pointer into a translated
+   * resource is written, in this file or another (a .tf file); undefined for a pointer it does not translate.
+   */
+  place?(pointer: string): Location | undefined;
 }
 
 /** 0-based line and column of an offset in a text read once (a lock or configuration file's error position). */

@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
-import { lintDocument, loadTemplate, parseAllowList, parseLock, pointerSegments, readParameterFile } from '../../engine/index.js';
+import { HclDoc, lintDocument, loadTemplate, parseAllowList, parseLock, pointerSegments, readParameterFile } from '../../engine/index.js';
 import { lockComparison, withComparison } from '../../cli/compare.js';
 import type { Deployment, Finding, LintResult, RawFinding, Rule, RuleSettings, SessionOptions, VmResult } from '../../engine/index.js';
 import { diskHost } from '../../api/files.js';
@@ -40,8 +40,8 @@ export interface FixtureBlock {
 }
 
 export interface FixtureCase {
-  /** 'rules' runs one rule; 'egress' runs them all. */
-  readonly kind: 'rules' | 'egress';
+  /** 'rules' runs one rule; 'egress' and 'terraform' (plan or state JSON with its answer beside it) run them all. */
+  readonly kind: 'rules' | 'egress' | 'terraform';
   /** The suite: 'rules/<id>' or 'egress/<scenario>'. */
   readonly folder: string;
   /** The rule id for 'rules' fixtures. */
@@ -52,6 +52,8 @@ export interface FixtureCase {
   readonly name: string;
   /** pass-* / fail-* (rules fixtures only). */
   readonly expect?: 'pass' | 'fail';
+  /** The answer file of a Terraform fixture (fixture.json): the plan or state JSON stays as Terraform prints it. */
+  readonly answer?: string;
 }
 
 /** A finding as the harness compares it. */
@@ -100,6 +102,12 @@ export function discoverFixtures(root = FIXTURES, cwd = process.cwd()): FixtureC
     if (!existsSync(path)) continue;
     out.push({ kind: 'egress', folder: `egress/${scenario}`, path, name: toPosix(relative(cwd, path)) });
   }
+  for (const scenario of dirs(join(root, 'terraform'))) {
+    const file = ['plan.json', 'state.json'].find((f) => existsSync(join(root, 'terraform', scenario, f)));
+    if (!file) continue;
+    const path = join(root, 'terraform', scenario, file);
+    out.push({ kind: 'terraform', folder: `terraform/${scenario}`, path, name: toPosix(relative(cwd, path)), answer: join(root, 'terraform', scenario, 'fixture.json') });
+  }
   return out;
 }
 
@@ -130,14 +138,28 @@ export interface LoadedFixture {
   readonly block: FixtureBlock;
   /** The text with the fixture block blanked out, same length and same line breaks. */
   readonly hidden: string;
+  /** A Terraform fixture's answer file, which UPDATE=1 rewrites (the tree is its, the block at its root). */
+  readonly answer?: { readonly path: string; readonly text: string };
 }
 
 function schemaErrors(errors: readonly ErrorObject[] | null | undefined): string {
   return (errors ?? []).map((e) => `metadata.fixture${e.instancePath.replace(/\//g, '.')} ${e.message ?? ''}`.trim()).join('; ');
 }
 
+/** Reads a Terraform fixture: the plan or state JSON as it is, the answer from fixture.json beside it. */
+function loadTerraformFixture(path: string, answer: string): LoadedFixture {
+  const text = readFileSync(path, 'utf8');
+  const answerText = readFileSync(answer, 'utf8');
+  const tree = parseTree(answerText, [], { allowTrailingComma: true, disallowComments: false });
+  if (!tree || tree.type !== 'object') throw new Error(`${answer}: the answer is not a JSON object.`);
+  const block = JSON.parse(answerText) as unknown;
+  if (!validateBlock(block)) throw new Error(`${answer}: the answer does not match fixtures/fixture.schema.json: ${schemaErrors(validateBlock.errors)}.`);
+  return { text, tree, block, hidden: text, answer: { path: answer, text: answerText } };
+}
+
 /** Reads a fixture, checks its answer block against fixtures/fixture.schema.json, and hides the block from the rules. */
-export function loadFixture(path: string): LoadedFixture {
+export function loadFixture(path: string, answer?: string): LoadedFixture {
+  if (answer !== undefined) return loadTerraformFixture(path, answer);
   const text = readFileSync(path, 'utf8');
   const tree = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   if (!tree || tree.type !== 'object') throw new Error(`${path}: the fixture is not a JSON object.`);
@@ -279,7 +301,8 @@ export function pointerResolves(value: unknown, pointer: string): boolean {
 
 /** A few lines of source around a pointer, oxc-style, so a reviewer sees the place without counting lines. */
 export function codeFrame(file: string, text: string, pointer: string): string {
-  const doc = loadTemplate(file, text);
+  // A Terraform fixture's findings may point into its .tf files (pointers follow their blocks).
+  const doc = file.endsWith('.tf') ? new HclDoc(file, text) : loadTemplate(file, text);
   const r = doc.range(pointer);
   const { line, column } = doc.lineColumn(r.offset);
   const lines = text.split(/\r?\n/);
@@ -330,7 +353,7 @@ export function checkFixture(c: FixtureCase, fixture: LoadedFixture, run: Fixtur
     const text = textOf(c, fixture, f.file);
     let value: unknown;
     try {
-      value = text === undefined ? undefined : JSON.parse(text);
+      value = text === undefined ? undefined : f.file?.endsWith('.tf') ? new HclDoc(f.file, text).value : JSON.parse(text);
     } catch {
       value = text === undefined ? undefined : loadTemplate(f.file ?? c.name, text).value;
     }
@@ -405,15 +428,17 @@ export function updatedText(c: FixtureCase, fixture: LoadedFixture, run: Fixture
     .filter((a) => !matched.has(a))
     .map((a) => ({ rule: a.rule, at: a.at, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.copy !== undefined ? { copy: a.copy } : {}), ...(c.kind === 'rules' ? { message: a.message } : {}) }));
   const edits: { offset: number; length: number; text: string }[] = [];
-  const fnode = findNodeAtLocation(fixture.tree, ['metadata', 'fixture', 'findings']);
+  const at = fixture.answer ? [] : ['metadata', 'fixture'];
+  const source = fixture.answer ? fixture.answer.text : fixture.text;
+  const fnode = findNodeAtLocation(fixture.tree, [...at, 'findings']);
   if (fnode?.parent && (missing.length > 0 || added.length > 0)) {
     const findings = [...block.findings.filter((e) => !missing.includes(e)), ...added];
-    edits.push({ offset: fnode.offset, length: fnode.length, text: renderFindings(findings, indentAt(fixture.text, fnode.parent.offset)) });
+    edits.push({ offset: fnode.offset, length: fnode.length, text: renderFindings(findings, indentAt(source, fnode.parent.offset)) });
   }
-  const vnode = findNodeAtLocation(fixture.tree, ['metadata', 'fixture', 'vms']);
+  const vnode = findNodeAtLocation(fixture.tree, [...at, 'vms']);
   if (vnode?.parent && compact(block.vms) !== compact(run.vms))
-    edits.push({ offset: vnode.offset, length: vnode.length, text: renderVms(run.vms, indentAt(fixture.text, vnode.parent.offset)) });
-  let text = fixture.text;
+    edits.push({ offset: vnode.offset, length: vnode.length, text: renderVms(run.vms, indentAt(source, vnode.parent.offset)) });
+  let text = source;
   for (const e of edits.sort((a, b) => b.offset - a.offset)) text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
   return text;
 }
@@ -421,7 +446,8 @@ export function updatedText(c: FixtureCase, fixture: LoadedFixture, run: Fixture
 /** Writes the updated answer; returns true when the file changed. */
 export function writeUpdate(c: FixtureCase, fixture: LoadedFixture, run: FixtureRun): boolean {
   const text = updatedText(c, fixture, run);
-  if (text === fixture.text) return false;
-  writeFileSync(c.path, text);
+  const before = fixture.answer ? fixture.answer.text : fixture.text;
+  if (text === before) return false;
+  writeFileSync(fixture.answer ? fixture.answer.path : c.path, text);
   return true;
 }

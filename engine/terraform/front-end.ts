@@ -1,0 +1,200 @@
+// The Terraform front-end: `terraform show -json` of a saved plan or of state into the resource set the network
+// graph reads (engine/resources/types.ts), each azurerm resource that decides egress translated to the ARM resource
+// it deploys, association resources folded into the properties they stand for, positions placed back at what
+// Terraform wrote. Imports template/, expressions/ and resources/ only (docs/architecture.md, "How to add a
+// front-end").
+import type { TemplateDoc } from '../template/template.js';
+import type { ResourceSet, SourceResource } from '../resources/types.js';
+import { getProp } from '../expressions/value.js';
+import type { Instance } from './plan.js';
+import { isTerraformJson, readModel } from './plan.js';
+import { Reader } from './reader.js';
+import type { TypeInfo } from './reader.js';
+import type { Step } from './references.js';
+import { Translation, obj } from './translation.js';
+import type { Translated } from './translation.js';
+import { Placement, PlacedDoc } from './placement.js';
+import { natAssociation, natGateway, publicIp, publicIpPrefix, route, routeTable, subnet, subnetAssociation, virtualNetwork } from './azurerm-network.js';
+import { legacyVirtualMachine, networkInterface, orchestratedScaleSet, scaleSet, virtualMachine } from './azurerm-compute.js';
+import { backendPool, lbOutboundRule, lbRule, loadBalancer, nicPoolAssociation, poolAddress } from './azurerm-lb.js';
+import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
+import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
+import { readBlocks } from './tf-blocks.js';
+import type { TfSourceHost } from './tf-blocks.js';
+
+export { isTerraformJson };
+
+const VNET = 'Microsoft.Network/virtualNetworks';
+const ROUTE_TABLE = 'Microsoft.Network/routeTables';
+const LB = 'Microsoft.Network/loadBalancers';
+const VM = 'Microsoft.Compute/virtualMachines';
+const VMSS = 'Microsoft.Compute/virtualMachineScaleSets';
+const CLUSTER = 'Microsoft.ContainerService/managedClusters';
+
+/** The index of an ipconfig in a path (`ip_configuration[2].private_ip_address` → 2). */
+function indexIn(path: readonly Step[]): number {
+  const n = path.find((s) => typeof s === 'number');
+  return typeof n === 'number' ? n : 0;
+}
+
+/** The azurerm resource types read, as the ARM types they deploy (resources and data sources alike). */
+const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
+  ['azurerm_public_ip', { arm: 'Microsoft.Network/publicIPAddresses', assigned: [{ attr: /^ip_address$/, arm: () => 'properties.ipAddress' }] }],
+  ['azurerm_public_ip_prefix', { arm: 'Microsoft.Network/publicIPPrefixes', assigned: [{ attr: /^ip_prefix$/, arm: () => 'properties.ipPrefix' }] }],
+  ['azurerm_nat_gateway', { arm: 'Microsoft.Network/natGateways' }],
+  ['azurerm_virtual_network', { arm: VNET, children: { subnet: 'subnets' } }],
+  ['azurerm_subnet', { arm: `${VNET}/subnets`, parent: { attr: 'virtual_network_name', by: 'name', types: ['azurerm_virtual_network'], armType: VNET, child: 'subnets' } }],
+  ['azurerm_route_table', { arm: ROUTE_TABLE, children: { route: 'routes' } }],
+  ['azurerm_route', { arm: `${ROUTE_TABLE}/routes`, parent: { attr: 'route_table_name', by: 'name', types: ['azurerm_route_table'], armType: ROUTE_TABLE, child: 'routes' } }],
+  [
+    'azurerm_network_interface',
+    {
+      arm: 'Microsoft.Network/networkInterfaces',
+      children: { ip_configuration: 'ipConfigurations' },
+      // A NIC's private IP (and its `private_ip_address`, the first one's) is Azure's to assign when not static.
+      assigned: [{ attr: /^(ip_configuration\[\d+\]\.)?private_ip_address$/, arm: (p) => `properties.ipConfigurations[${indexIn(p)}].properties.privateIPAddress` }],
+    },
+  ],
+  ['azurerm_lb', { arm: LB, children: { frontend_ip_configuration: 'frontendIPConfigurations' }, assigned: [{ attr: /^(frontend_ip_configuration\[\d+\]\.)?private_ip_address$/, arm: (p) => `properties.frontendIPConfigurations[${indexIn(p)}].properties.privateIPAddress` }] }],
+  ['azurerm_lb_backend_address_pool', { arm: `${LB}/backendAddressPools`, parent: { attr: 'loadbalancer_id', by: 'id', types: ['azurerm_lb'], armType: LB, child: 'backendAddressPools' } }],
+  ['azurerm_firewall', { arm: 'Microsoft.Network/azureFirewalls', assigned: [{ attr: /^ip_configuration\[\d+\]\.private_ip_address$/, arm: (p) => `properties.ipConfigurations[${indexIn(p)}].properties.privateIPAddress` }] }],
+  ['azurerm_linux_virtual_machine', { arm: VM }],
+  ['azurerm_windows_virtual_machine', { arm: VM }],
+  ['azurerm_virtual_machine', { arm: VM }],
+  ['azurerm_linux_virtual_machine_scale_set', { arm: VMSS }],
+  ['azurerm_windows_virtual_machine_scale_set', { arm: VMSS }],
+  ['azurerm_orchestrated_virtual_machine_scale_set', { arm: VMSS }],
+  ['azurerm_availability_set', { arm: 'Microsoft.Compute/availabilitySets' }],
+  ['azurerm_kubernetes_cluster', { arm: CLUSTER }],
+  ['azurerm_kubernetes_cluster_node_pool', { arm: `${CLUSTER}/agentPools`, parent: { attr: 'kubernetes_cluster_id', by: 'id', types: ['azurerm_kubernetes_cluster'], armType: CLUSTER, child: 'agentPools' } }],
+  // Its type is in its values; and the resource group azapi's parent_id names (an identity only: nothing to read).
+  ['azapi_resource', { arm: '', identify: azapiIdentity }],
+  ['azurerm_resource_group', { arm: 'Microsoft.Resources/resourceGroups', identify: resourceGroupIdentity }],
+]);
+
+type Translator = (tr: Translation, inst: Instance, t: Translated) => void;
+
+/** The resources translated into ARM resources of their own. */
+const TRANSLATORS: ReadonlyMap<string, Translator> = new Map<string, Translator>([
+  ['azurerm_public_ip', publicIp],
+  ['azurerm_public_ip_prefix', publicIpPrefix],
+  ['azurerm_nat_gateway', natGateway],
+  ['azurerm_virtual_network', virtualNetwork],
+  ['azurerm_subnet', subnet],
+  ['azurerm_route_table', routeTable],
+  ['azurerm_route', route],
+  ['azurerm_network_interface', networkInterface],
+  ['azurerm_lb', loadBalancer],
+  ['azurerm_lb_backend_address_pool', backendPool],
+  ['azurerm_firewall', firewall],
+  ['azurerm_linux_virtual_machine', virtualMachine],
+  ['azurerm_windows_virtual_machine', virtualMachine],
+  ['azurerm_virtual_machine', legacyVirtualMachine],
+  ['azurerm_linux_virtual_machine_scale_set', scaleSet],
+  ['azurerm_windows_virtual_machine_scale_set', scaleSet],
+  ['azurerm_orchestrated_virtual_machine_scale_set', orchestratedScaleSet],
+  ['azurerm_availability_set', () => undefined],
+  ['azurerm_kubernetes_cluster', kubernetesCluster],
+  ['azurerm_kubernetes_cluster_node_pool', nodePool],
+  ['azapi_resource', azapiResource],
+]);
+
+type Folder = (tr: Translation, inst: Instance) => void;
+
+/** The resources folded into the properties of another one (they have no ARM resource of their own). */
+const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
+  ['azurerm_subnet_nat_gateway_association', (tr, inst) => subnetAssociation(tr, inst, 'natGateway', 'nat_gateway_id')],
+  ['azurerm_subnet_route_table_association', (tr, inst) => subnetAssociation(tr, inst, 'routeTable', 'route_table_id')],
+  ['azurerm_nat_gateway_public_ip_association', (tr, inst) => natAssociation(tr, inst, 'ip')],
+  ['azurerm_nat_gateway_public_ip_prefix_association', (tr, inst) => natAssociation(tr, inst, 'prefix')],
+  ['azurerm_lb_rule', lbRule],
+  ['azurerm_lb_outbound_rule', lbOutboundRule],
+  ['azurerm_lb_backend_address_pool_address', poolAddress],
+  ['azurerm_network_interface_backend_address_pool_association', nicPoolAssociation],
+]);
+
+/**
+ * Resources through which a subnet may learn a route (a gateway's BGP or static routes, a virtual hub, Route
+ * Server, a peering that uses the remote VNet's gateways), which the ARM readers decide (read-gateways.ts,
+ * read-virtual-wan.ts) and this front-end does not translate yet: a path they could change is not decided.
+ */
+const ROUTING: ReadonlySet<string> = new Set([
+  'azurerm_virtual_network_gateway',
+  'azurerm_virtual_network_gateway_connection',
+  'azurerm_virtual_network_peering',
+  'azurerm_route_server',
+  'azurerm_virtual_hub',
+  'azurerm_virtual_hub_connection',
+  'azurerm_vpn_gateway',
+  'azurerm_express_route_gateway',
+]);
+
+/** A routing resource the front-end does not read: every path stays unknown, naming it (never a guess). */
+function routingNotRead(tr: Translation, inst: Instance): void {
+  tr.unresolved.push({ name: inst.address, at: { file: tr.file, pointer: inst.pointer }, reason: 'routes a subnet may learn through it are not read from Terraform plans yet', what: `resource '${inst.address}' (${inst.type})` });
+}
+
+/** What the front-end needs of its caller. */
+export interface TerraformOptions {
+  /** Reads the .tf files of the modules, when their source is beside the plan, to point findings at their blocks. */
+  readonly host?: TfSourceHost;
+}
+
+/** Reads `terraform show -json` output (plan or state) into the resource set the network graph reads. */
+export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}): ResourceSet {
+  const model = readModel(doc.file, doc.value);
+  const reader = new Reader(model, TYPES);
+  const tr = new Translation(reader, doc.file);
+  for (const f of model.findings) tr.findings.push(f);
+  for (const inst of model.instances) {
+    const translate = TRANSLATORS.get(inst.type);
+    const ident = translate ? reader.identity(inst) : undefined;
+    if (!translate || !ident) continue;
+    const t: Translated = { inst, ident, body: obj(), places: [{ arm: [], inst, path: [] }], existing: inst.mode === 'data', apiVersion: '' };
+    // A data source is read, not deployed: only its identity matters (ARM's `existing`).
+    if (inst.mode === 'managed') translate(tr, inst, t);
+    tr.add(t);
+  }
+  for (const inst of model.instances) {
+    if (inst.mode !== 'managed') continue;
+    FOLDERS.get(inst.type)?.(tr, inst);
+    if (ROUTING.has(inst.type) && (inst.type !== 'azurerm_virtual_network_peering' || reader.value(inst, ['use_remote_gateways'], 'value') !== false)) routingNotRead(tr, inst);
+  }
+  const placement = new Placement(doc.file, doc.value);
+  const resources: SourceResource[] = [];
+  for (const t of tr.list) {
+    placement.addResource(t.inst.pointer, t.places);
+    const props = getProp(t.body, 'properties');
+    resources.push({
+      id: t.ident.id,
+      key: t.ident.id.replace(/\/+$/, '').toLowerCase(),
+      type: t.ident.type,
+      name: t.ident.name,
+      symbolicName: t.inst.address,
+      apiVersion: t.apiVersion,
+      condition: true,
+      existing: t.existing,
+      body: t.body,
+      properties: props ?? null,
+      at: { file: doc.file, pointer: t.inst.pointer },
+      deployments: [],
+    });
+  }
+  const docs = new Map<string, TemplateDoc>();
+  docs.set(doc.file, new PlacedDoc(doc, placement));
+  if (options.host) for (const [f, d] of readBlocks(options.host, doc.file, placement, model.instances, model)) docs.set(f, d);
+  return { file: doc.file, resources, findings: tr.findings, unresolved: tr.unresolved, docs };
+}
+
+/**
+ * The resources a Terraform state deploys (`terraform show -json` of state), in ARM's shape with Azure's ids and
+ * public IP addresses: what an inventory reader takes to resolve what templates or plans only reference, as it takes
+ * `az` CLI output (engine/inventory/). Data sources (read, not deployed) are left out; a plan gives none.
+ */
+export function stateResources(doc: TemplateDoc): SourceResource[] {
+  const set = readTerraform(doc);
+  const out: SourceResource[] = [];
+  if (readModel(doc.file, doc.value).kind !== 'state') return out;
+  for (const r of set.resources) if (!r.existing) out.push(r);
+  return out;
+}

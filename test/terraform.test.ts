@@ -1,0 +1,193 @@
+// The Terraform front-end: the same network written as ARM and as a Terraform plan gives the same answers (VMs,
+// verdicts, egress, paths, findings), and the pieces the front-end rests on read the plan format as Terraform
+// prints it (references, addresses).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HclDoc, lintDocument, loadTemplate, stateResources } from '../engine/index.js';
+import { diskHost } from '../api/files.js';
+import type { LintResult } from '../engine/index.js';
+import { rules } from '../rules/index.js';
+import { leafReferences, parseReference } from '../engine/terraform/references.js';
+import { moduleOfAddress, parentModule } from '../engine/terraform/plan.js';
+import { FIXTURES } from './harness/fixtures.js';
+
+/** A Terraform fixture and the ARM fixture of the same network. */
+const PAIRS: readonly (readonly [string, string])[] = [
+  ['terraform/seed-1-nic-public-ip/plan.json', 'egress/seed-1-nic-public-ip/main.json'],
+  ['terraform/seed-2-public-lb-rule/plan.json', 'egress/seed-2-public-lb-rule/main.json'],
+  ['terraform/seed-3-two-nics-pip-and-lb/plan.json', 'egress/seed-3-two-nics-pip-and-lb/main.json'],
+  ['terraform/seed-4-three-nics-bare-secondary/plan.json', 'egress/seed-4-three-nics-bare-secondary/main.json'],
+  ['terraform/state-seed-1/state.json', 'egress/seed-1-nic-public-ip/main.json'],
+  ['terraform/modules-seed-3/plan.json', 'egress/seed-3-two-nics-pip-and-lb/main.json'],
+  ['terraform/nat-gateway-overrides-public-ip/plan.json', 'egress/nat-overrides-instance-ip/main.json'],
+  ['terraform/route-to-firewall/plan.json', 'egress/route-firewall-reference/main.json'],
+  ['terraform/vmss-lb-outbound-rule/plan.json', 'egress/vmss-lb-outbound-rule/main.json'],
+];
+
+function lint(file: string): LintResult {
+  return lintDocument({ file, text: readFileSync(join(FIXTURES, file), 'utf8') }, { rules });
+}
+
+/** What must agree between the two front-ends: everything but places and ids (ARM's resource group is not Terraform's). */
+function answers(r: LintResult): unknown {
+  return {
+    vms: r.vms.map((v) => ({
+      name: v.name,
+      type: v.type,
+      verdict: v.verdict,
+      egress: v.egress.map((e) => `${e.name} ${e.via} ${e.type} ${e.static}`).sort(),
+      primaryEgress: v.primaryEgress.map((e) => e.name).sort(),
+      paths: v.paths.map((p) => ({ nic: p.nic, ipConfiguration: p.ipConfiguration, primary: p.primary, method: p.method, verdict: p.verdict, egress: p.egress.map((e) => e.name).sort(), because: p.because })),
+    })),
+    findings: r.findings.map((f) => `${f.ruleId} ${f.severity}: ${f.message}`).sort(),
+  };
+}
+
+const same = suite('Terraform and ARM: the same network, the same answers');
+for (const [tf, arm] of PAIRS) {
+  same(`${tf} answers as ${arm}`, () => {
+    const a = answers(lint(arm));
+    const t = answers(lint(tf));
+    assert.equal(t, a);
+    assert.ok((a as { vms: unknown[] }).vms.length > 0, 'the ARM fixture has VMs');
+  });
+}
+same.run();
+
+const state = suite('Terraform state');
+state('state gives the deployed ids and addresses, which the report shows', () => {
+  const vm = lint('terraform/state-seed-1/state.json').vms[0];
+  assert.is(vm.id, '/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-egress/providers/Microsoft.Compute/virtualMachines/vm1');
+  assert.equal(
+    vm.egress.map((e) => [e.id, e.address]),
+    [['/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-egress/providers/Microsoft.Network/publicIPAddresses/pip-vm1', '20.61.15.107']],
+  );
+});
+state('a plan names what is not created yet by an id built from its resource group and name, the subscription a placeholder', () => {
+  const vm = lint('terraform/seed-1-nic-public-ip/plan.json').vms[0];
+  assert.is(vm.egress[0].id, '/subscriptions/{subscription}/resourceGroups/rg-egress/providers/Microsoft.Network/publicIPAddresses/pip-vm1');
+  assert.is(vm.egress[0].address, null);
+});
+state('state gives an inventory its deployed resources, in ARM\'s shape (the seam for inventory files); a plan none', () => {
+  const file = 'terraform/state-seed-1/state.json';
+  const resources = stateResources(loadTemplate(file, readFileSync(join(FIXTURES, file), 'utf8')));
+  const pip = resources.find((r) => r.type === 'Microsoft.Network/publicIPAddresses');
+  assert.is(pip?.key, '/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourcegroups/rg-egress/providers/microsoft.network/publicipaddresses/pip-vm1');
+  assert.equal(pip?.body.properties, { publicIPAllocationMethod: 'Static', publicIPAddressVersion: 'IPv4', ipAddress: '20.61.15.107' });
+  assert.equal(resources.map((r) => r.type).sort(), ['Microsoft.Compute/virtualMachines', 'Microsoft.Network/networkInterfaces', 'Microsoft.Network/publicIPAddresses', 'Microsoft.Network/virtualNetworks', 'Microsoft.Network/virtualNetworks/subnets']);
+  const plan = 'terraform/seed-1-nic-public-ip/plan.json';
+  assert.equal(stateResources(loadTemplate(plan, readFileSync(join(FIXTURES, plan), 'utf8'))), []);
+});
+state.run();
+
+const nat = suite('NAT gateway associations');
+nat('a public IP prefix associated with the NAT gateway joins its egress (azurerm_nat_gateway_public_ip_prefix_association)', () => {
+  const file = 'terraform/nat-gateway-overrides-public-ip/plan.json';
+  const plan = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+    planned_values: { root_module: { resources: Record<string, unknown>[] } };
+    resource_changes: Record<string, unknown>[];
+    configuration: { root_module: { resources: Record<string, unknown>[] } };
+  };
+  const add = (address: string, type: string, values: Record<string, unknown>, unknown: Record<string, unknown>, expressions: Record<string, unknown>): void => {
+    const name = address.split('.')[1];
+    plan.planned_values.root_module.resources.push({ address, mode: 'managed', type, name, provider_name: 'registry.terraform.io/hashicorp/azurerm', schema_version: 0, values, sensitive_values: {} });
+    plan.resource_changes.push({ address, mode: 'managed', type, name, provider_name: 'registry.terraform.io/hashicorp/azurerm', change: { actions: ['create'], before: null, after: values, after_unknown: unknown } });
+    plan.configuration.root_module.resources.push({ address, mode: 'managed', type, name, provider_config_key: 'azurerm', expressions, schema_version: 0 });
+  };
+  add('azurerm_public_ip_prefix.nat', 'azurerm_public_ip_prefix', { ip_version: 'IPv4', location: 'westeurope', name: 'prefix-nat', prefix_length: 31, resource_group_name: 'rg-egress', sku: 'Standard', sku_tier: 'Regional' }, { id: true, ip_prefix: true }, { name: { constant_value: 'prefix-nat' }, prefix_length: { constant_value: 31 } });
+  add('azurerm_nat_gateway_public_ip_prefix_association.nat', 'azurerm_nat_gateway_public_ip_prefix_association', {}, { id: true, nat_gateway_id: true, public_ip_prefix_id: true }, { nat_gateway_id: { references: ['azurerm_nat_gateway.nat.id', 'azurerm_nat_gateway.nat'] }, public_ip_prefix_id: { references: ['azurerm_public_ip_prefix.nat.id', 'azurerm_public_ip_prefix.nat'] } });
+  const vm = lintDocument({ file: 'plan.json', text: JSON.stringify(plan) }, { rules }).vms[0];
+  assert.is(vm.verdict, 'deterministic-set');
+  assert.equal(vm.egress.map((e) => `${e.name} ${e.via}`).sort(), ['pip-nat nat-gateway', 'prefix-nat nat-gateway']);
+});
+nat.run();
+
+const tf = suite('positions in .tf files');
+tf('the scanner finds blocks, nested blocks and arguments past comments, templates, heredocs and brackets', () => {
+  const text = [
+    '# a comment with { a brace',
+    'variable "x" {',
+    '  default = { a = "}" }',
+    '}',
+    'resource "azurerm_network_interface" "nic" {',
+    '  name = "nic-${var.x}" // }',
+    '  /* { */',
+    '  ip_configuration {',
+    '    name      = "one"',
+    '    subnet_id = azurerm_subnet.s.id',
+    '  }',
+    '  dynamic "ip_configuration" {',
+    '    for_each = var.extra',
+    '    content {',
+    '      name = ip_configuration.value',
+    '    }',
+    '  }',
+    '  tags = {',
+    '    a = <<EOT',
+    '  } not a brace',
+    'EOT',
+    '  }',
+    '}',
+    'data "azurerm_subnet" "s" {',
+    '  name = "x"',
+    '}',
+    '',
+  ].join('\n');
+  const doc = new HclDoc('main.tf', text);
+  const at = (p: string) => doc.lineColumn(doc.range(p).offset);
+  assert.equal(at('/resource/azurerm_network_interface/nic'), { line: 4, column: 0 });
+  assert.equal(at('/resource/azurerm_network_interface/nic/ip_configuration/0/subnet_id'), { line: 9, column: 4 });
+  assert.equal(at('/resource/azurerm_network_interface/nic/ip_configuration/1'), { line: 11, column: 2 }, 'a dynamic block stands for its blocks');
+  assert.equal(at('/data/azurerm_subnet/s/name'), { line: 24, column: 2 });
+  assert.ok(doc.has('/resource/azurerm_network_interface/nic/tags'));
+  assert.not.ok(doc.has('/resource/azurerm_network_interface/nic/ip_configuration/2'));
+});
+tf('a module from a registry is found where terraform init put it (.terraform/modules/modules.json)', () => {
+  const file = 'fixtures/terraform/azapi-subnets/plan.json';
+  const r = lintDocument({ file }, { rules, host: diskHost(process.cwd()) });
+  assert.ok(r.deployment.docs.has('fixtures/terraform/azapi-subnets/.terraform/modules/subnet/modules/subnet/main.tf'));
+  const subnet = r.deployment.resources.find((x) => x.symbolicName === 'module.subnet["app"].azapi_resource.subnet');
+  const placed = r.deployment.docs.get(file)?.place?.(`${subnet?.at.pointer ?? ''}/properties/natGateway`);
+  assert.equal(placed, { file: 'fixtures/terraform/azapi-subnets/.terraform/modules/subnet/modules/subnet/main.tf', pointer: '/resource/azapi_resource/subnet/body' });
+  assert.equal(r.vms.map((v) => `${v.name} ${v.file}:${v.line}`), ['vm-app fixtures/terraform/azapi-subnets/main.tf:75', 'vm-private fixtures/terraform/azapi-subnets/main.tf:101']);
+});
+tf.run();
+
+const refs = suite('references as Terraform prints them');
+refs('each use is one chain, longest first; a string that is no prefix of the one before starts the next', () => {
+  // Terraform 1.11's configuration representation of
+  //   { pip = pip[count.index].id, list = [pip[0].id, pip[1].id], cond = var.flag ? pip[0].id : null }
+  const printed = [
+    'terraform_data.pip',
+    'count.index',
+    'terraform_data.pip[0].id',
+    'terraform_data.pip[0]',
+    'terraform_data.pip',
+    'terraform_data.pip[1].id',
+    'terraform_data.pip[1]',
+    'terraform_data.pip',
+    'var.flag',
+    'terraform_data.pip[0].id',
+    'terraform_data.pip[0]',
+    'terraform_data.pip',
+  ];
+  assert.equal(leafReferences(printed), ['terraform_data.pip', 'count.index', 'terraform_data.pip[0].id', 'terraform_data.pip[1].id', 'var.flag', 'terraform_data.pip[0].id']);
+});
+refs('a reference names its root, instance key and the steps after it', () => {
+  assert.equal(parseReference('azurerm_public_ip.pip[0].id'), { text: 'azurerm_public_ip.pip[0].id', root: 'resource', type: 'azurerm_public_ip', name: 'pip', key: 0, steps: ['id'] });
+  assert.equal(parseReference('azurerm_firewall.fw.ip_configuration[0].private_ip_address')?.steps, ['ip_configuration', 0, 'private_ip_address']);
+  assert.equal(parseReference('module.net["a b"].subnet_ids["app"]'), { text: 'module.net["a b"].subnet_ids["app"]', root: 'module', type: '', name: 'net', key: 'a b', steps: ['subnet_ids', 'app'] });
+  assert.equal(parseReference('data.azurerm_subnet.s.id')?.root, 'data');
+  assert.equal(parseReference('var.nat_gateway.id'), { text: 'var.nat_gateway.id', root: 'var', type: '', name: 'nat_gateway', key: undefined, steps: ['id'] });
+  assert.equal(parseReference('count.index')?.root, 'helper');
+  assert.is(parseReference('a..b'), undefined);
+});
+refs('module instance addresses', () => {
+  assert.is(moduleOfAddress('module.a[0].module.b["x.y"].azurerm_lb.lb["k"]'), 'module.a[0].module.b["x.y"]');
+  assert.is(moduleOfAddress('azurerm_lb.lb'), '');
+  assert.is(parentModule('module.a[0].module.b["x.y"]'), 'module.a[0]');
+  assert.is(parentModule('module.a'), '');
+});
+refs.run();
