@@ -157,7 +157,8 @@ export async function lintAtBase(ref: string, o: CompareOptions): Promise<LintRe
 /** The lock's entries that this run can be compared with: those of analysed templates, and those whose template is gone. */
 function comparable(lock: LockFile, results: readonly LintResult[], base: string, cwd: string): LockFile {
   const linted = new Map(results.map((r) => [slash(relative(cwd, resolve(cwd, r.file))), r]));
-  const vms: Record<string, LockVm> = {};
+  // Keys are data: a plain {} would take a '__proto__' key as its prototype and lose the entry.
+  const vms: Record<string, LockVm> = Object.create(null) as Record<string, LockVm>;
   for (const [key, v] of Object.entries(lock.vms)) {
     const file = relativeTo(cwd, resolve(base, v.file));
     const r = linted.get(file);

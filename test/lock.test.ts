@@ -272,6 +272,21 @@ cli('a lint of some templates compares only their VMs; lock keeps the others; a 
   assert.not.match(readFileSync(join(dir, 'egress.lock.json'), 'utf8'), /vm-api/, 'lock drops the entries of a deleted template');
 });
 
+cli('a lock entry keyed "__proto__" is a VM like any other: still there, it is reported as no longer deployed', async () => {
+  const dir = repo({ 'infra/main.json': WEB_1 });
+  assert.is((await runCli(['lock', 'infra'], dir)).code, 0);
+  const text = readFileSync(join(dir, 'egress.lock.json'), 'utf8');
+  // The same entry under the key "__proto__" (as a hand-edited or hostile lock may have it): a VM no template deploys.
+  const parsed = JSON.parse(text) as { vms: Record<string, { name: string }> };
+  const [entry] = Object.values(parsed.vms);
+  const withProto = text.replace('"vms": {', `"vms": {\n    "__proto__": ${JSON.stringify({ ...entry, name: 'vm-proto' })},`);
+  writeFileSync(join(dir, 'egress.lock.json'), withProto);
+  const r = await runCli(['infra', '--lock', 'egress.lock.json', '--format', 'json'], dir);
+  assert.is(r.code, 1, r.err);
+  const f = (JSON.parse(r.out) as { findings: { ruleId: string; message: string }[] }).findings.filter((x) => x.ruleId === 'egress-changed');
+  assert.equal(f.map((x) => x.message), ["'vm-proto' of egress.lock.json is no longer deployed by infra/main.json; its egress was pip-vm1 (deterministic)."]);
+});
+
 cli('a template that cannot be read: not compared, its lock entries kept, and lock exits 1', async () => {
   const dir = repo({ 'infra/main.json': WEB_1 });
   assert.is((await runCli(['lock', 'infra'], dir)).code, 0);

@@ -45,7 +45,7 @@ export function lockCommand(results: readonly LintResult[], lockFile: string, io
   // Entries of templates this run did not lint (a subset of the paths) stay while the template exists; so do those of
   // templates that could not be read this time.
   const linted = new Map(results.map((r) => [relativeTo(base, resolve(io.cwd, r.file)), analysed(r)]));
-  const vms: Record<string, LockVm> = {};
+  const vms: Record<string, LockVm> = Object.create(null) as Record<string, LockVm>;
   for (const [key, v] of Object.entries(before?.vms ?? {})) {
     const analysed = linted.get(v.file);
     if (analysed === false || (analysed === undefined && existsSync(resolve(base, v.file)) && !elsewhere.has(resolve(base, v.file)))) vms[key] = v;
