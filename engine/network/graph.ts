@@ -303,9 +303,11 @@ export class NetworkGraph {
     if (v === undefined || v === null) return undefined;
     let id: Value | undefined = v;
     if (isObject(v)) id = getProp(v, 'id');
-    if (id === undefined || id === null) return undefined;
+    if (id === undefined) return undefined;
     if (id instanceof Unknown) return this.childIdFromReference(id) ?? { kind: 'unknown', value: id };
-    if (typeof id !== 'string') return undefined;
+    // A reference whose id is written but is not a string ({ "id": 12 }, { "id": null }) is not "no reference": what
+    // Azure makes of it is not documented, so the path it decides is unknown, never decided as if it were absent.
+    if (typeof id !== 'string') return { kind: 'unknown', value: new Unknown('error', `the id is ${id === null ? 'null' : `a ${Array.isArray(id) ? 'array' : typeof id}`}, not a resource id`) };
     return { kind: 'found', key: normaliseId(id) };
   }
 
