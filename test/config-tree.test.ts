@@ -8,6 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli, scratchDir } from './harness/io.js';
+import { LINKED_VNET, linkingTemplate } from './harness/linked-templates.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const VM = readFileSync(join(root, 'fixtures/config/vm.json'), 'utf8');
@@ -44,43 +45,6 @@ async function runWithEnv(args: string[], cwd: string, env: Record<string, strin
   const c = capture(cwd, env);
   const code = await main([...args, '--format', 'json'], c.io);
   return { code, out: c.out(), err: c.err() };
-}
-
-// ---- a linked template for the links case ----------------------------------------------------------------------
-const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
-const VNET = JSON.stringify({
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
-  resources: [
-    { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name: 'pip-nat', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } },
-    { type: 'Microsoft.Network/natGateways', apiVersion: '2024-05-01', name: 'nat1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: "[resourceId('Microsoft.Network/publicIPAddresses', 'pip-nat')]" }] } },
-    {
-      type: 'Microsoft.Network/virtualNetworks',
-      apiVersion: '2024-05-01',
-      name: 'vnet1',
-      location: 'westeurope',
-      properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24', natGateway: { id: "[resourceId('Microsoft.Network/natGateways', 'nat1')]" } } }] },
-    },
-  ],
-});
-
-/** A VM whose subnet comes from the template at `uri`. */
-function linking(uri: string): string {
-  return JSON.stringify({
-    $schema: SCHEMA,
-    contentVersion: '1.0.0.0',
-    resources: [
-      { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'net', properties: { mode: 'Incremental', templateLink: { uri } } },
-      {
-        type: 'Microsoft.Network/networkInterfaces',
-        apiVersion: '2024-05-01',
-        name: 'nic1',
-        location: 'westeurope',
-        properties: { ipConfigurations: [{ name: 'ipconfig1', properties: { subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]" } } }] },
-      },
-      { type: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-07-01', name: 'vm1', location: 'westeurope', properties: { networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', 'nic1')]" }] } } },
-    ],
-  });
 }
 
 const rgOf = (id: string): string => /\/resourceGroups\/([^/]+)\//.exec(id)?.[1] ?? '';
@@ -191,8 +155,8 @@ tree('paths in a configuration are relative to its folder: parameters, inventory
       'teams/d/app.json': existing,
       'teams/d/inventory/pips.json': inventory,
       [`teams/d/${CONFIG}`]: cfg({ scope: { subscriptionId: '11111111-1111-1111-1111-111111111111', resourceGroup: 'rg-app' }, inventory: ['inventory/pips.json'] }),
-      'teams/e/main.json': linking('https://raw.githubusercontent.com/org/net/main/templates/vnet.json'),
-      'teams/e/vendor/templates/vnet.json': VNET,
+      'teams/e/main.json': linkingTemplate({ uri: 'https://raw.githubusercontent.com/org/net/main/templates/vnet.json' }),
+      'teams/e/vendor/templates/vnet.json': LINKED_VNET,
       [`teams/e/${CONFIG}`]: cfg({ links: { 'https://raw.githubusercontent.com/org/net/main/': 'vendor' } }),
     },
     true,

@@ -7,45 +7,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../cli/main.js';
 import { capture, scratchDir } from './harness/io.js';
+import { LINKED_VNET, linkingTemplate } from './harness/linked-templates.js';
 
 const test = suite('links');
-const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
-
-const vnetTemplate = JSON.stringify({
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
-  resources: [
-    { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name: 'pip-nat', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } },
-    { type: 'Microsoft.Network/natGateways', apiVersion: '2024-05-01', name: 'nat1', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: "[resourceId('Microsoft.Network/publicIPAddresses', 'pip-nat')]" }] } },
-    {
-      type: 'Microsoft.Network/virtualNetworks',
-      apiVersion: '2024-05-01',
-      name: 'vnet1',
-      location: 'westeurope',
-      properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24', natGateway: { id: "[resourceId('Microsoft.Network/natGateways', 'nat1')]" } } }] },
-    },
-  ],
-});
-
-/** A template whose VM's subnet comes from a deployment linked as `link`. */
-function mainTemplate(link: Record<string, string>): string {
-  return JSON.stringify({
-    $schema: SCHEMA,
-    contentVersion: '1.0.0.0',
-    resources: [
-      { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'net', properties: { mode: 'Incremental', templateLink: link } },
-      {
-        type: 'Microsoft.Network/networkInterfaces',
-        apiVersion: '2024-05-01',
-        name: 'nic1',
-        location: 'westeurope',
-        properties: { ipConfigurations: [{ name: 'ipconfig1', properties: { subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'default')]" } } }] },
-      },
-      { type: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-07-01', name: 'vm1', location: 'westeurope', properties: { networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', 'nic1')]" }] } } },
-    ],
-  });
-}
-
 async function lint(cwd: string, args: string[]): Promise<{ code: number; report: { vms: { name: string; verdict: string; egress: { name: string }[] }[]; findings: { ruleId: string; message: string }[] }; err: string }> {
   const c = capture(cwd);
   const code = await main([...args, '--format', 'json'], c.io);
@@ -53,7 +17,7 @@ async function lint(cwd: string, args: string[]): Promise<{ code: number; report
 }
 
 test("a template in another repository reads that repository's linked files (its git top level is the root)", async () => {
-  const repo = scratchDir({ 'infra/main.json': mainTemplate({ relativePath: '../shared/vnet.json' }), 'shared/vnet.json': vnetTemplate }, true);
+  const repo = scratchDir({ 'infra/main.json': linkingTemplate({ relativePath: '../shared/vnet.json' }), 'shared/vnet.json': LINKED_VNET }, true);
   const elsewhere = scratchDir({});
   const r = await lint(elsewhere, [join(repo, 'infra/main.json')]);
   assert.equal(r.report.vms.map((v) => [v.name, v.verdict, v.egress.map((e) => e.name)]), [['vm1', 'deterministic', ['pip-nat']]], r.err);
@@ -61,7 +25,7 @@ test("a template in another repository reads that repository's linked files (its
 });
 
 test('outside git the folder named on the command line is the root: a link above it is refused and the path is unknown', async () => {
-  const dir = scratchDir({ 'infra/main.json': mainTemplate({ relativePath: '../shared/vnet.json' }), 'shared/vnet.json': vnetTemplate });
+  const dir = scratchDir({ 'infra/main.json': linkingTemplate({ relativePath: '../shared/vnet.json' }), 'shared/vnet.json': LINKED_VNET });
   const named = await lint(dir, ['infra']);
   assert.ok(named.report.findings.some((f) => f.ruleId === 'template-invalid' && /'\.\.\/shared\/vnet\.json' cannot be read: it is outside the project root/.test(f.message)), JSON.stringify(named.report.findings));
   assert.equal(named.report.vms.map((v) => v.verdict), ['unknown']);
@@ -74,9 +38,9 @@ test("the configuration's links read a URL prefix from a local folder; another U
   const dir = scratchDir(
     {
       'egress-lint.config.json': JSON.stringify({ links: { 'https://raw.githubusercontent.com/org/net/main/': 'vendor/net' } }),
-      'infra/main.json': mainTemplate({ uri: 'https://raw.githubusercontent.com/org/net/main/templates/vnet.json?sv=2024&sig=x' }),
-      'infra/other.json': mainTemplate({ uri: 'https://example.com/vnet.json' }),
-      'vendor/net/templates/vnet.json': vnetTemplate,
+      'infra/main.json': linkingTemplate({ uri: 'https://raw.githubusercontent.com/org/net/main/templates/vnet.json?sv=2024&sig=x' }),
+      'infra/other.json': linkingTemplate({ uri: 'https://example.com/vnet.json' }),
+      'vendor/net/templates/vnet.json': LINKED_VNET,
     },
     true,
   );
@@ -90,7 +54,7 @@ test("the configuration's links read a URL prefix from a local folder; another U
 });
 
 test('a bad links entry in the configuration is exit 2 naming it', async () => {
-  const dir = scratchDir({ 'egress-lint.config.json': JSON.stringify({ links: { 'not a url': '.' } }), 'main.json': mainTemplate({ relativePath: 'vnet.json' }) });
+  const dir = scratchDir({ 'egress-lint.config.json': JSON.stringify({ links: { 'not a url': '.' } }), 'main.json': linkingTemplate({ relativePath: 'vnet.json' }) });
   const r = await lint(dir, ['main.json']);
   assert.is(r.code, 2);
   assert.match(r.err, /links/);
