@@ -3,6 +3,7 @@
 import { pointerJoin } from '../template/template.js';
 import type { EvalHost, UserFunction } from '../expressions/evaluator.js';
 import type { Scope } from '../expressions/scope.js';
+import type { WorkBudget } from '../expressions/budget.js';
 import type { Value, ValueObject } from '../expressions/value.js';
 import { ExpressionError, Unknown, getProp } from '../expressions/value.js';
 import { hasPlaceholder, showPlaceholders } from '../expressions/placeholder.js';
@@ -33,6 +34,9 @@ export class InstanceHost implements EvalHost {
   ) {}
   get scope(): Scope {
     return this.run.evalScope;
+  }
+  get budget(): WorkBudget {
+    return this.run.expansion.budget;
   }
   with(frame: CopyFrame): InstanceHost {
     return new InstanceHost(this.run, [...this.copies, frame], this.inParameterDefault);

@@ -9,6 +9,7 @@ import { ExpressionError, Unknown, getProp, isObject, newObject } from '../expre
 import type { BodySelection, Deployment, ExpandOptions, SourceResource, ExpansionStats, Limits, SafetyCaps, UnresolvedDeployment } from './types.js';
 import { ARM_LIMITS, SAFETY_CAPS } from './types.js';
 import { CapReached } from './limits.js';
+import { WorkBudget } from '../expressions/budget.js';
 import { deploymentProperties, expandNested } from './nested-deployments.js';
 import type { DeclaredResource } from './resource-declarations.js';
 import { STRUCTURAL } from './resource-declarations.js';
@@ -26,6 +27,8 @@ export class Expansion {
   readonly docs = new Map<string, TemplateDoc>();
   readonly limits: Limits;
   readonly caps: SafetyCaps;
+  /** The evaluation work every template instance of this expansion shares (expressions/budget.ts). */
+  readonly budget: WorkBudget;
   /** Deployment resources registered and not yet expanded: they expand after their template registered everything. */
   readonly pendingDeployments: DeclaredResource[] = [];
   private reported = new Set<string>();
@@ -41,6 +44,7 @@ export class Expansion {
   constructor(readonly options: ExpandOptions) {
     this.limits = { ...ARM_LIMITS, ...options.limits };
     this.caps = { ...SAFETY_CAPS, ...options.caps };
+    this.budget = new WorkBudget(this.caps.work);
     this.selection = options.evaluate === undefined || options.evaluate === 'all' ? undefined : options.evaluate;
   }
 

@@ -15,6 +15,8 @@ import { ExpressionError, Unknown, getProp, isObject, newObject } from '../expre
 import { InstanceHost, PARSE_CACHE_MIN_REPEATS, propertyCopy } from './copy-loops.js';
 import type { Expansion } from './expansion.js';
 import { CapReached, checkExpressionLength, checkTemplateLimits } from './limits.js';
+import type { WorkBudget } from '../expressions/budget.js';
+import { BudgetSpent, VALUE_SIZE } from '../expressions/budget.js';
 import type { DeclaredResource } from './resource-declarations.js';
 import { findResource } from './resource-declarations.js';
 import { isPlain, joined, scalarText } from './template-values.js';
@@ -140,6 +142,29 @@ export class TemplateRun implements CheckHost {
    */
   evalAt(s: string, host: InstanceHost, pointer: string, key?: string | number): Value {
     if (s.length < 2 || s.charCodeAt(0) !== 91) return s;
+    try {
+      return this.evalExpression(s, host, pointer, key);
+    } catch (e) {
+      if (e instanceof BudgetSpent) {
+        // The innermost expression that ran out says so; the expansion stops (partial bodies are unknown).
+        const shown = s.length > 160 ? `${s.slice(0, 160)}...` : s;
+        this.expansion.report('limit-exceeded', `Evaluation of '${shown}' stopped: ${e.message}; the expansion stopped there (a safety cap).`, this.at(joined(pointer, key)));
+        throw new CapReached();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A value that leaves the evaluator into the deployment is charged its tree size: what reads it later (the
+   * graph, reference(), the printers of `expand` and the report) walks it as a tree.
+   */
+  private charged(v: Value, budget: WorkBudget): Value {
+    if (v !== null && typeof v === 'object') budget.chargeTree(v, VALUE_SIZE);
+    return v;
+  }
+
+  private evalExpression(s: string, host: InstanceHost, pointer: string, key: string | number | undefined): Value {
     checkExpressionLength(this, s, pointer, key);
     // [parameters('x')] and [variables('x')], half of all expressions, are what those two functions return: no
     // parser, no evaluator (their values are cached by name). A test holds them to the evaluator's answers.
@@ -149,7 +174,7 @@ export class TemplateRun implements CheckHost {
         const name = simpleReferenceName(s, simple);
         const v = simple === 'parameter' ? host.parameter(name) : host.variable(name);
         this.expansion.countEvaluated(v);
-        return v;
+        return this.charged(v, this.expansion.budget);
       } catch (e) {
         // A name that is not declared, a cycle, nesting too deep: the evaluator below meets the same error and
         // reports it as it reports every other.
@@ -161,13 +186,13 @@ export class TemplateRun implements CheckHost {
     const known = this.placeIndependent.get(s);
     if (known !== undefined) {
       this.expansion.countEvaluated(known);
-      return known;
+      return this.charged(known, this.expansion.budget);
     }
     try {
       // Parse trees are kept only for strings evaluated many times: in copy loops (and templates deployed in one).
       const parsed = parseTemplateString(s, host.repeats >= PARSE_CACHE_MIN_REPEATS);
       if ('literal' in parsed) return parsed.literal;
-      const v = evaluateExpr(parsed.expr, host);
+      const v = this.charged(evaluateExpr(parsed.expr, host), this.expansion.budget);
       this.expansion.countEvaluated(v);
       if (parsed.fixed) this.placeIndependent.set(s, v);
       return v;

@@ -1,6 +1,7 @@
 // The result of expansion: the flat list of resources Azure would deploy, with provenance and findings.
 import type { TemplateDoc } from '../template/template.js';
 import type { Scope } from '../expressions/scope.js';
+import { WORK_BUDGET } from '../expressions/budget.js';
 import type { UnknownCause, Value, ValueObject } from '../expressions/value.js';
 import type { BodySelection, ResourceSet } from '../resources/types.js';
 export type { BodySelection, ResourceSet, SourceResource, UnresolvedDeployment } from '../resources/types.js';
@@ -36,11 +37,13 @@ export interface SafetyCaps {
   readonly copyItems: number;
   /** Nested deployments inside nested deployments; deeper ones stay unresolved. */
   readonly nestingDepth: number;
+  /** Units of evaluation work across the whole expansion (expressions/budget.ts); expansion stops. */
+  readonly work: number;
 }
 
 // Far above ARM's 800 resources per template, so an oversized template (50,000 VMs with their NICs, IPs and load
 // balancers in one file: about 114,000 resources) is still analysed; a self-linking template stops at the cap.
-export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 250_000, copyItems: 1_000_000, nestingDepth: 32 };
+export const SAFETY_CAPS: SafetyCaps = { copyCount: 100_000, totalResources: 250_000, copyItems: 1_000_000, nestingDepth: 32, work: WORK_BUDGET };
 
 /** What a deployment's templateLink names: a path relative to the linking template, or a URI. */
 export type LinkTarget = { readonly relativePath: string } | { readonly uri: string };

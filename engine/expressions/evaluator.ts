@@ -8,6 +8,7 @@ import type { Value, ValueObject } from './value.js';
 import { ExpressionError, Lambda, Unknown, deepEqual, getProp, isObject, newObject, typeName } from './value.js';
 import { containsPlaceholder, hasPlaceholder, placeholder, showPlaceholders } from './placeholder.js';
 import { lookupFunction } from './functions/index.js';
+import { BudgetSpent, LAMBDA_CALL_UNITS, WorkBudget } from './budget.js';
 
 /** A user-defined function from the template's `functions` section. */
 export interface UserFunction {
@@ -31,12 +32,16 @@ export interface EvalHost {
   userFunction(name: string): UserFunction | undefined;
   /** True while evaluating a parameter default value: utcNow() and newGuid() are allowed there. */
   readonly inParameterDefault?: boolean;
+  /** The work budget of the whole expansion (budget.ts); without one, each evaluation gets its own. */
+  readonly budget?: WorkBudget;
 }
 
 /** The state a function sees while it runs. */
 export interface CallContext {
   readonly host: EvalHost;
   readonly lambdaEnv: ReadonlyMap<string, Value> | undefined;
+  /** The work budget: a function that builds or walks much charges it before doing so. */
+  readonly budget: WorkBudget;
   /** Evaluates a sub-expression in this context (lazy functions use it). */
   evaluate(e: Expr, env?: ReadonlyMap<string, Value>): Value;
   /** Calls a lambda value with arguments. */
@@ -65,6 +70,14 @@ export interface FnDef {
    * Without it a placeholder argument makes the result unknown: its content would decide the answer.
    */
   readonly placeholders?: 'build' | 'carry' | 'opaque' | 'opaque-if-string' | 'compare' | 'content';
+  /**
+   * The function reads its arguments' whole content (prints, compares or merges them): the tree size of each array
+   * or object argument is charged to the budget before it runs, as a value that shares structure is far larger as
+   * a tree than as a graph.
+   */
+  readonly walks?: boolean;
+  /** The function returns a value that already exists (parameters(), variables()): nothing it returns is charged as built. */
+  readonly reads?: boolean;
 }
 
 /** The longest string or array one function call may return. */
@@ -290,10 +303,11 @@ class Ctx implements CallContext {
     readonly host: EvalHost,
     readonly lambdaEnv: ReadonlyMap<string, Value> | undefined,
     private depth: number,
+    readonly budget: WorkBudget,
   ) {}
 
   evaluate(e: Expr, env?: ReadonlyMap<string, Value>): Value {
-    if (env !== undefined && env !== this.lambdaEnv) return new Ctx(this.host, env, this.depth).evaluate(e);
+    if (env !== undefined && env !== this.lambdaEnv) return new Ctx(this.host, env, this.depth, this.budget).evaluate(e);
     switch (e.k) {
       case 'str':
       case 'num':
@@ -309,6 +323,8 @@ class Ctx implements CallContext {
           const label = `${exprLabel(e.obj)}[${showPlaceholders(index)}]`;
           return new Unknown('parameter', `${label} is looked up by a value known only at deployment`, isObject(obj) ? Object.values(obj) : obj, undefined, label);
         }
+        // An access to an Unknown prints the index into its origin.
+        if (obj instanceof Unknown) this.budget.chargeTree(index, '[]');
         return indexOf(obj, index);
       }
       case 'call':
@@ -317,6 +333,7 @@ class Ctx implements CallContext {
   }
 
   call(e: Extract<Expr, { k: 'call' }>): Value {
+    this.budget.charge(1, e.display);
     if (e.name.includes('.')) return this.callUser(e);
     const def = checkedFunction(e);
     if (def.lazy) return def.lazy(e.args, this, e.display);
@@ -329,6 +346,8 @@ class Ctx implements CallContext {
     for (let i = 0; i < args.length; i++) {
       const a = this.evaluate(e.args[i]);
       if (typeof a === 'string') {
+        // Characters read (hashed, parsed, searched): one unit per 16, as for those built.
+        if (a.length > 256) this.budget.charge(a.length >> 4, e.display);
         // A literal argument is never a placeholder (only evaluation makes one): no scan for it.
         if (!named && e.args[i].k !== 'str' && a.length > 0 && hasPlaceholder(a)) named = true;
       } else if (a instanceof Unknown) {
@@ -337,6 +356,7 @@ class Ctx implements CallContext {
       } else if (a !== null && typeof a === 'object') structured = true;
       args[i] = a;
     }
+    if (structured && def.walks) for (let i = 0; i < args.length; i++) this.budget.chargeTree(args[i], e.display);
     if (labelled && (mode === 'opaque' || (mode === 'build' && !structured))) {
       // A labelled Unknown used as a string (a member of an object parameter with no value in a name) is its placeholder.
       unknown = undefined;
@@ -355,8 +375,15 @@ class Ctx implements CallContext {
     if (mode !== 'build' && mode !== 'carry' && (named || ((mode === 'compare' || mode === 'content') && this.anyPlaceholder(args)))) return this.placeholderResult(e, mode, args);
     const out = def.fn!(args, this, e.display);
     // A safety cap far above ARM's 4 MB template limit: doubling concat() chains must not exhaust memory.
-    if ((typeof out === 'string' || Array.isArray(out)) && out.length > MAX_VALUE_LENGTH)
-      throw new ExpressionError(`The result of '${e.display}' is longer than ${MAX_VALUE_LENGTH} elements; evaluation stopped.`);
+    if (typeof out === 'string') {
+      if (out.length > MAX_VALUE_LENGTH) throw new ExpressionError(`The result of '${e.display}' is longer than ${MAX_VALUE_LENGTH} elements; evaluation stopped.`);
+      // Characters built: one unit per 16 (short strings are the function call's own unit).
+      if (out.length > 64 && def.reads !== true) this.budget.charge(out.length >> 4, e.display);
+    } else if (Array.isArray(out)) {
+      if (out.length > MAX_VALUE_LENGTH) throw new ExpressionError(`The result of '${e.display}' is longer than ${MAX_VALUE_LENGTH} elements; evaluation stopped.`);
+      // Elements built (a function that returns an existing array, such as variables(), built none).
+      if (def.reads !== true) this.budget.charge(out.length, e.display);
+    }
     return out;
   }
 
@@ -369,7 +396,10 @@ class Ctx implements CallContext {
   /** What a function gives for placeholder arguments it cannot compute with: a new placeholder, or an Unknown. */
   private placeholderResult(e: Extract<Expr, { k: 'call' }>, mode: FnDef['placeholders'], args: readonly Value[]): Value {
     let label = `${e.display}(`;
-    for (let i = 0; i < args.length; i++) label += (i ? ', ' : '') + argLabel(args[i]);
+    for (let i = 0; i < args.length; i++) {
+      this.budget.chargeTree(args[i], e.display);
+      label += (i ? ', ' : '') + argLabel(args[i]);
+    }
     label += ')';
     if (mode === 'compare' && args.length === 2 && deepEqual(args[0], args[1])) return true;
     if ((mode === 'opaque' || mode === 'opaque-if-string') && (typeof args[0] === 'string' || mode === 'opaque')) return placeholder(label);
@@ -381,7 +411,7 @@ class Ctx implements CallContext {
     if (this.depth > 32) throw new ExpressionError(`User-defined functions call each other too deeply at '${e.display}'.`);
     const env = new Map<string, Value>();
     for (let i = 0; i < f.params.length; i++) env.set(f.params[i].toLowerCase(), this.evaluate(e.args[i]));
-    const inner = new Ctx(new UserFunctionHost(this.host, env), undefined, this.depth + 1);
+    const inner = new Ctx(new UserFunctionHost(this.host, env), undefined, this.depth + 1, this.budget);
     return inner.evaluateTemplateValue(f.output);
   }
 
@@ -389,6 +419,7 @@ class Ctx implements CallContext {
     if (!(fn instanceof Lambda)) throw new ExpressionError(`The function '${fname}' expects a lambda, got ${typeName(fn)}.`);
     if (fn.params.length !== args.length && !(fn.params.length < args.length && fn.params.length > 0))
       throw new ExpressionError(`The lambda given to '${fname}' takes ${fn.params.length} parameter(s), but ${args.length} are passed.`);
+    this.budget.charge(LAMBDA_CALL_UNITS, fname);
     const env = new Map<string, Value>(fn.env ?? []);
     for (let i = 0; i < fn.params.length; i++) env.set(fn.params[i].toLowerCase(), args[i]);
     return this.evaluate(fn.body, env);
@@ -416,6 +447,9 @@ class UserFunctionHost implements EvalHost {
   get scope(): Scope {
     return this.outer.scope;
   }
+  get budget(): WorkBudget | undefined {
+    return this.outer.budget;
+  }
   parameter(name: string): Value {
     const v = this.params.get(name.toLowerCase());
     if (v === undefined) throw new ExpressionError(`The parameter '${name}' is not a parameter of this user-defined function.`);
@@ -442,12 +476,19 @@ class UserFunctionHost implements EvalHost {
 export function evaluateString(s: string, host: EvalHost, env?: ReadonlyMap<string, Value>, cache = true): Value {
   const parsed = parseTemplateString(s, cache);
   if ('literal' in parsed) return parsed.literal;
-  return new Ctx(host, env, 0).evaluate(parsed.expr);
+  if (host.budget !== undefined) return new Ctx(host, env, 0, host.budget).evaluate(parsed.expr);
+  // A host without a budget (a caller evaluating one string) gets one for this string, and its end as an error.
+  try {
+    return new Ctx(host, env, 0, new WorkBudget()).evaluate(parsed.expr);
+  } catch (e) {
+    if (e instanceof BudgetSpent) throw new ExpressionError(`The evaluation stopped: ${e.message}.`);
+    throw e;
+  }
 }
 
-/** Evaluates a parsed expression. Throws ExpressionError. */
+/** Evaluates a parsed expression. Throws ExpressionError, and BudgetSpent when the host's budget runs out. */
 export function evaluateExpr(e: Expr, host: EvalHost): Value {
-  return new Ctx(host, undefined, 0).evaluate(e);
+  return new Ctx(host, undefined, 0, host.budget ?? new WorkBudget()).evaluate(e);
 }
 
 /**

@@ -2,10 +2,11 @@
 // Behaviour follows https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-array
 // and template-functions-object; objects built here are null-prototype so input keys cannot pollute anything.
 import type { FnDef } from '../evaluator.js';
-import { runtimeMember } from '../evaluator.js';
+import { MAX_VALUE_LENGTH, runtimeMember } from '../evaluator.js';
 import type { Value, ValueObject } from '../value.js';
 import { Lambda, Unknown, deepEqual, findUnknown, getProp, isObject, newObject, typeName } from '../value.js';
 import { arr, fail, int, obj, str } from './args.js';
+import type { WorkBudget } from '../budget.js';
 
 /** A fresh Unknown with the same cause and origin (candidates do not survive a function call). */
 const again = (u: Unknown): Unknown => new Unknown(u.cause, u.origin);
@@ -34,12 +35,21 @@ function primitiveKey(v: Value): string | undefined {
 class ValueSet {
   private readonly primitives = new Set<string>();
   private readonly composites: Value[] = [];
-  constructor(values: readonly Value[] = []) {
+  constructor(
+    private readonly budget: WorkBudget,
+    private readonly fname: string,
+    values: readonly Value[] = [],
+  ) {
     for (const v of values) this.add(v);
   }
   has(v: Value): boolean {
     const key = primitiveKey(v);
-    return key !== undefined ? this.primitives.has(key) : this.composites.some((c) => deepEqual(c, v));
+    if (key !== undefined) return this.primitives.has(key);
+    // Arrays and objects are compared with each one kept: the comparisons are the work, charged before.
+    const list = this.composites;
+    this.budget.charge(list.length, this.fname);
+    for (let i = 0; i < list.length; i++) if (deepEqual(list[i], v)) return true;
+    return false;
   }
   add(v: Value): void {
     const key = primitiveKey(v);
@@ -63,18 +73,19 @@ function fold(c: string): string {
   return u.length === 1 ? u : c;
 }
 
+/** A string with each unit folded (one unit in, one out, so indexes stay): ASCII at once, the rest unit by unit. */
+function foldAll(s: string): string {
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toUpperCase();
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += fold(s[i]);
+  return out;
+}
+
+/** indexOf / lastIndexOf ignoring case, on the folded strings: native search, never a comparison at every position. */
 function foldedIndexOf(hay: string, needle: string, last: boolean): number {
-  const n = needle.length;
-  const matchesAt = (i: number): boolean => {
-    for (let j = 0; j < n; j++) if (fold(hay[i + j]) !== fold(needle[j])) return false;
-    return true;
-  };
-  if (last) {
-    for (let i = hay.length - n; i >= 0; i--) if (matchesAt(i)) return i;
-  } else {
-    for (let i = 0; i + n <= hay.length; i++) if (matchesAt(i)) return i;
-  }
-  return -1;
+  const h = foldAll(hay);
+  const n = foldAll(needle);
+  return last ? h.lastIndexOf(n) : h.indexOf(n);
 }
 
 /**
@@ -229,14 +240,14 @@ function renameKey(out: Record<string, Value>, from: string, to: string, value: 
 }
 
 /** union(): arrays keep the first occurrence of each value; objects merge, recursing into nested objects (not arrays). */
-function union(args: readonly Value[], n: string): Value {
+function union(args: readonly Value[], n: string, budget: WorkBudget): Value {
   for (const a of args) if (a instanceof Unknown) return again(a);
   // A null argument is refused, as Azure's engine refuses it (bicep snapshot).
   if (args.every((a) => Array.isArray(a))) {
     const u = firstUnknown(args);
     if (u) return again(u);
     const out: Value[] = [];
-    const seen = new ValueSet();
+    const seen = new ValueSet(budget, n);
     for (const list of args as readonly (readonly Value[])[]) {
       for (const x of list) {
         if (seen.has(x)) continue;
@@ -254,14 +265,15 @@ function union(args: readonly Value[], n: string): Value {
   return fail(`The template function '${n}' expects all its arguments to be arrays or all to be objects.`);
 }
 
-function intersection(args: readonly Value[], n: string): Value {
+function intersection(args: readonly Value[], n: string, budget: WorkBudget): Value {
   const u = firstUnknown(args);
   if (u) return again(u);
   if (args.every((a) => Array.isArray(a))) {
     const [head, ...rest] = args as readonly (readonly Value[])[];
-    const others = rest.map((list) => new ValueSet(list));
+    const others: ValueSet[] = [];
+    for (const list of rest) others.push(new ValueSet(budget, n, list));
     const out: Value[] = [];
-    const seen = new ValueSet();
+    const seen = new ValueSet(budget, n);
     for (const x of head) {
       if (seen.has(x) || !others.every((set) => set.has(x))) continue;
       seen.add(x);
@@ -297,7 +309,7 @@ export const collection: Record<string, FnDef> = {
     min: 1,
     max: Infinity,
     unknownAware: true,
-    fn: (args, _c, n) => {
+    fn: (args, c, n) => {
       let arrays = 0;
       let scalars = 0;
       let unknown: Unknown | undefined;
@@ -313,8 +325,15 @@ export const collection: Record<string, FnDef> = {
       if (arrays > 0 && scalars > 0) fail(`The template function '${n}' expects all its arguments to be arrays or all to be strings.`);
       if (unknown) return again(unknown);
       if (arrays > 0) {
-        const out: Value[] = [];
-        for (const a of args as (readonly Value[])[]) out.push(...a);
+        // Counted before copying: concat() of a long array with itself, again and again, doubles it each time.
+        let total = 0;
+        for (const a of args as (readonly Value[])[]) total += a.length;
+        if (total > MAX_VALUE_LENGTH) fail(`The result of '${n}' would hold ${total} elements, more than ${MAX_VALUE_LENGTH}; evaluation stopped.`);
+        c.budget.charge(total, n);
+        // A loop, not push(...a): spreading a long array overflows the call stack.
+        const out: Value[] = new Array<Value>(total);
+        let k = 0;
+        for (const a of args as (readonly Value[])[]) for (let i = 0; i < a.length; i++) out[k++] = a[i];
         return out;
       }
       return args.map((a, i) => scalarText(a, n, i)).join('');
@@ -322,6 +341,7 @@ export const collection: Record<string, FnDef> = {
   },
   // Strings: case-sensitive substring; objects: key, case-insensitive; arrays: deep equality (template-functions-array#contains).
   contains: {
+    walks: true,
     placeholders: 'content',
     min: 2,
     max: 2,
@@ -399,20 +419,25 @@ export const collection: Record<string, FnDef> = {
   flatten: {
     min: 1,
     max: 1,
-    fn: ([v], _c, n) => {
+    fn: ([v], c, n) => {
       const out: Value[] = [];
-      for (const x of arr(v, n, 0)) {
+      const lists = arr(v, n, 0);
+      let total = 0;
+      for (const x of lists) if (Array.isArray(x)) total += (x as readonly Value[]).length;
+      if (total > MAX_VALUE_LENGTH) fail(`The result of '${n}' would hold ${total} elements, more than ${MAX_VALUE_LENGTH}; evaluation stopped.`);
+      c.budget.charge(total, n);
+      for (const x of lists) {
         if (x instanceof Unknown) return again(x);
         if (!Array.isArray(x)) return fail(`The template function '${n}' expects an array of arrays; it holds a value of type ${typeName(x)}.`);
-        out.push(...x);
+        for (let i = 0; i < x.length; i++) out.push(x[i]);
       }
       return out;
     },
   },
-  indexof: { placeholders: 'content', min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, false, n) },
-  lastindexof: { placeholders: 'content', min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, true, n) },
-  intersection: { placeholders: 'content', min: 2, max: Infinity, fn: (args, _c, n) => intersection(args, n) },
-  union: { placeholders: 'carry', min: 2, max: Infinity, unknownAware: true, fn: (args, _c, n) => union(args, n) },
+  indexof: { placeholders: 'content', walks: true, min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, false, n) },
+  lastindexof: { placeholders: 'content', walks: true, min: 2, max: 2, unknownAware: true, fn: ([c, item], _x, n) => indexOf(c, item, true, n) },
+  intersection: { placeholders: 'content', walks: true, min: 2, max: Infinity, fn: (args, c, n) => intersection(args, n, c.budget) },
+  union: { placeholders: 'carry', walks: true, min: 2, max: Infinity, unknownAware: true, fn: (args, c, n) => union(args, n, c.budget) },
   // Keys come out in alphabetical order (the Learn note on JSON object ordering, template-functions-object#items).
   items: {
     placeholders: 'carry',
@@ -439,6 +464,7 @@ export const collection: Record<string, FnDef> = {
     },
   },
   max: {
+    walks: true,
     min: 1,
     max: Infinity,
     fn: (args, _c, n) => {
@@ -447,6 +473,7 @@ export const collection: Record<string, FnDef> = {
     },
   },
   min: {
+    walks: true,
     min: 1,
     max: Infinity,
     fn: (args, _c, n) => {
@@ -491,6 +518,7 @@ export const collection: Record<string, FnDef> = {
   },
   // Merges the objects of an array, top level only; later keys win.
   shallowmerge: {
+    walks: true,
     placeholders: 'carry',
     min: 1,
     max: 1,

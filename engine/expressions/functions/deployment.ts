@@ -109,8 +109,8 @@ function subscriptionLevelId(sub: string, type: string, names: readonly string[]
 const runtime = (what: string): Unknown => new Unknown('runtime', what);
 
 export const deployment: Record<string, FnDef> = {
-  parameters: { min: 1, max: 1, fn: ([n], c, f) => c.host.parameter(str(n, f, 0)) },
-  variables: { min: 1, max: 1, fn: ([n], c, f) => c.host.variable(str(n, f, 0)) },
+  parameters: { min: 1, max: 1, reads: true, fn: ([n], c, f) => c.host.parameter(str(n, f, 0)) },
+  variables: { min: 1, max: 1, reads: true, fn: ([n], c, f) => c.host.variable(str(n, f, 0)) },
   copyindex: {
     min: 0,
     max: 2,

@@ -60,6 +60,7 @@ export const lambda: Record<string, FnDef> = {
     },
   },
   lambdavariables: {
+    reads: true,
     min: 1,
     max: 1,
     fn: ([n], ctx, f) => {

@@ -90,7 +90,14 @@ export const logical: Record<string, FnDef> = {
     max: 3,
     lazy: ([c, a, b], ctx, n) => {
       const cond = ctx.evaluate(c);
-      if (cond instanceof Unknown) return choice(cond, tryBranch(ctx, a, cond), tryBranch(ctx, b, cond));
+      if (cond instanceof Unknown) {
+        const yes = tryBranch(ctx, a, cond);
+        const no = tryBranch(ctx, b, cond);
+        // choice() compares the two branches.
+        ctx.budget.chargeTree(yes, n);
+        ctx.budget.chargeTree(no, n);
+        return choice(cond, yes, no);
+      }
       return bool(cond, n, 0) ? ctx.evaluate(a) : ctx.evaluate(b);
     },
   },
@@ -107,6 +114,7 @@ export const logical: Record<string, FnDef> = {
     },
   },
   equals: {
+    walks: true,
     placeholders: 'compare',
     min: 2,
     max: 2,

@@ -13,7 +13,7 @@ const utf8 = new TextEncoder();
 // .NET's Encoding.UTF8.GetString keeps a byte order mark and replaces invalid bytes with U+FFFD.
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Strings longer than this are not built (padLeft); the evaluation stops with a 'limit' unknown instead. */
+/** Strings longer than this are not built by padLeft: asking for one is an error, as range() past 10,000 is. */
 const MAX_BUILT_LENGTH = 1_000_000;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -402,6 +402,7 @@ export const string: Record<string, FnDef> = {
     fn: ([a, b], _c, n) => simpleCase(str(a, n, 0), true).endsWith(simpleCase(str(b, n, 1), true)),
   },
   format: {
+    walks: true,
     placeholders: 'build',
     min: 1,
     max: Infinity,
@@ -415,6 +416,7 @@ export const string: Record<string, FnDef> = {
   guid: { placeholders: 'opaque', min: 1, max: Infinity, fn: (args, _c, n) => armGuid(strings(args, n)) },
   uniquestring: { placeholders: 'opaque', min: 1, max: Infinity, fn: (args, _c, n) => uniqueString(strings(args, n)) },
   join: {
+    walks: true,
     min: 2,
     max: 2,
     fn: ([a, d], _c, n) => {
@@ -438,7 +440,7 @@ export const string: Record<string, FnDef> = {
       const padChar = pad === undefined ? ' ' : str(pad, n, 2);
       if (padChar.length !== 1) fail(`The template function '${n}' expects the padding character to be a single character.`);
       if (width < 0) fail(`The template function '${n}' expects a total length of zero or more, got ${width}.`);
-      if (width > MAX_BUILT_LENGTH) return new Unknown('limit', `${n}() to a length of ${width}`);
+      if (width > MAX_BUILT_LENGTH) fail(`The template function '${n}' expects a total length of at most ${MAX_BUILT_LENGTH}, got ${width}.`);
       return text.padStart(width, padChar);
     },
   },
@@ -458,6 +460,7 @@ export const string: Record<string, FnDef> = {
     },
   },
   split: {
+    walks: true,
     min: 2,
     max: 2,
     fn: ([s, d], _c, n) => {
@@ -471,6 +474,7 @@ export const string: Record<string, FnDef> = {
     },
   },
   string: {
+    walks: true,
     placeholders: 'build',
     min: 1,
     max: 1,
