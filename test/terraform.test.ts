@@ -24,6 +24,16 @@ const PAIRS: readonly (readonly [string, string])[] = [
   ['terraform/nat-gateway-overrides-public-ip/plan.json', 'egress/nat-overrides-instance-ip/main.json'],
   ['terraform/route-to-firewall/plan.json', 'egress/route-firewall-reference/main.json'],
   ['terraform/vmss-lb-outbound-rule/plan.json', 'egress/vmss-lb-outbound-rule/main.json'],
+  // Gateways, peerings and Route Server (azurerm-gateways.ts).
+  ['terraform/gateway-vpn-bgp/plan.json', 'egress/gateway-vpn-bgp/main.json'],
+  ['terraform/gateway-vpn-static/plan.json', 'egress/gateway-vpn-static/main.json'],
+  ['terraform/gateway-default-site/plan.json', 'egress/gateway-default-site/main.json'],
+  ['terraform/gateway-expressroute/plan.json', 'egress/gateway-expressroute/main.json'],
+  ['terraform/gateway-remote-gateways/plan.json', 'egress/gateway-remote-gateways/main.json'],
+  ['terraform/gateway-route-server/plan.json', 'egress/gateway-route-server/main.json'],
+  // Virtual WAN (azurerm-virtual-wan.ts).
+  ['terraform/vwan-routing-intent-firewall/plan.json', 'egress/vwan-routing-intent-firewall/main.json'],
+  ['terraform/vwan-hub-learns-default-route/plan.json', 'egress/vwan-hub-learns-default-route/main.json'],
 ];
 
 function lint(file: string): LintResult {

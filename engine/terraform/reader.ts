@@ -100,6 +100,11 @@ const EXPECT_BY_ATTR: ReadonlyMap<string, string> = new Map([
   ['virtual_machine_scale_set_id', 'Microsoft.Compute/virtualMachineScaleSets'],
   ['kubernetes_cluster_id', 'Microsoft.ContainerService/managedClusters'],
   ['virtual_network_id', 'Microsoft.Network/virtualNetworks'],
+  ['remote_virtual_network_id', 'Microsoft.Network/virtualNetworks'],
+  ['virtual_network_gateway_id', 'Microsoft.Network/virtualNetworkGateways'],
+  ['peer_virtual_network_gateway_id', 'Microsoft.Network/virtualNetworkGateways'],
+  ['local_network_gateway_id', 'Microsoft.Network/localNetworkGateways'],
+  ['default_local_network_gateway_id', 'Microsoft.Network/localNetworkGateways'],
 ]);
 
 /** The ARM type the id at a path names, by its attribute (the last name in the path). */
