@@ -173,6 +173,10 @@ export interface TerraformOptions {
 export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}): ResourceSet {
   const model = readModel(doc.file, doc.value);
   const reader = new Reader(model, TYPES);
+  // The .tf blocks first: the expressions written there tell the reader what the plan's references cannot.
+  const placement = new Placement(doc.file, doc.value);
+  const tfDocs = options.host ? readBlocks(options.host, doc.file, placement, model.instances, model) : undefined;
+  reader.blocks = placement.blocks;
   const tr = new Translation(reader, doc.file);
   for (const f of model.findings) tr.findings.push(f);
   for (const inst of model.instances) {
@@ -189,7 +193,6 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     FOLDERS.get(inst.type)?.(tr, inst);
     if (ROUTING.has(inst.type)) routingNotRead(tr, inst);
   }
-  const placement = new Placement(doc.file, doc.value);
   const resources: SourceResource[] = [];
   for (const t of tr.list) {
     placement.addResource(t.inst.pointer, t.places);
@@ -211,7 +214,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   }
   const docs = new Map<string, TemplateDoc>();
   docs.set(doc.file, new PlacedDoc(doc, placement));
-  if (options.host) for (const [f, d] of readBlocks(options.host, doc.file, placement, model.instances, model)) docs.set(f, d);
+  if (tfDocs) for (const [f, d] of tfDocs) docs.set(f, d);
   return { file: doc.file, resources, findings: tr.findings, unresolved: tr.unresolved, docs };
 }
 
