@@ -11,6 +11,7 @@ import type { LintResult } from '../engine/index.js';
 import { rules } from '../rules/index.js';
 import { leafReferences, parseReference } from '../engine/terraform/references.js';
 import { moduleOfAddress, parentModule } from '../engine/terraform/plan.js';
+import { keyComputed } from '../engine/terraform/reader.js';
 import { FIXTURES } from './harness/fixtures.js';
 
 /** A Terraform fixture and the ARM fixture of the same network. */
@@ -24,6 +25,16 @@ const PAIRS: readonly (readonly [string, string])[] = [
   ['terraform/nat-gateway-overrides-public-ip/plan.json', 'egress/nat-overrides-instance-ip/main.json'],
   ['terraform/route-to-firewall/plan.json', 'egress/route-firewall-reference/main.json'],
   ['terraform/vmss-lb-outbound-rule/plan.json', 'egress/vmss-lb-outbound-rule/main.json'],
+  // Gateways, peerings and Route Server (azurerm-gateways.ts).
+  ['terraform/gateway-vpn-bgp/plan.json', 'egress/gateway-vpn-bgp/main.json'],
+  ['terraform/gateway-vpn-static/plan.json', 'egress/gateway-vpn-static/main.json'],
+  ['terraform/gateway-default-site/plan.json', 'egress/gateway-default-site/main.json'],
+  ['terraform/gateway-expressroute/plan.json', 'egress/gateway-expressroute/main.json'],
+  ['terraform/gateway-remote-gateways/plan.json', 'egress/gateway-remote-gateways/main.json'],
+  ['terraform/gateway-route-server/plan.json', 'egress/gateway-route-server/main.json'],
+  // Virtual WAN (azurerm-virtual-wan.ts).
+  ['terraform/vwan-routing-intent-firewall/plan.json', 'egress/vwan-routing-intent-firewall/main.json'],
+  ['terraform/vwan-hub-learns-default-route/plan.json', 'egress/vwan-hub-learns-default-route/main.json'],
 ];
 
 function lint(file: string): LintResult {
@@ -189,5 +200,11 @@ refs('module instance addresses', () => {
   assert.is(moduleOfAddress('azurerm_lb.lb'), '');
   assert.is(parentModule('module.a[0].module.b["x.y"]'), 'module.a[0]');
   assert.is(parentModule('module.a'), '');
+});
+refs('an index computed from count.index or each.key is told from the key itself (the .tf source shows it; the references do not)', () => {
+  for (const same of ['azurerm_public_ip.pip[count.index].id', 'azurerm_public_ip.pip[ count.index ].id', 'element(azurerm_public_ip.pip[*].id, count.index)', 'module.net[each.key].subnet_id', 'azurerm_public_ip.pip["a"].id', 'one(azurerm_public_ip.pip[*].id)'])
+    assert.not.ok(keyComputed(same), same);
+  for (const computed of ['azurerm_public_ip.pip[count.index + 1].id', 'azurerm_public_ip.pip[(count.index + 1) % 2].id', 'element(azurerm_public_ip.pip[*].id, count.index + 1)', 'azurerm_public_ip.pip["${each.key}-x"].id', 'count.index == 0 ? azurerm_public_ip.a.id : null', 'lookup(local.ids, each.key)'])
+    assert.ok(keyComputed(computed), computed);
 });
 refs.run();

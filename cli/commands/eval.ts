@@ -1,6 +1,6 @@
 // `egress-lint eval "<expression>"`: evaluates one ARM expression, alone or in the context of a template
 // (its parameters, variables, functions and resources), by adding it as an output and expanding.
-import { expandDocument, loadTemplate, isObject, showPlaceholders } from '../../engine/index.js';
+import { expandDocument, loadTemplate, isObject, isTerraformJson, showPlaceholders } from '../../engine/index.js';
 import type { Value } from '../../engine/index.js';
 import { UsageError } from '../../api/errors.js';
 import { diskHost } from '../../api/files.js';
@@ -30,6 +30,7 @@ export function evalCommand(args: string[], flags: Flags, io: Io, scope: Record<
   if (!expr.startsWith('[')) expr = `[${expr}]`;
   const base = flags.template ? readJsonFile(io, flags.template, 'template') : loadTemplate('<expression>', '{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","contentVersion":"1.0.0.0","resources":[]}');
   if (!isObject(base.value as Value)) throw new UsageError(`${base.file} is not an ARM template.`);
+  if (isTerraformJson(base.value)) throw new UsageError(`${base.file} is a Terraform plan or state, which has no ARM template expressions to evaluate; \`egress-lint expand ${base.file}\` prints the resources it translates to.`);
   const template = { ...(base.value as Record<string, Value>) };
   const outputs = isObject(template.outputs) ? { ...template.outputs } : {};
   // Only this output matters: drop the template's own so their errors do not show up here.

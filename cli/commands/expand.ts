@@ -13,6 +13,8 @@ export const EXPAND_HELP = `Usage: egress-lint expand <template> [--parameters <
 Prints the resources Azure would deploy from the template, as JSON: copy loops expanded,
 conditions applied, nested deployments flattened, every expression evaluated. Values that
 are known only at deployment print as {"$unknown": "<why>"}; findings go to stderr.
+Given a Terraform plan or state (terraform show -json), prints the ARM resources it is read
+as, each with its Terraform address as symbolicName.
 `;
 
 export function readJsonFile(io: Io, file: string, what: string) {

@@ -112,7 +112,8 @@ function load(input: DocumentInput, host: SourceHost): Loaded {
 export function expandDocument(input: DocumentInput, session: Omit<SessionOptions, 'rules'>): { deployment: Deployment; problems: readonly RawFinding[]; docs: ReadonlyMap<string, TemplateDoc> } {
   const loaded = load(input, session.host ?? NO_HOST);
   if (!loaded.doc) return { deployment: emptyDeployment(input.file), problems: loaded.problems, docs: new Map() };
-  const deployment = expand(loaded.doc, expandOptions(loaded, session, 'all'));
+  // A Terraform plan or state expands to the resources its front-end translates (ARM's shape).
+  const deployment = isTerraformJson(loaded.doc.value) ? terraformDeployment(loaded.doc, session) : expand(loaded.doc, expandOptions(loaded, session, 'all'));
   return { deployment, problems: [...loaded.problems, ...deployment.findings], docs: withDoc(deployment.docs, loaded.parameterDoc) };
 }
 
@@ -136,7 +137,7 @@ function withDoc(docs: ReadonlyMap<string, TemplateDoc>, extra: TemplateDoc | un
 }
 
 /** The Terraform front-end's resource set as the pipeline carries it (a Deployment without template outputs). */
-function terraformDeployment(doc: TemplateDoc, session: SessionOptions): Deployment {
+function terraformDeployment(doc: TemplateDoc, session: Pick<SessionOptions, 'host' | 'scope'>): Deployment {
   const options: TerraformOptions = session.host ? { host: session.host } : {};
   const set = readTerraform(doc, options);
   return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set);

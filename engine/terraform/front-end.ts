@@ -19,6 +19,8 @@ import { legacyVirtualMachine, networkInterface, orchestratedScaleSet, scaleSet,
 import { backendPool, lbOutboundRule, lbRule, loadBalancer, nicPoolAssociation, poolAddress } from './azurerm-lb.js';
 import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
 import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
+import { gatewayConnection, localNetworkGateway, routeServer, routeServerIdentity, virtualNetworkGateway, virtualNetworkPeering } from './azurerm-gateways.js';
+import { hubConnection, hubGateway, hubRouteTable, routingIntent, virtualHub, virtualWan } from './azurerm-virtual-wan.js';
 import { readBlocks } from './tf-blocks.js';
 import type { TfSourceHost } from './tf-blocks.js';
 
@@ -30,6 +32,12 @@ const LB = 'Microsoft.Network/loadBalancers';
 const VM = 'Microsoft.Compute/virtualMachines';
 const VMSS = 'Microsoft.Compute/virtualMachineScaleSets';
 const CLUSTER = 'Microsoft.ContainerService/managedClusters';
+const HUB = 'Microsoft.Network/virtualHubs';
+
+/** A child resource of the virtual hub its `virtual_hub_id` names. */
+function hubChild(child: string): TypeInfo {
+  return { arm: `${HUB}/${child}`, parent: { attr: 'virtual_hub_id', by: 'id', types: ['azurerm_virtual_hub'], armType: HUB, child } };
+}
 
 /** The index of an ipconfig in a path (`ip_configuration[2].private_ip_address` → 2). */
 function indexIn(path: readonly Step[]): number {
@@ -67,6 +75,20 @@ const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
   ['azurerm_availability_set', { arm: 'Microsoft.Compute/availabilitySets' }],
   ['azurerm_kubernetes_cluster', { arm: CLUSTER }],
   ['azurerm_kubernetes_cluster_node_pool', { arm: `${CLUSTER}/agentPools`, parent: { attr: 'kubernetes_cluster_id', by: 'id', types: ['azurerm_kubernetes_cluster'], armType: CLUSTER, child: 'agentPools' } }],
+  ['azurerm_virtual_network_gateway', { arm: 'Microsoft.Network/virtualNetworkGateways', children: { ip_configuration: 'ipConfigurations' } }],
+  ['azurerm_local_network_gateway', { arm: 'Microsoft.Network/localNetworkGateways' }],
+  ['azurerm_virtual_network_gateway_connection', { arm: 'Microsoft.Network/connections' }],
+  ['azurerm_virtual_network_peering', { arm: `${VNET}/virtualNetworkPeerings`, parent: { attr: 'virtual_network_name', by: 'name', types: ['azurerm_virtual_network'], armType: VNET, child: 'virtualNetworkPeerings' } }],
+  ['azurerm_route_server', { arm: 'Microsoft.Network/virtualHubs/ipConfigurations', identify: routeServerIdentity }],
+  ['azurerm_virtual_wan', { arm: 'Microsoft.Network/virtualWans' }],
+  ['azurerm_virtual_hub', { arm: HUB }],
+  ['azurerm_virtual_hub_connection', hubChild('hubVirtualNetworkConnections')],
+  ['azurerm_virtual_hub_routing_intent', hubChild('routingIntent')],
+  ['azurerm_virtual_hub_route_table', hubChild('hubRouteTables')],
+  ['azurerm_virtual_hub_bgp_connection', hubChild('bgpConnections')],
+  ['azurerm_virtual_hub_ip', hubChild('ipConfigurations')],
+  ['azurerm_vpn_gateway', { arm: 'Microsoft.Network/vpnGateways' }],
+  ['azurerm_express_route_gateway', { arm: 'Microsoft.Network/expressRouteGateways' }],
   // Its type is in its values; and the resource group azapi's parent_id names (an identity only: nothing to read).
   ['azapi_resource', { arm: '', identify: azapiIdentity }],
   ['azurerm_resource_group', { arm: 'Microsoft.Resources/resourceGroups', identify: resourceGroupIdentity }],
@@ -97,6 +119,21 @@ const TRANSLATORS: ReadonlyMap<string, Translator> = new Map<string, Translator>
   ['azurerm_kubernetes_cluster', kubernetesCluster],
   ['azurerm_kubernetes_cluster_node_pool', nodePool],
   ['azapi_resource', azapiResource],
+  ['azurerm_virtual_network_gateway', virtualNetworkGateway],
+  ['azurerm_local_network_gateway', localNetworkGateway],
+  ['azurerm_virtual_network_gateway_connection', gatewayConnection],
+  ['azurerm_virtual_network_peering', virtualNetworkPeering],
+  ['azurerm_route_server', routeServer],
+  ['azurerm_virtual_wan', virtualWan],
+  ['azurerm_virtual_hub', virtualHub],
+  ['azurerm_virtual_hub_connection', hubConnection],
+  ['azurerm_virtual_hub_routing_intent', routingIntent],
+  ['azurerm_virtual_hub_route_table', hubRouteTable],
+  ['azurerm_virtual_hub_bgp_connection', () => undefined],
+  // A virtual hub's IP configuration (a Route Server written as a hub): its subnet, as azurerm_route_server's.
+  ['azurerm_virtual_hub_ip', routeServer],
+  ['azurerm_vpn_gateway', hubGateway],
+  ['azurerm_express_route_gateway', hubGateway],
 ]);
 
 type Folder = (tr: Translation, inst: Instance) => void;
@@ -114,20 +151,12 @@ const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
 ]);
 
 /**
- * Resources through which a subnet may learn a route (a gateway's BGP or static routes, a virtual hub, Route
- * Server, a peering that uses the remote VNet's gateways), which the ARM readers decide (read-gateways.ts,
- * read-virtual-wan.ts) and this front-end does not translate yet: a path they could change is not decided.
+ * Resources through which a subnet may learn a route that this front-end does not translate: a route added to a hub
+ * route table by its own resource (the hub's default route table among them, which the plan has no resource for). A
+ * path they could change is not decided. (Gateways, peerings, Route Server: azurerm-gateways.ts; Virtual WAN:
+ * azurerm-virtual-wan.ts.)
  */
-const ROUTING: ReadonlySet<string> = new Set([
-  'azurerm_virtual_network_gateway',
-  'azurerm_virtual_network_gateway_connection',
-  'azurerm_virtual_network_peering',
-  'azurerm_route_server',
-  'azurerm_virtual_hub',
-  'azurerm_virtual_hub_connection',
-  'azurerm_vpn_gateway',
-  'azurerm_express_route_gateway',
-]);
+const ROUTING: ReadonlySet<string> = new Set(['azurerm_virtual_hub_route_table_route']);
 
 /** A routing resource the front-end does not read: every path stays unknown, naming it (never a guess). */
 function routingNotRead(tr: Translation, inst: Instance): void {
@@ -144,6 +173,10 @@ export interface TerraformOptions {
 export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}): ResourceSet {
   const model = readModel(doc.file, doc.value);
   const reader = new Reader(model, TYPES);
+  // The .tf blocks first: the expressions written there tell the reader what the plan's references cannot.
+  const placement = new Placement(doc.file, doc.value);
+  const tfDocs = options.host ? readBlocks(options.host, doc.file, placement, model.instances, model) : undefined;
+  reader.blocks = placement.blocks;
   const tr = new Translation(reader, doc.file);
   for (const f of model.findings) tr.findings.push(f);
   for (const inst of model.instances) {
@@ -158,9 +191,8 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   for (const inst of model.instances) {
     if (inst.mode !== 'managed') continue;
     FOLDERS.get(inst.type)?.(tr, inst);
-    if (ROUTING.has(inst.type) && (inst.type !== 'azurerm_virtual_network_peering' || reader.value(inst, ['use_remote_gateways'], 'value') !== false)) routingNotRead(tr, inst);
+    if (ROUTING.has(inst.type)) routingNotRead(tr, inst);
   }
-  const placement = new Placement(doc.file, doc.value);
   const resources: SourceResource[] = [];
   for (const t of tr.list) {
     placement.addResource(t.inst.pointer, t.places);
@@ -182,7 +214,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   }
   const docs = new Map<string, TemplateDoc>();
   docs.set(doc.file, new PlacedDoc(doc, placement));
-  if (options.host) for (const [f, d] of readBlocks(options.host, doc.file, placement, model.instances, model)) docs.set(f, d);
+  if (tfDocs) for (const [f, d] of tfDocs) docs.set(f, d);
   return { file: doc.file, resources, findings: tr.findings, unresolved: tr.unresolved, docs };
 }
 

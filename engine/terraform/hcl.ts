@@ -237,6 +237,15 @@ export class HclDoc implements TemplateDoc {
     return Array.isArray(cur) ? undefined : cur;
   }
 
+  /** The expression an argument is written with (what follows its `=`); undefined for a block or nothing written. */
+  expression(pointer: string): string | undefined {
+    const node = this.node(pointer);
+    if (!node || node.members.size > 0) return undefined;
+    const text = this.text.slice(node.start, node.end);
+    const eq = text.indexOf('=');
+    return eq < 0 ? undefined : text.slice(eq + 1).trim();
+  }
+
   range(pointer: string): SourceRange {
     // The deepest node on the pointer's way.
     const segments = pointerSegments(pointer);

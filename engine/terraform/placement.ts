@@ -16,6 +16,8 @@ export interface Block {
   readonly pointer: string;
   /** True when a pointer names something written in the block (a nested block by index, an argument). */
   readonly has: (pointer: string) => boolean;
+  /** The expression an argument of the block is written with, when the pointer names one. */
+  readonly expression: (pointer: string) => string | undefined;
 }
 
 /** Where part of a translated body is written (translation.ts's Place, with azapi's mirror). */

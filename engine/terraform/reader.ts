@@ -8,6 +8,8 @@ import type { Value } from '../expressions/value.js';
 import type { Instance, Json, JsonObject, Model } from './plan.js';
 import { isJsonObject, member } from './plan.js';
 import { References, pathText } from './references.js';
+import type { Block } from './placement.js';
+import { pointerJoin } from '../template/template.js';
 import type { Scope, Step, Target } from './references.js';
 
 /** What a resource instance is in Azure's terms. */
@@ -64,6 +66,22 @@ export function at(v: Json | undefined, path: readonly Step[]): Json | undefined
 
 const MAX_DEPTH = 24;
 
+/**
+ * True when an expression uses count.index or each.key other than as a whole index (`x[count.index]`) or as
+ * element()'s index (`element(x[*].id, count.index)`): the instance it names is computed, which the plan does not show.
+ */
+export function keyComputed(text: string): boolean {
+  const re = /\b(?:count\.index|each\.key)\b/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const before = text.slice(0, m.index).trimEnd();
+    const after = text.slice(m.index + m[0].length).trimStart();
+    if (before.endsWith('[') && after.startsWith(']')) continue;
+    if (before.endsWith(',') && after.startsWith(')') && /\belement\s*\([^()]*$/.test(before)) continue;
+    return true;
+  }
+  return false;
+}
+
 /** An attribute's address, made into text only when a message needs it (most values need none). */
 export class Where {
   constructor(
@@ -100,6 +118,11 @@ const EXPECT_BY_ATTR: ReadonlyMap<string, string> = new Map([
   ['virtual_machine_scale_set_id', 'Microsoft.Compute/virtualMachineScaleSets'],
   ['kubernetes_cluster_id', 'Microsoft.ContainerService/managedClusters'],
   ['virtual_network_id', 'Microsoft.Network/virtualNetworks'],
+  ['remote_virtual_network_id', 'Microsoft.Network/virtualNetworks'],
+  ['virtual_network_gateway_id', 'Microsoft.Network/virtualNetworkGateways'],
+  ['peer_virtual_network_gateway_id', 'Microsoft.Network/virtualNetworkGateways'],
+  ['local_network_gateway_id', 'Microsoft.Network/localNetworkGateways'],
+  ['default_local_network_gateway_id', 'Microsoft.Network/localNetworkGateways'],
 ]);
 
 /** The ARM type the id at a path names, by its attribute (the last name in the path). */
@@ -119,6 +142,8 @@ export class Reader {
   private readonly synthetic = new Map<string, Instance>();
   private readonly byArmName = new Map<string, Instance[]>();
   private depth = 0;
+  /** The .tf block of each instance whose module source was read (its expressions as written). */
+  blocks: ReadonlyMap<Instance, Block> | undefined;
 
   constructor(
     readonly model: Model,
@@ -182,7 +207,7 @@ export class Reader {
   /** The expression that sets a value, undefined when the configuration does not set it, or an Unknown saying why none can be read. */
   configExpression(inst: Instance, path: readonly Step[]): JsonObject | Unknown | undefined {
     const c = this.configAt(inst, path);
-    if (c.kind === 'expr') return c.expr;
+    if (c.kind === 'expr') return this.indexNotFollowed(inst, path) ?? c.expr;
     if (c.kind === 'unset') return undefined;
     const where = `${inst.address}.${pathText(path)}`;
     switch (c.kind) {
@@ -193,6 +218,23 @@ export class Reader {
       default:
         return new Unknown('runtime', `${where} is known only after apply`);
     }
+  }
+
+  /**
+   * Why an expression cannot be followed by its references alone, as its .tf source shows (when the module's source
+   * is read): the plan lists what an expression reads, not how, so `pip[(count.index + 1) % 2].id` has the references
+   * of `pip[count.index].id` (azurerm_public_ip.pip, count.index), which are followed as the instance of the same
+   * key. An index computed from count.index or each.key (anything but the key itself, or element()'s index) names
+   * another instance: unknown, naming the expression.
+   */
+  private indexNotFollowed(inst: Instance, path: readonly Step[]): Unknown | undefined {
+    const block = this.blocks?.get(inst);
+    if (!block) return undefined;
+    let pointer = block.pointer;
+    for (const s of path) pointer = pointerJoin(pointer, s);
+    const text = block.expression(pointer);
+    if (text === undefined || !keyComputed(text)) return undefined;
+    return new Unknown('runtime', `${inst.address}.${pathText(path)} is known only after apply, and it is written \`${text}\`, an index the plan does not evaluate, so which instance it names is not known`);
   }
 
   /** True when the configuration writes blocks (or an expression) of this name for the instance. */

@@ -121,7 +121,7 @@ export function readBlocks(host: TfSourceHost, planFile: string, placement: Plac
     const pointer = `/${inst.mode === 'data' ? 'data' : 'resource'}/${inst.type}/${inst.name}`;
     for (const doc of sources.files(dir)) {
       if (!doc.has(pointer)) continue;
-      placement.blocks.set(inst, { file: doc.file, pointer, has: (p) => doc.has(p) });
+      placement.blocks.set(inst, { file: doc.file, pointer, has: (p) => doc.has(p), expression: (p) => doc.expression(p) });
       out.set(doc.file, doc);
       break;
     }
