@@ -7,7 +7,7 @@ import { budgetInputs } from './harness/hostile/budget.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
 import type { HostileInput } from './harness/hostile/types.js';
 import { templateText } from './harness/hostile/types.js';
-import { BudgetSpent, WorkBudget } from '../engine/expressions/budget.js';
+import { BudgetSpent, INDEX, WorkBudget } from '../engine/expressions/budget.js';
 import type { Value } from '../engine/expressions/value.js';
 
 /** Issue 21's bound on one hostile input (bench/hostile.ts measures it in a process of its own). */
@@ -104,6 +104,11 @@ test('budget: the tree size of a shared value is counted on its graph, and stops
   const small = new WorkBudget(100);
   small.chargeTree([[1, 2], ['abc']], 'string');
   assert.is(small.spent, 6);
+});
+
+test('budget: running out in an index says so in words, not as a function named []', () => {
+  const b = new WorkBudget(10);
+  assert.throws(() => b.chargeTree(Array.from({ length: 100 }, (_, i) => i), INDEX), (e: unknown) => e instanceof BudgetSpent && /ran out in an index \[\.\.\.\]\)$/.test(e.message));
 });
 
 test('budget: a value nested 100,000 deep is counted without a stack overflow', () => {

@@ -12,6 +12,9 @@ export const WORK_BUDGET = 20_000_000;
 /** What one lambda call costs: a scope map and an evaluation, several times a plain function call. */
 export const LAMBDA_CALL_UNITS = 8;
 
+/** What the charge of an index names instead of a function. */
+export const INDEX = '[]';
+
 /** What the charge of a value leaving the evaluator names instead of a function. */
 export const VALUE_SIZE = '(value)';
 
@@ -25,7 +28,7 @@ export class BudgetSpent extends Error {
   ) {
     const stack = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(at === VALUE_SIZE ? `its value is larger, as a tree, than the work budget of ${limit} units allows` : `it needs more work than the budget of ${limit} units allows (it ran out in ${at}())`);
+    super(at === VALUE_SIZE ? `its value is larger, as a tree, than the work budget of ${limit} units allows` : `it needs more work than the budget of ${limit} units allows (it ran out in ${at === INDEX ? 'an index [...]' : `${at}()`})`);
     Error.stackTraceLimit = stack;
   }
 }

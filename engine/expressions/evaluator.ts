@@ -8,7 +8,7 @@ import type { Value, ValueObject } from './value.js';
 import { ExpressionError, Lambda, Unknown, deepEqual, getProp, isObject, newObject, typeName } from './value.js';
 import { containsPlaceholder, hasPlaceholder, placeholder, showPlaceholders } from './placeholder.js';
 import { lookupFunction } from './functions/index.js';
-import { BudgetSpent, LAMBDA_CALL_UNITS, WorkBudget } from './budget.js';
+import { BudgetSpent, INDEX, LAMBDA_CALL_UNITS, WorkBudget } from './budget.js';
 
 /** A user-defined function from the template's `functions` section. */
 export interface UserFunction {
@@ -324,7 +324,7 @@ class Ctx implements CallContext {
           return new Unknown('parameter', `${label} is looked up by a value known only at deployment`, isObject(obj) ? Object.values(obj) : obj, undefined, label);
         }
         // An access to an Unknown prints the index into its origin.
-        if (obj instanceof Unknown) this.budget.chargeTree(index, '[]');
+        if (obj instanceof Unknown) this.budget.chargeTree(index, INDEX);
         return indexOf(obj, index);
       }
       case 'call':
