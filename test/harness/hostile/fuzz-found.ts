@@ -75,6 +75,18 @@ export const fuzzFoundInputs: readonly HostileInput[] = [
     expect: SAID,
   },
   {
+    name: "fuzz: a public IP's publicIPAllocationMethod written as a number",
+    files: mutated('fixtures/egress/route-nva-nic/main.json', ['resources', 2, 'properties', 'publicIPAllocationMethod'], (at) => ({ k: 'retype', at, to: 'number' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: an AKS agent pool's count written as a string",
+    files: mutated('examples/aks/main.json', ['resources', 1, 'properties', 'agentPoolProfiles', 1, 'count'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
     name: "fuzz: a VM's type with a trailing space (the VM vanishes)",
     files: edited('fixtures/config/vm.json', ['resources', 3, 'type'], (t) => `${String(t)} `),
     args: ARGS,
