@@ -68,6 +68,7 @@ export async function structJob(seeds: readonly SeedTemplate[], firstSeed: numbe
       const { text } = structText(seeds, small);
       console.log(`\nFAILURE in structure (batch seed ${batchSeed}, case ${done}, ${d.numShrinks} shrinks): ${kind}`);
       console.log(`  error: ${message.split('\n').slice(0, 8).join('\n         ')}`);
+      if (d.failed) console.log(`  found as: ${e.message.split('\n').slice(1, 3).join(';').replace(/\s+/g, ' ').trim()}`);
       console.log(`  counterexample: ${JSON.stringify(small)}`);
       console.log(`  text (${text.length} chars): ${JSON.stringify(text.length > 1500 ? `${text.slice(0, 700)} … ${text.slice(-700)}` : text)}`);
     }

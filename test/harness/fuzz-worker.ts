@@ -1,37 +1,45 @@
-// The long fuzz run's runner: each CLI run in a worker thread with a heap cap, stopped when it passes the time
-// bound (a hang inside one synchronous evaluation cannot be interrupted in-process). A stopped worker is replaced
-// by a fresh one for the next case. In the worker, this file answers run requests with the in-process runner.
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+// The long fuzz run's runner: each CLI run in a child process with a heap cap (--max-old-space-size), stopped when
+// it passes the time bound (a hang inside one synchronous evaluation cannot be interrupted in-process). A child
+// process rather than a worker thread: a worker's resourceLimits do not catch every out-of-memory (a large
+// allocation aborts the whole process, the run with it), a child's abort ends only the child. A stopped child is
+// replaced by a fresh one for the next case. Run as the child (FUZZ_CHILD=1), this file answers run requests.
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { RunResult, Runner } from './fuzz-oracle.js';
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
+if (process.env.FUZZ_CHILD === '1' && process.send) {
   const { inProcessRunner } = await import('./fuzz-oracle.js');
   const run = inProcessRunner();
-  port.postMessage('ready');
-  port.on('message', (text: string) => {
-    void run(text).then((r) => port.postMessage(r));
+  process.on('message', (text: string) => {
+    void run(text).then((r) => process.send!(r));
   });
+  process.on('disconnect', () => process.exit(0));
+  process.send('ready');
 }
 
-/** A runner whose runs take at most `boundMs` and `heapMiB` of old-generation heap; `close()` ends the worker. */
+/** A runner whose runs take at most `boundMs` and `heapMiB` of old-generation heap; `close()` ends the child. */
 export function workerRunner(boundMs: number, heapMiB: number): Runner & { close(): Promise<void> } {
-  let worker: Promise<Worker> | undefined;
-  /** A worker that has loaded the engine (startup is not a case's time). */
-  const start = (): Promise<Worker> => {
-    // A worker does not inherit tsx's module hooks (Node 20): register them from a bootstrap, then load this file
-    // (as cli/parallel.ts does).
-    const api = import.meta.resolve('tsx/esm/api');
-    const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
-    const w = new Worker(boot, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: heapMiB } });
-    w.unref();
+  let child: Promise<{ p: ChildProcess; stderr: () => string }> | undefined;
+  /** A child that has loaded the engine (startup is not a case's time). */
+  const start = (): Promise<{ p: ChildProcess; stderr: () => string }> => {
+    const p = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: ['--import', 'tsx', `--max-old-space-size=${heapMiB}`],
+      env: { ...process.env, FUZZ_CHILD: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    let err = '';
+    p.stderr!.on('data', (d: Buffer) => {
+      if (err.length < 4000) err += d.toString();
+    });
     return new Promise((resolve, reject) => {
-      w.once('message', () => resolve(w));
-      w.once('error', reject);
+      p.once('message', () => resolve({ p, stderr: () => err }));
+      p.once('exit', (code) => reject(new Error(`the fuzz child exited (${code}) before it was ready: ${err}`)));
     });
   };
   const run = async (text: string): Promise<RunResult> => {
-    const w = await (worker ??= start());
+    const { p, stderr } = await (child ??= start());
     return new Promise((resolve) => {
       const t0 = performance.now();
       let done = false;
@@ -39,31 +47,28 @@ export function workerRunner(boundMs: number, heapMiB: number): Runner & { close
         if (done) return;
         done = true;
         clearTimeout(timer);
-        w.off('message', onMessage);
-        w.off('error', onError);
-        w.off('exit', onExit);
+        p.off('message', onMessage);
+        p.off('exit', onExit);
         if (kill) {
-          worker = undefined;
-          void w.terminate();
+          child = undefined;
+          p.kill('SIGKILL');
         }
         resolve(r);
       };
       const stopped = (why: 'time' | 'memory'): RunResult => ({ code: -1, out: '', err: '', ms: performance.now() - t0, stopped: why });
       const onMessage = (r: RunResult): void => finish(r, false);
-      const onError = (e: Error & { code?: string }): void =>
-        finish(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? stopped('memory') : { code: -1, out: '', err: `worker error: ${e.stack ?? String(e)}`, ms: performance.now() - t0 }, true);
-      const onExit = (code: number): void => finish({ code: -1, out: '', err: `the worker exited (${code})`, ms: performance.now() - t0 }, true);
+      const onExit = (code: number | null, signal: string | null): void =>
+        finish(/heap out of memory|Allocation failed/.test(stderr()) ? stopped('memory') : { code: -1, out: '', err: `the fuzz child exited (${code ?? signal}): ${stderr().slice(-1500)}`, ms: performance.now() - t0 }, true);
       const timer = setTimeout(() => finish(stopped('time'), true), boundMs);
-      w.on('message', onMessage);
-      w.on('error', onError);
-      w.on('exit', onExit);
-      w.postMessage(text);
+      p.on('message', onMessage);
+      p.on('exit', onExit);
+      p.send(text);
     });
   };
   return Object.assign(run, {
     close: async (): Promise<void> => {
-      if (worker) await (await worker).terminate();
-      worker = undefined;
+      if (child) (await child).p.kill('SIGKILL');
+      child = undefined;
     },
   });
 }
