@@ -29,8 +29,15 @@ export async function structJob(seeds: readonly SeedTemplate[], firstSeed: numbe
   const bounds: Bounds = { ms: Number(process.env.FUZZ_STRUCT_BOUND_MS ?? 10_000), heapBytes: Number(process.env.FUZZ_HEAP_MIB ?? 1024) * 2 ** 20 };
   const oracleOn = process.env.FUZZ_ORACLE !== '0';
   const maxShare = Number(process.env.FUZZ_SHARE ?? 60);
+  // Shrinking a hang costs the bound and a fresh child per attempt: its time is capped.
+  const shrinkMs = Number(process.env.FUZZ_SHRINK_MS ?? 10 * 60_000);
   const runner = workerRunner(bounds.ms, bounds.heapBytes / 2 ** 20);
   const run: Runner = runner;
+  // Stopped from outside, end the child too (a child busy in a hang would outlive the run).
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => {
+      void runner.close().then(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+    });
   const cache = new OracleCache(seeds, run);
   console.log(`fuzz: structure: ${cases} cases, bound ${bounds.ms} ms and ${bounds.heapBytes / 2 ** 20} MiB heap per run, oracle ${oracleOn ? 'on' : 'off'}, share up to ${maxShare}`);
   const kinds = new Map<string, number>();
@@ -62,7 +69,7 @@ export async function structJob(seeds: readonly SeedTemplate[], firstSeed: numbe
       kinds.set(kind, seen);
       // The first two of each kind are shrunk and printed; the rest only counted.
       if (seen > 2) continue;
-      const d = await fc.check(prop, { examples: [[c]], numRuns: 1, skipAllAfterTimeLimit: 10 * 60_000 });
+      const d = await fc.check(prop, { examples: [[c]], numRuns: 1, skipAllAfterTimeLimit: shrinkMs });
       const small = d.failed ? d.counterexample![0] : c;
       const message = d.failed && d.errorInstance instanceof Error ? d.errorInstance.message : e.message;
       const { text } = structText(seeds, small);

@@ -11,7 +11,8 @@
 // keys, deepen, share, resource shapes; default 0), each run through the CLI's main() in a worker thread with a heap
 // cap of FUZZ_HEAP_MIB (default 1024) and stopped after FUZZ_STRUCT_BOUND_MS (default 10,000: issue 21's bound), with
 // the oracle of test/harness/fuzz-oracle.ts (FUZZ_ORACLE=0 turns it off). FUZZ_SHARE caps the doubling count of the
-// share mutation (default 60). FUZZ_STRUCTURE_ONLY=1 skips the other jobs.
+// share mutation (default 60), FUZZ_SHRINK_MS the time spent shrinking one failure (default 600,000).
+// FUZZ_STRUCTURE_ONLY=1 skips the other jobs.
 import fc from 'fast-check';
 import type { TemplateCase } from '../test/harness/fuzz.js';
 import { assertNoPollution, caseParameters, caseText, loadSeeds, properties } from '../test/harness/fuzz.js';

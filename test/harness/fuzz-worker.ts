@@ -29,6 +29,10 @@ export function workerRunner(boundMs: number, heapMiB: number): Runner & { close
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    // A child busy in a hang does not see the parent go: end it with the parent.
+    const end = (): void => void p.kill('SIGKILL');
+    process.once('exit', end);
+    p.once('exit', () => process.off('exit', end));
     let err = '';
     p.stderr!.on('data', (d: Buffer) => {
       if (err.length < 4000) err += d.toString();
