@@ -87,6 +87,18 @@ export const fuzzFoundInputs: readonly HostileInput[] = [
     expect: SAID,
   },
   {
+    name: "fuzz: a route table's disableBgpRoutePropagation written as a string",
+    files: mutated('fixtures/egress/route-internal-lb-nva-pair/main.json', ['resources', 0, 'properties', 'disableBgpRoutePropagation'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: an AKS cluster's networkProfile written as an array",
+    files: mutated('examples/aks/main.json', ['resources', 1, 'properties', 'networkProfile'], (at) => ({ k: 'retype', at, to: 'array' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
     name: "fuzz: a VM's type with a trailing space (the VM vanishes)",
     files: edited('fixtures/config/vm.json', ['resources', 3, 'type'], (t) => `${String(t)} `),
     args: ARGS,
