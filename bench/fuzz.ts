@@ -7,18 +7,26 @@
 // each attempt of a slow case costs as much as the case. FUZZ_EXPRESSIONS sets the number of expression cases, and
 // FUZZ_CASES then counts templates only: an expression costs about 25 µs against 6-10 ms for a template, so millions
 // run in minutes (FUZZ_CASES=0 FUZZ_EXPRESSIONS=10000000: expressions only). Exit 1 on any failure.
+// FUZZ_STRUCTURE sets the number of structure-aware cases (test/harness/fuzz-structure.ts: retype, delete, duplicate
+// keys, deepen, share, resource shapes; default 0), each run through the CLI's main() in a worker thread with a heap
+// cap of FUZZ_HEAP_MIB (default 1024) and stopped after FUZZ_STRUCT_BOUND_MS (default 10,000: issue 21's bound), with
+// the oracle of test/harness/fuzz-oracle.ts (FUZZ_ORACLE=0 turns it off). FUZZ_SHARE caps the doubling count of the
+// share mutation (default 60), FUZZ_SHRINK_MS the time spent shrinking one failure (default 600,000).
+// FUZZ_STRUCTURE_ONLY=1 skips the other jobs.
 import fc from 'fast-check';
 import type { TemplateCase } from '../test/harness/fuzz.js';
 import { assertNoPollution, caseParameters, caseText, loadSeeds, properties } from '../test/harness/fuzz.js';
+import { structJob } from './fuzz-structure.js';
 
-const total = Number(process.env.FUZZ_CASES ?? 100_000);
+const structureOnly = process.env.FUZZ_STRUCTURE_ONLY === '1';
+const total = structureOnly ? 0 : Number(process.env.FUZZ_CASES ?? 100_000);
 // Without FUZZ_EXPRESSIONS, FUZZ_CASES is split: three quarters templates, the rest expressions.
 const templateCases = process.env.FUZZ_EXPRESSIONS === undefined ? Math.round(total * 0.75) : total;
 const expressionCases = process.env.FUZZ_EXPRESSIONS === undefined ? total - templateCases : Number(process.env.FUZZ_EXPRESSIONS);
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const boundMs = Number(process.env.FUZZ_BOUND_MS ?? 120_000);
 const BATCH = 5000;
-if (!Number.isSafeInteger(total) || total < 0 || !Number.isSafeInteger(expressionCases) || expressionCases < 0 || templateCases + expressionCases < 1 || !Number.isSafeInteger(seed) || !(boundMs > 0)) {
+if (!Number.isSafeInteger(total) || total < 0 || !Number.isSafeInteger(expressionCases) || expressionCases < 0 || (templateCases + expressionCases < 1 && !structureOnly) || !Number.isSafeInteger(seed) || !(boundMs > 0)) {
   console.error('fuzz: FUZZ_CASES, FUZZ_EXPRESSIONS and FUZZ_SEED must be integers (FUZZ_CASES and FUZZ_EXPRESSIONS ≥ 0, not both 0), FUZZ_BOUND_MS a positive number.');
   process.exit(2);
 }
@@ -85,6 +93,7 @@ for (const job of jobs) {
     console.log(`fuzz: ${job.name}: ${done}/${job.cases} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
 }
+failures += await structJob(seeds, seed + batch);
 assertNoPollution('the fuzz run');
 for (const kind of ['templates', 'expressions'] as const) {
   console.log(`fuzz: ${kind}: slowest passing input ${slowest[kind].toFixed(0)} ms per run; ${overSecond[kind]} over 1 s (cases run again while shrinking count too)`);

@@ -1,0 +1,113 @@
+// Inputs the structure-aware fuzzer found (test/harness/fuzz-structure.ts; `npm run fuzz` with FUZZ_STRUCTURE, see
+// bench/RESULTS.md "Fuzzing"), each its shrunk counterexample: a bundled template with one mutation at a path (a
+// missing path throws, so a changed template is loud, not a silently different input). Silent passes (issue 21,
+// item 3) expect a finding or an unknown verdict where the template left the VM decided; hangs (item 1) expect
+// limit-exceeded. They fail on main until those items merge, so only `npm run bench:hostile` runs them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTemplate } from '../../../engine/index.js';
+import { REPO } from '../fuzz.js';
+import type { StructMutation } from '../fuzz-structure.js';
+import { applyStruct, editAt, getAt, serialise, shareExpression, targetsOf } from '../fuzz-structure.js';
+import type { HostileInput } from './types.js';
+
+type Path = readonly (string | number)[];
+
+/** The bundled template `file` with `mutation` applied at `path` (for mutations that take a target). */
+function mutated(file: string, path: Path | undefined, mutation: (at: number) => StructMutation): () => Record<string, string> {
+  return () => {
+    const value = loadTemplate(file, readFileSync(join(REPO, file), 'utf8')).value;
+    const at = path ? targetsOf(value).findIndex((t) => JSON.stringify(t.path) === JSON.stringify(path)) : 0;
+    if (at < 0) throw new Error(`fuzz-found: ${file} has no node ${path!.join('/')} the graph reads (the template changed).`);
+    return { 'main.json': serialise(applyStruct(value, mutation(at)).value) };
+  };
+}
+
+/** The bundled template `file` with the node at `path` (which must exist) replaced by `f(node)`. */
+function edited(file: string, path: Path, f: (node: unknown) => unknown): () => Record<string, string> {
+  return () => {
+    const value = loadTemplate(file, readFileSync(join(REPO, file), 'utf8')).value;
+    if (getAt(value, path) === undefined) throw new Error(`fuzz-found: ${file} has no node ${path.join('/')} (the template changed).`);
+    return { 'main.json': serialise(editAt(value, path, f)) };
+  };
+}
+
+const ARGS = ['main.json', '--format', 'json'];
+/** What a correct run says about a value the graph cannot read as meant: an error finding or an unknown verdict. */
+const SAID = { exit: [0, 1], output: /"ruleId": "template-invalid"|"verdict": "unknown"/ } as const;
+const LIMIT = { exit: [1], output: /limit-exceeded/ } as const;
+
+export const fuzzFoundInputs: readonly HostileInput[] = [
+  {
+    name: 'fuzz: a public IP resource with "type" written twice (12, then the type)',
+    files: mutated('examples/aks/main.json', ['resources', 0, 'type'], (at) => ({ k: 'duplicate', at, other: 0, first: false })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: 'fuzz: AKS agentPoolProfiles written as a string (the pool vanishes)',
+    files: mutated('examples/aks/main.json', ['resources', 1, 'properties', 'agentPoolProfiles'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: 'fuzz: an AKS agent pool profile wrapped in an array (the pool vanishes)',
+    files: mutated('examples/aks/main.json', ['resources', 1, 'properties', 'agentPoolProfiles', 0], (at) => ({ k: 'deepen', at, depth: 1, inArray: true })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: 'fuzz: resources written as an object outside languageVersion 2.0',
+    files: mutated('examples/aks/main.json', undefined, () => ({ k: 'shape', what: 'resourcesObject', at: 0 })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a subnet's properties written as a string",
+    files: mutated('fixtures/config/vm.json', ['resources', 0, 'properties', 'subnets', 0, 'properties'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a subnet's properties written twice (\"x\", then the object)",
+    files: mutated('fixtures/config/vm.json', ['resources', 0, 'properties', 'subnets', 0, 'properties'], (at) => ({ k: 'duplicate', at, other: 0, first: false })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a public IP's publicIPAllocationMethod written as a number",
+    files: mutated('fixtures/egress/route-nva-nic/main.json', ['resources', 2, 'properties', 'publicIPAllocationMethod'], (at) => ({ k: 'retype', at, to: 'number' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: an AKS agent pool's count written as a string",
+    files: mutated('examples/aks/main.json', ['resources', 1, 'properties', 'agentPoolProfiles', 1, 'count'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a route table's disableBgpRoutePropagation written as a string",
+    files: mutated('fixtures/egress/route-internal-lb-nva-pair/main.json', ['resources', 0, 'properties', 'disableBgpRoutePropagation'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: an AKS cluster's networkProfile written as an array",
+    files: mutated('examples/aks/main.json', ['resources', 1, 'properties', 'networkProfile'], (at) => ({ k: 'retype', at, to: 'array' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a VM's type with a trailing space (the VM vanishes)",
+    files: edited('fixtures/config/vm.json', ['resources', 3, 'type'], (t) => `${String(t)} `),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a public IP's name is string() of an array doubled 24 times",
+    files: edited('examples/aks/main.json', ['resources', 0, 'name'], () => shareExpression({ builder: 0, consumer: 0, n: 24 })),
+    args: ARGS,
+    expect: LIMIT,
+  },
+];
