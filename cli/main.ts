@@ -330,6 +330,18 @@ function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { 
   return out;
 }
 
+/** expand and eval never write their output over the template, its parameter file or the configuration they read. */
+async function checkCommandOutput(template: string | undefined, flags: Flags, io: Io): Promise<void> {
+  const [{ checkOutputs }, { parameterFileFor }] = await Promise.all([import('./outputs.js'), import('../api/discover.js')]);
+  const inputs: InputFile[] = [];
+  if (template !== undefined) {
+    inputs.push({ abs: resolve(io.cwd, template), what: 'the template' });
+    inputs.push({ abs: resolve(io.cwd, flags.parameters ?? parameterFileFor(template)), what: 'the parameter file' });
+  } else if (flags.parameters !== undefined) inputs.push({ abs: resolve(io.cwd, flags.parameters), what: 'the parameter file' });
+  if (flags.config !== undefined) inputs.push({ abs: resolve(io.cwd, flags.config), what: 'the configuration file' });
+  checkOutputs([{ flag: '-o', file: flags.output! }], inputs, io.cwd);
+}
+
 /**
  * The parameter file of --parameters must be there, a regular file within INPUT_CAPS.parameters: a missing one, a
  * folder, a pipe or device (which would never end) or a huge file stops the run (exit 2), as a missing inventory
@@ -386,6 +398,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const [first, ...rest] = positionals;
+    if ((first === 'expand' || first === 'eval') && flags.output !== undefined) await checkCommandOutput(first === 'expand' ? rest[0] : flags.template, flags, io);
     if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, await configuredScope(flags, io, rest[0]), write);
     if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, await configuredScope(flags, io, flags.template), write);
     if (first === 'lock') return await lintCommand(rest, flags, io, 'lock');

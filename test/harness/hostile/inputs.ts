@@ -87,6 +87,7 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [2], output: /--report report\.sarif would overwrite the template main\.json/ },
     check: templateKept('main.json'),
   },
+  { name: "'expand' with -o naming the template it expands", files: () => ({ 'main.json': EMPTY }), args: ['expand', 'main.json', '-o', 'main.json'], expect: { exit: [2], output: /-o main\.json would overwrite the template main\.json/ }, check: templateKept('main.json') },
   {
     name: '-o naming the configuration file',
     files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': '{}' }),
