@@ -7,6 +7,7 @@ import { isTerraformJson, jsonc } from '../engine/index.js';
 import type { Finding } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { MAX_TEMPLATE_BYTES, decodeText } from './files.js';
+import { missedNames } from './discover-names.js';
 
 export interface Target {
   /** Path relative to the working directory, with forward slashes. */
@@ -193,6 +194,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
 
   const patterns: string[] = [];
   const explicit: string[] = [];
+  const folders: string[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let st;
@@ -205,6 +207,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     }
     if (st?.isFile()) explicit.push(abs);
     else if (st?.isDirectory()) {
+      folders.push(abs);
       const rel = slash(relative(base, abs));
       patterns.push(`${rel ? glob!.convertPathToPattern(rel) : '.'}/**/*.{${extensions.join(',')}}`);
     } else if (/[*?[\]{}]/.test(p)) patterns.push(plainGlob(p));
@@ -217,6 +220,21 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
   const found = patterns.length
     ? (await glob!.globby(patterns, { cwd: base, gitignore: true, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false, dot: false })).map(toCwd)
     : [];
+  if (folders.length) {
+    // Names the glob matcher cannot see: found by a plain walk of the folders, never dropped silently.
+    const missed = missedNames(folders, extensions);
+    if (missed.lineBreaks.length) {
+      const have = new Set(found);
+      const gitignored = glob!.isGitIgnoredSync({ cwd: base });
+      for (const abs of missed.lineBreaks) {
+        const f = toCwd(abs);
+        if (have.has(f) || gitignored(abs)) continue;
+        found.push(f);
+        if (ignores.length) notes.push(`${JSON.stringify(f)}: its path holds a line break, which glob patterns cannot match: searched, but the --ignore globs are not applied to it.`);
+      }
+    }
+    for (const abs of missed.notUtf8) notes.push(`${JSON.stringify(toCwd(abs))}: skipped: its name is not valid UTF-8, so it cannot be opened by name; rename it to lint it.`);
+  }
 
   // Files named one by one: the ignore globs apply (as for ESLint), .gitignore does not (you named the file).
   let named = explicit.map((a) => slash(relative(cwd, a)));

@@ -7,6 +7,7 @@ import { discover, namedRoot } from './discover.js';
 import { UsageError } from './errors.js';
 import { FORMATTERS } from './formatters/index.js';
 import { formatJson } from './formatters/json.js';
+import { MAX_ENTRIES, checkCount } from './limits.js';
 import { lintFiles } from './run.js';
 import { allowSettings, checkLevels, checkScope, lintSource } from './source.js';
 import { version as packageVersion } from './version.js';
@@ -121,7 +122,7 @@ export interface LintReport {
 /** The `links` option checked: URL prefixes mapped to folders, made absolute. */
 function checkLinks(links: unknown, cwd: string): Record<string, string> {
   if (typeof links !== 'object' || links === null || Array.isArray(links)) throw new UsageError('options.links must be an object of folders by URL prefix.');
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [prefix, folder] of Object.entries(links)) {
     if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(prefix)) throw new UsageError(`options.links: '${prefix}' is not a URL prefix.`);
     if (typeof folder !== 'string' || folder === '') throw new UsageError(`options.links['${prefix}'] must be a folder.`);
@@ -165,6 +166,9 @@ export async function lint(paths: string | readonly string[] = '.', options: Lin
   const levels = checkLevels(options.rules, 'options.rules');
   const scope = checkScope(options.scope, 'options.scope');
   if (options.parameters !== undefined && list.length !== 1) throw new UsageError('options.parameters applies to one template: give exactly one path.');
+  checkCount('options.ignore', options.ignore?.length ?? 0, MAX_ENTRIES.ignore);
+  checkCount('options.inventory', options.inventory?.length ?? 0, MAX_ENTRIES.inventory);
+  if (options.links !== undefined && options.links !== null && typeof options.links === 'object') checkCount('options.links', Object.keys(options.links).length, MAX_ENTRIES.links);
   const settings = allowSettings(options.allow, 'options.allow');
   const inventory = options.inventory?.length ? (await import('./inventory.js')).loadInventory(options.inventory, cwd, scope) : undefined;
   const { targets } = await discover(list, cwd, options.ignore ?? []);

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { combineInventories, loadTemplate, readInventory } from '../engine/index.js';
 import type { Inventory, InventoryFile, Scope } from '../engine/index.js';
 import { UsageError } from './errors.js';
-import { displayPath, readText } from './files.js';
+import { displayPath, readTemplateText } from './files.js';
+import { inputProblem } from './input-files.js';
 
 /** An inventory file that cannot be used: exit 2 with the file and the reason, without the "run --help" hint. */
 export class InventoryError extends UsageError {
@@ -36,7 +37,12 @@ export function loadInventory(files: readonly string[], cwd: string, scope: Part
     if (seen.has(abs)) continue;
     seen.add(abs);
     const shown = displayPath(abs, cwd);
-    const text = readText(cwd, abs);
+    // Only a regular file of at most INPUT_CAPS.inventory bytes (a FIFO or device would never end), read at most one
+    // byte past the cap.
+    const problem = inputProblem(abs, `the inventory file ${shown}`, 'inventory');
+    // One that cannot be stat'ed at all is said as the reader says it.
+    if (problem && problem.code === undefined) throw new InventoryError(problem.message);
+    const text = readTemplateText(abs);
     if (typeof text !== 'string') throw new InventoryError(`Cannot read the inventory file ${shown}: ${text.error}`);
     const f = readInventory(shown, loadTemplate(shown, text), { scope });
     if (f.problems.length > 0) throw new InventoryError(problemsText(f));

@@ -5,6 +5,7 @@ import { lintDocument, parseAllowList } from '../engine/index.js';
 import type { LintResult, Rule, RuleLevel, RuleSettings, Scope, SourceHost } from '../engine/index.js';
 import { rules as registry } from '../rules/index.js';
 import { UsageError } from './errors.js';
+import { MAX_ENTRIES, checkCount } from './limits.js';
 
 export interface SourceOptions {
   /** The name findings carry (relative, forward slashes); linked templates resolve from its folder. */
@@ -24,7 +25,9 @@ export interface SourceOptions {
 /** The `allow` option as rule settings (egress-not-allowed); a bad entry throws a UsageError naming it. */
 export function allowSettings(allow: unknown, where: string): RuleSettings {
   if (allow === undefined) return {};
-  if (!Array.isArray(allow) || !allow.every((a) => typeof a === 'string')) throw new UsageError(`${where} must be an array of strings.`);
+  if (!Array.isArray(allow)) throw new UsageError(`${where} must be an array of strings.`);
+  checkCount(where, allow.length, MAX_ENTRIES.allow);
+  if (!allow.every((a) => typeof a === 'string')) throw new UsageError(`${where} must be an array of strings.`);
   const { list, errors } = parseAllowList(allow as string[]);
   if (errors.length) throw new UsageError(`${errors.map((e) => e.replace(/^allow/, where)).join('; ')}.`);
   return { allow: list };
@@ -53,7 +56,7 @@ export const SCOPE_KEYS: readonly string[] = ['subscriptionId', 'resourceGroup',
 
 /** Checks rule levels given by a caller (`where` names the option in messages). */
 export function checkLevels(levels: unknown, where: string): Record<string, RuleLevel> {
-  const out: Record<string, RuleLevel> = {};
+  const out = Object.create(null) as Record<string, RuleLevel>;
   if (levels === undefined) return out;
   if (typeof levels !== 'object' || levels === null || Array.isArray(levels)) throw new UsageError(`${where} must be an object of rule levels by rule id.`);
   for (const [id, level] of Object.entries(levels)) {
@@ -66,7 +69,7 @@ export function checkLevels(levels: unknown, where: string): Record<string, Rule
 
 /** Checks a deployment scope given by a caller (`where` names the option in messages). */
 export function checkScope(scope: unknown, where: string): Partial<Scope> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   if (scope === undefined) return out;
   if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) throw new UsageError(`${where} must be an object.`);
   for (const [k, v] of Object.entries(scope)) {

@@ -35,12 +35,13 @@ for (const input of HOSTILE_INPUTS) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', PEAK, BIN, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'], timeout: killMs, maxBuffer: 256 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const checked = input.check?.(dir);
   rmSync(dir, { recursive: true, force: true });
   const peak = Number(r.output[3]);
   const kb = Number.isFinite(peak) && peak > 0 ? peak : undefined;
   let problem: string | undefined;
   if (r.error || r.status === null) problem = `ended by ${r.signal ?? r.error?.message ?? 'unknown'} after ${Math.round(ms)} ms`;
-  else problem = unmet(input, { code: r.status, out: `${r.stdout}${r.stderr}` });
+  else problem = unmet(input, { code: r.status, out: `${r.stdout}${r.stderr}`, ...(checked !== undefined ? { checked } : {}) });
   if (problem === undefined && ms > BOUND_MS) problem = `took ${Math.round(ms)} ms, over ${BOUND_MS}`;
   if (problem === undefined && kb !== undefined && kb > BOUND_KB) problem = `peaked at ${Math.round(kb / 1024)} MiB, over 1 GiB`;
   rows.push({ name: input.name, ms, kb, problem });

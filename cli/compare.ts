@@ -1,7 +1,7 @@
 // Compares the run's egress with lock files (--lock, or each template's configured `lock`) or with the same paths at
 // a git commit (--base), and hands the changes to the pipeline's session phase (egress-changed), which runs once
 // every template is linted: whether a VM disappeared can only be decided then.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { analysed, diffLocks, finishSession, loadTemplate, lockOf, parseLock, pointerJoin } from '../engine/index.js';
@@ -9,6 +9,7 @@ import type { EgressComparison, LintResult, LockFile, LockVm, Rule, RuleLevel, S
 import { discover } from '../api/discover.js';
 import { UsageError } from '../api/errors.js';
 import { displayPath } from '../api/files.js';
+import { InputFileError, readInputFile } from '../api/input-files.js';
 import { ConfigError } from './config.js';
 import { ignoredAmong, relocated } from './config-tree.js';
 import type { Configs } from './config-tree.js';
@@ -35,11 +36,12 @@ export function readLock(abs: string, cwd: string): { lock: LockFile; text: stri
   const shown = displayPath(abs, cwd);
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    // Only a regular file, of at most INPUT_CAPS.lock bytes.
+    text = readInputFile(abs, `the lock file ${shown}`, 'lock');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ConfigError(`The lock file ${shown} does not exist; run 'egress-lint lock' to write it from the templates as they are now.`);
-    throw new ConfigError(`Cannot read the lock file ${shown} (${code ?? 'error'}).`);
+    if (!(e instanceof InputFileError)) throw e;
+    if (e.code === 'ENOENT') throw new ConfigError(`The lock file ${shown} does not exist; run 'egress-lint lock' to write it from the templates as they are now.`);
+    throw new ConfigError(e.message);
   }
   const parsed = parseLock(text);
   if ('errors' in parsed) throw new ConfigError(parsed.errors.map((e) => `${shown}: ${e}.`).join('\n') + `\nRewrite it with 'egress-lint lock'.`);

@@ -8,7 +8,8 @@ import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } fr
 import type { Rule, RuleLevel } from '../engine/index.js';
 import type { Target } from '../api/discover.js';
 import { displayPath } from '../api/files.js';
-import { CONFIG_FILE, ConfigError, loadConfig } from './config.js';
+import { inputProblem } from '../api/input-files.js';
+import { CONFIG_FILE, ConfigError, MAX_ENTRIES, loadConfig } from './config.js';
 import type { LoadedConfig, ScopeField } from './config.js';
 
 /** A setting one file makes for every template below it, and that file (messages name it). */
@@ -56,11 +57,16 @@ export const NO_CONFIG: FolderConfig = { files: [], rules: {}, scope: {}, parame
 export function mergeOnto(parent: FolderConfig, loaded: LoadedConfig): FolderConfig {
   const c = loaded.config;
   const at = (p: string): string => resolve(loaded.dir, p);
-  const own: Record<string, string> = {};
+  const own = Object.create(null) as Record<string, string>;
   for (const [prefix, folder] of Object.entries(c.links ?? {})) own[prefix] = at(folder);
   const allow = c.allow !== undefined ? { value: c.allow, from: loaded } : parent.allow;
   const lock = c.lock !== undefined ? { value: at(c.lock), from: loaded } : parent.lock;
   const maxWarnings = c.maxWarnings !== undefined ? { value: c.maxWarnings, from: loaded } : parent.maxWarnings;
+  // Every ignore glob that applies to a template is matched against every file searched: the files of a folder and
+  // those above it count together.
+  const globs = (c.ignore?.length ?? 0) + parent.ignore.reduce((n, i) => n + i.patterns.length, 0);
+  if (c.ignore?.length && globs > MAX_ENTRIES.ignore)
+    throw new ConfigError(`${loaded.file}: the ignore globs of this file and the configuration files above it add up to ${globs.toLocaleString('en-US')}; egress-lint takes at most ${MAX_ENTRIES.ignore.toLocaleString('en-US')}.`);
   return {
     files: [loaded, ...parent.files],
     rules: { ...parent.rules, ...c.rules },
@@ -68,7 +74,7 @@ export function mergeOnto(parent: FolderConfig, loaded: LoadedConfig): FolderCon
     parameters: [...Object.entries(c.parameters ?? {}).map(([key, file]) => ({ from: loaded, key, file: at(file) })), ...parent.parameters],
     // The parent's own array when this file adds none: folders that ignore the same globs share one list.
     ignore: c.ignore?.length ? [...parent.ignore, { dir: loaded.dir, patterns: c.ignore }] : parent.ignore,
-    links: { ...parent.links, ...own },
+    links: Object.assign(Object.create(null) as Record<string, string>, parent.links, own),
     inventory: c.inventory?.length ? [...c.inventory.map(at), ...parent.inventory] : parent.inventory,
     ...(allow ? { allow } : {}),
     ...(lock ? { lock } : {}),
@@ -136,7 +142,7 @@ export class ConfigTree implements Configs {
 const slash = (p: string): string => p.split(sep).join('/');
 
 /** The real path of `p`, through its deepest folder that exists (a parameter file may be missing). */
-function realPath(p: string): string {
+export function realPath(p: string): string {
   const rest: string[] = [];
   for (let d = p; ; d = dirname(d)) {
     try {
@@ -191,7 +197,7 @@ export function relocated(configs: Configs, from: string, to: string): Configs {
           ignore = fc.ignore.map((i) => ({ dir: move(i.dir), patterns: i.patterns }));
           ignores.set(fc.ignore, ignore);
         }
-        const links: Record<string, string> = {};
+        const links = Object.create(null) as Record<string, string>;
         for (const [prefix, folder] of Object.entries(fc.links)) links[prefix] = move(folder);
         m = { ...fc, files: fc.files.map(moveFile), parameters: fc.parameters.map((p) => ({ ...p, from: moveFile(p.from), file: move(p.file) })), ignore, links };
         done.set(fc, m);
@@ -309,6 +315,9 @@ export async function withConfigParameters(targets: readonly Target[], cwd: stri
       const what = existsSync(hit.file) ? 'is not a file' : 'does not exist';
       throw new ConfigError(`${displayPath(hit.from.file, cwd)}: parameters[${JSON.stringify(hit.key)}] names the parameter file ${displayPath(hit.file, cwd)}, which ${what}.`);
     }
+    // A regular file, within the cap: checked before any template is read.
+    const problem = check ? inputProblem(hit.file, `the parameter file ${displayPath(hit.file, cwd)}`, 'parameters') : undefined;
+    if (problem) throw new ConfigError(`${displayPath(hit.from.file, cwd)}: parameters[${JSON.stringify(hit.key)}]: ${problem.message}`);
     out.push({ ...t, parameters: slash(relative(cwd, hit.file)) || '.' });
   }
   return out;

@@ -1,15 +1,17 @@
 // The configuration file egress-lint.config.json: one file read as JSONC, validated with ajv against a JSON Schema
 // generated from the rule registry, explained in plain words. Which files apply to which template (the nearest ones
 // above it, merged) is cli/config-tree.ts.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser';
 import { jsonc } from '../engine/index.js';
 import type { ErrorObject } from 'ajv';
-import { lineColumnAt, parseAllowList } from '../engine/index.js';
+import { lineColumnAt, loadTemplate, parseAllowList } from '../engine/index.js';
 import type { Rule, RuleLevel } from '../engine/index.js';
 import { UsageError } from '../api/errors.js';
 import { displayPath } from '../api/files.js';
+import { InputFileError, readInputFile } from '../api/input-files.js';
+import { MAX_ENTRIES } from '../api/limits.js';
 
 export const CONFIG_FILE = 'egress-lint.config.json';
 
@@ -55,6 +57,8 @@ export class ConfigError extends UsageError {
 
 const LEVELS = ['error', 'warning', 'note', 'off'] as const;
 
+export { MAX_ENTRIES };
+
 const SCOPE_DESCRIPTIONS: Record<ScopeField, string> = {
   subscriptionId: 'The subscription id that subscription() and resourceGroup().id see (default 00000000-0000-0000-0000-000000000000).',
   resourceGroup: "The resource group name that resourceGroup() sees (default 'resource-group').",
@@ -69,10 +73,13 @@ const SCOPE_DESCRIPTIONS: Record<ScopeField, string> = {
  * regenerates and compares it. Later keys (lock, allow, inventory) are added here.
  */
 export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknown> {
+  // Keys from the rule registry, and a plain object: ajv reads the schema.
+  // eslint-disable-next-line no-restricted-syntax
   const ruleProps: Record<string, unknown> = {};
   for (const r of [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     ruleProps[r.id] = { description: `${r.description} Default: ${r.severity}.`, enum: [...LEVELS] };
   }
+  // eslint-disable-next-line no-restricted-syntax
   const scopeProps: Record<string, unknown> = {};
   for (const f of SCOPE_FIELDS) scopeProps[f] = { type: 'string', minLength: 1, description: SCOPE_DESCRIPTIONS[f] };
   return {
@@ -96,6 +103,7 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
       },
       ignore: {
         type: 'array',
+        maxItems: MAX_ENTRIES.ignore,
         description: 'Globs of files and folders to leave out, relative to this file\'s folder (e.g. "legacy/**", "**/*.old.json"); they apply to the templates this file applies to, also when named on the command line (as pre-commit does). .gitignore is always respected when searching folders. --ignore adds more.',
         items: { type: 'string', minLength: 1 },
       },
@@ -107,6 +115,7 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
       },
       parameters: {
         type: 'object',
+        maxProperties: MAX_ENTRIES.parameters,
         description: 'Parameter files by template: the key is a template path or glob, the value a JSON parameter file, both relative to this file\'s folder. The first matching key wins (the nearest file\'s keys first); a parameter file that does not exist stops the run. --parameters overrides it; without a match, <name>.parameters.json beside the template is used.',
         additionalProperties: { type: 'string', minLength: 1 },
       },
@@ -122,16 +131,19 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
       },
       allow: {
         type: 'array',
+        maxItems: MAX_ENTRIES.allow,
         description: 'The allow-list of the receiving firewall for the templates this file applies to (a nearer file\'s allow replaces it, it does not add to it): public IP and prefix names ("pip-nat", "pip-egress-*"), resource-id globs ("/subscriptions/*/resourceGroups/rg-net/providers/Microsoft.Network/publicIPAddresses/*", ** spans segments) and CIDR blocks ("20.50.1.0/28", matched against addresses the templates state). Every egress outside it is an egress-not-allowed finding.',
         items: { type: 'string', minLength: 1 },
       },
       inventory: {
         type: 'array',
+        maxItems: MAX_ENTRIES.inventory,
         description: "Inventory files of resources that are already deployed, relative to this file's folder: the JSON output of az CLI list or show commands (az network public-ip list -o json, az network vnet list, az network firewall list, az network route-table list, ...), Azure Resource Graph results, or an exported template (az group export). They give the real addresses of public IPs and prefixes and resolve references to existing subnets, route tables, NAT gateways and firewalls. --inventory adds more.",
         items: { type: 'string', minLength: 1 },
       },
       links: {
         type: 'object',
+        maxProperties: MAX_ENTRIES.links,
         description: 'Linked templates by URL: each key is a URL prefix, each value the local folder (relative to this file\'s folder) that holds the files under it, e.g. {"https://raw.githubusercontent.com/org/repo/main/": "."}. A templateLink.uri that starts with a key is read from that folder (never fetched; never outside the repository); any other URL stays unread, and the paths it could change are unknown.',
         propertyNames: { pattern: '^[a-zA-Z][a-zA-Z0-9+.-]*://' },
         additionalProperties: { type: 'string', minLength: 1 },
@@ -212,6 +224,11 @@ export function describeSchemaError(e: ErrorObject, schema: Record<string, unkno
       const known = e.parentSchema && typeof e.parentSchema === 'object' && 'properties' in e.parentSchema ? Object.keys(e.parentSchema.properties as object) : [];
       return `${path ? `${path} has` : 'the configuration has'} an unknown property '${name}'${suggestion(name, known)}`;
     }
+    case 'propertyNames':
+      return `${subject} has the key ${JSON.stringify(String(params.propertyName))}, which is not ${path === 'links' ? 'a URL prefix (scheme://...)' : 'a valid key'}`;
+    case 'maxItems':
+    case 'maxProperties':
+      return `${subject} has more than ${String(params.limit)} entries; egress-lint takes at most ${String(params.limit)}`;
     case 'minimum':
       return `${subject} must be at least ${String(params.limit)}`;
     case 'minLength':
@@ -221,25 +238,45 @@ export function describeSchemaError(e: ErrorObject, schema: Record<string, unkno
   }
 }
 
+/** Which list of a parsed configuration holds more entries than MAX_ENTRIES allows, in words. */
+function tooLong(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  for (const key of Object.keys(MAX_ENTRIES) as (keyof typeof MAX_ENTRIES)[]) {
+    if (!Object.hasOwn(value, key)) continue;
+    const list = (value as Record<string, unknown>)[key];
+    const n = Array.isArray(list) ? list.length : list !== null && typeof list === 'object' ? Object.keys(list).length : 0;
+    if (n > MAX_ENTRIES[key]) return `${key} has ${n.toLocaleString('en-US')} entries; egress-lint takes at most ${MAX_ENTRIES[key].toLocaleString('en-US')}.`;
+  }
+  return undefined;
+}
+
 /** Reads and validates one configuration file; every problem is a ConfigError naming the file. */
 export async function loadConfig(file: string, cwd: string, rules: readonly Rule[]): Promise<LoadedConfig> {
   const abs = resolve(cwd, file);
   const shown = displayPath(abs, cwd);
   let text: string;
   try {
-    if (statSync(abs).isDirectory()) throw new ConfigError(`${shown} is a folder; --config expects the configuration file.`);
-    text = readFileSync(abs, 'utf8');
+    // Only a regular file, of at most INPUT_CAPS.config bytes (-c /dev/zero would never end).
+    text = readInputFile(abs, `the configuration file ${shown}`, 'config');
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`Cannot read the configuration file ${shown} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw e instanceof InputFileError ? new ConfigError(e.message) : e;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const errors: ParseError[] = [];
-  const value: unknown = jsonc().parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  let value: unknown = jsonc().parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   if (errors.length) {
     const first = errors[0];
     throw new ConfigError(`${shown}:${lineColumn(text, first.offset)}: the file is not valid JSON (${jsonc().printParseErrorCode(first.error)}); comments and trailing commas are fine.`);
   }
+  // Keys are data: jsonc-parser assigns them to plain objects, where a "__proto__" key becomes the prototype and
+  // vanishes (a link or parameter entry silently dropped). JSON.parse and the template reader keep it a key.
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = loadTemplate(shown, text).value;
+  }
+  // The lists' lengths first, so an oversized one is one clear message, before any entry is validated or compiled.
+  const long = tooLong(value);
+  if (long) throw new ConfigError(`${shown}: ${long}`);
   const schema = buildConfigSchema(rules);
   const { Ajv } = await import('ajv'); // only when there is a configuration file: ajv takes a while to load
   const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });

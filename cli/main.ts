@@ -1,15 +1,18 @@
 // The CLI: argv → discover → load → expand → lint → format → exit code (0 clean, 1 errors, 2 could not lint).
 // Returns the exit code; only bin.ts touches process.exitCode.
-import { statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import type { LintResult } from '../engine/index.js';
 import { UsageError } from '../api/errors.js';
 import { version } from '../api/version.js';
 import type { Owned } from './config-tree.js';
+import type { Target } from '../api/discover.js';
+import type { Plan } from './plan.js';
 import type { Io } from './io.js';
 import { useColor } from './io.js';
+import type { InputFile } from './outputs.js';
 
 const HELP = `Usage: egress-lint [options] [paths...]
        egress-lint lock [paths...] [--lock <file>]
@@ -85,6 +88,9 @@ Examples:
 
 const LEVELS = new Set(['error', 'warning', 'note', 'off']);
 
+/** The most --report files of one run. */
+const MAX_REPORTS = 100;
+
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
@@ -120,7 +126,7 @@ function parseFlags(argv: string[]) {
 }
 
 function scopeOf(flags: Flags): Record<string, string> {
-  const scope: Record<string, string> = {};
+  const scope = Object.create(null) as Record<string, string>;
   if (flags['subscription-id']) scope.subscriptionId = flags['subscription-id'];
   if (flags['resource-group']) scope.resourceGroup = flags['resource-group'];
   if (flags.location) scope.location = flags.location;
@@ -139,9 +145,12 @@ async function configuredScope(flags: Flags, io: Io, template: string | undefine
   return { ...scope, ...scopeOf(flags) };
 }
 
+/** Writes a report file, creating its missing folders. */
 function writeFile(io: Io, file: string, text: string): void {
+  const abs = resolve(io.cwd, file);
   try {
-    writeFileSync(resolve(io.cwd, file), text);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, text);
   } catch (e) {
     throw new UsageError(`Cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -169,6 +178,11 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     return f;
   };
   const formatter = formatterFor(flags.format ?? 'stylish', '');
+  // Repeatable flags are lists the user gives: bounded as the configuration's are, before any glob is compiled.
+  const { MAX_ENTRIES } = await import('../api/limits.js');
+  for (const [flag, list, max] of [['--ignore', flags.ignore, MAX_ENTRIES.ignore], ['--inventory', flags.inventory, MAX_ENTRIES.inventory], ['--report', flags.report, MAX_REPORTS]] as const) {
+    if (list && list.length > max) throw new UsageError(`${flag} is given ${list.length.toLocaleString('en-US')} times; egress-lint takes at most ${max.toLocaleString('en-US')}.`);
+  }
   const maxBytes = flags['max-bytes'] !== undefined ? await markdownBudget(flags['max-bytes'], '--max-bytes') : undefined;
   const reports = await Promise.all(
     (flags.report ?? []).map(async (r) => {
@@ -181,7 +195,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   );
   if (maxBytes !== undefined && (flags.format ?? 'stylish') !== 'markdown' && !reports.some((r) => r.formatter === FORMATTERS.markdown))
     throw new UsageError('--max-bytes sizes the Markdown report: use it with --format markdown or --report markdown=<file>.');
-  const levels: Record<string, 'error' | 'warning' | 'note' | 'off'> = {};
+  const levels = Object.create(null) as Record<string, 'error' | 'warning' | 'note' | 'off'>;
   for (const r of flags.rule ?? []) {
     const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule expects <id>=<level>, got '${r}'.`);
@@ -195,7 +209,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     if (!/^\d+$/.test(flags['max-warnings'].trim()) || !Number.isSafeInteger(maxWarnings)) throw new UsageError(`--max-warnings expects a non-negative integer, got '${flags['max-warnings']}'.`);
   }
   if (flags.parameters && paths.length !== 1) throw new UsageError('--parameters applies to one template: give exactly one path.');
-  if (flags.parameters !== undefined) checkParameterFile(flags.parameters, io.cwd);
+  if (flags.parameters !== undefined) await checkParameterFile(flags.parameters, io.cwd);
   if (mode === 'lock' && flags.base !== undefined) throw new UsageError("--base compares with a commit, and 'egress-lint lock' writes the lock from the files as they are: give one or the other.");
 
   // Each template's configuration (the files of its folder and above, or --config), then the flags on top of it.
@@ -221,6 +235,9 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const plan = await planRun(found.targets, io.cwd, configs, runFlags, inventories);
   let targets = [...plan.targets];
   const lockFlag = flags.lock !== undefined ? resolve(io.cwd, flags.lock) : undefined;
+  // A report written over a file this run reads would destroy it: refused before any work.
+  const outputs = [...(flags.output !== undefined && mode === 'lint' ? [{ flag: '-o', file: flags.output }] : []), ...reports.map((r) => ({ flag: '--report', file: r.file }))];
+  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, inputsOf(io.cwd, targets, plan, { ...flags, lock: lockFlag }), io.cwd);
   /** A file's rule levels and lock file: its configuration's, under the flags. */
   const policyOf = async (file: string) => {
     const fc = await configs.forFile(resolve(io.cwd, file));
@@ -295,18 +312,45 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   return over ? 1 : 0;
 }
 
-/**
- * The parameter file of --parameters must be there: a missing one (or a folder) stops the run (exit 2), as a missing
- * inventory does. What is there but cannot be used (broken JSON, a device) is the template's finding.
- */
-function checkParameterFile(file: string, cwd: string): void {
-  let why: string | undefined;
-  try {
-    if (statSync(resolve(cwd, file)).isDirectory()) why = 'it is a folder';
-  } catch (e) {
-    why = (e as NodeJS.ErrnoException).code ?? 'error';
+/** Every file the run reads that a report could overwrite: templates, parameter files, configuration, lock and inventory files. */
+function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { parameters?: string; config?: string; lock?: string }): InputFile[] {
+  const out: InputFile[] = [];
+  for (const t of targets) {
+    out.push({ abs: resolve(cwd, t.template), what: 'the template' });
+    if (t.parameters !== undefined) out.push({ abs: resolve(cwd, t.parameters), what: 'the parameter file' });
   }
-  if (why !== undefined) throw Object.assign(new UsageError(`Cannot read the parameter file ${file} (${why}).`), { noHint: true });
+  if (flags.parameters !== undefined) out.push({ abs: resolve(cwd, flags.parameters), what: 'the parameter file' });
+  if (flags.config !== undefined) out.push({ abs: resolve(cwd, flags.config), what: 'the configuration file' });
+  if (flags.lock !== undefined) out.push({ abs: flags.lock, what: 'the lock file' });
+  for (const c of plan.configs) {
+    for (const f of c.files) out.push({ abs: f.file, what: 'the configuration file' });
+    if (c.lock) out.push({ abs: c.lock.value, what: 'the lock file' });
+  }
+  for (const f of plan.inventoryFiles) out.push({ abs: f, what: 'the inventory file' });
+  return out;
+}
+
+/** expand and eval never write their output over the template, its parameter file or the configuration they read. */
+async function checkCommandOutput(template: string | undefined, flags: Flags, io: Io): Promise<void> {
+  const [{ checkOutputs }, { parameterFileFor }] = await Promise.all([import('./outputs.js'), import('../api/discover.js')]);
+  const inputs: InputFile[] = [];
+  if (template !== undefined) {
+    inputs.push({ abs: resolve(io.cwd, template), what: 'the template' });
+    inputs.push({ abs: resolve(io.cwd, flags.parameters ?? parameterFileFor(template)), what: 'the parameter file' });
+  } else if (flags.parameters !== undefined) inputs.push({ abs: resolve(io.cwd, flags.parameters), what: 'the parameter file' });
+  if (flags.config !== undefined) inputs.push({ abs: resolve(io.cwd, flags.config), what: 'the configuration file' });
+  checkOutputs([{ flag: '-o', file: flags.output! }], inputs, io.cwd);
+}
+
+/**
+ * The parameter file of --parameters must be there, a regular file within INPUT_CAPS.parameters: a missing one, a
+ * folder, a pipe or device (which would never end) or a huge file stops the run (exit 2), as a missing inventory
+ * does. What is there but cannot be used (broken JSON) is the template's finding.
+ */
+async function checkParameterFile(file: string, cwd: string): Promise<void> {
+  const { inputProblem } = await import('../api/input-files.js');
+  const problem = inputProblem(resolve(cwd, file), `the parameter file ${file}`, 'parameters');
+  if (problem) throw problem;
 }
 
 /**
@@ -354,6 +398,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const [first, ...rest] = positionals;
+    if ((first === 'expand' || first === 'eval') && flags.output !== undefined) await checkCommandOutput(first === 'expand' ? rest[0] : flags.template, flags, io);
     if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, await configuredScope(flags, io, rest[0]), write);
     if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, await configuredScope(flags, io, flags.template), write);
     if (first === 'lock') return await lintCommand(rest, flags, io, 'lock');

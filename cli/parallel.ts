@@ -93,7 +93,7 @@ function keepGraphFor(options: ParallelOptions): boolean {
 function workerSetup(options: ParallelOptions, keepGraph: boolean): WorkerSetup | undefined {
   const byId = new Map(registry.map((r) => [r.id, r]));
   if (!options.rules.every((r) => byId.get(r.id) === r)) return undefined;
-  const sent: Record<string, unknown> = {};
+  const sent = Object.create(null) as Record<string, unknown>;
   for (const k of ['cwd', 'levels', 'scope', 'parameters', 'settings', 'inventory', 'links'] as const) {
     const v = options[k];
     if (v === undefined) continue;

@@ -147,7 +147,7 @@ cli('a --parameters file that does not exist is exit 2 with the reason, as a mis
   assert.is(missing.err, 'egress-lint: Cannot read the parameter file nope.json (ENOENT).\n');
   const folder = await run(['examples/multi-nic/main.json', '--parameters', 'examples']);
   assert.is(folder.code, 2);
-  assert.is(folder.err, 'egress-lint: Cannot read the parameter file examples (it is a folder).\n');
+  assert.is(folder.err, 'egress-lint: Cannot read the parameter file examples: it is a folder, not a regular file.\n');
   const lock = await run(['lock', 'examples/multi-nic/main.json', '-p', 'nope.json']);
   assert.is(lock.code, 2);
   // A parameter file that is there but broken is the template's finding, as before.

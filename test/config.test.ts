@@ -230,7 +230,7 @@ bad('--config with a missing file or a folder', async () => {
   assert.match(missing.err, /Cannot read the configuration file nope\.json \(ENOENT\)/);
   const folder = await run(['.', '--config', '.git'], dir);
   assert.is(folder.code, 2);
-  assert.match(folder.err, /\.git is a folder; --config expects the configuration file/);
+  assert.match(folder.err, /Cannot read the configuration file \.git: it is a folder, not a regular file\./);
 });
 
 bad.run();

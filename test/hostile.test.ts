@@ -425,9 +425,10 @@ test('a 100 MB file is a finding naming it (template, parameter file, expand), a
     const hit = finding(searched, 'big.json', /^The file is 100 MB; egress-lint reads at most 64 MB\.$/, 'template-invalid');
     assert.equal([hit.line, hit.column], [1, 1]);
     assert.equal(searched.files, ['big.json', 'small.json']);
+    // --parameters is checked before any template is read (issue 21): a file past the cap stops the run.
     const asParameters = await cli(dir, ['small.json', '--parameters', 'big.json']);
-    assert.is(asParameters.code, 1);
-    finding(asParameters, 'big.json', /The file is 100 MB/);
+    assert.is(asParameters.code, 2);
+    assert.match(asParameters.err, /Cannot read the parameter file big\.json: it is 100 MiB, and egress-lint reads at most 64 MiB of a parameter file\./);
     const expanded = await cli(dir, ['expand', 'big.json']);
     assert.is(expanded.code, 2);
     assert.match(expanded.err, /Cannot read the template big\.json: the file is 100 MB; egress-lint reads at most 64 MB\./);
@@ -455,10 +456,10 @@ test('a binary file is a finding when named, linked or given as parameters, and 
   finding(params, 'logo.json', /binary/);
   const searched = await cli(dir, ['.']);
   assert.equal(searched.files, ['main.json']);
-  // A device never ends: it is refused, not read until memory runs out.
+  // A device never ends: it is refused (exit 2 naming it), not read until memory runs out.
   const device = await cli(dir, ['main.json', '--parameters', '/dev/zero']);
-  assert.is(device.code, 1);
-  finding(device, '/dev/zero', /^The path is not a regular file\.$/, 'template-invalid');
+  assert.is(device.code, 2);
+  assert.match(device.err, /Cannot read the parameter file \/dev\/zero: it is a character device, not a regular file\./);
 });
 
 // ---- 10. UTF-16 and byte-order marks -----------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 // `egress-lint lock [paths]`: writes the egress lock file (default egress.lock.json in the working directory) from
 // the templates as they are now, keeping the entries of templates this run did not lint, and says what changed.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, identityLabel, keepKnownAddresses, parseLock, serialiseLock } from '../../engine/index.js';
 import type { LintResult, LockFile, LockVm } from '../../engine/index.js';
 import { displayPath } from '../../api/files.js';
+import { readInputFile } from '../../api/input-files.js';
 import { lockOfResults, relativeTo } from '../compare.js';
 import type { Io } from '../io.js';
 import { UsageError } from '../../api/errors.js';
@@ -16,12 +17,8 @@ function plural(n: number, word: string): string {
 /** The previous lock, or undefined when there is none or it cannot be read (it is replaced, with a note). */
 function previous(abs: string, shown: string, io: Io): LockFile | undefined {
   if (!existsSync(abs)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (e) {
-    throw new UsageError(`Cannot read the lock file ${shown} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
+  // Only a regular file, of at most INPUT_CAPS.lock bytes: a FIFO or device named as the lock stops the run (exit 2).
+  const text = readInputFile(abs, `the lock file ${shown}`, 'lock');
   const parsed = parseLock(text);
   if ('lock' in parsed) return parsed.lock;
   io.stderr.write(`egress-lint: replacing ${shown}, which is not a lock file this egress-lint reads (${parsed.errors[0]}).\n`);

@@ -2,6 +2,7 @@
 // diff-friendly object, its parser and validator, and the comparison of two locks (a lock file, or the run at a
 // git base, against the run now). Pure: text and values in, values out; the CLI reads and writes the file.
 import type { Node, ParseError } from 'jsonc-parser';
+import { nullObject } from '../template/null-object.js';
 import { jsonc } from '../template/jsonc.js';
 import { lineColumnAt } from '../template/template.js';
 import type { Verdict } from '../network/results.js';
@@ -109,7 +110,9 @@ export function lockOf(templates: readonly { readonly file: string; readonly vms
     }
   }
   entries.sort((a, b) => byText(a[0], b[0]));
-  return { version: LOCK_VERSION, vms: Object.fromEntries(entries) };
+  const vms = nullObject<LockVm>();
+  for (const [key, vm] of entries) vms[key] = vm;
+  return { version: LOCK_VERSION, vms };
 }
 
 /** The lock file's text: keys sorted, 2-space indent, a trailing newline; no timestamps, so it is byte-stable. */

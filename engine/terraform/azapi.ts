@@ -7,6 +7,7 @@
 // the type tells its references apart. Also azurerm_resource_group, whose id azapi's parent_id names.
 // Imports expressions/ only, besides engine/terraform/.
 import { Unknown } from '../expressions/value.js';
+import { nullObject } from '../template/null-object.js';
 import type { Value } from '../expressions/value.js';
 import type { Instance, Json } from './plan.js';
 import { isJsonObject, member } from './plan.js';
@@ -96,7 +97,7 @@ function resolveBody(tr: Translation, inst: Instance, known: Json | undefined, u
     return out;
   }
   if (isJsonObject(known) || isJsonObject(unknown)) {
-    const out: Record<string, Value> = {};
+    const out = nullObject<Value>();
     const k = isJsonObject(known) ? known : {};
     const u = isJsonObject(unknown) ? unknown : {};
     for (const key of Object.keys(k)) {

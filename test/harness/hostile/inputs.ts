@@ -1,22 +1,105 @@
 // Issue 21, items 2 and 4: files other than templates (config, lock, inventory, parameters) and discovery. A correct
 // run refuses a bounded-size or wrong-kind file with exit 2 naming it, and never drops or overwrites a file silently.
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HostileInput } from './types.js';
 import { templateText } from './types.js';
 
 const EMPTY = templateText({});
 
+/** A sparse file of `bytes` (no disk used): stat gives its size, and reading it would read that many zero bytes. */
+function sparse(name: string, bytes: number): (dir: string) => void {
+  return (dir) => {
+    closeSync(openSync(join(dir, name), 'w'));
+    truncateSync(join(dir, name), bytes);
+  };
+}
+
+const fifo = (name: string) => (dir: string) => execFileSync('mkfifo', [join(dir, name)]);
+
+const GIB = 1024 * 1024 * 1024;
+
+/** The template stays as it was written (a report over it would replace it). */
+const templateKept = (name: string) => (dir: string) => (readFileSync(join(dir, name), 'utf8') === EMPTY ? undefined : `${name} was overwritten`);
+
 export const inputsInputs: readonly HostileInput[] = [
-  { name: '-c /dev/zero', files: () => ({ 'main.json': EMPTY }), args: ['-c', '/dev/zero', 'main.json'], expect: { exit: [2], output: /\/dev\/zero/ } },
+  { name: '-c /dev/zero', files: () => ({ 'main.json': EMPTY }), args: ['-c', '/dev/zero', 'main.json'], expect: { exit: [2], output: /\/dev\/zero: it is a character device, not a regular file/ } },
   {
     name: 'a config with 200,000 ignore globs',
     files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': JSON.stringify({ ignore: Array.from({ length: 200_000 }, (_, i) => `legacy-${i}/**`) }) }),
     args: ['-c', 'egress-lint.config.json', 'main.json'],
-    expect: { exit: [2], output: /ignore/ },
+    expect: { exit: [2], output: /egress-lint\.config\.json: ignore has 200,000 entries; egress-lint takes at most 1,000/ },
   },
   {
     name: 'a config with 3,000,000 ignore globs',
     files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': JSON.stringify({ ignore: Array.from({ length: 3_000_000 }, (_, i) => `l${i}`) }) }),
     args: ['-c', 'egress-lint.config.json', 'main.json'],
-    expect: { exit: [2], output: /egress-lint\.config\.json/ },
+    expect: { exit: [2], output: /egress-lint\.config\.json: it is [\d.]+ MiB, and egress-lint reads at most 4 MiB/ },
+  },
+  {
+    name: 'a config with the largest allowed number of ignore globs (1,000), found by the folder search',
+    files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': JSON.stringify({ ignore: Array.from({ length: 1000 }, (_, i) => `legacy-${i}/**`) }) }),
+    args: ['.', '--format', 'json'],
+    expect: { exit: [0], output: /"path": "main\.json"/ },
+  },
+  {
+    name: '--ignore given 1,001 times',
+    files: () => ({ 'main.json': EMPTY }),
+    args: ['.', ...Array.from({ length: 1001 }, (_, i) => `--ignore=legacy-${i}/**`)],
+    expect: { exit: [2], output: /--ignore is given 1,001 times; egress-lint takes at most 1,000/ },
+  },
+  { name: '-c naming a named pipe with no writer', files: () => ({ 'main.json': EMPTY }), prepare: fifo('pipe.json'), args: ['-c', 'pipe.json', 'main.json'], expect: { exit: [2], output: /configuration file pipe\.json: it is a named pipe \(FIFO\)/ } },
+  { name: '-c naming a folder', files: () => ({ 'main.json': EMPTY, 'conf/x.json': '{}' }), args: ['-c', 'conf', 'main.json'], expect: { exit: [2], output: /configuration file conf: it is a folder/ } },
+  { name: 'a 2 GiB configuration file found beside the template', files: () => ({ 'main.json': EMPTY }), prepare: sparse('egress-lint.config.json', 2 * GIB), args: ['main.json'], expect: { exit: [2], output: /egress-lint\.config\.json: it is 2 GiB, and egress-lint reads at most 4 MiB/ } },
+  { name: '--lock naming a 2 GiB file', files: () => ({ 'main.json': EMPTY }), prepare: sparse('egress.lock.json', 2 * GIB), args: ['main.json', '--lock', 'egress.lock.json'], expect: { exit: [2], output: /lock file egress\.lock\.json: it is 2 GiB, and egress-lint reads at most 64 MiB/ } },
+  { name: '--lock naming a named pipe', files: () => ({ 'main.json': EMPTY }), prepare: fifo('egress.lock.json'), args: ['main.json', '--lock', 'egress.lock.json'], expect: { exit: [2], output: /lock file egress\.lock\.json: it is a named pipe/ } },
+  { name: "'lock' with a named pipe where the lock file is", files: () => ({ 'main.json': EMPTY }), prepare: fifo('egress.lock.json'), args: ['lock', 'main.json'], expect: { exit: [2], output: /lock file egress\.lock\.json: it is a named pipe/ } },
+  { name: '--inventory naming a 2 GiB file', files: () => ({ 'main.json': EMPTY }), prepare: sparse('pips.json', 2 * GIB), args: ['main.json', '--inventory', 'pips.json'], expect: { exit: [2], output: /inventory file pips\.json: it is 2 GiB, and egress-lint reads at most 64 MiB/ } },
+  { name: '--inventory naming a named pipe', files: () => ({ 'main.json': EMPTY }), prepare: fifo('pips.json'), args: ['main.json', '--inventory', 'pips.json'], expect: { exit: [2], output: /inventory file pips\.json: it is a named pipe/ } },
+  { name: '--parameters naming a 2 GiB file', files: () => ({ 'main.json': EMPTY }), prepare: sparse('big.parameters.json', 2 * GIB), args: ['main.json', '--parameters', 'big.parameters.json'], expect: { exit: [2], output: /parameter file big\.parameters\.json: it is 2 GiB, and egress-lint reads at most 64 MiB/ } },
+  { name: '--parameters naming a named pipe with no writer', files: () => ({ 'main.json': EMPTY }), prepare: fifo('p.json'), args: ['main.json', '--parameters', 'p.json'], expect: { exit: [2], output: /parameter file p\.json: it is a named pipe/ } },
+  {
+    name: "a configuration's parameters naming a 2 GiB file",
+    files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': JSON.stringify({ parameters: { 'main.json': 'big.parameters.json' } }) }),
+    prepare: sparse('big.parameters.json', 2 * GIB),
+    args: ['main.json'],
+    expect: { exit: [2], output: /egress-lint\.config\.json: parameters\["main\.json"\]: .*big\.parameters\.json: it is 2 GiB/ },
+  },
+  {
+    name: 'a "__proto__" key in a configuration\'s links',
+    files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': '{ "links": { "__proto__": "elsewhere" } }' }),
+    args: ['main.json'],
+    expect: { exit: [2], output: /egress-lint\.config\.json: links.*__proto__/ },
+  },
+  {
+    name: 'a template in a folder whose name holds a line break',
+    files: () => ({ 'infra/a\nb/main.json': EMPTY }),
+    args: ['.', '--format', 'json'],
+    expect: { exit: [0], output: /"path": "infra\/a\\nb\/main\.json"/ },
+  },
+  { name: '-o naming the template being linted', files: () => ({ 'main.json': EMPTY }), args: ['main.json', '-o', './main.json'], expect: { exit: [2], output: /-o \.\/main\.json would overwrite the template main\.json/ }, check: templateKept('main.json') },
+  {
+    name: '--report naming the template through a symbolic link',
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: (dir) => execFileSync('ln', ['-s', 'main.json', join(dir, 'report.sarif')]),
+    args: ['main.json', '--report', 'sarif=report.sarif'],
+    expect: { exit: [2], output: /--report report\.sarif would overwrite the template main\.json/ },
+    check: templateKept('main.json'),
+  },
+  { name: "'expand' with -o naming the template it expands", files: () => ({ 'main.json': EMPTY }), args: ['expand', 'main.json', '-o', 'main.json'], expect: { exit: [2], output: /-o main\.json would overwrite the template main\.json/ }, check: templateKept('main.json') },
+  {
+    name: '-o naming the configuration file',
+    files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': '{}' }),
+    args: ['main.json', '-o', 'egress-lint.config.json'],
+    expect: { exit: [2], output: /would overwrite the configuration file egress-lint\.config\.json/ },
+    check: (dir) => (readFileSync(join(dir, 'egress-lint.config.json'), 'utf8') === '{}' ? undefined : 'the configuration was overwritten'),
+  },
+  {
+    name: '-o into a folder that does not exist',
+    files: () => ({ 'main.json': EMPTY }),
+    args: ['main.json', '--format', 'json', '-o', 'reports/today/egress.json'],
+    expect: { exit: [0] },
+    check: (dir) => (existsSync(join(dir, 'reports/today/egress.json')) && /"version": 1/.test(readFileSync(join(dir, 'reports/today/egress.json'), 'utf8')) ? undefined : 'reports/today/egress.json was not written'),
   },
 ];

@@ -13,23 +13,26 @@ export function materialise(input: HostileInput): { dir: string; args: string[] 
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), content);
   }
+  input.prepare?.(dir);
   return { dir, args: input.args.map((a) => a.split('{dir}').join(dir)) };
 }
 
 /** Runs the CLI's main() on the input in this process; the folder is removed afterwards. */
-export async function runHostile(input: HostileInput): Promise<{ code: number; out: string }> {
+export async function runHostile(input: HostileInput): Promise<{ code: number; out: string; checked?: string }> {
   const { dir, args } = materialise(input);
   try {
     const c = capture(dir);
     const code = await main(args, c.io);
-    return { code, out: c.out() + c.err() };
+    const checked = input.check?.(dir);
+    return { code, out: c.out() + c.err(), ...(checked !== undefined ? { checked } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Why the run does not meet the input's expectation, or undefined when it does. */
-export function unmet(input: HostileInput, r: { code: number; out: string }): string | undefined {
+export function unmet(input: HostileInput, r: { code: number; out: string; checked?: string }): string | undefined {
+  if (r.checked !== undefined) return r.checked;
   if (!input.expect.exit.includes(r.code)) return `exit ${r.code}, expected ${input.expect.exit.join(' or ')}: ${r.out.slice(0, 400)}`;
   if (input.expect.output && !input.expect.output.test(r.out)) return `output does not match ${String(input.expect.output)}: ${r.out.slice(0, 400)}`;
   if (/\n\s+at .*:\d+:\d+/.test(r.out)) return `a stack trace: ${r.out.slice(0, 400)}`;

@@ -11,6 +11,10 @@ export interface HostileInput {
   readonly args: readonly string[];
   /** What a correct run does: one of these exit codes, and output (stdout and stderr together) matching `output`. */
   readonly expect: { readonly exit: readonly number[]; readonly output?: RegExp };
+  /** What files cannot hold, made in the folder after they are written: a named pipe, a sparse file of gigabytes. */
+  readonly prepare?: (dir: string) => void;
+  /** After the run, what is wrong with the folder (a file overwritten, a report missing), or undefined. */
+  readonly check?: (dir: string) => string | undefined;
 }
 
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';

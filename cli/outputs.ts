@@ -1,0 +1,43 @@
+// The files a run writes its reports to (-o/--output, --report <format>=<file>): never one of the files the run
+// reads (a template, a parameter file, a configuration, lock or inventory file), compared by real path so that a
+// symbolic link or a './' spelling is caught too. (main.ts writes them, creating their missing folders.)
+import { resolve } from 'node:path';
+import { UsageError } from '../api/errors.js';
+import { displayPath } from '../api/files.js';
+import { realPath } from './config-tree.js';
+
+/** An output file the run may not write: exit 2 naming it, without the "run --help" hint. */
+class OutputError extends UsageError {
+  readonly noHint = true;
+}
+
+/** A file the run reads, and what it is to the run ("the template", "the lock file"). */
+export interface InputFile {
+  readonly abs: string;
+  readonly what: string;
+}
+
+/**
+ * Throws when an output file is one of the inputs, or when two outputs are the same file (the second would replace
+ * the first). `outputs` are as given on the command line (relative to `cwd`), each with the flag that named it.
+ */
+export function checkOutputs(outputs: readonly { readonly flag: string; readonly file: string }[], inputs: readonly InputFile[], cwd: string): void {
+  if (outputs.length === 0) return;
+  const read = new Map<string, InputFile>();
+  const seen = new Set<string>();
+  for (const i of inputs) {
+    if (seen.has(i.abs)) continue;
+    seen.add(i.abs);
+    const real = realPath(i.abs);
+    if (!read.has(real)) read.set(real, i);
+  }
+  const written = new Map<string, string>();
+  for (const o of outputs) {
+    const real = realPath(resolve(cwd, o.file));
+    const input = read.get(real);
+    if (input) throw new OutputError(`${o.flag} ${o.file} would overwrite ${input.what} ${displayPath(input.abs, cwd)}, which this run reads; write the report to another file.`);
+    const earlier = written.get(real);
+    if (earlier !== undefined) throw new OutputError(`${o.flag} ${o.file} is the same file as ${earlier}; give each report its own file.`);
+    written.set(real, `${o.flag} ${o.file}`);
+  }
+}
