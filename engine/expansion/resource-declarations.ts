@@ -81,6 +81,7 @@ function declareResource(run: TemplateRun, decl: Value, pointer: string, parent:
     run.expansion.report('template-invalid', 'A resource must be an object.', run.at(pointer));
     return;
   }
+  caseConflicts(run, decl, pointer);
   const copy = getProp(decl, 'copy');
   if (isObject(copy)) {
     const nameV = getProp(copy, 'name');
@@ -199,6 +200,22 @@ function validType(type: string): boolean {
 /** Resources of a Bicep extension (languageVersion 2.0 'imports'/'extensions') have types of their own form. */
 function extensible(run: TemplateRun, decl: ValueObject): boolean {
   return getProp(decl, 'import') !== undefined || getProp(decl, 'extension') !== undefined || getProp(run.template, 'imports') !== undefined || getProp(run.template, 'extensions') !== undefined;
+}
+
+/**
+ * Two members of a resource declaration whose names differ only in case ('type' and 'Type'): Azure Resource Manager
+ * reads member names case-insensitively, so one hides the other, and which one it keeps is not documented.
+ */
+function caseConflicts(run: TemplateRun, decl: ValueObject, pointer: string): void {
+  const keys = Object.keys(decl);
+  if (keys.length < 2) return;
+  const seen = new Map<string, string>();
+  for (const k of keys) {
+    const lower = k.toLowerCase();
+    const first = seen.get(lower);
+    if (first === undefined) seen.set(lower, k);
+    else run.expansion.report('template-invalid', `The resource declares '${first}' and '${k}': Azure reads member names case-insensitively, so one of them is ignored.`, run.at(pointerJoin(pointer, k)));
+  }
 }
 
 /** The key of `obj` that getProp reads as `key` (they match case-insensitively), for a finding's pointer. */
