@@ -307,33 +307,14 @@ function blankJsoncExtras(text: string): string | undefined {
 }
 
 /**
- * The number of object keys in strict JSON text: its colons outside strings, each of which follows one key. Strings
- * are skipped with indexOf, so the count costs little next to JSON.parse.
+ * About the number of object keys in JSON text: its `":` pairs (a key's closing quote and its colon), without those
+ * after an escaped quote, which sit inside strings. A key written with a space before its colon, or a string holding
+ * `\\":`, makes the count differ from the value's, which only costs a syntax tree (withDuplicates); a duplicate key
+ * always makes it differ unless one of those cancels it exactly.
  */
 function keyCount(text: string): number {
   let n = 0;
-  let i = 0;
-  let colon = text.indexOf(':');
-  while (colon >= 0) {
-    const quote = text.indexOf('"', i);
-    const end = quote < 0 ? text.length : quote;
-    while (colon >= 0 && colon < end) {
-      n++;
-      colon = text.indexOf(':', colon + 1);
-    }
-    if (quote < 0) break;
-    // The end of the string: the next quote not escaped by an odd number of backslashes.
-    let close = text.indexOf('"', quote + 1);
-    for (;;) {
-      if (close < 0) return n;
-      let b = close - 1;
-      while (text.charCodeAt(b) === 92) b--;
-      if ((close - 1 - b) % 2 === 0) break;
-      close = text.indexOf('"', close + 1);
-    }
-    i = close + 1;
-    if (colon >= 0 && colon < i) colon = text.indexOf(':', i);
-  }
+  for (let i = text.indexOf('":'); i >= 0; i = text.indexOf('":', i + 2)) if (text.charCodeAt(i - 1) !== 92) n++;
   return n;
 }
 
@@ -343,13 +324,17 @@ function valueKeyCount(value: unknown): number {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (typeof v !== 'object' || v === null) continue;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'object' && x !== null) stack.push(x);
+      }
     } else {
-      for (const k of Object.keys(v)) {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
         n++;
-        stack.push((v as Record<string, unknown>)[k]);
+        const x = o[k];
+        if (typeof x === 'object' && x !== null) stack.push(x);
       }
     }
   }
@@ -385,7 +370,7 @@ function duplicateKeys(root: Node): LoadProblem[] {
  * text against those of the value finds whether there is one, and only then does a syntax tree say where.
  */
 function withDuplicates(doc: Doc, strictText: string): Doc {
-  if (keyCount(strictText) !== valueKeyCount(doc.value)) {
+  if (typeof doc.value === 'object' && doc.value !== null && keyCount(strictText) !== valueKeyCount(doc.value)) {
     const tree = jsonc().parseTree(strictText, [], { allowTrailingComma: true, disallowComments: false });
     if (tree) doc.duplicates = duplicateKeys(tree);
   }
