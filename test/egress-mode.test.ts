@@ -188,7 +188,8 @@ mode('the VM settings evaluated in egress mode are the ones the graph reads', ()
   assert.is(GRAPH_READS.partialProperties.get('microsoft.compute/virtualmachinescalesets'), vmReads);
   const graphSource = readFileSync(new URL('../engine/network/read-nics-and-vms.ts', import.meta.url), 'utf8');
   const fn = graphSource.slice(graphSource.indexOf('function readVm('), graphSource.indexOf('\n}\n', graphSource.indexOf('function readVm(')));
-  const read = new Set([...fn.matchAll(/prop\(r\.body, 'properties', '([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase()));
+  // Every path readVm reads under the body's `properties`, through prop(), the typed readers (read-typed.ts) or a path list.
+  const read = new Set([...fn.matchAll(/(?:r\.body(?:, r\.at)?, |\[)'properties', '([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase()));
   assert.equal([...read].sort(), ['availabilityset', 'networkprofile', 'orchestrationmode', 'virtualmachineprofile', 'virtualmachinescaleset']);
 });
 

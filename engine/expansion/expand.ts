@@ -25,6 +25,7 @@ export function expand(doc: TemplateDoc, options: ExpandOptions = {}): Deploymen
   expansion.docs.set(doc.file, doc);
   const scope: Scope = { ...DEFAULT_SCOPE, ...options.scope };
   for (const p of doc.problems) expansion.report('template-invalid', p.message, { file: doc.file, pointer: '', offset: p.offset });
+  for (const p of doc.duplicates ?? []) expansion.report('template-invalid', p.message, { file: doc.file, pointer: '', offset: p.offset });
   const value = doc.value as Value;
   if (!isObject(value)) {
     if (doc.problems.length === 0) expansion.report('template-invalid', 'The file is not an ARM template: its top level must be an object.', { file: doc.file, pointer: '' });

@@ -124,6 +124,7 @@ function linkedTemplate(expansion: Expansion, res: DeclaredResource, link: Value
     return undefined;
   }
   for (const p of loaded.problems) expansion.report('template-invalid', p.message, { file: loaded.file, pointer: '', offset: p.offset });
+  for (const p of loaded.duplicates ?? []) expansion.report('template-invalid', p.message, { file: loaded.file, pointer: '', offset: p.offset });
   if (!isObject(loaded.value as Value)) {
     if (loaded.problems.length === 0) expansion.report('template-invalid', 'The file is not an ARM template: its top level must be an object.', { file: loaded.file, pointer: '' });
     unresolved(expansion, res, `the linked template '${shown}' is not a template`, scopeKey, shown);

@@ -63,6 +63,12 @@ export function registerResources(run: TemplateRun): void {
   if (Array.isArray(resources)) {
     for (let i = 0; i < resources.length; i++) declareResource(run, resources[i], pointerJoin(base, i), undefined, undefined, new InstanceHost(run, []), [...run.order, i]);
   } else if (isObject(resources)) {
+    // Resources as an object keyed by symbolic name need languageVersion 2.0
+    // (https://learn.microsoft.com/azure/azure-resource-manager/templates/resource-declaration); without it ARM rejects
+    // the template. They are still read, so the rest of the report stays useful, but the run fails.
+    const lv = getProp(run.template, 'languageVersion');
+    if (!(typeof lv === 'string' && /^2\./.test(lv)))
+      run.expansion.report('template-invalid', "The template's 'resources' is an object (symbolic names), which needs \"languageVersion\": \"2.0\"; without it Azure rejects the template.", run.at(base));
     const symbols = Object.keys(resources);
     for (let i = 0; i < symbols.length; i++) declareResource(run, resources[symbols[i]], pointerJoin(base, symbols[i]), undefined, symbols[i], new InstanceHost(run, []), [...run.order, i]);
   } else if (resources !== undefined) {
@@ -75,6 +81,7 @@ function declareResource(run: TemplateRun, decl: Value, pointer: string, parent:
     run.expansion.report('template-invalid', 'A resource must be an object.', run.at(pointer));
     return;
   }
+  caseConflicts(run, decl, pointer);
   const copy = getProp(decl, 'copy');
   if (isObject(copy)) {
     const nameV = getProp(copy, 'name');
@@ -148,6 +155,10 @@ function declareInstance(run: TemplateRun, decl: ValueObject, pointer: string, p
     if (segments !== needs && name.split('/').length === type.split('/').length - 1 && known && !hasPlaceholder(name))
       expansion.report('template-invalid', `The resource name '${original}' has ${segments} segment(s); a child declared inside its parent with the ${full ? 'full' : 'relative'} type '${written}' needs ${needs}.`, run.at(pointerJoin(pointer, 'name')));
   }
+  // A type that is not a resource type ('Microsoft.Network/networkInterfaces ' with its trailing space) matches no
+  // resource provider: ARM rejects it, and read as written it would silently match no graph node.
+  if (!hasPlaceholder(type) && !validType(type) && !extensible(run, decl))
+    expansion.report('template-invalid', `The resource type '${type}' is not a resource type ('Namespace.Provider/type[/childType…]', without spaces or empty segments).`, run.at(pointerJoin(pointer, keyOf(decl, 'type'))));
   if (!name && !(nameV instanceof Unknown)) {
     expansion.report('template-invalid', 'A resource needs a name.', run.at(pointer));
     return;
@@ -176,6 +187,42 @@ function declareInstance(run: TemplateRun, decl: ValueObject, pointer: string, p
     const parentRef = { type, name, known };
     for (let i = 0; i < children.length; i++) declareResource(run, children[i], pointerJoin(pointerJoin(pointer, 'resources'), i), parentRef, undefined, host, [...order, 100000 + i]);
   }
+}
+
+// A provider namespace (letters, digits and dots, with at least one dot: 'Microsoft.Network') and one or more type
+// segments: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-providers-and-types.
+const RESOURCE_TYPE = /^[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9-]*)+(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)+$/;
+
+function validType(type: string): boolean {
+  return RESOURCE_TYPE.test(type);
+}
+
+/** Resources of a Bicep extension (languageVersion 2.0 'imports'/'extensions') have types of their own form. */
+function extensible(run: TemplateRun, decl: ValueObject): boolean {
+  return getProp(decl, 'import') !== undefined || getProp(decl, 'extension') !== undefined || getProp(run.template, 'imports') !== undefined || getProp(run.template, 'extensions') !== undefined;
+}
+
+/**
+ * Two members of a resource declaration whose names differ only in case ('type' and 'Type'): Azure Resource Manager
+ * reads member names case-insensitively, so one hides the other, and which one it keeps is not documented.
+ */
+function caseConflicts(run: TemplateRun, decl: ValueObject, pointer: string): void {
+  const keys = Object.keys(decl);
+  if (keys.length < 2) return;
+  const seen = new Map<string, string>();
+  for (const k of keys) {
+    const lower = k.toLowerCase();
+    const first = seen.get(lower);
+    if (first === undefined) seen.set(lower, k);
+    else run.expansion.report('template-invalid', `The resource declares '${first}' and '${k}': Azure reads member names case-insensitively, so one of them is ignored.`, run.at(pointerJoin(pointer, k)));
+  }
+}
+
+/** The key of `obj` that getProp reads as `key` (they match case-insensitively), for a finding's pointer. */
+function keyOf(obj: ValueObject, key: string): string {
+  if (Object.prototype.hasOwnProperty.call(obj, key)) return key;
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === key) return k;
+  return key;
 }
 
 /** The normalised id of a declared resource, honouring `scope` (extension resources) and deployment targets. */

@@ -260,7 +260,7 @@ export function runDocumentRules(run: DocumentRun, rules: readonly Rule[], level
     if (level === 'off' || rule.phase === 'session') continue;
     const ctx = new RuleRun(rule, level, state, run.resources, run.graph, run.vms, settings);
     if (rule.phase === 'engine') {
-      for (const list of [run.problems, run.resources.findings]) {
+      for (const list of [run.problems, run.resources.findings, run.graph.problems]) {
         for (const f of list) {
           if (f.ruleId === rule.id) ctx.report({ messageId: 'default', data: { message: f.message }, at: f.at, ...(f.resource !== undefined ? { resource: f.resource } : {}) }, f.help);
         }

@@ -1,12 +1,13 @@
 // The typed network graph of a deployment (node types, NetworkGraph, buildGraph). Imports template/, expressions/
 // and resources/ only: resources arrive through engine/resources/types.ts, never from the expansion.
-import type { Location } from '../template/finding.js';
+import type { Location, RawFinding } from '../template/finding.js';
 import type { ResourceSet, SourceResource } from '../resources/types.js';
 import { GRAPH_TYPES } from './reads.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown, getProp, isObject } from '../expressions/value.js';
 import { keyOf, lastSegment, normaliseId } from './ids.js';
 import { list, locationIn, prop, str } from './read-values.js';
+import { arrayAt, entries, typed } from './read-typed.js';
 import { readNat, readPrefix, readPublicIp } from './read-addresses.js';
 import { readRoute, readRouteTable, readSubnet } from './read-routing.js';
 import { addPool, readLb } from './read-load-balancers.js';
@@ -270,6 +271,9 @@ export class NetworkGraph {
   /** Virtual WAN connections, gateways and peerings: where a subnet may learn a route from (routing-facts.ts). */
   readonly routing = new RoutingFacts();
   readonly deployment: ResourceSet;
+  /** Values the readers found written with the wrong JSON type (read-typed.ts), reported as template-invalid. */
+  readonly problems: RawFinding[] = [];
+  readonly problemPlaces = new Set<string>();
 
   /** Key → first resource and first deployed one, built on first use (a scan per reference is quadratic); private: not sent to other threads, dies with the graph. */
   #declared: { any: Map<string, SourceResource>; deployed: Map<string, SourceResource> } | undefined;
@@ -409,22 +413,22 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
         g.nodes.set(key, readPublicIp(g, r));
         break;
       case GRAPH_TYPES.publicIpPrefix:
-        g.nodes.set(key, readPrefix(r));
+        g.nodes.set(key, readPrefix(g, r));
         break;
       case GRAPH_TYPES.natGateway:
         g.nodes.set(key, readNat(g, r));
         break;
       case GRAPH_TYPES.routeTable:
-        g.nodes.set(key, readRouteTable(r));
+        g.nodes.set(key, readRouteTable(g, r));
         break;
       case GRAPH_TYPES.route:
         routeChildren.push(r);
         break;
       case GRAPH_TYPES.vnet: {
-        const subnetList = list(prop(r.body, 'properties', 'subnets'));
+        const subnetList = entries(arrayAt(g, r.body, r.at, 'properties', 'subnets'));
         for (let i = 0; i < subnetList.length; i++) {
           const s = subnetList[i];
-          const name = str(prop(s, 'name'), '');
+          const name = str(typed(g, 'string', s, locationIn(r, 'properties', 'subnets', i), 'name'), '');
           const skey = `${key}/subnets/${name.toLowerCase()}`;
           g.nodes.set(skey, readSubnet(g, key, skey, name, s, locationIn(r, 'properties', 'subnets', i), r, r));
         }
@@ -480,7 +484,7 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
     const key = keyOf(r);
     const rtKey = key.slice(0, key.lastIndexOf('/routes/'));
     const rt = g.nodes.get(rtKey);
-    const route = readRoute(r.body, r.at, lastSegment(r.name));
+    const route = readRoute(g, r.body, r.at, lastSegment(r.name));
     if (rt && rt.kind === 'routeTable' && route) {
       const i = rt.routes.findIndex((x) => x.name.toLowerCase() === route.name.toLowerCase());
       if (i >= 0) rt.routes[i] = route;

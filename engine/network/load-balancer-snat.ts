@@ -30,6 +30,8 @@ export class LoadBalancerSnat {
     let unknown: string | undefined;
     // A load balancer that gives this path outbound but may not be deployed (its condition is unknown).
     let maybe: LoadBalancer | undefined;
+    // An outbound rule gave this path its (possibly unknown) frontends: the method is the outbound rule's.
+    let viaOutboundRule = false;
     for (const pref of ipc.pools) {
       const c = this.g.check(pref)!;
       if (c.kind !== 'found') return unknownOutcome(because, `the load balancer pool of ipconfig '${ipc.name}': ${describeRef(c)}`, ipc.at);
@@ -39,6 +41,8 @@ export class LoadBalancerSnat {
       if (lb.existing) return unknownOutcome(because, `load balancer '${lb.name}' is an existing resource outside the analysed files`, lb.at);
       const before = outbound.length + implicit.length;
       for (const rule of lb.outboundRules) {
+        // A pool that is not known (written with the wrong type, or known only at deployment) may be this one.
+        if (rule.pool?.kind === 'unknown') return unknownOutcome(because, `the backend pool of outbound rule '${rule.name}' of '${lb.name}': ${rule.pool.value.origin}`, rule.at, 'lb-outbound-rule');
         if (!rule.pool || rule.pool.kind !== 'found' || rule.pool.key !== pool.key) continue;
         // "Outbound rules can only be applied to primary IPv4 configuration of a NIC ... Outbound rules for the
         // secondary IP configuration are only supported for IPv6" (https://learn.microsoft.com/azure/load-balancer/outbound-rules#limitations).
@@ -60,11 +64,17 @@ export class LoadBalancerSnat {
           continue;
         }
         because.push(`outbound rule '${rule.name}' of load balancer '${lb.name}' translates pool '${pool.name}'`);
+        viaOutboundRule = true;
         decidedAt ??= rule.at;
       }
       for (const rule of lb.lbRules) {
-        if (!rule.pools.some((p) => p.kind === 'found' && p.key === pool.key)) continue;
         const fe = rule.frontend && rule.frontend.kind === 'found' ? this.g.frontends.get(rule.frontend.key) : undefined;
+        if (!rule.pools.some((p) => p.kind === 'found' && p.key === pool.key)) {
+          // A pool that is not known (written with the wrong type) may be this one, on a public frontend.
+          const unknownPool = rule.pools.find((p) => p.kind === 'unknown');
+          if (unknownPool?.kind === 'unknown' && isPublicFrontend(fe)) return unknownOutcome(because, `the backend pools of load-balancing rule '${rule.name}' of '${lb.name}': ${unknownPool.value.origin}`, rule.at, 'lb-rule-snat');
+          continue;
+        }
         if (!isPublicFrontend(fe)) continue;
         // "Secondary IP configurations of a network interface don't provide outbound communication (unless a public
         // IP is associated to it) via a load balancer" (https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections#limitations).
@@ -100,7 +110,7 @@ export class LoadBalancerSnat {
         because.push(`pool '${pool.name}' lists this address (IP-based pool), which gives no outbound SNAT`);
       }
     }
-    const method: Method = outbound.length > 0 ? 'lb-outbound-rule' : 'lb-rule-snat';
+    const method: Method = outbound.length > 0 || viaOutboundRule ? 'lb-outbound-rule' : 'lb-rule-snat';
     if (unknown) return unknownOutcome(because, `a load balancer frontend IP: ${unknown}`, decidedAt, method, [...outbound, ...implicit]);
     if (maybe) return unknownOutcome(because, mayNotBeDeployed('load balancer', maybe), maybe.at, method, [...outbound, ...implicit]);
     if (outbound.length === 0 && implicit.length === 0) return undefined;

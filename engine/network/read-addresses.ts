@@ -4,7 +4,8 @@ import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown } from '../expressions/value.js';
 import type { NatGateway, NetworkGraph, PublicIp, PublicIpPrefix } from './graph.js';
-import { decisive, nodeBase, prop, refList, skuOr, str, undecidedOf } from './read-values.js';
+import { decisive, nodeBase, refAt, refListAt, skuOr, str, undecidedOf } from './read-values.js';
+import { typed } from './read-typed.js';
 import { hasPlaceholder } from '../expressions/placeholder.js';
 
 /** The allocation method of a public IP (or a VM's public IP configuration) of SKU `sku`. */
@@ -16,18 +17,20 @@ export function allocationOf(written: Value | undefined, sku: string | Unknown):
 
 export function readPublicIp(g: NetworkGraph, r: SourceResource): PublicIp {
   const b = r.body;
-  const sku = skuOr(prop(b, 'sku', 'name'), 'Basic');
-  const ip = prop(b, 'properties', 'ipAddress');
+  const sku = skuOr(typed(g, 'string', b, r.at, 'sku', 'name'), 'Basic');
+  const ip = typed(g, 'string', b, r.at, 'properties', 'ipAddress');
+  const version = typed(g, 'string', b, r.at, 'properties', 'publicIPAddressVersion');
+  const tier = typed(g, 'string', b, r.at, 'sku', 'tier');
   return {
     kind: 'publicIp',
     sku,
-    tier: str(prop(b, 'sku', 'tier'), 'Regional'),
-    allocation: allocationOf(prop(b, 'properties', 'publicIPAllocationMethod'), sku),
-    version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
-    prefix: g.ref(prop(b, 'properties', 'publicIPPrefix')),
+    tier: str(tier, 'Regional'),
+    allocation: allocationOf(typed(g, 'string', b, r.at, 'properties', 'publicIPAllocationMethod'), sku),
+    version: str(version, 'IPv4'),
+    prefix: refAt(g, b, r.at, 'properties', 'publicIPPrefix'),
     address: typeof ip === 'string' && !hasPlaceholder(ip) ? ip : null,
     ...nodeBase(r),
-    ...undecidedField(prop(b, 'properties', 'publicIPAddressVersion'), prop(b, 'sku', 'tier')),
+    ...undecidedField(version, tier),
   };
 }
 
@@ -37,30 +40,31 @@ export function undecidedField(version: Value | undefined, tier: Value | undefin
   return u ? { undecided: u } : {};
 }
 
-export function readPrefix(r: SourceResource): PublicIpPrefix {
+export function readPrefix(g: NetworkGraph, r: SourceResource): PublicIpPrefix {
   const b = r.body;
-  const len = prop(b, 'properties', 'prefixLength');
-  const ipPrefix = prop(b, 'properties', 'ipPrefix');
+  const len = typed(g, 'number', b, r.at, 'properties', 'prefixLength');
+  const ipPrefix = typed(g, 'string', b, r.at, 'properties', 'ipPrefix');
+  const version = typed(g, 'string', b, r.at, 'properties', 'publicIPAddressVersion');
   return {
     kind: 'publicIpPrefix',
-    sku: skuOr(prop(b, 'sku', 'name'), 'Standard'),
-    version: str(prop(b, 'properties', 'publicIPAddressVersion'), 'IPv4'),
-    prefixLength: typeof len === 'number' || len instanceof Unknown ? len : undefined,
+    sku: skuOr(typed(g, 'string', b, r.at, 'sku', 'name'), 'Standard'),
+    version: str(version, 'IPv4'),
+    prefixLength: typeof len === 'number' || len instanceof Unknown ? len : typeof len === 'string' ? Number(len) : undefined,
     ipPrefix: typeof ipPrefix === 'string' && !hasPlaceholder(ipPrefix) ? ipPrefix : null,
     ...nodeBase(r),
-    ...undecidedField(prop(b, 'properties', 'publicIPAddressVersion'), undefined),
+    ...undecidedField(version, undefined),
   };
 }
 
 export function readNat(g: NetworkGraph, r: SourceResource): NatGateway {
-  const p = prop(r.body, 'properties');
-  const ips = refList(g, prop(p, 'publicIpAddresses'));
-  const prefixes = refList(g, prop(p, 'publicIpPrefixes'));
-  const ipsV6 = refList(g, prop(p, 'publicIpAddressesV6'));
-  const prefixesV6 = refList(g, prop(p, 'publicIpPrefixesV6'));
+  const b = r.body;
+  const ips = refListAt(g, b, r.at, 'properties', 'publicIpAddresses');
+  const prefixes = refListAt(g, b, r.at, 'properties', 'publicIpPrefixes');
+  const ipsV6 = refListAt(g, b, r.at, 'properties', 'publicIpAddressesV6');
+  const prefixesV6 = refListAt(g, b, r.at, 'properties', 'publicIpPrefixesV6');
   return {
     kind: 'natGateway',
-    sku: skuOr(prop(r.body, 'sku', 'name'), 'Standard'),
+    sku: skuOr(typed(g, 'string', b, r.at, 'sku', 'name'), 'Standard'),
     publicIps: ips.refs,
     publicIpPrefixes: prefixes.refs,
     publicIpsV6: ipsV6.refs,

@@ -5,7 +5,8 @@ import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown, isObject } from '../expressions/value.js';
 import type { Firewall, FirewallIpConfig, NetworkGraph } from './graph.js';
-import { decisive, list, locationIn, nodeBase, prop, skuOr, str, strOrUnknown } from './read-values.js';
+import { decisive, locationIn, nodeBase, prop, refAt, skuOr, str, strOrUnknown } from './read-values.js';
+import { arrayAt, entries, typed, unknownOf } from './read-typed.js';
 
 /** `hubIPAddresses.publicIPs` of a firewall in a Virtual WAN hub: how many public IPs Azure gives it, and the ones the files name. */
 export interface FirewallHubIps {
@@ -17,42 +18,45 @@ export interface FirewallHubIps {
   readonly note?: string;
 }
 
-function readHubIps(r: SourceResource): FirewallHubIps {
-  const publicIps = prop(r.body, 'properties', 'hubIPAddresses', 'publicIPs');
-  const c = decisive(prop(publicIps, 'count'));
+function readHubIps(g: NetworkGraph, r: SourceResource): FirewallHubIps {
+  const at = locationIn(r, 'properties', 'hubIPAddresses');
+  const c = decisive(typed(g, 'number', r.body, r.at, 'properties', 'hubIPAddresses', 'publicIPs', 'count'));
   const count = c instanceof Unknown ? c : typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : undefined;
-  const written = prop(publicIps, 'addresses');
+  const written = arrayAt(g, r.body, r.at, 'properties', 'hubIPAddresses', 'publicIPs', 'addresses');
   const addresses: (string | Unknown)[] = [];
-  for (const a of list(written)) {
+  for (const a of entries(written)) {
     const s = strOrUnknown(prop(a, 'address'));
     if (s !== undefined) addresses.push(s);
   }
-  return { count, addresses, unknownAddresses: written instanceof Unknown ? written : undefined, at: locationIn(r, 'properties', 'hubIPAddresses') };
+  return { count, addresses, unknownAddresses: unknownOf(written), at };
 }
 
 function readFirewallIpConfig(g: NetworkGraph, c: Value, loc: Location): FirewallIpConfig {
   return {
-    name: str(prop(c, 'name'), ''),
-    subnet: g.ref(prop(c, 'properties', 'subnet')),
-    publicIp: g.ref(prop(c, 'properties', 'publicIPAddress')),
-    privateIp: strOrUnknown(prop(c, 'properties', 'privateIPAddress')),
+    name: str(typed(g, 'string', c, loc, 'name'), ''),
+    subnet: refAt(g, c, loc, 'properties', 'subnet'),
+    publicIp: refAt(g, c, loc, 'properties', 'publicIPAddress'),
+    privateIp: strOrUnknown(typed(g, 'string', c, loc, 'properties', 'privateIPAddress')),
     at: loc,
   };
 }
 
 export function readFirewall(g: NetworkGraph, r: SourceResource): Firewall {
-  const p = prop(r.body, 'properties');
-  const mgmt = prop(p, 'managementIpConfiguration');
+  const b = r.body;
+  const mgmt = typed(g, 'object', b, r.at, 'properties', 'managementIpConfiguration');
   const ipConfigs: FirewallIpConfig[] = [];
-  const configList = list(prop(p, 'ipConfigurations'));
+  const configs = arrayAt(g, b, r.at, 'properties', 'ipConfigurations');
+  const configList = entries(configs);
   for (let i = 0; i < configList.length; i++) ipConfigs.push(readFirewallIpConfig(g, configList[i], locationIn(r, 'properties', 'ipConfigurations', i)));
+  // A list of ipconfigs of the wrong type: which public IPs the firewall has is not known.
+  if (configs instanceof Unknown) ipConfigs.push({ name: '', subnet: undefined, publicIp: { kind: 'unknown', value: configs }, privateIp: undefined, at: locationIn(r, 'properties', 'ipConfigurations') });
   return {
     kind: 'firewall',
-    skuName: skuOr(prop(p, 'sku', 'name'), 'AZFW_VNet'),
+    skuName: skuOr(typed(g, 'string', b, r.at, 'properties', 'sku', 'name'), 'AZFW_VNet'),
     ipConfigs,
     management: isObject(mgmt) ? readFirewallIpConfig(g, mgmt, locationIn(r, 'properties', 'managementIpConfiguration')) : undefined,
-    virtualHub: g.ref(prop(p, 'virtualHub')),
-    hubIps: readHubIps(r),
+    virtualHub: refAt(g, b, r.at, 'properties', 'virtualHub'),
+    hubIps: readHubIps(g, r),
     ...nodeBase(r),
   };
 }

@@ -3,66 +3,71 @@
 import type { Location } from '../template/finding.js';
 import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
-import type { Unknown } from '../expressions/value.js';
+import { Unknown } from '../expressions/value.js';
 import type { Frontend, LoadBalancer, NetworkGraph, Pool, Ref } from './graph.js';
 import { keyOf } from './ids.js';
-import { boolOrUnknown, list, locationIn, nodeBase, prop, refList, skuOr, str, strOrUnknown } from './read-values.js';
+import { boolOrUnknown, locationIn, nodeBase, refAt, refListAt, skuOr, str, strOrUnknown } from './read-values.js';
+import { arrayAt, entries, typed } from './read-typed.js';
 
 export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
   const key = keyOf(r);
-  const p = prop(r.body, 'properties');
+  const b = r.body;
   const lb: LoadBalancer = {
     kind: 'loadBalancer',
-    sku: skuOr(prop(r.body, 'sku', 'name'), 'Basic'),
+    sku: skuOr(typed(g, 'string', b, r.at, 'sku', 'name'), 'Basic'),
     frontends: [],
     pools: [],
     lbRules: [],
     outboundRules: [],
     ...nodeBase(r),
   };
-  const frontendList = list(prop(p, 'frontendIPConfigurations'));
+  const frontendList = entries(arrayAt(g, b, r.at, 'properties', 'frontendIPConfigurations'));
   for (let i = 0; i < frontendList.length; i++) {
     const f = frontendList[i];
-    const fp = prop(f, 'properties');
-    const name = str(prop(f, 'name'), '');
+    const at = locationIn(r, 'properties', 'frontendIPConfigurations', i);
+    const name = str(typed(g, 'string', f, at, 'name'), '');
     const fe: Frontend = {
       key: `${key}/frontendipconfigurations/${name.toLowerCase()}`,
       name,
       lbKey: key,
-      publicIp: g.ref(prop(fp, 'publicIPAddress')),
-      publicIpPrefix: g.ref(prop(fp, 'publicIPPrefix')),
-      subnet: g.ref(prop(fp, 'subnet')),
-      privateIp: strOrUnknown(prop(fp, 'privateIPAddress')),
-      at: locationIn(r, 'properties', 'frontendIPConfigurations', i),
+      publicIp: refAt(g, f, at, 'properties', 'publicIPAddress'),
+      publicIpPrefix: refAt(g, f, at, 'properties', 'publicIPPrefix'),
+      subnet: refAt(g, f, at, 'properties', 'subnet'),
+      privateIp: strOrUnknown(typed(g, 'string', f, at, 'properties', 'privateIPAddress')),
+      at,
     };
     lb.frontends.push(fe);
     g.frontends.set(fe.key, fe);
   }
-  const poolList = list(prop(p, 'backendAddressPools'));
+  const poolList = entries(arrayAt(g, b, r.at, 'properties', 'backendAddressPools'));
   for (let i = 0; i < poolList.length; i++) addPool(g, lb, poolList[i], locationIn(r, 'properties', 'backendAddressPools', i));
-  const ruleList = list(prop(p, 'loadBalancingRules'));
+  const ruleList = entries(arrayAt(g, b, r.at, 'properties', 'loadBalancingRules'));
   for (let i = 0; i < ruleList.length; i++) {
     const x = ruleList[i];
-    const xp = prop(x, 'properties');
-    const pools = [g.ref(prop(xp, 'backendAddressPool')), ...refList(g, prop(xp, 'backendAddressPools')).refs].filter((y): y is Ref => y !== undefined);
-    const dis = boolOrUnknown(prop(xp, 'disableOutboundSnat'));
+    const at = locationIn(r, 'properties', 'loadBalancingRules', i);
+    const many = refListAt(g, x, at, 'properties', 'backendAddressPools');
+    const pools = [refAt(g, x, at, 'properties', 'backendAddressPool'), ...many.refs].filter((y): y is Ref => y !== undefined);
+    const dis = boolOrUnknown(typed(g, 'boolean', x, at, 'properties', 'disableOutboundSnat'));
     lb.lbRules.push({
-      name: str(prop(x, 'name'), ''),
-      frontend: g.ref(prop(xp, 'frontendIPConfiguration')),
-      pools,
+      name: str(typed(g, 'string', x, at, 'name'), ''),
+      frontend: refAt(g, x, at, 'properties', 'frontendIPConfiguration'),
+      // A pool list of the wrong type: which pools the rule gives outbound SNAT to is not known.
+      pools: many.unknown ? [...pools, { kind: 'unknown', value: many.unknown }] : pools,
       disableOutboundSnat: dis ?? false,
-      at: locationIn(r, 'properties', 'loadBalancingRules', i),
+      at,
     });
   }
-  const outboundList = list(prop(p, 'outboundRules'));
+  const outboundList = entries(arrayAt(g, b, r.at, 'properties', 'outboundRules'));
   for (let i = 0; i < outboundList.length; i++) {
     const x = outboundList[i];
-    const xp = prop(x, 'properties');
+    const at = locationIn(r, 'properties', 'outboundRules', i);
+    const frontends = refListAt(g, x, at, 'properties', 'frontendIPConfigurations');
     lb.outboundRules.push({
-      name: str(prop(x, 'name'), ''),
-      frontends: refList(g, prop(xp, 'frontendIPConfigurations')).refs,
-      pool: g.ref(prop(xp, 'backendAddressPool')),
-      at: locationIn(r, 'properties', 'outboundRules', i),
+      name: str(typed(g, 'string', x, at, 'name'), ''),
+      // A frontend list of the wrong type: the rule's public IPs are not known.
+      frontends: frontends.unknown ? [...frontends.refs, { kind: 'unknown', value: frontends.unknown }] : frontends.refs,
+      pool: refAt(g, x, at, 'properties', 'backendAddressPool'),
+      at,
     });
   }
   return lb;
@@ -70,11 +75,14 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
 
 /** Adds backend pool `b` to `lb`; a pool declared again (inline and as a child resource) merges its addresses. */
 export function addPool(g: NetworkGraph, lb: LoadBalancer, b: Value, loc: Location): void {
-  const name = str(prop(b, 'name'), '');
+  const name = str(typed(g, 'string', b, loc, 'name'), '');
   const key = `${lb.key}/backendaddresspools/${name.toLowerCase()}`;
   const addresses: (string | Unknown)[] = [];
-  for (const a of list(prop(b, 'properties', 'loadBalancerBackendAddresses'))) {
-    const ip = strOrUnknown(prop(a, 'properties', 'ipAddress'));
+  const written = arrayAt(g, b, loc, 'properties', 'loadBalancerBackendAddresses');
+  if (written instanceof Unknown) addresses.push(written);
+  const list = entries(written);
+  for (let i = 0; i < list.length; i++) {
+    const ip = strOrUnknown(typed(g, 'string', list[i], { file: loc.file, pointer: `${loc.pointer}/properties/loadBalancerBackendAddresses/${i}` }, 'properties', 'ipAddress'));
     if (ip !== undefined) addresses.push(ip);
   }
   const existing = g.pools.get(key);

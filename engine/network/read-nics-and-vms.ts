@@ -4,61 +4,65 @@ import type { Location } from '../template/finding.js';
 import { pointerJoin } from '../template/template.js';
 import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
-import { Unknown, getProp, isObject } from '../expressions/value.js';
+import { Unknown, isObject } from '../expressions/value.js';
 import type { IpConfig, NetworkGraph, Nic, Vm } from './graph.js';
 import { GRAPH_TYPES } from './reads.js';
 import { keyOf } from './ids.js';
 import { allocationOf, undecidedField } from './read-addresses.js';
-import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, refList, skuOr, str, strOrUnknown, undecidedOf } from './read-values.js';
+import { boolOrUnknown, locationIn, maybeWhy, nodeBase, refAt, refListAt, skuOr, str, strOrUnknown, undecidedOf } from './read-values.js';
+import { arrayAt, entries, typed, unknownOf } from './read-typed.js';
 
 /** `declaredAt` is where the ipConfigurations array is declared (entry i is at its pointer + /i). */
-function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, declaredAt: Location, managed: boolean): IpConfig[] {
+function readIpConfigs(g: NetworkGraph, nicKey: string, configList: readonly Value[], declaredAt: Location, managed: boolean): IpConfig[] {
   const out: IpConfig[] = [];
-  const configList = list(v);
   for (let i = 0; i < configList.length; i++) {
     const c = configList[i];
-    const p = prop(c, 'properties');
-    const name = str(prop(c, 'name'), `ipconfig${i + 1}`);
     const l: Location = { file: declaredAt.file, pointer: pointerJoin(declaredAt.pointer, i) };
+    const name = str(typed(g, 'string', c, l, 'name'), `ipconfig${i + 1}`);
     let publicIp: IpConfig['publicIp'];
     if (managed) {
-      const cfg = prop(p, 'publicIPAddressConfiguration');
+      const cfgAt: Location = { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddressConfiguration') };
+      const cfg = typed(g, 'object', c, l, 'properties', 'publicIPAddressConfiguration');
       if (cfg instanceof Unknown) publicIp = cfg;
       else if (isObject(cfg)) {
-        const sku = skuOr(prop(cfg, 'sku', 'name'), 'Basic');
+        const sku = skuOr(typed(g, 'string', cfg, cfgAt, 'sku', 'name'), 'Basic');
+        const version = typed(g, 'string', cfg, cfgAt, 'properties', 'publicIPAddressVersion');
+        const tier = typed(g, 'string', cfg, cfgAt, 'sku', 'tier');
         publicIp = {
           kind: 'managed',
-          name: str(prop(cfg, 'name'), ''),
+          name: str(typed(g, 'string', cfg, cfgAt, 'name'), ''),
           sku,
-          tier: str(prop(cfg, 'sku', 'tier'), 'Regional'),
-          allocation: allocationOf(prop(cfg, 'properties', 'publicIPAllocationMethod'), sku),
-          prefix: g.ref(prop(cfg, 'properties', 'publicIPPrefix')),
-          version: str(prop(cfg, 'properties', 'publicIPAddressVersion'), 'IPv4'),
-          at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddressConfiguration') },
-          ...undecidedField(prop(cfg, 'properties', 'publicIPAddressVersion'), prop(cfg, 'sku', 'tier')),
+          tier: str(tier, 'Regional'),
+          allocation: allocationOf(typed(g, 'string', cfg, cfgAt, 'properties', 'publicIPAllocationMethod'), sku),
+          prefix: refAt(g, cfg, cfgAt, 'properties', 'publicIPPrefix'),
+          version: str(version, 'IPv4'),
+          at: cfgAt,
+          ...undecidedField(version, tier),
         };
       }
     } else {
-      const pip = prop(p, 'publicIPAddress');
+      const pip = typed(g, 'object', c, l, 'properties', 'publicIPAddress');
       if (pip instanceof Unknown) publicIp = pip;
       else {
         const ref = g.ref(pip);
         if (ref) publicIp = { kind: 'ref', ref, at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddress') } };
       }
     }
-    const pools = refList(g, prop(p, 'loadBalancerBackendAddressPools')).refs;
+    const pools = refListAt(g, c, l, 'properties', 'loadBalancerBackendAddressPools');
+    const version = typed(g, 'string', c, l, 'properties', 'privateIPAddressVersion');
     const ipc: IpConfig = {
       key: `${nicKey}/ipconfigurations/${name.toLowerCase()}`,
       name,
       nicKey,
-      primary: boolOrUnknown(prop(p, 'primary')),
-      subnet: g.ref(prop(p, 'subnet')),
+      primary: boolOrUnknown(typed(g, 'boolean', c, l, 'properties', 'primary')),
+      subnet: refAt(g, c, l, 'properties', 'subnet'),
       publicIp,
-      privateIp: strOrUnknown(prop(p, 'privateIPAddress')),
-      version: str(prop(p, 'privateIPAddressVersion'), 'IPv4'),
-      pools,
+      privateIp: strOrUnknown(typed(g, 'string', c, l, 'properties', 'privateIPAddress')),
+      version: str(version, 'IPv4'),
+      // A pool list that is not known may hold this ipconfig in a pool whose rules decide its path (step 4).
+      pools: pools.unknown ? [...pools.refs, { kind: 'unknown', value: pools.unknown }] : pools.refs,
       at: l,
-      ...versionField(prop(p, 'privateIPAddressVersion')),
+      ...versionField(version),
     };
     out.push(ipc);
     g.ipConfigs.set(ipc.key, ipc);
@@ -68,27 +72,25 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, v: Value | undefined, de
 
 export function readNic(g: NetworkGraph, r: SourceResource): Nic {
   const key = keyOf(r);
-  const v = prop(r.body, 'properties', 'ipConfigurations');
+  const v = arrayAt(g, r.body, r.at, 'properties', 'ipConfigurations');
   return {
     kind: 'nic',
-    ipConfigs: readIpConfigs(g, key, v, locationIn(r, 'properties', 'ipConfigurations'), false),
-    ipForwarding: prop(r.body, 'properties', 'enableIPForwarding') === true,
+    ipConfigs: readIpConfigs(g, key, entries(v), locationIn(r, 'properties', 'ipConfigurations'), false),
+    ipForwarding: typed(g, 'boolean', r.body, r.at, 'properties', 'enableIPForwarding') === true,
     managed: false,
-    unknownIpConfigs: v instanceof Unknown ? v : undefined,
+    unknownIpConfigs: unknownOf(v),
     ...nodeBase(r),
   };
 }
 
 /** NIC configurations owned by a VM or scale set become NIC nodes keyed under their owner. */
-function readManagedNics(g: NetworkGraph, r: SourceResource, vm: Vm, configs: Value | undefined, pathToConfigs: (string | number)[]): void {
-  if (configs instanceof Unknown) return;
-  const configList = list(configs);
+function readManagedNics(g: NetworkGraph, r: SourceResource, vm: Vm, configList: readonly Value[], pathToConfigs: (string | number)[]): void {
   for (let i = 0; i < configList.length; i++) {
     const c = configList[i];
-    const name = str(prop(c, 'name'), `nic${i}`);
-    const key = `${keyOf(r)}/networkinterfaceconfigurations/${name.toLowerCase()}`;
     const cloc = locationIn(r, ...pathToConfigs, i);
-    const ips = prop(c, 'properties', 'ipConfigurations');
+    const name = str(typed(g, 'string', c, cloc, 'name'), `nic${i}`);
+    const key = `${keyOf(r)}/networkinterfaceconfigurations/${name.toLowerCase()}`;
+    const ips = arrayAt(g, c, cloc, 'properties', 'ipConfigurations');
     const nic: Nic = {
       key,
       id: key,
@@ -99,45 +101,44 @@ function readManagedNics(g: NetworkGraph, r: SourceResource, vm: Vm, configs: Va
       maybeWhy: maybeWhy(r.condition),
       existing: false,
       kind: 'nic',
-      ipConfigs: readIpConfigs(g, key, ips, { file: cloc.file, pointer: pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations') }, true),
-      ipForwarding: prop(c, 'properties', 'enableIPForwarding') === true,
+      ipConfigs: readIpConfigs(g, key, entries(ips), { file: cloc.file, pointer: pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations') }, true),
+      ipForwarding: typed(g, 'boolean', c, cloc, 'properties', 'enableIPForwarding') === true,
       managed: true,
-      unknownIpConfigs: ips instanceof Unknown ? ips : undefined,
+      unknownIpConfigs: unknownOf(ips),
     };
     g.nodes.set(key, nic);
-    vm.nics.push({ nic: { kind: 'found', key }, primary: boolOrUnknown(prop(c, 'properties', 'primary')), at: cloc });
+    vm.nics.push({ nic: { kind: 'found', key }, primary: boolOrUnknown(typed(g, 'boolean', c, cloc, 'properties', 'primary')), at: cloc });
   }
 }
 
 /** A VM or scale set; what it reads of `properties` is listed in reads.ts (VM_PROPERTIES), which a test keeps in step. */
 export function readVm(g: NetworkGraph, r: SourceResource): Vm {
   const scaleSet = r.type.toLowerCase() === GRAPH_TYPES.vmss;
-  const profile = scaleSet ? prop(r.body, 'properties', 'virtualMachineProfile', 'networkProfile') : prop(r.body, 'properties', 'networkProfile');
-  const mode = prop(r.body, 'properties', 'orchestrationMode');
+  const profilePath = scaleSet ? ['properties', 'virtualMachineProfile', 'networkProfile'] : ['properties', 'networkProfile'];
+  const profile = typed(g, 'object', r.body, r.at, ...profilePath);
+  const mode = typed(g, 'string', r.body, r.at, 'properties', 'orchestrationMode');
   const vm: Vm = {
     kind: 'vm',
     scaleSet,
     orchestrationMode: typeof mode === 'string' ? mode : scaleSet ? 'Uniform' : undefined,
     nics: [],
-    availabilitySet: g.ref(prop(r.body, 'properties', 'availabilitySet')),
-    scaleSetRef: g.ref(prop(r.body, 'properties', 'virtualMachineScaleSet')),
-    unknownNics: profile instanceof Unknown ? profile : undefined,
+    availabilitySet: refAt(g, r.body, r.at, 'properties', 'availabilitySet'),
+    scaleSetRef: refAt(g, r.body, r.at, 'properties', 'virtualMachineScaleSet'),
+    unknownNics: profile instanceof Unknown ? profile : mode instanceof Unknown && mode.cause === 'error' ? mode : undefined,
     ...nodeBase(r),
   };
-  const nis = prop(profile, 'networkInterfaces');
+  const nis = arrayAt(g, r.body, r.at, ...profilePath, 'networkInterfaces');
   if (nis instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = nis;
-  const nicList = list(nis);
+  const nicList = entries(nis);
   for (let i = 0; i < nicList.length; i++) {
     const n = nicList[i];
-    const ref = g.ref(n);
-    const loc = locationIn(r, 'properties', 'networkProfile', 'networkInterfaces', i);
-    if (ref) vm.nics.push({ nic: ref, primary: boolOrUnknown(prop(n, 'properties', 'primary')), at: loc });
-    else if (isObject(n) && getProp(n, 'id') instanceof Unknown) vm.nics.push({ nic: { kind: 'unknown', value: getProp(n, 'id') as Unknown }, primary: undefined, at: loc });
+    const loc = locationIn(r, ...profilePath, 'networkInterfaces', i);
+    const ref = g.ref(typed(g, 'object', n, loc));
+    if (ref) vm.nics.push({ nic: ref, primary: boolOrUnknown(typed(g, 'boolean', n, loc, 'properties', 'primary')), at: loc });
   }
-  const configs = prop(profile, 'networkInterfaceConfigurations');
+  const configs = arrayAt(g, r.body, r.at, ...profilePath, 'networkInterfaceConfigurations');
   if (configs instanceof Unknown && !vm.unknownNics) (vm as { unknownNics: Unknown | undefined }).unknownNics = configs;
-  const path = scaleSet ? ['properties', 'virtualMachineProfile', 'networkProfile', 'networkInterfaceConfigurations'] : ['properties', 'networkProfile', 'networkInterfaceConfigurations'];
-  readManagedNics(g, r, vm, configs, path);
+  readManagedNics(g, r, vm, entries(configs), [...profilePath, 'networkInterfaceConfigurations']);
   return vm;
 }
 

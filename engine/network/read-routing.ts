@@ -6,34 +6,44 @@ import type { Value } from '../expressions/value.js';
 import { Unknown, isObject, newObject } from '../expressions/value.js';
 import type { NetworkGraph, Route, RouteTable, Subnet } from './graph.js';
 import { keyOf } from './ids.js';
-import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, str, strOrUnknown } from './read-values.js';
+import { boolOrUnknown, locationIn, maybeWhy, nodeBase, refAt, str, strOrUnknown } from './read-values.js';
+import { arrayAt, entries, jsonTypeOf, typed, unknownOf } from './read-typed.js';
+import { pointerJoin } from '../template/template.js';
 
 /** A route, inline in a route table (`name` from the entry) or a child resource (`name` given). */
-export function readRoute(v: Value, loc: Location, name?: string): Route | undefined {
-  if (!isObject(v)) return undefined;
-  const p = prop(v, 'properties') ?? v;
+export function readRoute(g: NetworkGraph, v: Value, loc: Location, name?: string): Route | undefined {
+  if (!isObject(v)) {
+    // An entry of `routes` that is not an object is no route: reported, and the route table's routes are unknown.
+    if (v !== null && !(v instanceof Unknown)) typed(g, 'object', v, loc);
+    return undefined;
+  }
+  const p = typed(g, 'object', v, loc, 'properties') ?? v;
+  const at = p === v ? loc : { file: loc.file, pointer: pointerJoin(loc.pointer, 'properties') };
   return {
-    name: name ?? str(prop(v, 'name'), ''),
-    addressPrefix: strOrUnknown(prop(p, 'addressPrefix')) ?? '',
-    nextHopType: strOrUnknown(prop(p, 'nextHopType')) ?? '',
-    nextHopIpAddress: strOrUnknown(prop(p, 'nextHopIpAddress')),
+    name: name ?? str(typed(g, 'string', v, loc, 'name'), ''),
+    addressPrefix: strOrUnknown(typed(g, 'string', p, at, 'addressPrefix')) ?? '',
+    nextHopType: strOrUnknown(typed(g, 'string', p, at, 'nextHopType')) ?? '',
+    nextHopIpAddress: strOrUnknown(typed(g, 'string', p, at, 'nextHopIpAddress')),
     at: loc,
   };
 }
 
-export function readRouteTable(r: SourceResource): RouteTable {
-  const routes = prop(r.body, 'properties', 'routes');
+export function readRouteTable(g: NetworkGraph, r: SourceResource): RouteTable {
+  const routes = arrayAt(g, r.body, r.at, 'properties', 'routes');
   const out: Route[] = [];
-  const routeList = list(routes);
+  const routeList = entries(routes);
+  let wrong: Unknown | undefined;
   for (let i = 0; i < routeList.length; i++) {
-    const route = readRoute(routeList[i], locationIn(r, 'properties', 'routes', i));
+    const at = locationIn(r, 'properties', 'routes', i);
+    const route = readRoute(g, routeList[i], at);
     if (route) out.push(route);
+    else if (!isObject(routeList[i]) && routeList[i] !== null) wrong ??= routeList[i] instanceof Unknown ? (routeList[i] as Unknown) : new Unknown('error', `route ${i + 1} is ${jsonTypeOf(routeList[i])}, not an object`);
   }
   return {
     kind: 'routeTable',
     routes: out,
-    unknownRoutes: routes instanceof Unknown ? routes : undefined,
-    disableBgp: boolOrUnknown(prop(r.body, 'properties', 'disableBgpRoutePropagation')),
+    unknownRoutes: unknownOf(routes) ?? wrong,
+    disableBgp: boolOrUnknown(typed(g, 'boolean', r.body, r.at, 'properties', 'disableBgpRoutePropagation')),
     ...nodeBase(r),
   };
 }
@@ -43,11 +53,14 @@ export function readRouteTable(r: SourceResource): RouteTable {
  * `r`; `vnet` is the VNet resource that declares or holds it, if the deployment has one.
  */
 export function readSubnet(g: NetworkGraph, vnetKey: string, key: string, name: string, v: Value, loc: Location, r: SourceResource, vnet: SourceResource | undefined): Subnet {
-  const p = prop(v, 'properties') ?? newObject();
+  const p = typed(g, 'object', v, loc, 'properties') ?? newObject();
+  const at: Location = { file: loc.file, pointer: pointerJoin(loc.pointer, 'properties') };
   const prefixes: (string | Unknown)[] = [];
-  const one = strOrUnknown(prop(p, 'addressPrefix'));
+  const one = strOrUnknown(typed(g, 'string', p, at, 'addressPrefix'));
   if (one !== undefined) prefixes.push(one);
-  for (const x of list(prop(p, 'addressPrefixes'))) {
+  const many = arrayAt(g, p, at, 'addressPrefixes');
+  if (many instanceof Unknown) prefixes.push(many);
+  for (const x of entries(many)) {
     const s = strOrUnknown(x);
     if (s !== undefined) prefixes.push(s);
   }
@@ -63,9 +76,9 @@ export function readSubnet(g: NetworkGraph, vnetKey: string, key: string, name: 
     kind: 'subnet',
     vnetKey,
     addressPrefixes: prefixes,
-    natGateway: g.ref(prop(p, 'natGateway')),
-    routeTable: g.ref(prop(p, 'routeTable')),
-    defaultOutboundAccess: boolOrUnknown(prop(p, 'defaultOutboundAccess')),
+    natGateway: refAt(g, p, at, 'natGateway'),
+    routeTable: refAt(g, p, at, 'routeTable'),
+    defaultOutboundAccess: boolOrUnknown(typed(g, 'boolean', p, at, 'defaultOutboundAccess')),
     apiVersion: r.apiVersion,
     vnetCreatedHere: vnet !== undefined && !vnet.existing && !g.inventoryKeys.has(keyOf(vnet)),
     vnetApiVersion: vnet?.apiVersion ?? '',

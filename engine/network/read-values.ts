@@ -8,6 +8,7 @@ import { Unknown, getProp, isObject } from '../expressions/value.js';
 import { hasPlaceholder, showPlaceholders } from '../expressions/placeholder.js';
 import type { NetworkGraph, NodeBase, Ref } from './graph.js';
 import { keyOf } from './ids.js';
+import { typed } from './read-typed.js';
 
 export function prop(o: Value | undefined, ...path: string[]): Value | undefined {
   let cur: Value | undefined = o;
@@ -96,4 +97,14 @@ export function maybeWhy(condition: SourceResource['condition']): string | undef
 /** The fields every node takes from the resource it is read from. */
 export function nodeBase(r: SourceResource): NodeBase {
   return { key: keyOf(r), id: r.id, name: r.name, type: r.type, at: r.at, maybe: r.condition instanceof Unknown, maybeWhy: maybeWhy(r.condition), existing: r.existing };
+}
+
+/** A reference member checked to be an object (read-typed.ts): its Ref, or an unknown one when it is of another type. */
+export function refAt(g: NetworkGraph, base: Value | undefined, at: Location, ...path: string[]): Ref | undefined {
+  return g.ref(typed(g, 'object', base, at, ...path));
+}
+
+/** A list of references checked to be an array (read-typed.ts). */
+export function refListAt(g: NetworkGraph, base: Value | undefined, at: Location, ...path: string[]): { refs: Ref[]; unknown: Unknown | undefined } {
+  return refList(g, typed(g, 'array', base, at, ...path));
 }

@@ -33,6 +33,11 @@ export interface TemplateDoc {
   readonly value: unknown;
   /** Syntax errors that make the value unreliable (empty when the file is usable). */
   readonly problems: readonly LoadProblem[];
+  /**
+   * Keys written twice in one object (the value keeps the last, as Azure Resource Manager's reader does): each at the
+   * later key. The value is usable; the template is not what its author meant.
+   */
+  readonly duplicates?: readonly LoadProblem[];
   /** The source range of a JSON pointer ("" is the whole document), or the nearest existing ancestor. */
   range(pointer: string): SourceRange;
   /** Where range(pointer) starts: for a position without an end, which strict JSON finds without scanning the value. */
@@ -127,6 +132,7 @@ function nodeValue(node: Node, depth: number): unknown {
 const LINE_BREAK = /\r\n?|\n/g;
 
 class Doc implements TemplateDoc {
+  duplicates: readonly LoadProblem[] | undefined;
   private tree: Node | undefined | null = null;
   private strict: StrictJsonLocator | undefined;
   private lineStarts: number[] | undefined;
@@ -301,6 +307,77 @@ function blankJsoncExtras(text: string): string | undefined {
 }
 
 /**
+ * About the number of object keys in JSON text: its `":` pairs (a key's closing quote and its colon), without those
+ * after an escaped quote, which sit inside strings. A key written with a space before its colon, or a string holding
+ * `\\":`, makes the count differ from the value's, which only costs a syntax tree (withDuplicates); a duplicate key
+ * always makes it differ unless one of those cancels it exactly.
+ */
+function keyCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('":'); i >= 0; i = text.indexOf('":', i + 2)) if (text.charCodeAt(i - 1) !== 92) n++;
+  return n;
+}
+
+/** The number of keys of every object in a parsed value (a walk with an explicit stack: no recursion limit). */
+function valueKeyCount(value: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        n++;
+        const x = o[k];
+        if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+    }
+  }
+  return n;
+}
+
+/** The keys written twice in one object of a syntax tree, each at its later occurrence. */
+function duplicateKeys(root: Node): LoadProblem[] {
+  const out: LoadProblem[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const prop of node.children ?? []) {
+        const key = prop.children?.[0];
+        if (key && typeof key.value === 'string') {
+          if (seen.has(key.value))
+            out.push({ message: `The key '${key.value}' is written twice in one object: Azure Resource Manager reads the last one and the other is ignored.`, offset: key.offset, length: key.length });
+          else seen.add(key.value);
+        }
+        const v = prop.children?.[1];
+        if (v) stack.push(v);
+      }
+    } else if (node.type === 'array') for (const c of node.children ?? []) stack.push(c);
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * Records the duplicate keys of a document JSON.parse read from `strictText` (same length as its text). JSON.parse
+ * keeps the last of two equal keys without a word, as Azure Resource Manager's reader does: counting the keys of the
+ * text against those of the value finds whether there is one, and only then does a syntax tree say where.
+ */
+function withDuplicates(doc: Doc, strictText: string): Doc {
+  if (typeof doc.value === 'object' && doc.value !== null && keyCount(strictText) !== valueKeyCount(doc.value)) {
+    const tree = jsonc().parseTree(strictText, [], { allowTrailingComma: true, disallowComments: false });
+    if (tree) doc.duplicates = duplicateKeys(tree);
+  }
+  return doc;
+}
+
+/**
  * Loads template text. Strict JSON takes the fast path (JSON.parse); so does text whose only departures from JSON
  * are comments, trailing commas and raw control characters inside strings, once they are blanked or escaped;
  * anything else goes through jsonc-parser, which tolerates what ARM tolerates and reports the rest as problems
@@ -309,7 +386,7 @@ function blankJsoncExtras(text: string): string | undefined {
 export function loadTemplate(file: string, input: string): TemplateDoc {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   try {
-    return new Doc(file, text, JSON.parse(text), []);
+    return withDuplicates(new Doc(file, text, JSON.parse(text), []), text);
   } catch {
     // fall through to the tolerant parser
   }
@@ -318,7 +395,7 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
   const blanked = blankJsoncExtras(text);
   if (blanked !== undefined) {
     try {
-      return new Doc(file, text, JSON.parse(blanked), [], undefined, blanked);
+      return withDuplicates(new Doc(file, text, JSON.parse(blanked), [], undefined, blanked), blanked);
     } catch {
       // more than comments and trailing commas
     }
@@ -330,7 +407,7 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
   const clean = withoutRawControls(base);
   if (clean.sameLength !== base) {
     try {
-      return new Doc(file, text, JSON.parse(clean.escaped), [], undefined, clean.sameLength);
+      return withDuplicates(new Doc(file, text, JSON.parse(clean.escaped), [], undefined, clean.sameLength), clean.sameLength);
     } catch {
       // more than that
     }
@@ -376,5 +453,8 @@ export function loadTemplate(file: string, input: string): TemplateDoc {
     if (problems.length === 0) problems.push({ message: 'The file is empty.', offset: 0, length: 0 });
     return new Doc(file, text, undefined, problems);
   }
-  return new Doc(file, text, value, problems, tree);
+  const doc = new Doc(file, text, value, problems, tree);
+  const duplicates = duplicateKeys(tree);
+  if (duplicates.length > 0) doc.duplicates = duplicates;
+  return doc;
 }

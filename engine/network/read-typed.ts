@@ -1,0 +1,124 @@
+// Typed readers of what the graph reads: a property that is written but is not of the JSON type the resource's
+// schema gives it (`ipConfigurations: "x"`, `sku.name: 12`, a subnet whose `properties` is an array) is neither the
+// value nor absent. Read as absent it would take the schema default and decide a path on it, so it is reported
+// (template-invalid at its own line) and read as an Unknown that names it, which the resolver turns into an unknown
+// path wherever the value decides one. Absent and null stay absent (the schema default). Imports template/ and
+// expressions/ only, besides engine/network/.
+import type { Location, RawFinding } from '../template/finding.js';
+import { pointerJoin } from '../template/template.js';
+import type { Value } from '../expressions/value.js';
+import { Lambda, Unknown, getProp, isObject } from '../expressions/value.js';
+
+/** The JSON types the graph reads a property as. */
+export type Shape = 'array' | 'object' | 'string' | 'boolean' | 'number';
+
+/** Where wrong types are reported: the network graph's problems, once per place. */
+export interface ShapeSink {
+  readonly problems: RawFinding[];
+  readonly problemPlaces: Set<string>;
+}
+
+const ARTICLE: Readonly<Record<Shape, string>> = { array: 'an array', object: 'an object', string: 'a string', boolean: 'a Boolean', number: 'a number' };
+
+/** What a value is, for messages ("a string", "an array", "null"). */
+export function jsonTypeOf(v: Value | undefined): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Lambda) return 'a lambda';
+  switch (typeof v) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a Boolean';
+    case 'object':
+      return 'an object';
+    default:
+      return 'nothing';
+  }
+}
+
+function fits(v: Value, shape: Shape): boolean {
+  switch (shape) {
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+      return isObject(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'number':
+      // A count or length written as a string of digits is what Azure's own readers convert.
+      return typeof v === 'number' || (typeof v === 'string' && /^\s*\d+\s*$/.test(v));
+    case 'boolean':
+      // 'true' and 'false' as strings are converted by the resource providers' JSON readers (boolOrUnknown reads them).
+      return typeof v === 'boolean' || (typeof v === 'string' && /^(true|false)$/i.test(v));
+  }
+}
+
+/** The key of `obj` that `key` reads (getProp matches case-insensitively), for the pointer of a finding. */
+function keyIn(obj: Value | undefined, key: string): string {
+  if (!isObject(obj) || Object.prototype.hasOwnProperty.call(obj, key)) return key;
+  const lower = key.toLowerCase();
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return k;
+  return key;
+}
+
+/** Reports `v` at `path[0..depth)` under `at` as not of `shape`, and returns the Unknown that stands for it. */
+function wrongType(sink: ShapeSink, base: Value | undefined, at: Location, path: readonly string[], depth: number, shape: Shape, v: Value): Unknown {
+  let pointer = at.pointer;
+  let cur = base;
+  const names: string[] = [];
+  for (let i = 0; i < depth; i++) {
+    const k = keyIn(cur, path[i]);
+    pointer = pointerJoin(pointer, k);
+    names.push(k);
+    cur = isObject(cur) ? getProp(cur, path[i]) : undefined;
+  }
+  // The value itself (an entry of a list that is not an object): named by its place in the list.
+  const name = depth === 0 ? at.pointer.slice(at.pointer.lastIndexOf('/', at.pointer.lastIndexOf('/') - 1) + 1) : names.join('.');
+  const what = `'${name}' is ${jsonTypeOf(v)}, not ${ARTICLE[shape]}`;
+  const place = `${at.file}\u0000${pointer}`;
+  if (!sink.problemPlaces.has(place)) {
+    sink.problemPlaces.add(place);
+    sink.problems.push({
+      ruleId: 'template-invalid',
+      message: `'${name}' must be ${ARTICLE[shape]}, not ${jsonTypeOf(v)}: Azure does not read it as absent, so egress-lint does not decide what depends on it.`,
+      at: { file: at.file, pointer },
+    });
+  }
+  return new Unknown('error', what);
+}
+
+/**
+ * The member at `path` under `base` (written at `at`), checked to be of `shape`: the value when it is, undefined
+ * when it (or an object on the way) is absent or null, the Unknown when it (or an object on the way) is unknown,
+ * and otherwise a reported Unknown naming what is wrong. Every object on the way must be an object.
+ */
+export function typed(sink: ShapeSink, shape: Shape, base: Value | undefined, at: Location, ...path: string[]): Value | undefined {
+  let cur: Value | undefined = base;
+  for (let i = 0; i < path.length; i++) {
+    if (cur === undefined || cur === null) return undefined;
+    if (cur instanceof Unknown) return cur;
+    if (!isObject(cur)) return wrongType(sink, base, at, path, i, 'object', cur);
+    cur = getProp(cur, path[i]);
+  }
+  if (cur === undefined || cur === null || cur instanceof Unknown) return cur ?? undefined;
+  return fits(cur, shape) ? cur : wrongType(sink, base, at, path, path.length, shape, cur);
+}
+
+/** An array member (see `typed`): its entries, or the Unknown that stands for the whole list. */
+export function arrayAt(sink: ShapeSink, base: Value | undefined, at: Location, ...path: string[]): readonly Value[] | Unknown {
+  const v = typed(sink, 'array', base, at, ...path);
+  return v instanceof Unknown ? v : Array.isArray(v) ? v : [];
+}
+
+/** The entries of what `arrayAt` read (none for an unknown list: the caller keeps the Unknown for the path). */
+export function entries(v: readonly Value[] | Unknown): readonly Value[] {
+  return v instanceof Unknown ? [] : v;
+}
+
+/** The list's Unknown, if it is one. */
+export function unknownOf(v: readonly Value[] | Unknown | Value | undefined): Unknown | undefined {
+  return v instanceof Unknown ? v : undefined;
+}
