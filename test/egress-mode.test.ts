@@ -198,7 +198,7 @@ mode('the AKS cluster settings evaluated in egress mode are the ones the graph r
   const reads = GRAPH_READS.partialProperties.get('microsoft.containerservice/managedclusters')!;
   assert.equal([...reads.keys()].sort(), ['agentpoolprofiles', 'networkprofile']);
   const source = readFileSync(new URL('../engine/network/read-aks.ts', import.meta.url), 'utf8');
-  const read = new Set([...source.matchAll(/prop\((?:c\.)?r\.body, 'properties', '([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase()));
+  const read = new Set([...source.matchAll(/(?:prop\(|typed\(this\.g, '[a-z]+', |arrayAt\(this\.g, )(?:c\.)?r\.body, (?:(?:c\.)?r\.at, )?'properties', '([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase()));
   assert.equal([...read].sort(), ['agentpoolprofiles', 'networkprofile']);
   // A child agent pool's body is small and read whole.
   assert.ok(GRAPH_READS.types.has('microsoft.containerservice/managedclusters/agentpools'));

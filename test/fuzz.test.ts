@@ -8,6 +8,8 @@ import { caseText, checkExpression, checkTemplate, loadSeeds, properties } from 
 import type { Bounds, Runner } from './harness/fuzz-oracle.js';
 import { OracleCache, checkRun, checkStructCase, inProcessRunner, oracle } from './harness/fuzz-oracle.js';
 import type { StructCase } from './harness/fuzz-structure.js';
+import { fuzzFoundInputs } from './harness/hostile/fuzz-found.js';
+import { runHostile, unmet } from './harness/hostile/run.js';
 import { READ_KEYS, applyStruct, getAt, shareExpression, structCaseArb, structText, targetsOf, typeOf } from './harness/fuzz-structure.js';
 
 // Seeded, so a failure here repeats on every machine; the bundled templates only, so the cases do not depend on
@@ -41,11 +43,8 @@ test('the checks and mutations do what they say', () => {
 
 // ---- structure-aware cases through the CLI (test/harness/fuzz-structure.ts, fuzz-oracle.ts) ----------------------
 
-// Shares up to 2^14 (the long run goes to 2^60: those are issue 21's hangs); bundled templates only. The oracle is
-// not enforced here until issue 21, item 3 (wrong types in what the graph reads) is merged: every kind it finds on
-// main is registered in test/harness/hostile/fuzz-found.ts (`npm run bench:hostile`), and `npm run fuzz` enforces it.
-// Set it to true when those inputs pass.
-const ENFORCE_ORACLE = false;
+// Shares up to 2^14 (the long run goes to 2^60: those are issue 21's hangs, test/budget.test.ts); bundled templates
+// only. The oracle is enforced: a silent pass it finds here fails the test.
 const STRUCT_CASES = 300;
 const STRUCT_BOUNDS: Bounds = { ms: 10_000, heapBytes: 2 ** 30 };
 const run = inProcessRunner();
@@ -59,11 +58,19 @@ test('structure-aware cases through the CLI: exit 0, 1 or 2, no crash text, boun
     try {
       await checkStructCase(seeds, c, run, cache, STRUCT_BOUNDS);
     } catch (e) {
-      if (ENFORCE_ORACLE || !(e as Error).message.startsWith('Oracle:')) throw new Error(`${(e as Error).message}\n  case: ${JSON.stringify(c)}`);
+      throw new Error(`${(e as Error).message}\n  case: ${JSON.stringify(c)}`);
     }
   }
   assert.equal([...kinds].sort(), ['deepen', 'delete', 'duplicate', 'retype', 'shape', 'share']);
 });
+
+// Every input the long run found (each its shrunk counterexample) is said now: a finding, unknown, or limit-exceeded.
+for (const input of fuzzFoundInputs) {
+  test(`found by the fuzzer: ${input.name}`, async () => {
+    const why = unmet(input, await runHostile(input));
+    assert.is(why, undefined, why);
+  });
+}
 
 // ---- the mutations and the oracle do what they say ---------------------------------------------------------------
 

@@ -4,11 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lintText } from '../api/index.js';
-import { graphTypeInputs, vmTemplate } from './harness/hostile/graph-types.js';
+import { aksTemplate, aksTypeInputs, graphTypeInputs, vmTemplate } from './harness/hostile/graph-types.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
 import { templateText } from './harness/hostile/types.js';
 
-for (const input of graphTypeInputs) {
+for (const input of [...graphTypeInputs, ...aksTypeInputs]) {
   test(`hostile: ${input.name}`, async () => {
     const why = unmet(input, await runHostile(input));
     assert.is(why, undefined, why);
@@ -68,3 +68,16 @@ test('a strict JSON template without duplicate keys has none reported, comments 
 });
 
 test.run();
+
+test('AKS: the cluster the inputs start from is decided through its outbound IP; each wrong type on the path makes the pool unknown', () => {
+  const clean = lintText(templateText(aksTemplate()));
+  assert.equal(clean.findings, []);
+  assert.is(clean.vms[0].verdict, 'deterministic');
+  for (const input of aksTypeInputs) {
+    const report = lintText(input.files()['main.json'] as string);
+    assert.ok(report.findings.some((f) => f.ruleId === 'template-invalid' && input.expect.output!.test(f.message)), input.name);
+    // The node count decides no address: its wrong type is a finding and the pool stays decided.
+    if (/count/.test(input.name)) continue;
+    assert.ok(report.vms.length > 0 && report.vms.every((v) => v.verdict === 'unknown'), `${input.name}: ${report.vms.map((v) => `${v.name} ${v.verdict}`).join(', ')}`);
+  }
+});

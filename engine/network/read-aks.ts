@@ -13,7 +13,8 @@ import { Unknown } from '../expressions/value.js';
 import type { AksPool, Frontend, IpConfig, IpConfigPublicIp, LoadBalancer, NatGateway, NetworkGraph, Nic, Ref, Subnet, Vm } from './graph.js';
 import { GRAPH_TYPES } from './reads.js';
 import { keyOf, lastSegment } from './ids.js';
-import { boolOrUnknown, decisive, list, locationIn, maybeWhy, prop, refList, str, strOrUnknown } from './read-values.js';
+import { boolOrUnknown, decisive, locationIn, maybeWhy, prop, refListAt, str, strOrUnknown } from './read-values.js';
+import { arrayAt, entries, typed, unknownOf } from './read-typed.js';
 
 /** The type AKS gives agent pools, as reports show it. */
 const POOL_TYPE = 'Microsoft.ContainerService/managedClusters/agentPools';
@@ -129,11 +130,12 @@ export class AksReader {
     else if (inline && r.condition instanceof Unknown)
       undecided = `agent pool resource '${r.name}' may not be deployed (its condition is unknown: ${maybeWhy(r.condition)!}), and the cluster's own profile '${inline.name}' then applies`;
     const body = prop(r.body, 'properties');
+    this.checkPoolTypes(body, locationIn(r, 'properties'));
     if (!c) {
       this.addOrphan(ck, clusterName, name, r, undecided!);
       return;
     }
-    this.addPool(c, name, body, r.at, r, undecided);
+    this.addPool(c, name, body, r.at, r, undecided, locationIn(r, 'properties'));
   }
 
   private clusterOf(key: string): Cluster | undefined {
@@ -147,16 +149,26 @@ export class AksReader {
 
   /** What the cluster's network profile says; networkProfile and agentPoolProfiles are all reads.ts lets through. */
   private readCluster(r: SourceResource): Cluster {
-    const np = prop(r.body, 'properties', 'networkProfile');
+    // A network profile or pool list of the wrong type is a finding and leaves the cluster undecided (read-typed.ts):
+    // read as absent, it would pass for AKS's defaults.
+    const npRead = typed(this.g, 'object', r.body, r.at, 'properties', 'networkProfile');
+    const np = npRead instanceof Unknown ? undefined : npRead;
     const networkAt = np === undefined || np === null ? r.at : locationIn(r, 'properties', 'networkProfile');
-    const ot = prop(np, 'outboundType');
-    const pools = prop(r.body, 'properties', 'agentPoolProfiles');
+    const ot = npRead instanceof Unknown ? npRead : typed(this.g, 'string', np, networkAt, 'outboundType');
+    const sku = npRead instanceof Unknown ? npRead : typed(this.g, 'string', np, networkAt, 'loadBalancerSku');
+    const pools = arrayAt(this.g, r.body, r.at, 'properties', 'agentPoolProfiles');
+    let unknownPools = unknownOf(pools);
     const inline = new Map<string, { value: Value; at: Location; name: string }>();
-    const entries = list(pools);
-    for (let i = 0; i < entries.length; i++) {
-      const n = prop(entries[i], 'name');
+    const profiles = entries(pools);
+    for (let i = 0; i < profiles.length; i++) {
+      const at = locationIn(r, 'properties', 'agentPoolProfiles', i);
+      const entry = typed(this.g, 'object', profiles[i], at);
+      if (entry instanceof Unknown) unknownPools ??= entry;
+      if (entry === undefined || entry instanceof Unknown) continue;
+      this.checkPoolTypes(entry, at);
+      const n = typed(this.g, 'string', entry, at, 'name');
       const name = typeof n === 'string' ? n : `{agentPoolProfiles[${i}].name}`;
-      if (!inline.has(name.toLowerCase())) inline.set(name.toLowerCase(), { value: entries[i], at: locationIn(r, 'properties', 'agentPoolProfiles', i), name });
+      if (!inline.has(name.toLowerCase())) inline.set(name.toLowerCase(), { value: entry, at, name });
     }
     return {
       r,
@@ -164,12 +176,21 @@ export class AksReader {
       // Defaults of the ContainerService API: outbound type loadBalancer, load balancer SKU standard
       // (https://learn.microsoft.com/azure/aks/egress-outboundtype).
       outboundType: strOrUnknown(ot) ?? 'loadBalancer',
-      loadBalancerSku: strOrUnknown(prop(np, 'loadBalancerSku')) ?? 'standard',
+      loadBalancerSku: strOrUnknown(sku) ?? 'standard',
       networkAt,
-      outboundAt: written(networkAt, ot, 'outboundType'),
+      outboundAt: written(networkAt, ot instanceof Unknown ? undefined : ot, 'outboundType'),
       inline,
-      unknownPools: pools instanceof Unknown ? pools : undefined,
+      unknownPools,
     };
+  }
+
+  /**
+   * AKS rejects a node count or pool type not of its type: a finding, also for an inline profile a child resource
+   * replaces. Neither decides an address, so the pool's path does not depend on them.
+   */
+  private checkPoolTypes(p: Value | undefined, at: Location): void {
+    typed(this.g, 'number', p, at, 'count');
+    typed(this.g, 'string', p, at, 'type');
   }
 
   /** A pool whose cluster the files do not hold: a workload whose every path is unknown. */
@@ -181,16 +202,18 @@ export class AksReader {
   }
 
   /** One agent pool of a cluster; `p` holds the profile fields (an inline entry, or a child resource's properties). */
-  private addPool(c: Cluster, pool: string, p: Value | undefined, at: Location, r: SourceResource, undecided: string | undefined): void {
+  private addPool(c: Cluster, pool: string, p: Value | undefined, at: Location, r: SourceResource, undecided: string | undefined, pAt: Location = at): void {
     const key = `${c.key}/agentpools/${pool.toLowerCase()}`;
     const name = `${c.r.name}/${pool}`;
-    const subnetRef = idRef(this.g, prop(p, 'vnetSubnetID'));
-    const podRef = idRef(this.g, prop(p, 'podSubnetID'));
-    const managedVnet = subnetRef === undefined && !(prop(p, 'vnetSubnetID') instanceof Unknown);
+    // The subnets and the node IP flag decide: of the wrong type, they are unknown (and a finding).
+    const subnetValue = typed(this.g, 'string', p, pAt, 'vnetSubnetID');
+    const subnetRef = idRef(this.g, subnetValue);
+    const podRef = idRef(this.g, typed(this.g, 'string', p, pAt, 'podSubnetID'));
+    const managedVnet = subnetRef === undefined && !(subnetValue instanceof Unknown);
     const type = typeof c.outboundType === 'string' ? c.outboundType.toLowerCase() : '';
     const decided = typeof c.loadBalancerSku === 'string' && c.loadBalancerSku.toLowerCase() === 'standard';
     const subnet = managedVnet ? { kind: 'found' as const, key: this.managedSubnet(c, decided && (type === 'managednatgateway' || type === 'managednatgatewayv2')) } : subnetRef;
-    const publicIp = this.nodePublicIp(p, at, `${c.r.name}-${pool}`);
+    const publicIp = this.nodePublicIp(p, at, pAt, `${c.r.name}-${pool}`);
     // Node public IPs carry the nodes' outbound traffic ahead of any load balancer
     // (https://learn.microsoft.com/azure/load-balancer/load-balancer-outbound-connections), and Azure refuses an
     // outbound rule for IP configurations with their own public IP: AKS leaves such nodes out of its outbound pool.
@@ -248,12 +271,12 @@ export class AksReader {
    * enableNodePublicIP: every node gets its own Standard public IP, from nodePublicIPPrefixID when it names a prefix
    * (https://learn.microsoft.com/azure/aks/use-node-public-ips).
    */
-  private nodePublicIp(p: Value | undefined, at: Location, pool: string): IpConfig['publicIp'] {
-    const flag = prop(p, 'enableNodePublicIP');
+  private nodePublicIp(p: Value | undefined, at: Location, pAt: Location, pool: string): IpConfig['publicIp'] {
+    const flag = typed(this.g, 'boolean', p, pAt, 'enableNodePublicIP');
     const on = boolOrUnknown(flag);
     if (on instanceof Unknown) return new Unknown(on.cause, `enableNodePublicIP: ${on.origin}`);
     if (on !== true) return undefined;
-    const prefixValue = prop(p, 'nodePublicIPPrefixID');
+    const prefixValue = typed(this.g, 'string', p, pAt, 'nodePublicIPPrefixID');
     const prefix = prefixValue instanceof Unknown ? { kind: 'unknown' as const, value: prefixValue } : idRef(this.g, prefixValue);
     const cfg: IpConfigPublicIp = { kind: 'managed', name: `${pool}-node-public-ip`, sku: 'Standard', tier: 'Regional', allocation: 'Static', prefix, version: 'IPv4', at: written(at, flag, 'enableNodePublicIP') };
     return cfg;
@@ -300,11 +323,13 @@ export class AksReader {
 
   /** The IPs of an outbound profile: the user's public IPs and prefixes, else `count` IPs AKS creates. */
   private outboundIps(c: Cluster, profile: Value | undefined, countAt: string[], what: string, at: Location): { ips: Ref[]; prefixes: Ref[]; unknown: Unknown | undefined } {
-    const ips = refList(this.g, prop(profile, 'outboundIPs', 'publicIPs'));
-    const prefixes = refList(this.g, prop(profile, 'outboundIPPrefixes', 'publicIPPrefixes'));
+    // A profile of the wrong type (read-typed.ts reported it) leaves the outbound IPs unknown.
+    if (profile instanceof Unknown) return { ips: [], prefixes: [], unknown: profile };
+    const ips = refListAt(this.g, profile, at, 'outboundIPs', 'publicIPs');
+    const prefixes = refListAt(this.g, profile, at, 'outboundIPPrefixes', 'publicIPPrefixes');
     const unknown = ips.unknown ?? prefixes.unknown;
     if (unknown || ips.refs.length + prefixes.refs.length > 0) return { ips: ips.refs, prefixes: prefixes.refs, unknown };
-    const count = countOf(prop(profile, ...countAt), countAt.join('.'), c.r.name);
+    const count = countOf(typed(this.g, 'number', profile, at, ...countAt), countAt.join('.'), c.r.name);
     if (count instanceof Unknown) return { ips: [], prefixes: [], unknown: count };
     const created: Ref[] = [];
     for (let n = 1; n <= count; n++) created.push(this.createdIp(c, what, n, at));
@@ -318,8 +343,8 @@ export class AksReader {
    */
   private outboundPool(c: Cluster): string {
     if (c.outboundPool !== undefined) return c.outboundPool;
-    const profile = prop(prop(c.r.body, 'properties', 'networkProfile'), 'loadBalancerProfile');
-    const at = written(c.networkAt, profile, 'loadBalancerProfile');
+    const profile = typed(this.g, 'object', c.r.body, c.r.at, 'properties', 'networkProfile', 'loadBalancerProfile');
+    const at = written(c.networkAt, profile instanceof Unknown ? undefined : profile, 'loadBalancerProfile');
     const key = `${c.key}/aks/loadbalancers/kubernetes`;
     const { ips, prefixes, unknown } = this.outboundIps(c, profile, ['managedOutboundIPs', 'count'], 'managed-outbound', at);
     const frontends: Frontend[] = [];
@@ -365,8 +390,8 @@ export class AksReader {
    */
   private managedNat(c: Cluster): string {
     const np = prop(c.r.body, 'properties', 'networkProfile');
-    const profile = prop(np, 'natGatewayProfile');
-    const at = written(c.networkAt, profile, 'natGatewayProfile');
+    const profile = typed(this.g, 'object', np, c.networkAt, 'natGatewayProfile');
+    const at = written(c.networkAt, profile instanceof Unknown ? undefined : profile, 'natGatewayProfile');
     const key = `${c.key}/aks/natgateways/${c.r.name.toLowerCase()}-managed-nat-gateway`;
     const { ips, prefixes, unknown } = this.outboundIps(c, profile, ['managedOutboundIPProfile', 'count'], 'managed-nat', at);
     const v2 = typeof c.outboundType === 'string' && c.outboundType.toLowerCase() === 'managednatgatewayv2';

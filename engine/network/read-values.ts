@@ -101,7 +101,10 @@ export function nodeBase(r: SourceResource): NodeBase {
 
 /** A reference member checked to be an object (read-typed.ts): its Ref, or an unknown one when it is of another type. */
 export function refAt(g: NetworkGraph, base: Value | undefined, at: Location, ...path: string[]): Ref | undefined {
-  return g.ref(typed(g, 'object', base, at, ...path));
+  const v = typed(g, 'object', base, at, ...path);
+  // An id that is not a string ({ "id": 12 }) is unknown in ref(), and a finding at its line here.
+  if (isObject(v)) typed(g, 'string', base, at, ...path, 'id');
+  return g.ref(v);
 }
 
 /** A list of references checked to be an array (read-typed.ts). */

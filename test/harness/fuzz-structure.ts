@@ -13,8 +13,8 @@ export type Path = readonly (string | number)[];
 // ---- what the graph reads ---------------------------------------------------------------------------------------
 
 /**
- * The property names the network readers read, taken from their source (every quoted name in a `prop(…)` or
- * `getProp(…)` call of engine/network/read-*.ts and graph.ts), so the set follows the readers as they change. `id`
+ * The property names the network readers read, taken from their source (every quoted name in a `prop(…)`,
+ * `getProp(…)` or typed-reader call of engine/network/read-*.ts and graph.ts), so the set follows the readers as they change. `id`
  * is read by every reference (graph.ts `ref`), `type` by the resource dispatch.
  */
 function readKeysFromSource(): ReadonlySet<string> {
@@ -23,7 +23,12 @@ function readKeysFromSource(): ReadonlySet<string> {
   for (const f of readdirSync(dir)) {
     if (!/^(read-.*|graph)\.ts$/.test(f)) continue;
     const src = readFileSync(join(dir, f), 'utf8');
-    for (const call of src.matchAll(/\b(?:get)?[pP]rop\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) for (const k of call[1].matchAll(/'([A-Za-z0-9_$]+)'/g)) keys.add(k[1]);
+    // The typed readers (read-typed.ts `typed`, `arrayAt`; read-values.ts `refAt`, `refListAt`) name the path the same
+    // way; `typed`'s first quoted word is the JSON shape it expects, not a property.
+    for (const call of src.matchAll(/\b((?:get)?[pP]rop|typed|arrayAt|refAt|refListAt)\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
+      const names = [...call[2].matchAll(/'([A-Za-z0-9_$]+)'/g)].map((k) => k[1]);
+      for (const k of call[1] === 'typed' ? names.slice(1) : names) keys.add(k);
+    }
   }
   return keys;
 }

@@ -2,7 +2,7 @@
 // bench/RESULTS.md "Fuzzing"), each its shrunk counterexample: a bundled template with one mutation at a path (a
 // missing path throws, so a changed template is loud, not a silently different input). Silent passes (issue 21,
 // item 3) expect a finding or an unknown verdict where the template left the VM decided; hangs (item 1) expect
-// limit-exceeded. They fail on main until those items merge, so only `npm run bench:hostile` runs them.
+// limit-exceeded. Each failed on main before issue 21's fixes; test/fuzz.test.ts runs them, and `npm run bench:hostile`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplate } from '../../../engine/index.js';

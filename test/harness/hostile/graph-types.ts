@@ -128,7 +128,71 @@ export const graphTypeInputs: readonly HostileInput[] = [
   input('privateIPAddressVersion as a number', /'properties\.privateIPAddressVersion' must be a string, not a number/, (t) => {
     ipconfig(t).privateIPAddressVersion = 4;
   }),
+  input('an availability set reference whose id is a number', /'properties\.availabilitySet\.id' must be a string, not a number/, (t) => {
+    at(t.resources[4], 'properties').availabilitySet = { id: 12 };
+  }),
   input("a route's properties as a string", /'properties' must be an object, not a string/, (t) => {
     at(t.resources[0], 'properties').routes = [{ name: 'default', properties: '0.0.0.0/0 Internet' }];
+  }),
+];
+
+/** An AKS cluster whose one pool, in a subnet of the template's VNet, leaves through the outbound IP of AKS's load balancer. */
+export function aksTemplate(): { resources: Json[] } {
+  return {
+    resources: [
+      { type: 'Microsoft.Network/virtualNetworks', apiVersion: '2024-05-01', name: 'vnet', location: RG, properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'nodes', properties: { addressPrefix: '10.0.1.0/24' } }] } },
+      { type: 'Microsoft.Network/publicIPAddresses', apiVersion: '2024-05-01', name: 'pip', location: RG, sku: { name: 'Standard' }, properties: { publicIPAllocationMethod: 'Static' } },
+      {
+        type: 'Microsoft.ContainerService/managedClusters',
+        apiVersion: '2024-09-01',
+        name: 'aks',
+        location: RG,
+        dependsOn: [rid('Microsoft.Network/virtualNetworks', 'vnet'), rid('Microsoft.Network/publicIPAddresses', 'pip')],
+        properties: {
+          dnsPrefix: 'aks',
+          agentPoolProfiles: [{ name: 'system', mode: 'System', count: 3, vmSize: 'Standard_D4s_v5', vnetSubnetID: rid('Microsoft.Network/virtualNetworks/subnets', 'vnet', 'nodes') }],
+          networkProfile: { networkPlugin: 'azure', outboundType: 'loadBalancer', loadBalancerProfile: { outboundIPs: { publicIPs: [{ id: rid('Microsoft.Network/publicIPAddresses', 'pip') }] } } },
+        },
+      },
+    ],
+  };
+}
+
+function aksInput(name: string, output: RegExp, mutate: (cluster: Json) => void): HostileInput {
+  return {
+    name,
+    files: () => {
+      const t = aksTemplate();
+      mutate(t.resources[2]);
+      return { 'main.json': templateText({ resources: t.resources }) };
+    },
+    args: ['main.json'],
+    expect: { exit: [1], output },
+  };
+}
+
+/** Wrong types in an AKS cluster (read-aks.ts): the pool's path is unknown, or (the node count) a finding. */
+export const aksTypeInputs: readonly HostileInput[] = [
+  aksInput("an AKS pool's vnetSubnetID as a number", /'vnetSubnetID' must be a string, not a number/, (c) => {
+    at(c, 'properties', 'agentPoolProfiles', 0).vnetSubnetID = 12;
+  }),
+  aksInput("an AKS cluster's networkProfile as an array", /'properties\.networkProfile' must be an object, not an array/, (c) => {
+    at(c, 'properties').networkProfile = [at(c, 'properties', 'networkProfile')];
+  }),
+  aksInput("an AKS cluster's agentPoolProfiles as a string", /'properties\.agentPoolProfiles' must be an array, not a string/, (c) => {
+    at(c, 'properties').agentPoolProfiles = 'system';
+  }),
+  aksInput("an AKS pool profile that is an array", /must be an object, not an array/, (c) => {
+    const pools = at(c, 'properties', 'agentPoolProfiles') as unknown as unknown[];
+    pools[0] = [pools[0]];
+  }),
+  aksInput("an AKS cluster's loadBalancerProfile as a string", /'properties\.networkProfile\.loadBalancerProfile' must be an object, not a string/, (c) => {
+    at(c, 'properties', 'networkProfile').loadBalancerProfile = 'outboundIPs';
+  }),
+  aksInput("an AKS cluster's outboundIPs as a string", /'outboundIPs' must be an object, not a string/, (c) => {
+    at(c, 'properties', 'networkProfile', 'loadBalancerProfile').outboundIPs = 'pip';
+  }),
+  aksInput("an AKS pool's count as a word", /'count' must be a number, not a string/, (c) => {
+    at(c, 'properties', 'agentPoolProfiles', 0).count = 'three';
   }),
 ];

@@ -1,8 +1,8 @@
 // Every hostile input of issue 21's areas, for bench/hostile.ts; each area's test asserts its own.
 import { budgetInputs } from './budget.js';
 import { fuzzFoundInputs } from './fuzz-found.js';
-import { graphTypeInputs } from './graph-types.js';
+import { aksTypeInputs, graphTypeInputs } from './graph-types.js';
 import { inputsInputs } from './inputs.js';
 import type { HostileInput } from './types.js';
 
-export const HOSTILE_INPUTS: readonly HostileInput[] = [...budgetInputs, ...inputsInputs, ...graphTypeInputs, ...fuzzFoundInputs];
+export const HOSTILE_INPUTS: readonly HostileInput[] = [...budgetInputs, ...inputsInputs, ...graphTypeInputs, ...aksTypeInputs, ...fuzzFoundInputs];
