@@ -60,8 +60,11 @@ export function readSubnet(g: NetworkGraph, vnetKey: string, key: string, name: 
   if (one !== undefined) prefixes.push(one);
   const many = arrayAt(g, p, at, 'addressPrefixes');
   if (many instanceof Unknown) prefixes.push(many);
-  for (const x of entries(many)) {
-    const s = strOrUnknown(x);
+  const list = entries(many);
+  const listAt = pointerJoin(at.pointer, 'addressPrefixes');
+  for (let i = 0; i < list.length; i++) {
+    // An entry that is not a string is a finding and an unknown prefix, not a prefix left out.
+    const s = strOrUnknown(typed(g, 'string', list[i], { file: at.file, pointer: pointerJoin(listAt, String(i)) }));
     if (s !== undefined) prefixes.push(s);
   }
   return {

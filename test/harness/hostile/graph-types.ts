@@ -131,6 +131,11 @@ export const graphTypeInputs: readonly HostileInput[] = [
   input('an availability set reference whose id is a number', /'properties\.availabilitySet\.id' must be a string, not a number/, (t) => {
     at(t.resources[4], 'properties').availabilitySet = { id: 12 };
   }),
+  input("a subnet's addressPrefixes entry as a number", /'addressPrefixes\/0' must be a string, not a number/, (t) => {
+    const p = at(t.resources[1], 'properties', 'subnets', 0, 'properties');
+    delete p.addressPrefix;
+    p.addressPrefixes = [10];
+  }),
   input("a route's properties as a string", /'properties' must be an object, not a string/, (t) => {
     at(t.resources[0], 'properties').routes = [{ name: 'default', properties: '0.0.0.0/0 Internet' }];
   }),
