@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { GRAPH_TYPES } from '../../engine/network/reads.js';
 import type { SeedTemplate } from './fuzz.js';
-import { REPO } from './fuzz.js';
+import { REPO, copyOf } from './fuzz.js';
 
 export type Path = readonly (string | number)[];
 
@@ -118,13 +118,6 @@ export function getAt(root: unknown, path: Path): unknown {
   let cur = root;
   for (const seg of path) cur = cur === null || typeof cur !== 'object' ? undefined : (cur as Record<string | number, unknown>)[seg];
   return cur;
-}
-
-function copyOf(v: unknown): unknown {
-  if (Array.isArray(v)) return [...v];
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const k of Object.keys(v as object)) out[k] = (v as Record<string, unknown>)[k];
-  return out;
 }
 
 /** `root` with the node at `path` replaced by `f(node)`, copying only the containers on the way. */

@@ -96,7 +96,7 @@ function getAt(root: unknown, path: Path): unknown {
 }
 
 /** A shallow copy that keeps `__proto__` an ordinary key (a null prototype: assignment never reaches Object.prototype). */
-function copyOf(v: unknown): unknown {
+export function copyOf(v: unknown): unknown {
   if (Array.isArray(v)) return [...v];
   const out = Object.create(null) as Record<string, unknown>;
   for (const k of Object.keys(v as object)) out[k] = (v as Record<string, unknown>)[k];
