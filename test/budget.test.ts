@@ -9,17 +9,13 @@ import type { HostileInput } from './harness/hostile/types.js';
 import { templateText } from './harness/hostile/types.js';
 import { BudgetSpent, INDEX, WorkBudget } from '../engine/expressions/budget.js';
 import type { Value } from '../engine/expressions/value.js';
+import type { Finding } from '../engine/lint/report.js';
 
 /** Issue 21's bound on one hostile input (bench/hostile.ts measures it in a process of its own). */
 const BOUND_MS = 10_000;
 
-interface JsonFinding {
-  readonly ruleId: string;
-  readonly severity: string;
-  readonly message: string;
-  readonly file: string;
-  readonly line: number;
-}
+/** A finding as the JSON report prints it (api/formatters/json.ts copies these fields of the engine's Finding). */
+type JsonFinding = Pick<Finding, 'ruleId' | 'severity' | 'message' | 'file' | 'line'>;
 
 /** The findings of a lint run in --format json (stdout first in the captured text). */
 function findingsOf(out: string): JsonFinding[] {

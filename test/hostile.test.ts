@@ -12,6 +12,7 @@ import { lintText } from '../api/index.js';
 import { discover } from '../api/discover.js';
 import { runCli, scratchDir } from './harness/io.js';
 import { assertNoPollution } from './harness/fuzz.js';
+import type { Finding } from '../engine/lint/report.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
@@ -21,14 +22,8 @@ const MULTI_NIC = readFileSync(join(ROOT, 'examples/multi-nic/main.json'), 'utf8
 /** Text that means an exception escaped instead of becoming a finding or a message. */
 const CRASH = /\n\s+at |TypeError|ReferenceError|RangeError|Maximum call stack|internal error/;
 
-interface JsonFinding {
-  readonly ruleId: string;
-  readonly severity: string;
-  readonly message: string;
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+/** A finding as the JSON report prints it (api/formatters/json.ts copies these fields of the engine's Finding). */
+type JsonFinding = Pick<Finding, 'ruleId' | 'severity' | 'message' | 'file' | 'line' | 'column'>;
 
 interface Run {
   readonly code: number;
