@@ -227,6 +227,19 @@ loader('pointers escape "~" and "/" as RFC 6901 says', () => {
   assert.is(r.offset, 1);
 });
 
+loader('a key written twice is found where other keys are written with whitespace before their colon, which must not cancel it out', () => {
+  // One key spaced (`"sku" :`) and one written twice with a string value: counting only `":` pairs found as many keys
+  // in the text as in the parsed value, and the duplicate passed silently.
+  const text = `{\n  "resources": [\n    {\n      "type": "Microsoft.Network/publicIPAddresses",\n      "name": "pip1",\n      "location": "northeurope",\n      "sku" : { "name": "Standard" },\n      "location": "westeurope"\n    }\n  ]\n}`;
+  const doc = loadTemplate('t.json', text);
+  assert.equal(doc.duplicates?.map((d) => [d.message, text.slice(d.offset, d.offset + d.length)]), [["The key 'location' is written twice in one object: Azure Resource Manager reads the last one and the other is ignored.", '"location"']]);
+  assert.ok(doc.duplicates![0].offset > text.indexOf('westeurope') - 20);
+  // Whitespace of every kind before a colon, and colons inside strings (escaped quotes, a string that starts with one), without a duplicate: none.
+  const clean = '{ "a" :1, "b"\t:\n2, "c"\r\n: "x\\" : y", "d": " :z", "e\\\\": 3 }';
+  assert.equal(loadTemplate('t.json', clean).duplicates ?? [], []);
+  assert.equal(Object.keys(JSON.parse(clean) as object), ['a', 'b', 'c', 'd', 'e\\']);
+});
+
 loader.run();
 
 const params = suite('parameter files');

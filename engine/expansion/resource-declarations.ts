@@ -209,6 +209,10 @@ function extensible(run: TemplateRun, decl: ValueObject): boolean {
 function caseConflicts(run: TemplateRun, decl: ValueObject, pointer: string): void {
   const keys = Object.keys(decl);
   if (keys.length < 2) return;
+  // Keys of one object are distinct, so when each is a member name spelt as ARM spells it, no two differ in case only.
+  let i = 0;
+  while (i < keys.length && RESOURCE_MEMBERS.has(keys[i])) i++;
+  if (i === keys.length) return;
   const seen = new Map<string, string>();
   for (const k of keys) {
     const lower = k.toLowerCase();
@@ -217,6 +221,9 @@ function caseConflicts(run: TemplateRun, decl: ValueObject, pointer: string): vo
     else run.expansion.report('template-invalid', `The resource declares '${first}' and '${k}': Azure reads member names case-insensitively, so one of them is ignored.`, run.at(pointerJoin(pointer, k)));
   }
 }
+
+/** A resource declaration's members as ARM's template reference spells them. */
+const RESOURCE_MEMBERS: ReadonlySet<string> = new Set(['type', 'apiVersion', 'name', 'location', 'properties', 'dependsOn', 'sku', 'kind', 'tags', 'copy', 'condition', 'comments', 'zones', 'identity', 'plan', 'scope', 'resources', 'managedBy', 'extendedLocation', 'existing', 'import', 'metadata']);
 
 /** The key of `obj` that getProp reads as `key` (they match case-insensitively), for a finding's pointer. */
 function keyOf(obj: ValueObject, key: string): string {

@@ -307,14 +307,23 @@ function blankJsoncExtras(text: string): string | undefined {
 }
 
 /**
- * About the number of object keys in JSON text: its `":` pairs (a key's closing quote and its colon), without those
- * after an escaped quote, which sit inside strings. A key written with a space before its colon, or a string holding
- * `\\":`, makes the count differ from the value's, which only costs a syntax tree (withDuplicates); a duplicate key
- * always makes it differ unless one of those cancels it exactly.
+ * The number of object keys written in strict JSON text, never fewer: every colon after an unescaped quote (with
+ * whitespace between them or not). A colon inside a string follows a quote only when that quote is escaped (an odd
+ * run of backslashes before it), or when it is the string's opening quote (`" :x"`), which can only count too many.
+ * So the count equals the keys of the parsed value exactly when no key is written twice in one object, and a
+ * difference only costs a syntax tree (withDuplicates), which says where, or that nothing is.
  */
 function keyCount(text: string): number {
   let n = 0;
-  for (let i = text.indexOf('":'); i >= 0; i = text.indexOf('":', i + 2)) if (text.charCodeAt(i - 1) !== 92) n++;
+  for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
+    let j = i - 1;
+    let c = text.charCodeAt(j);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(--j);
+    if (c !== 34) continue;
+    let k = j - 1;
+    while (text.charCodeAt(k) === 92) k--;
+    if (((j - 1 - k) & 1) === 0) n++;
+  }
   return n;
 }
 
