@@ -19,12 +19,14 @@ const HELP = `Usage: egress-lint [options] [paths...]
        egress-lint expand <template> [--parameters <file>]
        egress-lint eval "<expression>" [--template <file>] [--parameters <file>]
 
-Finds every VM, scale set and AKS node pool in ARM templates and Bicep files, works out
-which public IPs their Internet-bound traffic can carry, offline, and reports every one
-whose egress IP is not deterministic.
+Finds every VM, scale set and AKS node pool in ARM templates, Bicep files and Terraform
+plan or state JSON (terraform show -json), works out which public IPs their
+Internet-bound traffic can carry, offline, and reports every one whose egress IP is not
+deterministic.
 
 Paths are files, folders or globs (default: the current folder). Templates are found by
-their $schema; <name>.parameters.json beside a template is used as its parameter file.
+their $schema, Terraform JSON by its format_version; <name>.parameters.json beside a
+template is used as its parameter file, the .tf files beside a plan give its positions.
 .bicep and .bicepparam files are compiled with the Bicep CLI (bicep, or az bicep);
 without one, each is a template-invalid error, and the other files are linted.
 Files named one by one that are not templates (package.json) are skipped.
