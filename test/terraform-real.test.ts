@@ -48,3 +48,13 @@ update('an update of a resource outside the plan changes nothing the plan deploy
   assert.equal(vm.egress.map((e) => e.name), ['pip-vm1']);
 });
 update.run();
+
+const refresh = suite('refresh-only plans');
+refresh('a plan that failed before making any change is not read as refresh-only: its prior_state is not what it deploys', () => {
+  const p = JSON.parse(readFileSync(join(FIXTURES, 'terraform/refresh-only-seed-1/plan.json'), 'utf8')) as Record<string, unknown>;
+  p.errored = true;
+  const r = lintDocument({ file: 'plan.json', text: JSON.stringify(p) }, { rules });
+  assert.equal(r.vms, []);
+  assert.equal(r.findings.map((f) => f.ruleId), ['template-invalid']);
+});
+refresh.run();

@@ -420,8 +420,9 @@ export function readModel(file: string, doc: unknown): Model {
   if (findings.some((f) => f.at.pointer === '/format_version')) return { kind: isPlan ? 'plan' : 'state', instances: [], byResource: new Map(), root, variables, findings, deferred };
   if (isPlan) {
     const prior = member(member(member(doc, 'prior_state'), 'values'), 'root_module');
-    // Every resource of a plan has a change (no-op included) unless the plan is refresh-only.
-    const refreshOnly = changes.size === 0 && deferred.length === 0 && !hasManaged(member(planned, 'root_module')) && hasManaged(prior);
+    // Every resource of a plan has a change (no-op included) unless the plan is refresh-only, or planning failed
+    // before any change was made (errored: the plan is incomplete, and said so above).
+    const refreshOnly = changes.size === 0 && deferred.length === 0 && member(doc, 'errored') !== true && !hasManaged(member(planned, 'root_module')) && hasManaged(prior);
     b.walk(member(planned, 'root_module'), '/planned_values/root_module', 'all');
     b.walk(prior, '/prior_state/values/root_module', refreshOnly ? 'all' : 'data');
     for (const [address, c] of changes) {
