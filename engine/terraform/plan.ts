@@ -315,15 +315,19 @@ class ModelBuilder {
     else this.byResource.set(key, [inst]);
   }
 
-  /** Every resource of a values representation module and of its child modules. */
-  walk(m: Json | undefined, pointer: string, filter: 'all' | 'data'): void {
+  /** Every resource of a values representation module and of its child modules ('unchanged': data sources and those without a change). */
+  walk(m: Json | undefined, pointer: string, filter: 'all' | 'data' | 'unchanged'): void {
     const address = member(m, 'address');
     const moduleAddress = typeof address === 'string' ? address : '';
     const list = member(m, 'resources');
     if (Array.isArray(list)) {
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
-        if (filter === 'data' && member(r, 'mode') !== 'data') continue;
+        if (filter !== 'all' && member(r, 'mode') !== 'data') {
+          const address = member(r, 'address');
+          // A deposed object (`deposed_key`) is one a plan destroys.
+          if (filter === 'data' || typeof address !== 'string' || this.changes.has(address) || member(r, 'deposed_key') !== undefined) continue;
+        }
         this.add(r, pointerJoin(pointerJoin(pointer, 'resources'), i), moduleAddress, 'values', member(r, 'values'));
       }
     }
@@ -373,24 +377,15 @@ function readDeferred(doc: JsonObject): Deferred[] {
   return out;
 }
 
-/** True when a values representation module (or one of its children) has a managed resource. */
-function hasManaged(m: Json | undefined): boolean {
-  const list = member(m, 'resources');
-  if (Array.isArray(list)) for (const r of list) if (member(r, 'mode') !== 'data') return true;
-  const children = member(m, 'child_modules');
-  if (Array.isArray(children)) for (const c of children) if (hasManaged(c)) return true;
-  return false;
-}
-
 /**
  * Reads plan or state JSON. A plan's resources are its `planned_values` (what exists after apply), with the unknown
  * values of its `resource_changes` and the data sources Terraform read while planning (kept in `prior_state`); a
  * resource whose change creates it but that `planned_values` leaves out (a data source read only at apply) is taken
  * from its change. A resource being destroyed (`delete`) is left out, as `planned_values` leaves it out; one that
  * Terraform forgets (`forget`, a `removed` block with `destroy = false`) stays in Azure, so it is read from its change's
- * `before`. A refresh-only plan (`terraform plan -refresh-only`) has no resource changes and empty `planned_values`:
- * applying it makes its `prior_state` (the refreshed state) the state, so that is read. State's are its `values`, all
- * known.
+ * `before`. A resource of `prior_state` (the refreshed state) without a change stays as it is, so it is read from
+ * there: all of a refresh-only plan's (`terraform plan -refresh-only`: no changes, empty `planned_values`), and those
+ * outside the targets of a plan made with `-target`. State's are its `values`, all known.
  */
 export function readModel(file: string, doc: unknown): Model {
   const findings: RawFinding[] = [];
@@ -420,11 +415,11 @@ export function readModel(file: string, doc: unknown): Model {
   if (findings.some((f) => f.at.pointer === '/format_version')) return { kind: isPlan ? 'plan' : 'state', instances: [], byResource: new Map(), root, variables, findings, deferred };
   if (isPlan) {
     const prior = member(member(member(doc, 'prior_state'), 'values'), 'root_module');
-    // Every resource of a plan has a change (no-op included) unless the plan is refresh-only, or planning failed
-    // before any change was made (errored: the plan is incomplete, and said so above).
-    const refreshOnly = changes.size === 0 && deferred.length === 0 && member(doc, 'errored') !== true && !hasManaged(member(planned, 'root_module')) && hasManaged(prior);
     b.walk(member(planned, 'root_module'), '/planned_values/root_module', 'all');
-    b.walk(prior, '/prior_state/values/root_module', refreshOnly ? 'all' : 'data');
+    // A complete plan has a change (no-op included) for every resource of its prior state. One without a change stays
+    // as it is: every resource of a refresh-only plan, and those outside the targets of a plan made with -target
+    // ("complete": false). Not when planning failed (errored: incomplete, and said so above).
+    b.walk(prior, '/prior_state/values/root_module', member(doc, 'errored') === true ? 'data' : 'unchanged');
     for (const [address, c] of changes) {
       if (b.seen.has(address)) continue;
       const ma = member(c.entry, 'module_address');
