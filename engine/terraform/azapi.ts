@@ -114,8 +114,8 @@ function resolveBody(tr: Translation, inst: Instance, known: Json | undefined, u
   return known === null || known === undefined ? undefined : (known as Value);
 }
 
-/** azapi_resource: its body, as ARM's, with positions mirrored into `body`. */
-export function azapiResource(tr: Translation, inst: Instance, t: Translated): void {
+/** An azapi resource's `body` as ARM's: known values, ids followed, the rest Unknowns saying why. */
+export function azapiBody(tr: Translation, inst: Instance): Value | undefined {
   const r = tr.reader;
   let known: Json | undefined = r.known(inst, ['body']);
   // azapi 1.x takes the body as a JSON string (jsonencode).
@@ -127,7 +127,13 @@ export function azapiResource(tr: Translation, inst: Instance, t: Translated): v
     }
   }
   const unknown = r.unknownAt(inst, ['body']) ? (isJsonObject(inst.unknown) ? inst.unknown.body : true) : member(inst.unknown, 'body');
-  const body = resolveBody(tr, inst, known, unknown === false ? undefined : unknown, []);
+  return resolveBody(tr, inst, known, unknown === false ? undefined : unknown, []);
+}
+
+/** azapi_resource: its body, as ARM's, with positions mirrored into `body`. */
+export function azapiResource(tr: Translation, inst: Instance, t: Translated): void {
+  const r = tr.reader;
+  const body = azapiBody(tr, inst);
   if (body instanceof Unknown) t.body.properties = body;
   else if (isJsonObject(body)) for (const k of Object.keys(body)) t.body[k] = (body as Record<string, Value>)[k];
   const api = typeOf(r.value(inst, ['type'], 'value'));

@@ -19,6 +19,7 @@ import { legacyVirtualMachine, networkInterface, orchestratedScaleSet, scaleSet,
 import { backendPool, lbOutboundRule, lbRule, loadBalancer, nicPoolAssociation, poolAddress } from './azurerm-lb.js';
 import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
 import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
+import { azapiUpdate } from './azapi-update.js';
 import { gatewayConnection, localNetworkGateway, routeServer, routeServerIdentity, virtualNetworkGateway, virtualNetworkPeering } from './azurerm-gateways.js';
 import { hubConnection, hubGateway, hubRouteTable, routingIntent, virtualHub, virtualWan } from './azurerm-virtual-wan.js';
 import { readBlocks } from './tf-blocks.js';
@@ -148,6 +149,7 @@ const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
   ['azurerm_lb_outbound_rule', lbOutboundRule],
   ['azurerm_lb_backend_address_pool_address', poolAddress],
   ['azurerm_network_interface_backend_address_pool_association', nicPoolAssociation],
+  ['azapi_update_resource', azapiUpdate],
 ]);
 
 /**
@@ -192,6 +194,11 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     if (inst.mode !== 'managed') continue;
     FOLDERS.get(inst.type)?.(tr, inst);
     if (ROUTING.has(inst.type)) routingNotRead(tr, inst);
+  }
+  // A change Terraform deferred to a later plan is not in this one: what it deploys could change any path.
+  for (const d of model.deferred) {
+    if (!TRANSLATORS.has(d.type) && !FOLDERS.has(d.type) && !ROUTING.has(d.type)) continue;
+    tr.unresolved.push({ name: d.address, at: { file: doc.file, pointer: d.pointer }, reason: `Terraform deferred its change to a later plan (${d.reason}), so this plan does not show what it deploys`, what: `resource '${d.address}' (${d.type})` });
   }
   const resources: SourceResource[] = [];
   for (const t of tr.list) {

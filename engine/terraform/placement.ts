@@ -108,7 +108,7 @@ export class Placement {
       }
       return { file: block.file, pointer: p };
     }
-    const base = inst.valuesKey === 'values' ? pointerJoin(inst.pointer, 'values') : pointerJoin(pointerJoin(inst.pointer, 'change'), 'after');
+    const base = inst.valuesKey === 'values' ? pointerJoin(inst.pointer, 'values') : pointerJoin(pointerJoin(inst.pointer, 'change'), inst.valuesKey === 'change/before' ? 'before' : 'after');
     const at = deepest(this.root, base, path);
     if (path.length === 0) return { file: this.file, pointer: inst.pointer };
     // A value known only after apply is not in the known values: where the plan says so is closer.

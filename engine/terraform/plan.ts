@@ -54,6 +54,9 @@ export interface ModuleCall {
   readonly forEach: JsonObject | undefined;
 }
 
+/** Where an instance's known values are, under its entry. */
+export type ValuesKey = 'values' | 'change/after' | 'change/before';
+
 /** One resource instance of the plan or state, with what is known of it. */
 export interface Instance {
   /** Absolute address: `module.net.azurerm_subnet.app["a"]`. */
@@ -71,8 +74,8 @@ export interface Instance {
   readonly unknown: Json | undefined;
   /** Where its entry is (a values representation entry, else its resource change). */
   readonly pointer: string;
-  /** Where its known values are written, under `pointer`: `values` or `change/after`. */
-  readonly valuesKey: 'values' | 'change/after';
+  /** Where its known values are written, under `pointer`: `values`, `change/after`, or `change/before` (forgotten). */
+  readonly valuesKey: ValuesKey;
   /** Its block in the configuration, when the plan has one (state has none). */
   readonly config: ConfigResource | undefined;
   /** Where its resource change is (a plan's), whose `after_unknown` shows what is known only after apply. */
@@ -90,11 +93,30 @@ export interface Model {
   /** Root variable values (`variables.<name>.value`). */
   readonly variables: ReadonlyMap<string, Json>;
   readonly findings: RawFinding[];
+  /** Resource changes Terraform deferred to a later plan (`deferred_changes`): what they will be, this plan does not say. */
+  readonly deferred: readonly Deferred[];
 }
 
-/** True when a parsed document is `terraform show -json` output: a `format_version` and a `terraform_version`. */
+/** A resource change Terraform deferred (`deferred_changes[]`): its address, type, reason and entry. */
+export interface Deferred {
+  readonly address: string;
+  readonly type: string;
+  readonly reason: string;
+  readonly pointer: string;
+}
+
+/**
+ * True when a parsed document is `terraform show -json` output (a `format_version` and a `terraform_version`), or
+ * Terraform's own state file (`terraform.tfstate`: a numeric `version`, a `terraform_version` and a `lineage`), which
+ * the front-end refuses with a finding that says which command makes the JSON it reads.
+ */
 export function isTerraformJson(value: unknown): boolean {
-  return typeof member(value, 'format_version') === 'string' && typeof member(value, 'terraform_version') === 'string';
+  return typeof member(value, 'terraform_version') === 'string' && (typeof member(value, 'format_version') === 'string' || isStateFile(value));
+}
+
+/** Terraform's state file itself, not `terraform show -json` of it. */
+function isStateFile(value: unknown): boolean {
+  return typeof member(value, 'version') === 'number' && typeof member(value, 'lineage') === 'string' && member(value, 'format_version') === undefined;
 }
 
 const EMPTY: JsonObject = Object.freeze(Object.create(null) as JsonObject);
@@ -230,6 +252,7 @@ export function resourceKey(moduleAddress: string, localAddress: string): string
 interface Change {
   readonly unknown: Json | undefined;
   readonly after: JsonObject | undefined;
+  readonly before: JsonObject | undefined;
   readonly pointer: string;
   readonly actions: readonly string[];
   readonly entry: JsonObject;
@@ -258,7 +281,7 @@ class ModelBuilder {
     return m;
   }
 
-  add(r: Json, pointer: string, _container: string, valuesKey: 'values' | 'change/after', values: Json | undefined, unknownOverride?: Json): void {
+  add(r: Json, pointer: string, _container: string, valuesKey: ValuesKey, values: Json | undefined, unknownOverride?: Json): void {
     const address = member(r, 'address');
     const mode = member(r, 'mode') === 'data' ? 'data' : 'managed';
     const type = member(r, 'type');
@@ -292,15 +315,19 @@ class ModelBuilder {
     else this.byResource.set(key, [inst]);
   }
 
-  /** Every resource of a values representation module and of its child modules. */
-  walk(m: Json | undefined, pointer: string, filter: 'all' | 'data'): void {
+  /** Every resource of a values representation module and of its child modules ('unchanged': data sources and those without a change). */
+  walk(m: Json | undefined, pointer: string, filter: 'all' | 'data' | 'unchanged'): void {
     const address = member(m, 'address');
     const moduleAddress = typeof address === 'string' ? address : '';
     const list = member(m, 'resources');
     if (Array.isArray(list)) {
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
-        if (filter === 'data' && member(r, 'mode') !== 'data') continue;
+        if (filter !== 'all' && member(r, 'mode') !== 'data') {
+          const address = member(r, 'address');
+          // A deposed object (`deposed_key`) is one a plan destroys.
+          if (filter === 'data' || typeof address !== 'string' || this.changes.has(address) || member(r, 'deposed_key') !== undefined) continue;
+        }
         this.add(r, pointerJoin(pointerJoin(pointer, 'resources'), i), moduleAddress, 'values', member(r, 'values'));
       }
     }
@@ -321,9 +348,11 @@ function readChanges(doc: JsonObject): Map<string, Change> {
     const change = member(rc, 'change');
     const actions = member(change, 'actions');
     const after = member(change, 'after');
+    const before = member(change, 'before');
     out.set(address, {
       unknown: member(change, 'after_unknown'),
       after: isJsonObject(after) ? after : undefined,
+      before: isJsonObject(before) ? before : undefined,
       pointer: pointerJoin(pointerJoin('', 'resource_changes'), i),
       actions: Array.isArray(actions) ? actions.filter((a): a is string => typeof a === 'string') : [],
       entry: rc,
@@ -332,16 +361,42 @@ function readChanges(doc: JsonObject): Map<string, Change> {
   return out;
 }
 
+/** The resource changes Terraform deferred (`deferred_changes`, each with its `reason` and `resource_change`). */
+function readDeferred(doc: JsonObject): Deferred[] {
+  const out: Deferred[] = [];
+  const list = member(doc, 'deferred_changes');
+  if (!Array.isArray(list)) return out;
+  for (let i = 0; i < list.length; i++) {
+    const rc = member(list[i], 'resource_change');
+    const address = member(rc, 'address');
+    const type = member(rc, 'type');
+    const reason = member(list[i], 'reason');
+    if (typeof address !== 'string' || typeof type !== 'string') continue;
+    out.push({ address, type, reason: typeof reason === 'string' ? reason : 'unknown', pointer: pointerJoin(pointerJoin(pointerJoin('', 'deferred_changes'), i), 'resource_change') });
+  }
+  return out;
+}
+
 /**
  * Reads plan or state JSON. A plan's resources are its `planned_values` (what exists after apply), with the unknown
  * values of its `resource_changes` and the data sources Terraform read while planning (kept in `prior_state`); a
  * resource whose change creates it but that `planned_values` leaves out (a data source read only at apply) is taken
- * from its change. State's are its `values`, all known.
+ * from its change. A resource being destroyed (`delete`) is left out, as `planned_values` leaves it out; one that
+ * Terraform forgets (`forget`, a `removed` block with `destroy = false`) stays in Azure, so it is read from its change's
+ * `before`. A resource of `prior_state` (the refreshed state) without a change stays as it is, so it is read from
+ * there: all of a refresh-only plan's (`terraform plan -refresh-only`: no changes, empty `planned_values`), and those
+ * outside the targets of a plan made with `-target`. State's are its `values`, all known.
  */
 export function readModel(file: string, doc: unknown): Model {
   const findings: RawFinding[] = [];
   const variables = new Map<string, Json>();
-  if (!isJsonObject(doc)) return { kind: 'state', instances: [], byResource: new Map(), root: undefined, variables, findings };
+  if (!isJsonObject(doc)) return { kind: 'state', instances: [], byResource: new Map(), root: undefined, variables, findings, deferred: [] };
+  if (isStateFile(doc)) {
+    // The state file's layout is Terraform's own and not a stable interface; `terraform show -json` prints it in the
+    // documented values representation (https://developer.hashicorp.com/terraform/internals/json-format).
+    findings.push({ ruleId: 'template-invalid', message: 'This is a Terraform state file (terraform.tfstate), not the JSON that `terraform show -json` prints: run `terraform show -json > state.json` and lint state.json.', at: { file, pointer: '/version' } });
+    return { kind: 'state', instances: [], byResource: new Map(), root: undefined, variables, findings, deferred: [] };
+  }
   const version = member(doc, 'format_version');
   // "Reject any input which reports an unsupported major version" (json-format, format_version).
   if (typeof version === 'string' && !/^[01]\./.test(version))
@@ -355,18 +410,25 @@ export function readModel(file: string, doc: unknown): Model {
   const config = member(doc, 'configuration');
   const root = isJsonObject(config) ? readConfigModule(member(config, 'root_module')) : undefined;
   const changes = readChanges(doc);
+  const deferred = readDeferred(doc);
   const b = new ModelBuilder(root, changes);
-  if (findings.some((f) => f.at.pointer === '/format_version')) return { kind: isPlan ? 'plan' : 'state', instances: [], byResource: new Map(), root, variables, findings };
+  if (findings.some((f) => f.at.pointer === '/format_version')) return { kind: isPlan ? 'plan' : 'state', instances: [], byResource: new Map(), root, variables, findings, deferred };
   if (isPlan) {
+    const prior = member(member(member(doc, 'prior_state'), 'values'), 'root_module');
     b.walk(member(planned, 'root_module'), '/planned_values/root_module', 'all');
-    b.walk(member(member(member(doc, 'prior_state'), 'values'), 'root_module'), '/prior_state/values/root_module', 'data');
+    // A complete plan has a change (no-op included) for every resource of its prior state. One without a change stays
+    // as it is: every resource of a refresh-only plan, and those outside the targets of a plan made with -target
+    // ("complete": false). Not when planning failed (errored: incomplete, and said so above).
+    b.walk(prior, '/prior_state/values/root_module', member(doc, 'errored') === true ? 'data' : 'unchanged');
     for (const [address, c] of changes) {
-      if (b.seen.has(address) || !c.actions.some((a) => a === 'create' || a === 'read' || a === 'update' || a === 'no-op')) continue;
+      if (b.seen.has(address)) continue;
       const ma = member(c.entry, 'module_address');
-      b.add(c.entry, c.pointer, typeof ma === 'string' ? ma : '', 'change/after', c.after);
+      const moduleAddress = typeof ma === 'string' ? ma : '';
+      if (c.actions.length === 1 && c.actions[0] === 'forget') b.add(c.entry, c.pointer, moduleAddress, 'change/before', c.before, EMPTY);
+      else if (c.actions.some((a) => a === 'create' || a === 'read' || a === 'update' || a === 'no-op')) b.add(c.entry, c.pointer, moduleAddress, 'change/after', c.after);
     }
   } else {
     b.walk(member(member(doc, 'values'), 'root_module'), '/values/root_module', 'all');
   }
-  return { kind: isPlan ? 'plan' : 'state', instances: b.instances, byResource: b.byResource, root, variables, findings };
+  return { kind: isPlan ? 'plan' : 'state', instances: b.instances, byResource: b.byResource, root, variables, findings, deferred };
 }
