@@ -177,7 +177,7 @@ export function fileLinkResolver(cwd: string, options: LinkOptions = {}): LinkRe
       return { error: 'a URL, which egress-lint never fetches; map its prefix to a folder in the configuration\'s links to read it from disk', remote: true };
     },
     uriOf(file) {
-      return pathToFileURL(resolve(cwd, file)).href;
+      return fileUrl(resolve(cwd, file));
     },
     show(link) {
       if (!/^file:/i.test(link)) return link;
@@ -189,6 +189,19 @@ export function fileLinkResolver(cwd: string, options: LinkOptions = {}): LinkRe
     },
   };
 }
+
+/**
+ * The file: URL of an absolute path, as pathToFileURL writes it. A path made only of characters that a URL path keeps
+ * as they are is the URL after `file://` (pathToFileURL parses a whole URL, a large part of linting a small
+ * template that calls deployment()); any other path, and every Windows path, goes through pathToFileURL.
+ */
+export function fileUrl(abs: string): string {
+  return sep === '/' && PLAIN_PATH.test(abs) && !DOT_SEGMENT.test(abs) ? `file://${abs}` : pathToFileURL(abs).href;
+}
+
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9._!$&'()*+,;=:@-]+)*\/?$/;
+/** `.` and `..` segments, which a URL drops or applies. */
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 /** A file's text (UTF-8, or UTF-16 with a byte order mark, as PowerShell writes), or why it cannot be read. */
 export function readText(cwd: string, file: string): string | { error: string } {

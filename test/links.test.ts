@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { pathToFileURL } from 'node:url';
+import { fileUrl } from '../api/files.js';
 import { main } from '../cli/main.js';
 import { capture, scratchDir } from './harness/io.js';
 import { LINKED_VNET, linkingTemplate } from './harness/linked-templates.js';
@@ -58,6 +60,11 @@ test('a bad links entry in the configuration is exit 2 naming it', async () => {
   const r = await lint(dir, ['main.json']);
   assert.is(r.code, 2);
   assert.match(r.err, /links/);
+});
+
+test('a file URL (deployment().properties.templateLink.uri, _artifactsLocation) is what pathToFileURL writes, whatever the path', () => {
+  const paths = ['/a/b.json', '/', '/x/y/', '/x//y/', '/x/./y', '/x/../y', '/x/.../y', '/x/.hidden/a.json', '/c/Azure+azure-quickstart-templates/a b.json', '/x/%41.json', '/x/#a?.json', '/x/\u00e4.json', '/x/a\\b', "/x/it's(1).json", '/x/a:b@c.json', '/x/[1]{2}|^`.json', '/x/a\tb\nc', '/x/"q"<>.json', '/x/~user/$HOME;=,&!*.json'];
+  for (const p of paths) assert.is(fileUrl(p), pathToFileURL(p).href, p);
 });
 
 test.run();

@@ -447,7 +447,7 @@ export class TemplateRun implements CheckHost {
     // templateLink exists when the template is deployed from a URL. A template read from a file (the root, or one a
     // link named) is taken to be deployed from beside its files (contract: "Linked templates"), so links built from
     // it name the files next to it; any other read of it is a value known only at deployment.
-    const uri = this.base === '' ? this.expansion.options.links?.uriOf(this.doc.file) : undefined;
+    const uri = this.base === '' ? this.docUri() : undefined;
     if (uri !== undefined) properties.templateLink = { uri, contentVersion: scalarText(getProp(this.template, 'contentVersion'), '1.0.0.0') };
     return markRuntime({ name: this.deploymentName, location: this.targetScope.location, properties } as ValueObject, 'deployment()');
   }
@@ -461,10 +461,17 @@ export class TemplateRun implements CheckHost {
    */
   private artifactsDefault(lower: string): Value | undefined {
     if (lower !== '_artifactslocation' && lower !== '_artifactslocationsastoken') return undefined;
-    const uri = this.expansion.options.links?.uriOf(this.doc.file);
+    const uri = this.docUri();
     if (uri === undefined) return undefined;
     return lower === '_artifactslocation' ? uri.slice(0, uri.lastIndexOf('/') + 1) : '';
   }
+
+  /** The URL of this template's file as the link reader names it (made once: every deployment() call asks). */
+  private docUri(): string | undefined {
+    if (this.docUriMemo === undefined) this.docUriMemo = this.expansion.options.links?.uriOf(this.doc.file) ?? null;
+    return this.docUriMemo ?? undefined;
+  }
+  private docUriMemo: string | null | undefined;
 
   /** The evaluated outputs, as `reference(deployment).outputs` shows them: { name: { type, value } }. */
   outputs(): ValueObject {
