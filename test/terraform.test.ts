@@ -41,8 +41,17 @@ function lint(file: string): LintResult {
   return lintDocument({ file, text: readFileSync(join(FIXTURES, file), 'utf8') }, { rules });
 }
 
-/** What must agree between the two front-ends: everything but places and ids (ARM's resource group is not Terraform's). */
-function answers(r: LintResult): unknown {
+/** Words as they are: the ARM side of a comparison. */
+function asWritten(text: string): string {
+  return text;
+}
+
+/**
+ * What must agree between the two front-ends: everything but places and ids (ARM's resource group is not
+ * Terraform's), and words: the plan's messages and reasons name the azurerm attributes where the template's name ARM
+ * properties, so the template's texts are compared in the words of the plan (`words`, the plan's own rewording).
+ */
+function answers(r: LintResult, words: (text: string) => string = asWritten): unknown {
   return {
     vms: r.vms.map((v) => ({
       name: v.name,
@@ -50,18 +59,25 @@ function answers(r: LintResult): unknown {
       verdict: v.verdict,
       egress: v.egress.map((e) => `${e.name} ${e.via} ${e.type} ${e.static}`).sort(),
       primaryEgress: v.primaryEgress.map((e) => e.name).sort(),
-      paths: v.paths.map((p) => ({ nic: p.nic, ipConfiguration: p.ipConfiguration, primary: p.primary, method: p.method, verdict: p.verdict, egress: p.egress.map((e) => e.name).sort(), because: p.because })),
+      paths: v.paths.map((p) => ({ nic: p.nic, ipConfiguration: p.ipConfiguration, primary: p.primary, method: p.method, verdict: p.verdict, egress: p.egress.map((e) => e.name).sort(), because: p.because.map(words) })),
     })),
-    findings: r.findings.map((f) => `${f.ruleId} ${f.severity}: ${f.message}`).sort(),
+    findings: r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.messageId} ${JSON.stringify(f.data)}: ${words(f.message)} (${words(f.help)})`).sort(),
   };
+}
+
+/** The plan's rewording of a text (about no resource in particular: the words of the plan's resources of its type). */
+function wordsOf(r: LintResult): (text: string) => string {
+  const doc = r.deployment.docs.get(r.file);
+  assert.ok(doc?.reword, 'a plan rewords its texts');
+  return (text) => doc.reword!('', text);
 }
 
 const same = suite('Terraform and ARM: the same network, the same answers');
 for (const [tf, arm] of PAIRS) {
   same(`${tf} answers as ${arm}`, () => {
-    const a = answers(lint(arm));
-    const t = answers(lint(tf));
-    assert.equal(t, a);
+    const t = lint(tf);
+    const a = answers(lint(arm), wordsOf(t));
+    assert.equal(answers(t), a);
     assert.ok((a as { vms: unknown[] }).vms.length > 0, 'the ARM fixture has VMs');
   });
 }

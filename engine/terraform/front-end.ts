@@ -22,6 +22,7 @@ import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js'
 import { gatewayConnection, localNetworkGateway, routeServer, routeServerIdentity, virtualNetworkGateway, virtualNetworkPeering } from './azurerm-gateways.js';
 import { hubConnection, hubGateway, hubRouteTable, routingIntent, virtualHub, virtualWan } from './azurerm-virtual-wan.js';
 import { readBlocks } from './tf-blocks.js';
+import { Wording } from './wording.js';
 import type { TfSourceHost } from './tf-blocks.js';
 
 export { isTerraformJson };
@@ -194,8 +195,10 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     if (ROUTING.has(inst.type)) routingNotRead(tr, inst);
   }
   const resources: SourceResource[] = [];
+  const wording = new Wording();
   for (const t of tr.list) {
     placement.addResource(t.inst.pointer, t.places);
+    wording.add(t.inst.pointer, t.inst.type, t.ident.type);
     const props = getProp(t.body, 'properties');
     resources.push({
       id: t.ident.id,
@@ -213,7 +216,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     });
   }
   const docs = new Map<string, TemplateDoc>();
-  docs.set(doc.file, new PlacedDoc(doc, placement));
+  docs.set(doc.file, new PlacedDoc(doc, placement, wording));
   if (tfDocs) for (const [f, d] of tfDocs) docs.set(f, d);
   return { file: doc.file, resources, findings: tr.findings, unresolved: tr.unresolved, docs };
 }
