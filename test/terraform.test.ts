@@ -35,6 +35,8 @@ const PAIRS: readonly (readonly [string, string])[] = [
   // Virtual WAN (azurerm-virtual-wan.ts).
   ['terraform/vwan-routing-intent-firewall/plan.json', 'egress/vwan-routing-intent-firewall/main.json'],
   ['terraform/vwan-hub-learns-default-route/plan.json', 'egress/vwan-hub-learns-default-route/main.json'],
+  // The secured hub's firewall addresses from state (virtual_hub[0].public_ip_addresses).
+  ['terraform/state-vwan-hub-firewall/state.json', 'egress/vwan-firewall-addresses/main.json'],
 ];
 
 function lint(file: string): LintResult {
@@ -91,6 +93,24 @@ state('state gives the deployed ids and addresses, which the report shows', () =
     vm.egress.map((e) => [e.id, e.address]),
     [['/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-egress/providers/Microsoft.Network/publicIPAddresses/pip-vm1', '20.61.15.107']],
   );
+});
+state('state gives a secured hub firewall its addresses (virtual_hub[0].public_ip_addresses); a plan that creates it leaves them to Azure, naming the count', () => {
+  const vm = lint('terraform/state-vwan-hub-firewall/state.json').vms[0];
+  assert.is(vm.verdict, 'deterministic-set');
+  assert.equal(
+    vm.egress.map((e) => [e.name, e.via, e.address]),
+    [
+      ['fw-hub-public-ip-1', 'firewall', '20.50.1.10'],
+      ['fw-hub-public-ip-2', 'firewall', '20.50.1.11'],
+    ],
+  );
+  const planned = lint('terraform/vwan-routing-intent-firewall/plan.json').vms[0];
+  assert.is(planned.verdict, 'unknown');
+  assert.equal(
+    planned.egress.map((e) => [e.name, e.address]),
+    [['fw-hub-public-ip-1', null]],
+  );
+  assert.match(planned.paths[0].because.join('\n'), 'leaves through 1 public IP that Azure assigns at deployment (virtual_hub.public_ip_count: 1)');
 });
 state('a plan names what is not created yet by an id built from its resource group and name, the subscription a placeholder', () => {
   const vm = lint('terraform/seed-1-nic-public-ip/plan.json').vms[0];
