@@ -37,6 +37,8 @@ const PAIRS: readonly (readonly [string, string])[] = [
   ['terraform/vwan-hub-learns-default-route/plan.json', 'egress/vwan-hub-learns-default-route/main.json'],
   // The secured hub's firewall addresses from state (virtual_hub[0].public_ip_addresses).
   ['terraform/state-vwan-hub-firewall/state.json', 'egress/vwan-firewall-addresses/main.json'],
+  // A route of its own into the hub's default route table (azurerm_virtual_hub_route_table_route).
+  ['terraform/state-vwan-default-route-table/state.json', 'egress/vwan-default-route-table/main.json'],
 ];
 
 function lint(file: string): LintResult {
@@ -244,3 +246,35 @@ refs('an index computed from count.index or each.key is told from the key itself
     assert.ok(keyComputed(computed), computed);
 });
 refs.run();
+
+const hubRoute = suite('hub route resources (azurerm_virtual_hub_route_table_route)');
+/** The plan of terraform/hub-route-table-route with its route's route_table_id written as `expression` (a known `value`, or none). */
+function withRouteTable(expression: unknown, value?: string): LintResult {
+  const file = 'terraform/hub-route-table-route/plan.json';
+  const plan = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+    planned_values: { root_module: { resources: { address: string; values: Record<string, unknown> }[] } };
+    resource_changes: { address: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
+    configuration: { root_module: { resources: { address: string; expressions: Record<string, unknown> }[] } };
+  };
+  const address = 'azurerm_virtual_hub_route_table_route.default';
+  const change = plan.resource_changes.find((c) => c.address === address)!.change;
+  if (value !== undefined) {
+    plan.planned_values.root_module.resources.find((r) => r.address === address)!.values.route_table_id = value;
+    change.after.route_table_id = value;
+    delete change.after_unknown.route_table_id;
+  }
+  plan.configuration.root_module.resources.find((r) => r.address === address)!.expressions.route_table_id = expression;
+  return lintDocument({ file: 'plan.json', text: JSON.stringify(plan) }, { rules });
+}
+hubRoute('a route into a hub route table the plan does not have leaves the path unknown, naming the route', () => {
+  const id = '/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-other/providers/Microsoft.Network/virtualHubs/hub-other/hubRouteTables/rt1';
+  const vm = withRouteTable({ constant_value: id }, id).vms[0];
+  assert.is(vm.verdict, 'unknown');
+  assert.match(vm.paths[0].because.join('\n'), `route 'azurerm_virtual_hub_route_table_route.default' could change it: the hub route table its route_table_id names (${id}) is not in the plan`);
+});
+hubRoute('a route whose table the plan cannot tell (a local value) leaves every path unknown, naming it', () => {
+  const vm = withRouteTable({ references: ['local.route_table'] }).vms[0];
+  assert.is(vm.verdict, 'unknown');
+  assert.match(vm.paths[0].because.join('\n'), "association 'azurerm_virtual_hub_route_table_route.default' could change it: which resource its route_table_id names is not known");
+});
+hubRoute.run();
