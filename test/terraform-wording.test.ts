@@ -49,6 +49,7 @@ const CASES: readonly Case[] = [
   { rule: 'dynamic-public-ip', plan: 'fixtures/terraform/wording-nic-and-public-ip/plan.json', twin: 'fixtures/rules/dynamic-public-ip/fail-basic-dynamic.json', terraform: "set allocation_method to 'Static'", arm: "set publicIPAllocationMethod to 'Static'" },
   { rule: 'unbounded-egress', plan: 'fixtures/terraform/remaining-resources/plan.json', twin: 'fixtures/rules/unbounded-egress/fail-aks-node-public-ip.json', terraform: 'own public IP (node_public_ip_enabled) without a public IP prefix (node_public_ip_prefix_id)', arm: 'own public IP (enableNodePublicIP) without a public IP prefix (nodePublicIPPrefixID)', inMessage: true },
   { rule: 'unresolved-egress', plan: 'fixtures/terraform/vwan-routing-intent-firewall/plan.json', twin: 'fixtures/egress/vwan-routing-intent-firewall/main.json', terraform: 'assigns at deployment (virtual_hub.public_ip_count: 1)', arm: 'assigns at deployment (hubIPAddresses.publicIPs.count: 1)', inMessage: true },
+  { rule: 'unresolved-egress', plan: 'fixtures/terraform/association-target-unknown/plan.json', twin: 'fixtures/egress/vwan-routing-intent-firewall/main.json', terraform: 'A plan or state is read on its own', arm: 'A linked template is read from disk when it is linked by templateLink.relativePath' },
 ];
 
 const text = suite('Terraform wording: the text output');

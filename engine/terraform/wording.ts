@@ -138,6 +138,12 @@ const PHRASES_BY_TYPE: readonly (readonly [string, string, readonly string[]])[]
   ],
   ['none of them sets primary: true', 'primary_network_interface_id names none of them', ['azurerm_virtual_machine']],
   ['publicIPPrefix on the publicIPAddressConfiguration', 'public_ip_prefix_id in the public_ip_address block of the ip_configuration', SCALE_SETS],
+  // unresolved-egress's help speaks of linked templates and parameter files; a plan has neither ('*': any resource).
+  [
+    "Lint the files that declare the missing resources together (linked templates, parameter files), or replace values known only at deployment with literals or parameters that have values. A linked template is read from disk when it is linked by templateLink.relativePath, or by a uri built from deployment().properties.templateLink.uri or _artifactsLocation, or when 'links' in egress-lint.config.json maps its URL prefix to a local folder; a template spec or any other URL is never read.",
+    'A plan or state is read on its own: resources outside it (data sources, resources of another configuration) are not read, and neither are values a plan does not describe (local values, dynamic blocks, a conditional or splat between resources). Reference the resources it creates directly; for a plan, lint the state after apply, which knows the ids and addresses of what it deploys.',
+    ['*'],
+  ],
 ];
 
 /** Types whose words are another type's (the same ARM resource, the same attributes). */
@@ -235,6 +241,11 @@ function quotedAt(text: string, index: number): boolean {
   return open >= 0;
 }
 
+/** True when a phrase is said of a finding about `at`: a phrase of its type, or of any resource of a plan. */
+function owns(byType: ReadonlyMap<string, Form>, at: { readonly tf: string } | undefined): boolean {
+  return byType.has('*') || (at !== undefined && byType.has(at.tf));
+}
+
 /** What a plan's resources are: by the pointer of each one's entry, its Terraform type and the ARM type it deploys. */
 export class Wording {
   private readonly entries = new Map<string, { readonly tf: string; readonly arm: string }>();
@@ -267,6 +278,8 @@ export class Wording {
    */
   private wordsOf(form: string, at: { readonly tf: string; readonly arm: string } | undefined): string {
     const byType = FORMS.get(form)!;
+    const any = byType.get('*');
+    if (any) return any.tf;
     if (at) {
       const own = byType.get(at.tf);
       if (own) return own.tf;
@@ -300,7 +313,7 @@ export class Wording {
       if (quotedAt(text, m.index)) continue;
       const form = m[0].startsWith('properties.') && !FORMS.has(m[0]) ? m[0].slice('properties.'.length) : m[0];
       // A phrase about another type of resource: only its property names are reworded.
-      const words = PHRASES.has(form) && !(at && FORMS.get(form)!.has(at.tf)) ? this.rewordWith(WORD_FORMS, form, at) : this.wordsOf(form, at);
+      const words = PHRASES.has(form) && !owns(FORMS.get(form)!, at) ? this.rewordWith(WORD_FORMS, form, at) : this.wordsOf(form, at);
       out += text.slice(last, m.index) + (words === form ? m[0] : words);
       last = m.index + m[0].length;
       re.lastIndex = last;
