@@ -211,23 +211,43 @@ for (const [arm, tf, types] of PHRASES_BY_TYPE) {
   for (const t of types) addForm(arm, t, '', tf);
 }
 
-/** The forms, longest first, as one expression: a form starts and ends at a word boundary. */
-function formsExpression(withPhrases: boolean): RegExp {
-  const forms: string[] = [];
-  for (const f of FORMS.keys()) if (withPhrases || !PHRASES.has(f)) forms.push(f);
-  forms.sort(longestFirst);
-  const alternatives: string[] = [];
-  for (const f of forms) alternatives.push(f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  // A property written with its `properties.` (`properties.primary: true`) is the same property.
-  return new RegExp(`(?<![A-Za-z0-9_.])(?:properties\\.)?(?:${alternatives.join('|')})(?![A-Za-z0-9_])`, 'g');
-}
-
 function longestFirst(a: string, b: string): number {
   return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-const ALL_FORMS = formsExpression(true);
-const WORD_FORMS = formsExpression(false);
+/** The forms by their first word, longest first: a text is scanned word by word, without one large expression. */
+const BY_FIRST = new Map<string, string[]>();
+for (const f of FORMS.keys()) {
+  const first = /^[A-Za-z0-9_]+/.exec(f)![0];
+  const list = BY_FIRST.get(first);
+  if (list) list.push(f);
+  else BY_FIRST.set(first, [f]);
+}
+for (const list of BY_FIRST.values()) list.sort(longestFirst);
+
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+const DOT = 46;
+
+/** The end of the word that starts at `i`. */
+function wordEnd(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && isWordCode(text.charCodeAt(j))) j++;
+  return j;
+}
+
+/** The longest form written at `start` (ending at a word boundary), if any; phrases only when asked. */
+function formAt(text: string, start: number, withPhrases: boolean): string | undefined {
+  const list = BY_FIRST.get(text.slice(start, wordEnd(text, start)));
+  if (!list) return undefined;
+  for (const f of list) {
+    if (!withPhrases && PHRASES.has(f)) continue;
+    if (text.startsWith(f, start) && !isWordCode(text.charCodeAt(start + f.length))) return f;
+  }
+  return undefined;
+}
 
 /** The spans of a text quoted as names (`'subnet-a'`): a resource named like a property keeps its name. */
 function quotedAt(text: string, index: number): boolean {
@@ -300,24 +320,44 @@ export class Wording {
 
   /** A text about the resource at `pointer` in the words its source uses. */
   reword(pointer: string, text: string): string {
-    ALL_FORMS.lastIndex = 0;
-    if (!ALL_FORMS.test(text)) return text;
-    return this.rewordWith(ALL_FORMS, text, this.resourceAt(pointer));
+    return this.rewordWith(text, pointer, undefined, true);
   }
 
-  private rewordWith(re: RegExp, text: string, at: { readonly tf: string; readonly arm: string } | undefined): string {
-    re.lastIndex = 0;
+  /**
+   * Rewords each form of a text, word by word: a form starts a word not after a '.' (`properties.` before it is
+   * part of it: `properties.primary: true` is `primary: true`), outside a quoted name. The resource is looked up at
+   * the first form found.
+   */
+  private rewordWith(text: string, pointer: string, found: { readonly tf: string; readonly arm: string } | undefined, withPhrases: boolean): string {
+    let at = found;
+    let looked = found !== undefined;
     let out = '';
     let last = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (quotedAt(text, m.index)) continue;
-      const form = m[0].startsWith('properties.') && !FORMS.has(m[0]) ? m[0].slice('properties.'.length) : m[0];
+    let i = 0;
+    while (i < text.length) {
+      if (!isWordCode(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const end = wordEnd(text, i);
+      let start = i;
+      if (end - i === 10 && text.startsWith('properties', i) && text.charCodeAt(end) === DOT) start = end + 1;
+      const form = i > 0 && text.charCodeAt(i - 1) === DOT ? undefined : formAt(text, start, withPhrases);
+      if (form === undefined || quotedAt(text, i)) {
+        i = end;
+        continue;
+      }
+      if (!looked) {
+        at = this.resourceAt(pointer);
+        looked = true;
+      }
       // A phrase about another type of resource: only its property names are reworded.
-      const words = PHRASES.has(form) && !owns(FORMS.get(form)!, at) ? this.rewordWith(WORD_FORMS, form, at) : this.wordsOf(form, at);
-      out += text.slice(last, m.index) + (words === form ? m[0] : words);
-      last = m.index + m[0].length;
-      re.lastIndex = last;
+      const words = PHRASES.has(form) && !owns(FORMS.get(form)!, at) ? this.rewordWith(form, pointer, at, false) : this.wordsOf(form, at);
+      const stop = start + form.length;
+      out += text.slice(last, i) + (words === form ? text.slice(i, stop) : words);
+      last = stop;
+      i = stop;
     }
-    return out + text.slice(last);
+    return last === 0 ? text : out + text.slice(last);
   }
 }
