@@ -277,4 +277,36 @@ hubRoute('a route whose table the plan cannot tell (a local value) leaves every 
   assert.is(vm.verdict, 'unknown');
   assert.match(vm.paths[0].because.join('\n'), "association 'azurerm_virtual_hub_route_table_route.default' could change it: which resource its route_table_id names is not known");
 });
+hubRoute('a route into a hub route table of the plan applies to the connections associated with that table, not to the others', () => {
+  const file = 'terraform/hub-route-table-route/plan.json';
+  const plan = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+    planned_values: { root_module: { resources: Record<string, unknown>[] } };
+    resource_changes: { address: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
+    configuration: { root_module: { resources: { address: string; expressions: Record<string, unknown> }[] } };
+  };
+  const table = 'azurerm_virtual_hub_route_table.rt';
+  const values = { name: 'rt-spoke', labels: null, route: [], timeouts: null };
+  plan.planned_values.root_module.resources.push({ address: table, mode: 'managed', type: 'azurerm_virtual_hub_route_table', name: 'rt', provider_name: 'registry.terraform.io/hashicorp/azurerm', schema_version: 0, values, sensitive_values: {} });
+  plan.resource_changes.push({ address: table, mode: 'managed', type: 'azurerm_virtual_hub_route_table', name: 'rt', provider_name: 'registry.terraform.io/hashicorp/azurerm', change: { actions: ['create'], before: null, after: values, after_unknown: { id: true, virtual_hub_id: true, route: [] } } } as never);
+  plan.configuration.root_module.resources.push({ address: table, mode: 'managed', type: 'azurerm_virtual_hub_route_table', name: 'rt', provider_config_key: 'azurerm', expressions: { name: { constant_value: 'rt-spoke' }, virtual_hub_id: { references: ['azurerm_virtual_hub.hub.id', 'azurerm_virtual_hub.hub'] } }, schema_version: 0 } as never);
+  const route = plan.configuration.root_module.resources.find((r) => r.address === 'azurerm_virtual_hub_route_table_route.default')!;
+  route.expressions.route_table_id = { references: [`${table}.id`, table] };
+  const lintWith = (associated: boolean): LintResult => {
+    const copy = JSON.parse(JSON.stringify(plan)) as typeof plan;
+    if (associated) {
+      const conn = 'azurerm_virtual_hub_connection.vnet';
+      (copy.planned_values.root_module.resources.find((r) => r.address === conn)!.values as Record<string, unknown>).routing = [{ static_vnet_route: [] }];
+      const change = copy.resource_changes.find((c) => c.address === conn)!.change;
+      change.after.routing = [{ static_vnet_route: [] }];
+      change.after_unknown.routing = [{ associated_route_table_id: true, static_vnet_route: [] }];
+      copy.configuration.root_module.resources.find((r) => r.address === conn)!.expressions.routing = [{ associated_route_table_id: { references: [`${table}.id`, table] } }];
+    }
+    return lintDocument({ file: 'plan.json', text: JSON.stringify(copy) }, { rules });
+  };
+  const associated = lintWith(true).vms[0];
+  assert.is(associated.verdict, 'unknown');
+  assert.match(associated.paths[0].because.join('\n'), "route 'default-to-nva' of hub route table 'rt-spoke' of virtual hub 'hub' sends 0.0.0.0/0 to connection 'vnet-to-hub'");
+  const other = lintWith(false).vms[0];
+  assert.equal([other.verdict, other.egress.map((e) => `${e.name} ${e.via}`)], ['deterministic', ['pip-vm1 instance-public-ip']]);
+});
 hubRoute.run();
