@@ -29,11 +29,25 @@ test('expand prints the ARM resources a plan translates to, with their Terraform
 });
 
 test('expand shows what a plan leaves unread as unresolved, naming it', async () => {
-  const r = await run(['expand', 'fixtures/terraform/hub-route-not-read/plan.json']);
+  const r = await run(['expand', 'fixtures/terraform/association-target-unknown/plan.json']);
   const out = JSON.parse(r.out) as { unresolved: { name: string; reason: string }[] };
   assert.equal(
     out.unresolved.map((u) => u.name),
-    ['azurerm_virtual_hub_route_table_route.default'],
+    ['azurerm_subnet_nat_gateway_association.default'],
+  );
+});
+
+test('expand folds a hub route resource into the default route table the hub creates (default_route_table_id)', async () => {
+  const r = await run(['expand', 'fixtures/terraform/hub-route-table-route/plan.json']);
+  const out = JSON.parse(r.out) as { unresolved: unknown[]; resources: { type: string; name: string; symbolicName: string; properties?: { routes?: { name: string; destinations: string[]; nextHopType: string; nextHop: string }[] } }[] };
+  assert.equal(out.unresolved, []);
+  const table = out.resources.find((x) => x.type === 'Microsoft.Network/virtualHubs/hubRouteTables');
+  assert.ok(table, r.out);
+  assert.is(table.name, 'hub/defaultRouteTable');
+  assert.is(table.symbolicName, 'azurerm_virtual_hub_route_table_route.default');
+  assert.equal(
+    table.properties?.routes?.map((x) => [x.name, x.destinations, x.nextHopType, x.nextHop.replace(/^.*\/virtualHubs\//, '')]),
+    [['default-to-nva', ['0.0.0.0/0'], 'ResourceId', 'hub/hubVirtualNetworkConnections/vnet-to-hub']],
   );
 });
 

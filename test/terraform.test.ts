@@ -35,14 +35,27 @@ const PAIRS: readonly (readonly [string, string])[] = [
   // Virtual WAN (azurerm-virtual-wan.ts).
   ['terraform/vwan-routing-intent-firewall/plan.json', 'egress/vwan-routing-intent-firewall/main.json'],
   ['terraform/vwan-hub-learns-default-route/plan.json', 'egress/vwan-hub-learns-default-route/main.json'],
+  // The secured hub's firewall addresses from state (virtual_hub[0].public_ip_addresses).
+  ['terraform/state-vwan-hub-firewall/state.json', 'egress/vwan-firewall-addresses/main.json'],
+  // A route of its own into the hub's default route table (azurerm_virtual_hub_route_table_route).
+  ['terraform/state-vwan-default-route-table/state.json', 'egress/vwan-default-route-table/main.json'],
 ];
 
 function lint(file: string): LintResult {
   return lintDocument({ file, text: readFileSync(join(FIXTURES, file), 'utf8') }, { rules });
 }
 
-/** What must agree between the two front-ends: everything but places and ids (ARM's resource group is not Terraform's). */
-function answers(r: LintResult): unknown {
+/** Words as they are: the ARM side of a comparison. */
+function asWritten(text: string): string {
+  return text;
+}
+
+/**
+ * What must agree between the two front-ends: everything but places and ids (ARM's resource group is not
+ * Terraform's), and words: the plan's messages and reasons name the azurerm attributes where the template's name ARM
+ * properties, so the template's texts are compared in the words of the plan (`words`, the plan's own rewording).
+ */
+function answers(r: LintResult, words: (text: string) => string = asWritten): unknown {
   return {
     vms: r.vms.map((v) => ({
       name: v.name,
@@ -50,18 +63,25 @@ function answers(r: LintResult): unknown {
       verdict: v.verdict,
       egress: v.egress.map((e) => `${e.name} ${e.via} ${e.type} ${e.static}`).sort(),
       primaryEgress: v.primaryEgress.map((e) => e.name).sort(),
-      paths: v.paths.map((p) => ({ nic: p.nic, ipConfiguration: p.ipConfiguration, primary: p.primary, method: p.method, verdict: p.verdict, egress: p.egress.map((e) => e.name).sort(), because: p.because })),
+      paths: v.paths.map((p) => ({ nic: p.nic, ipConfiguration: p.ipConfiguration, primary: p.primary, method: p.method, verdict: p.verdict, egress: p.egress.map((e) => e.name).sort(), because: p.because.map(words) })),
     })),
-    findings: r.findings.map((f) => `${f.ruleId} ${f.severity}: ${f.message}`).sort(),
+    findings: r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.messageId} ${JSON.stringify(f.data)}: ${words(f.message)} (${words(f.help)})`).sort(),
   };
+}
+
+/** The plan's rewording of a text (about no resource in particular: the words of the plan's resources of its type). */
+function wordsOf(r: LintResult): (text: string) => string {
+  const doc = r.deployment.docs.get(r.file);
+  assert.ok(doc?.reword, 'a plan rewords its texts');
+  return (text) => doc.reword!('', text);
 }
 
 const same = suite('Terraform and ARM: the same network, the same answers');
 for (const [tf, arm] of PAIRS) {
   same(`${tf} answers as ${arm}`, () => {
-    const a = answers(lint(arm));
-    const t = answers(lint(tf));
-    assert.equal(t, a);
+    const t = lint(tf);
+    const a = answers(lint(arm), wordsOf(t));
+    assert.equal(answers(t), a);
     assert.ok((a as { vms: unknown[] }).vms.length > 0, 'the ARM fixture has VMs');
   });
 }
@@ -75,6 +95,24 @@ state('state gives the deployed ids and addresses, which the report shows', () =
     vm.egress.map((e) => [e.id, e.address]),
     [['/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-egress/providers/Microsoft.Network/publicIPAddresses/pip-vm1', '20.61.15.107']],
   );
+});
+state('state gives a secured hub firewall its addresses (virtual_hub[0].public_ip_addresses); a plan that creates it leaves them to Azure, naming the count', () => {
+  const vm = lint('terraform/state-vwan-hub-firewall/state.json').vms[0];
+  assert.is(vm.verdict, 'deterministic-set');
+  assert.equal(
+    vm.egress.map((e) => [e.name, e.via, e.address]),
+    [
+      ['fw-hub-public-ip-1', 'firewall', '20.50.1.10'],
+      ['fw-hub-public-ip-2', 'firewall', '20.50.1.11'],
+    ],
+  );
+  const planned = lint('terraform/vwan-routing-intent-firewall/plan.json').vms[0];
+  assert.is(planned.verdict, 'unknown');
+  assert.equal(
+    planned.egress.map((e) => [e.name, e.address]),
+    [['fw-hub-public-ip-1', null]],
+  );
+  assert.match(planned.paths[0].because.join('\n'), 'leaves through 1 public IP that Azure assigns at deployment (virtual_hub.public_ip_count: 1)');
 });
 state('a plan names what is not created yet by an id built from its resource group and name, the subscription a placeholder', () => {
   const vm = lint('terraform/seed-1-nic-public-ip/plan.json').vms[0];
@@ -208,3 +246,67 @@ refs('an index computed from count.index or each.key is told from the key itself
     assert.ok(keyComputed(computed), computed);
 });
 refs.run();
+
+const hubRoute = suite('hub route resources (azurerm_virtual_hub_route_table_route)');
+/** The plan of terraform/hub-route-table-route with its route's route_table_id written as `expression` (a known `value`, or none). */
+function withRouteTable(expression: unknown, value?: string): LintResult {
+  const file = 'terraform/hub-route-table-route/plan.json';
+  const plan = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+    planned_values: { root_module: { resources: { address: string; values: Record<string, unknown> }[] } };
+    resource_changes: { address: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
+    configuration: { root_module: { resources: { address: string; expressions: Record<string, unknown> }[] } };
+  };
+  const address = 'azurerm_virtual_hub_route_table_route.default';
+  const change = plan.resource_changes.find((c) => c.address === address)!.change;
+  if (value !== undefined) {
+    plan.planned_values.root_module.resources.find((r) => r.address === address)!.values.route_table_id = value;
+    change.after.route_table_id = value;
+    delete change.after_unknown.route_table_id;
+  }
+  plan.configuration.root_module.resources.find((r) => r.address === address)!.expressions.route_table_id = expression;
+  return lintDocument({ file: 'plan.json', text: JSON.stringify(plan) }, { rules });
+}
+hubRoute('a route into a hub route table the plan does not have leaves the path unknown, naming the route', () => {
+  const id = '/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-other/providers/Microsoft.Network/virtualHubs/hub-other/hubRouteTables/rt1';
+  const vm = withRouteTable({ constant_value: id }, id).vms[0];
+  assert.is(vm.verdict, 'unknown');
+  assert.match(vm.paths[0].because.join('\n'), `route 'azurerm_virtual_hub_route_table_route.default' could change it: the hub route table its route_table_id names (${id}) is not in the plan`);
+});
+hubRoute('a route whose table the plan cannot tell (a local value) leaves every path unknown, naming it', () => {
+  const vm = withRouteTable({ references: ['local.route_table'] }).vms[0];
+  assert.is(vm.verdict, 'unknown');
+  assert.match(vm.paths[0].because.join('\n'), "association 'azurerm_virtual_hub_route_table_route.default' could change it: which resource its route_table_id names is not known");
+});
+hubRoute('a route into a hub route table of the plan applies to the connections associated with that table, not to the others', () => {
+  const file = 'terraform/hub-route-table-route/plan.json';
+  const plan = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+    planned_values: { root_module: { resources: Record<string, unknown>[] } };
+    resource_changes: { address: string; change: { after: Record<string, unknown>; after_unknown: Record<string, unknown> } }[];
+    configuration: { root_module: { resources: { address: string; expressions: Record<string, unknown> }[] } };
+  };
+  const table = 'azurerm_virtual_hub_route_table.rt';
+  const values = { name: 'rt-spoke', labels: null, route: [], timeouts: null };
+  plan.planned_values.root_module.resources.push({ address: table, mode: 'managed', type: 'azurerm_virtual_hub_route_table', name: 'rt', provider_name: 'registry.terraform.io/hashicorp/azurerm', schema_version: 0, values, sensitive_values: {} });
+  plan.resource_changes.push({ address: table, mode: 'managed', type: 'azurerm_virtual_hub_route_table', name: 'rt', provider_name: 'registry.terraform.io/hashicorp/azurerm', change: { actions: ['create'], before: null, after: values, after_unknown: { id: true, virtual_hub_id: true, route: [] } } } as never);
+  plan.configuration.root_module.resources.push({ address: table, mode: 'managed', type: 'azurerm_virtual_hub_route_table', name: 'rt', provider_config_key: 'azurerm', expressions: { name: { constant_value: 'rt-spoke' }, virtual_hub_id: { references: ['azurerm_virtual_hub.hub.id', 'azurerm_virtual_hub.hub'] } }, schema_version: 0 } as never);
+  const route = plan.configuration.root_module.resources.find((r) => r.address === 'azurerm_virtual_hub_route_table_route.default')!;
+  route.expressions.route_table_id = { references: [`${table}.id`, table] };
+  const lintWith = (associated: boolean): LintResult => {
+    const copy = JSON.parse(JSON.stringify(plan)) as typeof plan;
+    if (associated) {
+      const conn = 'azurerm_virtual_hub_connection.vnet';
+      (copy.planned_values.root_module.resources.find((r) => r.address === conn)!.values as Record<string, unknown>).routing = [{ static_vnet_route: [] }];
+      const change = copy.resource_changes.find((c) => c.address === conn)!.change;
+      change.after.routing = [{ static_vnet_route: [] }];
+      change.after_unknown.routing = [{ associated_route_table_id: true, static_vnet_route: [] }];
+      copy.configuration.root_module.resources.find((r) => r.address === conn)!.expressions.routing = [{ associated_route_table_id: { references: [`${table}.id`, table] } }];
+    }
+    return lintDocument({ file: 'plan.json', text: JSON.stringify(copy) }, { rules });
+  };
+  const associated = lintWith(true).vms[0];
+  assert.is(associated.verdict, 'unknown');
+  assert.match(associated.paths[0].because.join('\n'), "route 'default-to-nva' of hub route table 'rt-spoke' of virtual hub 'hub' sends 0.0.0.0/0 to connection 'vnet-to-hub'");
+  const other = lintWith(false).vms[0];
+  assert.equal([other.verdict, other.egress.map((e) => `${e.name} ${e.via}`)], ['deterministic', ['pip-vm1 instance-public-ip']]);
+});
+hubRoute.run();

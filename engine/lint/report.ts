@@ -168,8 +168,17 @@ function shownAll(list: readonly string[]): readonly string[] {
   return out ?? list;
 }
 
+/** A path's reasons in the words of the VM's source (Terraform attributes for a translated VM), placeholders shown. */
+function reasons(list: readonly string[], doc: TemplateDoc | undefined, pointer: string): readonly string[] {
+  if (doc?.reword === undefined) return shownAll(list);
+  const out: string[] = [];
+  for (const s of list) out.push(showPlaceholders(doc.reword(pointer, s)));
+  return out;
+}
+
 /** A resolved VM as the report has it. */
 export function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): VmReport {
+  const source = v.vm.at.offset === undefined ? docs.get(v.vm.at.file) : undefined;
   const at = placed(docs, v.vm.at);
   const pos = locateStart(docs, at);
   return {
@@ -190,7 +199,7 @@ export function vmReport(v: VmResult, docs: ReadonlyMap<string, TemplateDoc>): V
       method: p.method,
       verdict: p.verdict,
       egress: p.egress.map(egressEntry),
-      because: shownAll(p.because),
+      because: reasons(p.because, source, v.vm.at.pointer),
     })),
   };
 }

@@ -180,6 +180,11 @@ function shownData(data: Readonly<Record<string, string | number>>): Readonly<Re
   return out ?? data;
 }
 
+/** The help of a finding: the front-end's own, else the message's or the rule's, filled. */
+function helpOf(rule: Rule, r: { messageId: string; data?: Readonly<Record<string, string | number>> }, help: string | undefined): string {
+  return help ?? interpolate(rule.helps?.[r.messageId] ?? rule.help, r.data);
+}
+
 /** Builds a finding from a rule's report: message and help filled, severity applied, suppression looked up. */
 function findingOf(rule: Rule, level: Severity, r: { messageId: string; data?: Readonly<Record<string, string | number>>; resource?: string }, message: string, at: { file: string; pointer: string }, pos: Range, suppressions: readonly Suppression[], help?: string): Finding {
   const finding: Mutable<Finding> = {
@@ -187,7 +192,7 @@ function findingOf(rule: Rule, level: Severity, r: { messageId: string; data?: R
     messageId: r.messageId,
     severity: level,
     message: showPlaceholders(message),
-    help: showPlaceholders(help ?? interpolate(rule.helps?.[r.messageId] ?? rule.help, r.data)),
+    help: showPlaceholders(helpOf(rule, r, help)),
     file: at.file,
     pointer: at.pointer,
     line: pos.line,
@@ -228,6 +233,13 @@ class RuleRun implements RuleContext {
     // templates (a path decided by an inventory NAT gateway), not about an inventory resource on its own.
     if (run.inventory?.docs.has(r.at.file) && !(r.resource !== undefined && run.vmNames.has(r.resource))) return;
     const at = placed(run.docs, r.at);
+    // A translated resource's finding is worded as its source writes it (Terraform attributes, not ARM properties).
+    const doc = r.at.offset === undefined ? run.docs.get(r.at.file) : undefined;
+    if (doc?.reword !== undefined) {
+      const words = doc.reword(r.at.pointer, message);
+      run.findings.push(findingOf(rule, this.level, r, words, at, locate(run.docs, at), run.suppressions, doc.reword(r.at.pointer, helpOf(rule, r, help))));
+      return;
+    }
     run.findings.push(findingOf(rule, this.level, r, message, at, locate(run.docs, at), run.suppressions, help));
   }
 }

@@ -49,6 +49,11 @@ export interface TemplateDoc {
    * resource is written, in this file or another (a .tf file); undefined for a pointer it does not translate.
    */
   place?(pointer: string): Location | undefined;
+  /**
+   * For such a document: a message or help text about the resource at a pointer, in the words its source uses (a
+   * Terraform attribute for an ARM property); the text itself for anything else.
+   */
+  reword?(pointer: string, text: string): string;
 }
 
 /** 0-based line and column of an offset in a text read once (a lock or configuration file's error position). */

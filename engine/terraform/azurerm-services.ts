@@ -33,7 +33,24 @@ export function firewall(tr: Translation, inst: Instance, t: Translated): void {
     put(t, ['properties', 'virtualHub'], idRef(r.value(inst, ['virtual_hub', 0, 'virtual_hub_id'], 'id')), ['virtual_hub', 0, 'virtual_hub_id']);
     // public_ip_count "Defaults to 1" (the provider's docs).
     put(t, ['properties', 'hubIPAddresses', 'publicIPs', 'count'], r.value(inst, ['virtual_hub', 0, 'public_ip_count'], 'value') ?? 1, ['virtual_hub', 0, 'public_ip_count']);
+    hubAddresses(t, r.value(inst, ['virtual_hub', 0, 'public_ip_addresses'], 'value'));
   }
+}
+
+/**
+ * virtual_hub's public_ip_addresses, "the list of public IP addresses associated with the Firewall" (the provider's
+ * docs, attribute reference): known in state, as ARM's hubIPAddresses.publicIPs.addresses. A plan that creates the
+ * firewall knows them only after apply; then they stay unwritten and the count says how many Azure assigns.
+ */
+function hubAddresses(t: Translated, list: Value | undefined): void {
+  if (!Array.isArray(list)) return;
+  const addresses: Value[] = [];
+  for (const a of list) {
+    const entry = obj();
+    entry.address = a;
+    addresses.push(entry);
+  }
+  put(t, ['properties', 'hubIPAddresses', 'publicIPs', 'addresses'], addresses, ['virtual_hub', 0, 'public_ip_addresses']);
 }
 
 /** A node pool's placement and public IP settings, from a default_node_pool block or a node pool resource. */

@@ -5,10 +5,11 @@
 // `virtual_hub` block (azurerm-services.ts). Each attribute is the provider's
 // (registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/<name>), each property ARM's.
 // Imports expressions/ only, besides engine/terraform/.
+import { Unknown } from '../expressions/value.js';
 import type { Instance } from './plan.js';
 import type { Step } from './references.js';
 import type { ArmPath, Translated, Translation } from './translation.js';
-import { block, idRef, obj, put, setAt } from './translation.js';
+import { block, getAt, idRef, obj, put, setAt } from './translation.js';
 import { blocks } from './azurerm-network.js';
 
 /** azurerm_virtual_wan: nothing the readers decide on (a hub's `virtual_wan_id` names it). */
@@ -114,4 +115,53 @@ export function hubRouteTable(tr: Translation, inst: Instance, t: Translated): v
 /** azurerm_vpn_gateway, azurerm_express_route_gateway: the hub (`virtual_hub_id`) that may learn routes through them. */
 export function hubGateway(tr: Translation, inst: Instance, t: Translated): void {
   put(t, ['properties', 'virtualHub'], idRef(tr.reader.value(inst, ['virtual_hub_id'], 'id')), ['virtual_hub_id']);
+}
+
+const HUB_ROUTE_TABLE = 'Microsoft.Network/virtualHubs/hubRouteTables';
+
+/**
+ * The hub route table a route resource adds to: one of the plan's, or the default route table a hub of the plan
+ * creates with itself (`default_route_table_id`, ARM's `hubRouteTables/defaultRouteTable`, which the plan has no
+ * resource for: https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing), then made here with the
+ * routes added to it. Undefined for a table outside the plan.
+ */
+function routeTableOf(tr: Translation, inst: Instance, id: string): Translated | undefined {
+  const t = tr.find(id);
+  if (t) return t.ident.type.toLowerCase() === HUB_ROUTE_TABLE.toLowerCase() ? t : undefined;
+  const m = /^(.*)\/hubRouteTables\/defaultRouteTable\/*$/i.exec(id);
+  const hub = m ? tr.find(m[1]) : undefined;
+  if (!hub || hub.ident.type !== 'Microsoft.Network/virtualHubs') return undefined;
+  const table: Translated = { inst, ident: { type: HUB_ROUTE_TABLE, name: `${hub.ident.name}/defaultRouteTable`, id: `${hub.ident.id}/hubRouteTables/defaultRouteTable` }, body: obj(), places: [{ arm: [], inst, path: [] }], existing: false, apiVersion: '' };
+  setAt(table.body, ['properties', 'routes'], []);
+  tr.add(table);
+  return table;
+}
+
+/**
+ * azurerm_virtual_hub_route_table_route: one route (`destinations_type`, `destinations`, `next_hop_type`, `next_hop`)
+ * of the hub route table `route_table_id` names, folded into that table's `routes` as a `route` block of
+ * azurerm_virtual_hub_route_table is. A table whose routes are known only after apply stays so; a table that cannot
+ * be told, or that is outside the plan, leaves every path unknown, naming the route (never a guess).
+ */
+export function hubRoute(tr: Translation, inst: Instance): void {
+  const r = tr.reader;
+  const id = r.value(inst, ['route_table_id'], 'id', HUB_ROUTE_TABLE);
+  if (id instanceof Unknown) return tr.unfollowable(inst, 'route_table_id', id);
+  const table = typeof id === 'string' ? routeTableOf(tr, inst, id) : undefined;
+  if (!table) {
+    tr.unresolved.push({ name: inst.address, at: { file: tr.file, pointer: inst.pointer }, reason: `the hub route table its route_table_id names (${String(id)}) is not in the plan`, what: `route '${inst.address}'` });
+    return;
+  }
+  const routes = getAt(table.body, ['properties', 'routes']);
+  if (!Array.isArray(routes)) return;
+  const arm: ArmPath = ['properties', 'routes', routes.length];
+  const entry = obj();
+  setAt(table.body, arm, entry);
+  table.places.push({ arm, inst, path: [] });
+  put(table, [...arm, 'name'], r.value(inst, ['name'], 'value'), ['name'], inst);
+  put(table, [...arm, 'destinationType'], r.value(inst, ['destinations_type'], 'value'), ['destinations_type'], inst);
+  put(table, [...arm, 'destinations'], r.value(inst, ['destinations'], 'value'), ['destinations'], inst);
+  // next_hop_type "Defaults to ResourceId" (the provider's docs).
+  put(table, [...arm, 'nextHopType'], r.value(inst, ['next_hop_type'], 'value') ?? 'ResourceId', ['next_hop_type'], inst);
+  put(table, [...arm, 'nextHop'], r.value(inst, ['next_hop'], 'id'), ['next_hop'], inst);
 }

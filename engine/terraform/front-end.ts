@@ -21,8 +21,9 @@ import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
 import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
 import { azapiUpdate } from './azapi-update.js';
 import { gatewayConnection, localNetworkGateway, routeServer, routeServerIdentity, virtualNetworkGateway, virtualNetworkPeering } from './azurerm-gateways.js';
-import { hubConnection, hubGateway, hubRouteTable, routingIntent, virtualHub, virtualWan } from './azurerm-virtual-wan.js';
+import { hubConnection, hubGateway, hubRoute, hubRouteTable, routingIntent, virtualHub, virtualWan } from './azurerm-virtual-wan.js';
 import { readBlocks } from './tf-blocks.js';
+import { Wording } from './wording.js';
 import type { TfSourceHost } from './tf-blocks.js';
 
 export { isTerraformJson };
@@ -82,7 +83,8 @@ const TYPES: ReadonlyMap<string, TypeInfo> = new Map<string, TypeInfo>([
   ['azurerm_virtual_network_peering', { arm: `${VNET}/virtualNetworkPeerings`, parent: { attr: 'virtual_network_name', by: 'name', types: ['azurerm_virtual_network'], armType: VNET, child: 'virtualNetworkPeerings' } }],
   ['azurerm_route_server', { arm: 'Microsoft.Network/virtualHubs/ipConfigurations', identify: routeServerIdentity }],
   ['azurerm_virtual_wan', { arm: 'Microsoft.Network/virtualWans' }],
-  ['azurerm_virtual_hub', { arm: HUB }],
+  // The default route table Azure creates with a hub: `default_route_table_id` names it.
+  ['azurerm_virtual_hub', { arm: HUB, childIds: { default_route_table_id: ['hubRouteTables', 'defaultRouteTable'] } }],
   ['azurerm_virtual_hub_connection', hubChild('hubVirtualNetworkConnections')],
   ['azurerm_virtual_hub_routing_intent', hubChild('routingIntent')],
   ['azurerm_virtual_hub_route_table', hubChild('hubRouteTables')],
@@ -150,20 +152,8 @@ const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
   ['azurerm_lb_backend_address_pool_address', poolAddress],
   ['azurerm_network_interface_backend_address_pool_association', nicPoolAssociation],
   ['azapi_update_resource', azapiUpdate],
+  ['azurerm_virtual_hub_route_table_route', hubRoute],
 ]);
-
-/**
- * Resources through which a subnet may learn a route that this front-end does not translate: a route added to a hub
- * route table by its own resource (the hub's default route table among them, which the plan has no resource for). A
- * path they could change is not decided. (Gateways, peerings, Route Server: azurerm-gateways.ts; Virtual WAN:
- * azurerm-virtual-wan.ts.)
- */
-const ROUTING: ReadonlySet<string> = new Set(['azurerm_virtual_hub_route_table_route']);
-
-/** A routing resource the front-end does not read: every path stays unknown, naming it (never a guess). */
-function routingNotRead(tr: Translation, inst: Instance): void {
-  tr.unresolved.push({ name: inst.address, at: { file: tr.file, pointer: inst.pointer }, reason: 'routes a subnet may learn through it are not read from Terraform plans yet', what: `resource '${inst.address}' (${inst.type})` });
-}
 
 /** What the front-end needs of its caller. */
 export interface TerraformOptions {
@@ -193,7 +183,6 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   for (const inst of model.instances) {
     if (inst.mode !== 'managed') continue;
     FOLDERS.get(inst.type)?.(tr, inst);
-    if (ROUTING.has(inst.type)) routingNotRead(tr, inst);
   }
   // A change Terraform deferred to a later plan is not in this one: what it deploys could change any path.
   for (const d of model.deferred) {
@@ -201,8 +190,10 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     tr.unresolved.push({ name: d.address, at: { file: doc.file, pointer: d.pointer }, reason: `Terraform deferred its change to a later plan (${d.reason}), so this plan does not show what it deploys`, what: `resource '${d.address}' (${d.type})` });
   }
   const resources: SourceResource[] = [];
+  const wording = new Wording();
   for (const t of tr.list) {
     placement.addResource(t.inst.pointer, t.places);
+    wording.add(t.inst.pointer, t.inst.type, t.ident.type);
     const props = getProp(t.body, 'properties');
     resources.push({
       id: t.ident.id,
@@ -220,7 +211,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     });
   }
   const docs = new Map<string, TemplateDoc>();
-  docs.set(doc.file, new PlacedDoc(doc, placement));
+  docs.set(doc.file, new PlacedDoc(doc, placement, wording));
   if (tfDocs) for (const [f, d] of tfDocs) docs.set(f, d);
   return { file: doc.file, resources, findings: tr.findings, unresolved: tr.unresolved, docs };
 }

@@ -8,6 +8,7 @@ import { pointerJoin, pointerSegments } from '../template/template.js';
 import type { Instance } from './plan.js';
 import type { Step } from './references.js';
 import type { ArmPath } from './translation.js';
+import type { Wording } from './wording.js';
 
 /** Where an instance's block is written in a .tf file (a document whose pointers follow the HCL block structure). */
 export interface Block {
@@ -127,6 +128,7 @@ export class PlacedDoc implements TemplateDoc {
   constructor(
     private readonly doc: TemplateDoc,
     private readonly placement: Placement,
+    private readonly wording: Wording,
   ) {}
   get file(): string {
     return this.doc.file;
@@ -151,5 +153,8 @@ export class PlacedDoc implements TemplateDoc {
   }
   place(pointer: string): Location | undefined {
     return this.placement.place(pointer);
+  }
+  reword(pointer: string, text: string): string {
+    return this.wording.reword(pointer, text);
   }
 }

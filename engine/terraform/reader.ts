@@ -28,6 +28,8 @@ export interface TypeInfo {
   readonly children?: Readonly<Record<string, string>>;
   /** Type, name and id for a resource whose ARM type its values say (azapi_resource), or whose id is not ARM's usual shape. */
   readonly identify?: (r: Reader, inst: Instance, name: string) => Identity | undefined;
+  /** Attributes that are the id of a child Azure creates with the resource (a hub's `default_route_table_id`): its type's segment and name. */
+  readonly childIds?: Readonly<Record<string, readonly [string, string]>>;
   /** Attributes Azure assigns (a private IP), by path pattern, and the ARM property path they stand for. */
   readonly assigned?: readonly { readonly attr: RegExp; readonly arm: (path: readonly Step[]) => string }[];
 }
@@ -314,6 +316,8 @@ export class Reader {
     if (!ident) return undefined;
     const p = t.path;
     if (p.length === 0 || (p.length === 1 && p[0] === 'id')) return ident.type;
+    const created = p.length === 1 && typeof p[0] === 'string' ? this.typeOf(t.inst)?.childIds?.[p[0]] : undefined;
+    if (created) return `${ident.type}/${created[0]}`;
     const child = p.length === 3 && typeof p[0] === 'string' && p[2] === 'id' ? this.typeOf(t.inst)?.children?.[p[0]] : undefined;
     return child === undefined ? undefined : `${ident.type}/${child}`;
   }
@@ -327,6 +331,8 @@ export class Reader {
       const ident = this.identity(t.inst);
       if (ident && p.length === 1 && p[0] === 'id') return ident.id;
       if (ident && p.length === 1 && p[0] === 'name') return ident.name;
+      const created = ident && p.length === 1 && typeof p[0] === 'string' ? this.typeOf(t.inst)?.childIds?.[p[0]] : undefined;
+      if (ident && created) return `${ident.id}/${created[0]}/${created[1]}`;
       const child = ident && p.length === 3 && typeof p[0] === 'string' && typeof p[1] === 'number' && p[2] === 'id' ? this.typeOf(t.inst)?.children?.[p[0]] : undefined;
       if (ident && child !== undefined) {
         const name = this.value(t.inst, [p[0], p[1], 'name'], 'value');
