@@ -186,7 +186,7 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   }
   // A change Terraform deferred to a later plan is not in this one: what it deploys could change any path.
   for (const d of model.deferred) {
-    if (!TRANSLATORS.has(d.type) && !FOLDERS.has(d.type) && !ROUTING.has(d.type)) continue;
+    if (!TRANSLATORS.has(d.type) && !FOLDERS.has(d.type)) continue;
     tr.unresolved.push({ name: d.address, at: { file: doc.file, pointer: d.pointer }, reason: `Terraform deferred its change to a later plan (${d.reason}), so this plan does not show what it deploys`, what: `resource '${d.address}' (${d.type})` });
   }
   const resources: SourceResource[] = [];
