@@ -10,7 +10,7 @@ import { OracleCache, checkRun, checkStructCase, inProcessRunner, oracle } from 
 import type { StructCase } from './harness/fuzz-structure.js';
 import { fuzzFoundInputs } from './harness/hostile/fuzz-found.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
-import { READ_KEYS, applyStruct, getAt, shareExpression, structCaseArb, structText, targetsOf, typeOf } from './harness/fuzz-structure.js';
+import { READ_KEYS, READ_SHAPES, applyStruct, getAt, shareExpression, structCaseArb, structText, targetsOf, typeOf } from './harness/fuzz-structure.js';
 
 // Seeded, so a failure here repeats on every machine; the bundled templates only, so the cases do not depend on
 // whether the corpus is present. The bound is generous: it catches hangs, not slowness.
@@ -108,6 +108,18 @@ test('retype: another JSON type at the node, damage claimed except for null and 
   assert.is.not(typeOf(getAt(applyStruct(SMALL.value, { k: 'retype', at, to: 'string' }).value, ID_PATH)), 'string');
   const nameAt = targetAt(SMALL.value, ['resources', 1, 'properties', 'ipConfigurations', 0, 'name']);
   assert.is(applyStruct(SMALL.value, { k: 'retype', at: nameAt, to: 'object' }).damage, undefined);
+});
+
+test('retype: an expression replaced by a value of the type the readers read is no damage; a literal of another type is', () => {
+  assert.equal([...(READ_SHAPES.get('capacity') ?? [])], ['number']);
+  const scaleSet = (capacity: unknown): unknown => ({ resources: [{ type: 'Microsoft.Compute/virtualMachineScaleSets', apiVersion: '2024-07-01', name: 'ss', sku: { name: 'Standard_B2s', capacity } }] });
+  const path = ['resources', 0, 'sku', 'capacity'];
+  const expr = scaleSet("[parameters('count')]");
+  // Found by the 30,000-case run: a scale set's "[parameters('instanceCount')]" capacity retyped as 12 is a valid template.
+  assert.is(applyStruct(expr, { k: 'retype', at: targetAt(expr, path), to: 'number' }).damage, undefined);
+  assert.ok(applyStruct(expr, { k: 'retype', at: targetAt(expr, path), to: 'object' }).damage);
+  const literal = scaleSet(2);
+  assert.ok(applyStruct(literal, { k: 'retype', at: targetAt(literal, path), to: 'string' }).damage);
 });
 
 test('delete: the node is gone and no damage is claimed (a default may apply)', () => {
