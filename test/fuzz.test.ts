@@ -91,6 +91,9 @@ const targetAt = (root: unknown, path: readonly (string | number)[]): number => 
 
 test('the graph-read keys come from the readers, and targets are only nodes the graph reads', () => {
   for (const k of ['ipConfigurations', 'publicIPAddress', 'subnet', 'routeTable', 'natGateway', 'id', 'type', 'sku']) assert.ok(READ_KEYS.has(k), k);
+  // The Virtual WAN and gateway readers' names, and the whole sku, read through the typed readers.
+  for (const k of ['destinationType', 'routingPolicies', 'nextHop', 'enableInternetSecurity', 'staticRoutes', 'useRemoteGateways', 'gatewayDefaultSite', 'localNetworkAddressSpace', 'tier', 'capacity'])
+    assert.ok(READ_KEYS.has(k), k);
   assert.not.ok(READ_KEYS.has('tags'));
   const paths = targetsOf(SMALL.value).map((t) => t.path.join('/'));
   assert.ok(paths.includes(ID_PATH.join('/')));
@@ -120,6 +123,16 @@ test('retype: an expression replaced by a value of the type the readers read is 
   assert.ok(applyStruct(expr, { k: 'retype', at: targetAt(expr, path), to: 'object' }).damage);
   const literal = scaleSet(2);
   assert.ok(applyStruct(literal, { k: 'retype', at: targetAt(literal, path), to: 'string' }).damage);
+});
+
+test('a mutation at or inside a value the seed already writes with a wrong type claims no damage', () => {
+  // Found by the fresh-seed 30,000-case run on fixtures/egress/graph-wrong-types: `"primary": "x"` retyped as true fixes it.
+  const nic = (primary: unknown): unknown => ({ resources: [{ type: 'Microsoft.Network/networkInterfaces', apiVersion: '2024-05-01', name: 'nic', properties: { ipConfigurations: [{ name: 'c', properties: { primary } }] } }] });
+  const path = ['resources', 0, 'properties', 'ipConfigurations', 0, 'properties', 'primary'];
+  const wrong = nic('x');
+  assert.is(applyStruct(wrong, { k: 'retype', at: targetAt(wrong, path), to: 'bool' }).damage, undefined);
+  const right = nic(true);
+  assert.ok(applyStruct(right, { k: 'retype', at: targetAt(right, path), to: 'number' }).damage);
 });
 
 test('delete: the node is gone and no damage is claimed (a default may apply)', () => {

@@ -267,6 +267,31 @@ export interface Applied {
   readonly note: string;
 }
 
+/** Whether `v`, written literally, is of a type the readers accept for a name read as `shapes` (read-typed.ts `fits`). */
+function fitsShapes(v: unknown, shapes: ReadonlySet<JsonType>): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === 'string' && v.startsWith('[') && !v.startsWith('[[')) return true;
+  const t = typeOf(v);
+  if (shapes.has(t)) return true;
+  if (typeof v === 'string' && shapes.has('number') && /^\s*\d+\s*$/.test(v)) return true;
+  return typeof v === 'string' && shapes.has('bool') && /^(true|false)$/i.test(v);
+}
+
+/**
+ * Whether the node at `path`, or a node on the way to it, is already of a type the readers do not accept in the seed
+ * (a fixture of wrong types, reported as template-invalid): a mutation there changes what is already wrong (or fixes
+ * it), so it claims no damage.
+ */
+function alreadyWrong(root: unknown, path: Path): boolean {
+  let cur = root;
+  for (const seg of path) {
+    cur = cur === null || typeof cur !== 'object' ? undefined : (cur as Record<string | number, unknown>)[seg];
+    const shapes = typeof seg === 'string' ? READ_SHAPES.get(seg) : undefined;
+    if (shapes && !fitsShapes(cur, shapes)) return true;
+  }
+  return false;
+}
+
 const pathText = (p: Path): string => p.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
 
 /**
@@ -295,7 +320,7 @@ export function applyStruct(root: unknown, m: StructMutation): Applied {
       const key = t.path[t.path.length - 1];
       const expression = typeof was === 'string' && was.startsWith('[') && !was.startsWith('[[');
       const accepted = expression && typeof key === 'string' && READ_SHAPES.get(key)?.has(to) === true;
-      const damaging = to !== 'null' && !named(t) && !accepted;
+      const damaging = to !== 'null' && !named(t) && !accepted && !alreadyWrong(root, t.path);
       return { value, note: `retype ${pathText(t.path)} ${from} → ${to}`, ...(damaging ? { damage: { resource: t.resource, path: t.path, why: `${from} retyped as ${to}` } } : {}) };
     }
     case 'delete': {
@@ -334,7 +359,7 @@ export function applyStruct(root: unknown, m: StructMutation): Applied {
       return {
         value,
         note: `duplicate ${pathText(t.path)}: ${m.first ? 'original then' : 'then original after'} ${JSON.stringify(other).slice(0, 80)}`,
-        ...(differs && !named(t) ? { damage: { resource: t.resource, path: t.path, why: `key "${key}" written twice with different values` } } : {}),
+        ...(differs && !named(t) && !alreadyWrong(root, t.path) ? { damage: { resource: t.resource, path: t.path, why: `key "${key}" written twice with different values` } } : {}),
       };
     }
     case 'deepen': {
@@ -344,7 +369,7 @@ export function applyStruct(root: unknown, m: StructMutation): Applied {
       let v = was;
       for (let i = 0; i < m.depth; i++) v = m.inArray ? [v] : { value: v };
       const value = editAt(root, t.path, () => v);
-      const damaging = typeOf(v) !== typeOf(was) && was !== null && !named(t);
+      const damaging = typeOf(v) !== typeOf(was) && was !== null && !named(t) && !alreadyWrong(root, t.path);
       return { value, note: `deepen ${pathText(t.path)} ${m.depth} × ${m.inArray ? 'array' : 'object'}`, ...(damaging ? { damage: { resource: t.resource, path: t.path, why: `${typeOf(was)} wrapped in ${m.depth} ${m.inArray ? 'arrays' : 'objects'}` } } : {}) };
     }
     case 'share': {
