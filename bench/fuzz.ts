@@ -8,8 +8,9 @@
 // FUZZ_CASES then counts templates only: an expression costs about 25 µs against 6-10 ms for a template, so millions
 // run in minutes (FUZZ_CASES=0 FUZZ_EXPRESSIONS=10000000: expressions only). Exit 1 on any failure.
 // FUZZ_STRUCTURE sets the number of structure-aware cases (test/harness/fuzz-structure.ts: retype, delete, duplicate
-// keys, deepen, share, resource shapes; default 0), each run through the CLI's main() in a worker thread with a heap
-// cap of FUZZ_HEAP_MIB (default 1024) and stopped after FUZZ_STRUCT_BOUND_MS (default 10,000: issue 21's bound), with
+// keys, deepen, share, resource shapes; default 0), each run through the CLI's main() in a child process with a heap
+// cap of FUZZ_HEAP_MIB (default 1024) and stopped after FUZZ_STRUCT_BOUND_MS (default 10,000: issue 21's bound) of CPU
+// time, or three times that in wall-clock time (test/harness/fuzz-worker.ts), with
 // the oracle of test/harness/fuzz-oracle.ts (FUZZ_ORACLE=0 turns it off). FUZZ_SHARE caps the doubling count of the
 // share mutation (default 60), FUZZ_SHRINK_MS the time spent shrinking one failure (default 600,000).
 // FUZZ_STRUCTURE_ONLY=1 skips the other jobs.

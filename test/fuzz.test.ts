@@ -10,7 +10,7 @@ import { OracleCache, checkRun, checkStructCase, inProcessRunner, oracle } from 
 import type { StructCase } from './harness/fuzz-structure.js';
 import { fuzzFoundInputs } from './harness/hostile/fuzz-found.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
-import { READ_KEYS, applyStruct, getAt, shareExpression, structCaseArb, structText, targetsOf, typeOf } from './harness/fuzz-structure.js';
+import { READ_KEYS, READ_SHAPES, applyStruct, getAt, shareExpression, structCaseArb, structText, targetsOf, typeOf } from './harness/fuzz-structure.js';
 
 // Seeded, so a failure here repeats on every machine; the bundled templates only, so the cases do not depend on
 // whether the corpus is present. The bound is generous: it catches hangs, not slowness.
@@ -91,6 +91,9 @@ const targetAt = (root: unknown, path: readonly (string | number)[]): number => 
 
 test('the graph-read keys come from the readers, and targets are only nodes the graph reads', () => {
   for (const k of ['ipConfigurations', 'publicIPAddress', 'subnet', 'routeTable', 'natGateway', 'id', 'type', 'sku']) assert.ok(READ_KEYS.has(k), k);
+  // The Virtual WAN and gateway readers' names, and the whole sku, read through the typed readers.
+  for (const k of ['destinationType', 'routingPolicies', 'nextHop', 'enableInternetSecurity', 'staticRoutes', 'useRemoteGateways', 'gatewayDefaultSite', 'localNetworkAddressSpace', 'tier', 'capacity'])
+    assert.ok(READ_KEYS.has(k), k);
   assert.not.ok(READ_KEYS.has('tags'));
   const paths = targetsOf(SMALL.value).map((t) => t.path.join('/'));
   assert.ok(paths.includes(ID_PATH.join('/')));
@@ -108,6 +111,28 @@ test('retype: another JSON type at the node, damage claimed except for null and 
   assert.is.not(typeOf(getAt(applyStruct(SMALL.value, { k: 'retype', at, to: 'string' }).value, ID_PATH)), 'string');
   const nameAt = targetAt(SMALL.value, ['resources', 1, 'properties', 'ipConfigurations', 0, 'name']);
   assert.is(applyStruct(SMALL.value, { k: 'retype', at: nameAt, to: 'object' }).damage, undefined);
+});
+
+test('retype: an expression replaced by a value of the type the readers read is no damage; a literal of another type is', () => {
+  assert.equal([...(READ_SHAPES.get('capacity') ?? [])], ['number']);
+  const scaleSet = (capacity: unknown): unknown => ({ resources: [{ type: 'Microsoft.Compute/virtualMachineScaleSets', apiVersion: '2024-07-01', name: 'ss', sku: { name: 'Standard_B2s', capacity } }] });
+  const path = ['resources', 0, 'sku', 'capacity'];
+  const expr = scaleSet("[parameters('count')]");
+  // Found by the 30,000-case run: a scale set's "[parameters('instanceCount')]" capacity retyped as 12 is a valid template.
+  assert.is(applyStruct(expr, { k: 'retype', at: targetAt(expr, path), to: 'number' }).damage, undefined);
+  assert.ok(applyStruct(expr, { k: 'retype', at: targetAt(expr, path), to: 'object' }).damage);
+  const literal = scaleSet(2);
+  assert.ok(applyStruct(literal, { k: 'retype', at: targetAt(literal, path), to: 'string' }).damage);
+});
+
+test('a mutation at or inside a value the seed already writes with a wrong type claims no damage', () => {
+  // Found by the fresh-seed 30,000-case run on fixtures/egress/graph-wrong-types: `"primary": "x"` retyped as true fixes it.
+  const nic = (primary: unknown): unknown => ({ resources: [{ type: 'Microsoft.Network/networkInterfaces', apiVersion: '2024-05-01', name: 'nic', properties: { ipConfigurations: [{ name: 'c', properties: { primary } }] } }] });
+  const path = ['resources', 0, 'properties', 'ipConfigurations', 0, 'properties', 'primary'];
+  const wrong = nic('x');
+  assert.is(applyStruct(wrong, { k: 'retype', at: targetAt(wrong, path), to: 'bool' }).damage, undefined);
+  const right = nic(true);
+  assert.ok(applyStruct(right, { k: 'retype', at: targetAt(right, path), to: 'number' }).damage);
 });
 
 test('delete: the node is gone and no damage is claimed (a default may apply)', () => {

@@ -7,7 +7,7 @@ import type { Value } from '../expressions/value.js';
 import { Unknown, getProp, isObject } from '../expressions/value.js';
 import { keyOf, lastSegment, normaliseId } from './ids.js';
 import { list, locationIn, prop, str } from './read-values.js';
-import { arrayAt, entries, typed } from './read-typed.js';
+import { arrayAt, checkSku, entries, typed } from './read-typed.js';
 import { readNat, readPrefix, readPublicIp } from './read-addresses.js';
 import { readRoute, readRouteTable, readSubnet } from './read-routing.js';
 import { addPool, readLb } from './read-load-balancers.js';
@@ -24,6 +24,9 @@ import { fillAddresses } from './inventory-addresses.js';
 import type { StandInScope } from './inventory-match.js';
 import type { ResourceLookup } from '../resources/lookup.js';
 import { resourceLookup } from '../resources/lookup.js';
+
+/** The types whose resource-level `sku` is type-checked (read-typed.ts `checkSku`): every type the graph reads. */
+const SKU_CHECKED: ReadonlySet<string> = new Set<string>(Object.values(GRAPH_TYPES));
 
 /** A reference from one resource to another: resolved to a graph key, or why it is not known. */
 export type Ref =
@@ -408,6 +411,7 @@ export function buildGraph(deployment: ResourceSet, inventory: readonly SourceRe
     const t = r.type.toLowerCase();
     const key = keyOf(r);
     if (r.existing && deployed.has(key)) continue;
+    if (SKU_CHECKED.has(t)) checkSku(g, r.body, r.at, 'sku');
     switch (t) {
       case GRAPH_TYPES.publicIp:
         g.nodes.set(key, readPublicIp(g, r));

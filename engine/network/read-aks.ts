@@ -185,12 +185,17 @@ export class AksReader {
   }
 
   /**
-   * AKS rejects a node count or pool type not of its type: a finding, also for an inline profile a child resource
-   * replaces. Neither decides an address, so the pool's path does not depend on them.
+   * AKS rejects a profile member of the wrong type: a finding, also for an inline profile a child resource replaces
+   * (whose subnet or node IP settings then decide nothing, but the cluster does not deploy as written). The count and
+   * pool type decide no address; the subnets and node IP settings are read again where they decide (addPool).
    */
   private checkPoolTypes(p: Value | undefined, at: Location): void {
     typed(this.g, 'number', p, at, 'count');
     typed(this.g, 'string', p, at, 'type');
+    typed(this.g, 'string', p, at, 'vnetSubnetID');
+    typed(this.g, 'string', p, at, 'podSubnetID');
+    typed(this.g, 'boolean', p, at, 'enableNodePublicIP');
+    typed(this.g, 'string', p, at, 'nodePublicIPPrefixID');
   }
 
   /** A pool whose cluster the files do not hold: a workload whose every path is unknown. */

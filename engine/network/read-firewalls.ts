@@ -5,8 +5,8 @@ import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown, isObject } from '../expressions/value.js';
 import type { Firewall, FirewallIpConfig, NetworkGraph } from './graph.js';
-import { decisive, locationIn, nodeBase, prop, refAt, skuOr, str, strOrUnknown } from './read-values.js';
-import { arrayAt, entries, typed, unknownOf } from './read-typed.js';
+import { decisive, locationIn, nodeBase, refAt, skuOr, str, strOrUnknown } from './read-values.js';
+import { arrayAt, checkSku, entries, typed, unknownOf } from './read-typed.js';
 
 /** `hubIPAddresses.publicIPs` of a firewall in a Virtual WAN hub: how many public IPs Azure gives it, and the ones the files name. */
 export interface FirewallHubIps {
@@ -24,8 +24,10 @@ function readHubIps(g: NetworkGraph, r: SourceResource): FirewallHubIps {
   const count = c instanceof Unknown ? c : typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : undefined;
   const written = arrayAt(g, r.body, r.at, 'properties', 'hubIPAddresses', 'publicIPs', 'addresses');
   const addresses: (string | Unknown)[] = [];
-  for (const a of entries(written)) {
-    const s = strOrUnknown(prop(a, 'address'));
+  const list = entries(written);
+  for (let i = 0; i < list.length; i++) {
+    // An entry that is not an object, or whose address is not a string: a finding and an unknown address.
+    const s = strOrUnknown(typed(g, 'string', list[i], locationIn(r, 'properties', 'hubIPAddresses', 'publicIPs', 'addresses', i), 'address'));
     if (s !== undefined) addresses.push(s);
   }
   return { count, addresses, unknownAddresses: unknownOf(written), at };
@@ -43,6 +45,7 @@ function readFirewallIpConfig(g: NetworkGraph, c: Value, loc: Location): Firewal
 
 export function readFirewall(g: NetworkGraph, r: SourceResource): Firewall {
   const b = r.body;
+  checkSku(g, b, r.at, 'properties', 'sku');
   const mgmt = typed(g, 'object', b, r.at, 'properties', 'managementIpConfiguration');
   const ipConfigs: FirewallIpConfig[] = [];
   const configs = arrayAt(g, b, r.at, 'properties', 'ipConfigurations');

@@ -8,7 +8,8 @@ import { Unknown } from '../expressions/value.js';
 import type { NetworkGraph, NodeBase, Ref } from './graph.js';
 import { GRAPH_TYPES } from './reads.js';
 import { keyOf, lastSegment } from './ids.js';
-import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, str, strOrUnknown } from './read-values.js';
+import { boolOrUnknown, locationIn, maybeWhy, nodeBase, refAt, str, strOrUnknown } from './read-values.js';
+import { arrayAt, checkSku, entries, placeOf, typed, unknownOf } from './read-typed.js';
 
 export interface VnetGateway extends NodeBase {
   readonly kind: 'vnetGateway';
@@ -73,58 +74,66 @@ export function vnetOfSubnet(ref: Ref | undefined): { vnetKey?: string; unknown?
   return i > 0 ? { vnetKey: key.slice(0, i) } : {};
 }
 
+// Every member read here is type-checked (read-typed.ts): a wrong type is a template-invalid finding at its line and
+// an Unknown where it decides (a learned route the resolver then cannot rule out), never read as absent.
 function readVnetGateway(g: NetworkGraph, r: SourceResource): VnetGateway {
-  const p = prop(r.body, 'properties');
-  const ipcs = prop(p, 'ipConfigurations');
+  const p = typed(g, 'object', r.body, r.at, 'properties');
+  const pAt = locationIn(r, 'properties');
+  checkSku(g, p, pAt, 'sku');
+  const ipcs = arrayAt(g, p, pAt, 'ipConfigurations');
+  const list = entries(ipcs);
   let subnetRef: Ref | undefined;
-  for (const c of list(ipcs)) {
-    subnetRef = g.ref(prop(c, 'properties', 'subnet'));
+  for (let i = 0; i < list.length; i++) {
+    subnetRef = refAt(g, list[i], locationIn(r, 'properties', 'ipConfigurations', i), 'properties', 'subnet');
     if (subnetRef) break;
   }
   const where = vnetOfSubnet(subnetRef);
   return {
     kind: 'vnetGateway',
     vnetKey: where.vnetKey,
-    unknownSubnet: where.unknown ?? (ipcs instanceof Unknown ? ipcs : undefined),
-    gatewayType: strOrUnknown(prop(p, 'gatewayType')),
-    enableBgp: boolOrUnknown(prop(p, 'enableBgp')),
-    defaultSite: g.ref(prop(p, 'gatewayDefaultSite')),
+    unknownSubnet: where.unknown ?? unknownOf(ipcs) ?? unknownOf(p),
+    gatewayType: strOrUnknown(typed(g, 'string', p, pAt, 'gatewayType')),
+    enableBgp: boolOrUnknown(typed(g, 'boolean', p, pAt, 'enableBgp')),
+    defaultSite: refAt(g, p, pAt, 'gatewayDefaultSite'),
     ...nodeBase(r),
   };
 }
 
-function readLocalGateway(r: SourceResource): LocalGateway {
-  const written = prop(r.body, 'properties', 'localNetworkAddressSpace', 'addressPrefixes');
+function readLocalGateway(g: NetworkGraph, r: SourceResource): LocalGateway {
+  const written = arrayAt(g, r.body, r.at, 'properties', 'localNetworkAddressSpace', 'addressPrefixes');
   const prefixes: (string | Unknown)[] = [];
-  for (const x of list(written)) {
-    const s = strOrUnknown(x);
+  const list = entries(written);
+  for (let i = 0; i < list.length; i++) {
+    const s = strOrUnknown(typed(g, 'string', list[i], locationIn(r, 'properties', 'localNetworkAddressSpace', 'addressPrefixes', i)));
     if (s !== undefined) prefixes.push(s);
   }
-  return { kind: 'localGateway', prefixes, unknownPrefixes: written instanceof Unknown ? written : undefined, ...nodeBase(r) };
+  return { kind: 'localGateway', prefixes, unknownPrefixes: unknownOf(written), ...nodeBase(r) };
 }
 
 function readConnection(g: NetworkGraph, r: SourceResource): GatewayConnection {
-  const p = prop(r.body, 'properties');
+  const p = typed(g, 'object', r.body, r.at, 'properties');
+  const pAt = locationIn(r, 'properties');
   return {
     key: keyOf(r),
     name: r.name,
-    connectionType: strOrUnknown(prop(p, 'connectionType')),
-    gateway1: g.ref(prop(p, 'virtualNetworkGateway1')),
-    gateway2: g.ref(prop(p, 'virtualNetworkGateway2')),
-    localGateway: g.ref(prop(p, 'localNetworkGateway2')),
+    connectionType: strOrUnknown(typed(g, 'string', p, pAt, 'connectionType')),
+    gateway1: refAt(g, p, pAt, 'virtualNetworkGateway1'),
+    gateway2: refAt(g, p, pAt, 'virtualNetworkGateway2'),
+    localGateway: refAt(g, p, pAt, 'localNetworkGateway2'),
     existing: r.existing,
     at: r.at,
   };
 }
 
 function readPeering(g: NetworkGraph, vnetKey: string, name: string, v: Value | undefined, at: Location, r: SourceResource): Peering {
-  const p = prop(v, 'properties');
+  const p = typed(g, 'object', v, at, 'properties');
+  const pAt = placeOf(v, at, 'properties');
   return {
     key: `${vnetKey}/virtualnetworkpeerings/${name.toLowerCase()}`,
     name,
     vnetKey,
-    remote: g.ref(prop(p, 'remoteVirtualNetwork')),
-    useRemoteGateways: boolOrUnknown(prop(p, 'useRemoteGateways')),
+    remote: refAt(g, p, pAt, 'remoteVirtualNetwork'),
+    useRemoteGateways: boolOrUnknown(typed(g, 'boolean', p, pAt, 'useRemoteGateways')),
     maybe: r.condition instanceof Unknown,
     maybeWhy: maybeWhy(r.condition),
     at,
@@ -134,12 +143,37 @@ function readPeering(g: NetworkGraph, vnetKey: string, name: string, v: Value | 
 /** The peerings written inline in a VNet (`properties.virtualNetworkPeerings`); a child resource of the same name wins. */
 export function readInlinePeerings(g: NetworkGraph, r: SourceResource, vnetKey: string): void {
   if (r.existing) return;
-  const entries = list(prop(r.body, 'properties', 'virtualNetworkPeerings'));
-  for (let i = 0; i < entries.length; i++) {
-    const name = str(prop(entries[i], 'name'), '');
-    const peering = readPeering(g, vnetKey, name, entries[i], locationIn(r, 'properties', 'virtualNetworkPeerings', i), r);
+  const written = arrayAt(g, r.body, r.at, 'properties', 'virtualNetworkPeerings');
+  const list = entries(written);
+  for (let i = 0; i < list.length; i++) {
+    const at = locationIn(r, 'properties', 'virtualNetworkPeerings', i);
+    // An entry that is not an object is reported; what it would peer with is not known, so it is read as a peering
+    // to an unknown VNet that may use its gateways.
+    const entry = typed(g, 'object', list[i], at);
+    if (entry === undefined) continue;
+    const name = entry instanceof Unknown ? `peering ${i + 1}` : str(typed(g, 'string', entry, at, 'name'), '');
+    const peering = entry instanceof Unknown ? unknownPeering(vnetKey, name, entry, at, r) : readPeering(g, vnetKey, name, entry, at, r);
     if (!g.routing.peerings.has(peering.key)) g.routing.peerings.set(peering.key, peering);
   }
+  if (written instanceof Unknown) {
+    const at = locationIn(r, 'properties', 'virtualNetworkPeerings');
+    const peering = unknownPeering(vnetKey, '{virtualNetworkPeerings}', written, at, r);
+    if (!g.routing.peerings.has(peering.key)) g.routing.peerings.set(peering.key, peering);
+  }
+}
+
+/** A peering the files do not show: to an unknown VNet, maybe using its gateways. */
+function unknownPeering(vnetKey: string, name: string, why: Unknown, at: Location, r: SourceResource): Peering {
+  return {
+    key: `${vnetKey}/virtualnetworkpeerings/${name.toLowerCase()}`,
+    name,
+    vnetKey,
+    remote: { kind: 'unknown', value: why },
+    useRemoteGateways: why,
+    maybe: r.condition instanceof Unknown,
+    maybeWhy: maybeWhy(r.condition),
+    at,
+  };
 }
 
 /** Reads `r` when it is one of the gateway family's types; false when it is not. */
@@ -149,7 +183,7 @@ export function readGateways(g: NetworkGraph, r: SourceResource, type: string, k
       g.nodes.set(key, readVnetGateway(g, r));
       return true;
     case GRAPH_TYPES.localGateway:
-      g.nodes.set(key, readLocalGateway(r));
+      g.nodes.set(key, readLocalGateway(g, r));
       return true;
     case GRAPH_TYPES.connection:
       g.routing.gatewayConnections.push(readConnection(g, r));
@@ -163,7 +197,7 @@ export function readGateways(g: NetworkGraph, r: SourceResource, type: string, k
       return true;
     }
     case GRAPH_TYPES.hubIpConfiguration: {
-      const where = vnetOfSubnet(g.ref(prop(r.body, 'properties', 'subnet')));
+      const where = vnetOfSubnet(refAt(g, r.body, r.at, 'properties', 'subnet'));
       g.routing.routeServers.push({ key, name: r.name, vnetKey: where.vnetKey, unknownSubnet: where.unknown, at: r.at });
       return true;
     }

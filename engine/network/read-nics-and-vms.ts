@@ -44,7 +44,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, configList: readonly Val
       const pip = typed(g, 'object', c, l, 'properties', 'publicIPAddress');
       if (pip instanceof Unknown) publicIp = pip;
       else {
-        const ref = g.ref(pip);
+        const ref = refAt(g, c, l, 'properties', 'publicIPAddress');
         if (ref) publicIp = { kind: 'ref', ref, at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddress') } };
       }
     }
@@ -133,7 +133,7 @@ export function readVm(g: NetworkGraph, r: SourceResource): Vm {
   for (let i = 0; i < nicList.length; i++) {
     const n = nicList[i];
     const loc = locationIn(r, ...profilePath, 'networkInterfaces', i);
-    const ref = g.ref(typed(g, 'object', n, loc));
+    const ref = refAt(g, n, loc);
     if (ref) vm.nics.push({ nic: ref, primary: boolOrUnknown(typed(g, 'boolean', n, loc, 'properties', 'primary')), at: loc });
   }
   const configs = arrayAt(g, r.body, r.at, ...profilePath, 'networkInterfaceConfigurations');

@@ -107,6 +107,17 @@ export function typed(sink: ShapeSink, shape: Shape, base: Value | undefined, at
   return fits(cur, shape) ? cur : wrongType(sink, base, at, path, path.length, shape, cur);
 }
 
+/** Where the member at `path` under `base` (written at `at`) is written, keys spelled as the template spells them. */
+export function placeOf(base: Value | undefined, at: Location, ...path: string[]): Location {
+  let pointer = at.pointer;
+  let cur = base;
+  for (const p of path) {
+    pointer = pointerJoin(pointer, keyIn(cur, p));
+    cur = isObject(cur) ? getProp(cur, p) : undefined;
+  }
+  return { file: at.file, pointer };
+}
+
 /** An array member (see `typed`): its entries, or the Unknown that stands for the whole list. */
 export function arrayAt(sink: ShapeSink, base: Value | undefined, at: Location, ...path: string[]): readonly Value[] | Unknown {
   const v = typed(sink, 'array', base, at, ...path);
@@ -121,4 +132,22 @@ export function entries(v: readonly Value[] | Unknown): readonly Value[] {
 /** The list's Unknown, if it is one. */
 export function unknownOf(v: readonly Value[] | Unknown | Value | undefined): Unknown | undefined {
   return v instanceof Unknown ? v : undefined;
+}
+
+/**
+ * The resource-level `sku` of a resource the graph reads (`at` the resource), and the `properties.sku` object some
+ * types write instead (a firewall, a virtual network gateway): ARM's template schema gives every resource a `sku`
+ * object of strings (`name`, `tier`, `size`, `family`, `model`) and an integer `capacity`
+ * (https://learn.microsoft.com/javascript/api/@azure/arm-resources/sku), and the resource providers
+ * refuse another JSON type there, read or not by the graph. Each wrong type is a finding; the members the graph
+ * decides with (a SKU's name or tier) are read again where they decide, as the Unknown this reports.
+ */
+export function checkSku(sink: ShapeSink, base: Value | undefined, at: Location, ...path: string[]): void {
+  if (!isObject(typed(sink, 'object', base, at, ...path))) return;
+  typed(sink, 'string', base, at, ...path, 'name');
+  typed(sink, 'string', base, at, ...path, 'tier');
+  typed(sink, 'string', base, at, ...path, 'size');
+  typed(sink, 'string', base, at, ...path, 'family');
+  typed(sink, 'string', base, at, ...path, 'model');
+  typed(sink, 'number', base, at, ...path, 'capacity');
 }

@@ -8,7 +8,7 @@ import { Unknown, getProp, isObject } from '../expressions/value.js';
 import { hasPlaceholder, showPlaceholders } from '../expressions/placeholder.js';
 import type { NetworkGraph, NodeBase, Ref } from './graph.js';
 import { keyOf } from './ids.js';
-import { typed } from './read-typed.js';
+import { placeOf, typed } from './read-typed.js';
 
 export function prop(o: Value | undefined, ...path: string[]): Value | undefined {
   let cur: Value | undefined = o;
@@ -99,15 +99,53 @@ export function nodeBase(r: SourceResource): NodeBase {
   return { key: keyOf(r), id: r.id, name: r.name, type: r.type, at: r.at, maybe: r.condition instanceof Unknown, maybeWhy: maybeWhy(r.condition), existing: r.existing };
 }
 
-/** A reference member checked to be an object (read-typed.ts): its Ref, or an unknown one when it is of another type. */
+/**
+ * A reference member checked to be an object (read-typed.ts): its Ref, or an unknown one when it is of another type,
+ * when its id is not a string, or when it is an object with members but no id (`{ "value": { "id": … } }`): Azure
+ * finds the resource by the id alone, so such an object names nothing it can find, and read as absent it would
+ * decide the path as if nothing were referred to. An empty object stays absent, as Azure's default; an object with
+ * a name but no id is a sub-resource whose id Azure assigns (unknown, not a finding).
+ */
 export function refAt(g: NetworkGraph, base: Value | undefined, at: Location, ...path: string[]): Ref | undefined {
   const v = typed(g, 'object', base, at, ...path);
+  if (!isObject(v)) return g.ref(v);
   // An id that is not a string ({ "id": 12 }) is unknown in ref(), and a finding at its line here.
-  if (isObject(v)) typed(g, 'string', base, at, ...path, 'id');
+  const id = typed(g, 'string', base, at, ...path, 'id');
+  if (id === undefined && getProp(v, 'id') === undefined && Object.keys(v).length > 0) {
+    // A sub-resource read back through reference() of a resource the files declare (`reference(lb).backendAddressPools[0]`)
+    // has its name and properties but not the id Azure assigns it: known only at deployment, not a wrong template.
+    const name = getProp(v, 'name');
+    if (typeof name === 'string') return { kind: 'unknown', value: new Unknown('runtime', `the id of '${name}' is assigned by Azure at deployment`) };
+    return { kind: 'unknown', value: noId(g, placeOf(base, at, ...path), path[path.length - 1]) };
+  }
   return g.ref(v);
 }
 
-/** A list of references checked to be an array (read-typed.ts). */
+/** Reports a reference object without an id at `place`, and returns the Unknown that stands for it. */
+function noId(g: NetworkGraph, place: Location, name: string | undefined): Unknown {
+  const label = name ?? place.pointer.slice(place.pointer.lastIndexOf('/', place.pointer.lastIndexOf('/') - 1) + 1);
+  const key = `${place.file}\u0000${place.pointer}`;
+  if (!g.problemPlaces.has(key)) {
+    g.problemPlaces.add(key);
+    g.problems.push({
+      ruleId: 'template-invalid',
+      message: `'${label}' is a reference without an 'id': Azure finds the resource it refers to by its id, so egress-lint does not decide what depends on it.`,
+      at: place,
+    });
+  }
+  return new Unknown('error', `'${label}' is a reference without an 'id'`);
+}
+
+/** A list of references checked to be an array (read-typed.ts), each entry a reference object (`refAt`) at its own line. */
 export function refListAt(g: NetworkGraph, base: Value | undefined, at: Location, ...path: string[]): { refs: Ref[]; unknown: Unknown | undefined } {
-  return refList(g, typed(g, 'array', base, at, ...path));
+  const v = typed(g, 'array', base, at, ...path);
+  if (v instanceof Unknown) return { refs: [], unknown: v };
+  const refs: Ref[] = [];
+  if (!Array.isArray(v)) return { refs, unknown: undefined };
+  const listAt = placeOf(base, at, ...path);
+  for (let i = 0; i < v.length; i++) {
+    const r = refAt(g, v[i], { file: listAt.file, pointer: pointerJoin(listAt.pointer, i) });
+    if (r) refs.push(r);
+  }
+  return { refs, unknown: undefined };
 }

@@ -9,7 +9,9 @@ import { Unknown } from '../expressions/value.js';
 import type { NetworkGraph, NodeBase, Ref } from './graph.js';
 import { GRAPH_TYPES } from './reads.js';
 import { lastSegment } from './ids.js';
-import { boolOrUnknown, list, locationIn, maybeWhy, nodeBase, prop, str, strOrUnknown } from './read-values.js';
+import { pointerJoin } from '../template/template.js';
+import { boolOrUnknown, locationIn, maybeWhy, nodeBase, refAt, str, strOrUnknown } from './read-values.js';
+import { arrayAt, entries, placeOf, typed, unknownOf } from './read-typed.js';
 
 export interface VirtualHub extends NodeBase {
   readonly kind: 'virtualHub';
@@ -105,37 +107,59 @@ function addSource(g: NetworkGraph, hub: Ref | undefined, source: LearnedSource)
 }
 
 function readConnection(g: NetworkGraph, hubKey: string, name: string, v: Value | undefined, at: Location, r: SourceResource): HubConnection {
-  const p = prop(v, 'properties');
-  const routing = prop(p, 'routingConfiguration');
+  // Every member is type-checked (read-typed.ts): a wrong type is a finding and an Unknown where it decides.
+  const p = typed(g, 'object', v, at, 'properties');
+  const pAt = placeOf(v, at, 'properties');
+  const routing = typed(g, 'object', p, pAt, 'routingConfiguration');
+  const routingAt = placeOf(p, pAt, 'routingConfiguration');
   const key = `${hubKey}/hubvirtualnetworkconnections/${name.toLowerCase()}`;
   // A static 0.0.0.0/0 route on a connection (to an NVA in that spoke) is a default route the hub can learn.
-  const statics = list(prop(routing, 'vnetRoutes', 'staticRoutes'));
+  const staticList = arrayAt(g, routing, routingAt, 'vnetRoutes', 'staticRoutes');
+  if (staticList instanceof Unknown) addSource(g, { kind: 'found', key: hubKey }, { what: `the static routes of connection '${name}' (${staticList.origin})`, at });
+  const statics = entries(staticList);
+  const staticsAt = placeOf(routing, routingAt, 'vnetRoutes', 'staticRoutes');
   for (let i = 0; i < statics.length; i++) {
-    const prefixes = readStrings(prop(statics[i], 'addressPrefixes'));
+    const sAt = entryAt(staticsAt, i);
+    const prefixes = readStrings(g, statics[i], sAt, 'addressPrefixes');
     if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || x.trim() === '0.0.0.0/0'))
-      addSource(g, { kind: 'found', key: hubKey }, { what: `static route '${str(prop(statics[i], 'name'), '')}' of connection '${name}' (0.0.0.0/0 to an appliance in that spoke)`, at });
+      addSource(g, { kind: 'found', key: hubKey }, { what: `static route '${str(typed(g, 'string', statics[i], sAt, 'name'), '')}' of connection '${name}' (0.0.0.0/0 to an appliance in that spoke)`, at });
   }
   return {
     key,
     name,
     hubKey,
-    remoteVnet: g.ref(prop(p, 'remoteVirtualNetwork')),
-    internetSecurity: boolOrUnknown(prop(p, 'enableInternetSecurity')),
-    associatedRouteTable: g.ref(prop(routing, 'associatedRouteTable')),
+    remoteVnet: refAt(g, p, pAt, 'remoteVirtualNetwork'),
+    internetSecurity: boolOrUnknown(typed(g, 'boolean', p, pAt, 'enableInternetSecurity')),
+    associatedRouteTable: refAt(g, routing, routingAt, 'associatedRouteTable'),
     maybe: r.condition instanceof Unknown,
     maybeWhy: maybeWhy(r.condition),
     at,
   };
 }
 
-function readStrings(v: Value | undefined): { values: (string | Unknown)[]; unknown: Unknown | undefined } {
+/** Entry `i` of the list written at `listAt`. */
+function entryAt(listAt: Location, i: number): Location {
+  return { file: listAt.file, pointer: pointerJoin(listAt.pointer, i) };
+}
+
+/** A list of strings (destinations, address prefixes): an entry of another type is a finding and an unknown entry. */
+function readStrings(g: NetworkGraph, base: Value | undefined, at: Location, key: string): { values: (string | Unknown)[]; unknown: Unknown | undefined } {
+  const v = arrayAt(g, base, at, key);
   if (v instanceof Unknown) return { values: [], unknown: v };
+  const listAt = placeOf(base, at, key);
   const values: (string | Unknown)[] = [];
-  for (const x of list(v)) {
-    const s = strOrUnknown(x);
+  for (let i = 0; i < v.length; i++) {
+    const s = strOrUnknown(typed(g, 'string', v[i], entryAt(listAt, i)));
     if (s !== undefined) values.push(s);
   }
   return { values, unknown: undefined };
+}
+
+/** An entry of a list that must be an object: the Unknown that stands for it when it is of another type (reported). */
+function notAnObject(g: NetworkGraph, v: Value, at: Location): Unknown | undefined {
+  if (v instanceof Unknown) return v;
+  const checked = typed(g, 'object', v, at);
+  return checked instanceof Unknown ? checked : undefined;
 }
 
 function hubChild(r: SourceResource, key: string, segment: string): HubChild {
@@ -143,34 +167,46 @@ function hubChild(r: SourceResource, key: string, segment: string): HubChild {
 }
 
 function readIntent(g: NetworkGraph, r: SourceResource, key: string): RoutingIntent {
-  const written = prop(r.body, 'properties', 'routingPolicies');
+  const written = arrayAt(g, r.body, r.at, 'properties', 'routingPolicies');
+  let unknown = unknownOf(written);
   const policies: RoutingPolicy[] = [];
-  const entries = list(written);
-  for (let i = 0; i < entries.length; i++) {
-    const d = readStrings(prop(entries[i], 'destinations'));
-    policies.push({ name: str(prop(entries[i], 'name'), ''), destinations: d.values, unknownDestinations: d.unknown, nextHop: g.ref(prop(entries[i], 'nextHop')), at: locationIn(r, 'properties', 'routingPolicies', i) });
+  const list = entries(written);
+  for (let i = 0; i < list.length; i++) {
+    const at = locationIn(r, 'properties', 'routingPolicies', i);
+    const wrong = notAnObject(g, list[i], at);
+    if (wrong) unknown ??= wrong;
+    if (wrong || list[i] === null) continue;
+    const d = readStrings(g, list[i], at, 'destinations');
+    // nextHop is a resource id written as a string (Microsoft.Network/virtualHubs/routingIntent schema).
+    policies.push({ name: str(typed(g, 'string', list[i], at, 'name'), ''), destinations: d.values, unknownDestinations: d.unknown, nextHop: g.ref(typed(g, 'string', list[i], at, 'nextHop')), at });
   }
-  return { policies, unknownPolicies: written instanceof Unknown ? written : undefined, ...hubChild(r, key, 'routingintent') };
+  return { policies, unknownPolicies: unknown, ...hubChild(r, key, 'routingintent') };
 }
 
 function readHubRouteTable(g: NetworkGraph, r: SourceResource, key: string): HubRouteTable {
-  const written = prop(r.body, 'properties', 'routes');
+  const written = arrayAt(g, r.body, r.at, 'properties', 'routes');
+  let unknown = unknownOf(written);
   const routes: HubRoute[] = [];
-  const entries = list(written);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    const d = readStrings(prop(e, 'destinations'));
+  const list = entries(written);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    const at = locationIn(r, 'properties', 'routes', i);
+    const wrong = notAnObject(g, e, at);
+    if (wrong) unknown ??= wrong;
+    if (wrong || e === null) continue;
+    const d = readStrings(g, e, at, 'destinations');
     routes.push({
-      name: str(prop(e, 'name'), ''),
-      destinationType: strOrUnknown(prop(e, 'destinationType')),
+      name: str(typed(g, 'string', e, at, 'name'), ''),
+      destinationType: strOrUnknown(typed(g, 'string', e, at, 'destinationType')),
       destinations: d.values,
       unknownDestinations: d.unknown,
-      nextHopType: strOrUnknown(prop(e, 'nextHopType')),
-      nextHop: g.ref(prop(e, 'nextHop')),
-      at: locationIn(r, 'properties', 'routes', i),
+      nextHopType: strOrUnknown(typed(g, 'string', e, at, 'nextHopType')),
+      // A resource id written as a string (Microsoft.Network/virtualHubs/hubRouteTables schema).
+      nextHop: g.ref(typed(g, 'string', e, at, 'nextHop')),
+      at,
     });
   }
-  return { routes, unknownRoutes: written instanceof Unknown ? written : undefined, ...hubChild(r, key, 'hubroutetables') };
+  return { routes, unknownRoutes: unknown, ...hubChild(r, key, 'hubroutetables') };
 }
 
 function addAddressRoute(g: NetworkGraph, hubKey: string, route: HubAddressRoute): void {
@@ -182,42 +218,77 @@ function addAddressRoute(g: NetworkGraph, hubKey: string, route: HubAddressRoute
 /**
  * The 0.0.0.0/0 routes of a hub's own route tables written as IP next hops: `routeTable.routes[]{addressPrefixes,
  * nextHopIpAddress}` of older API versions, and the `routes[]{destinations, nextHops}` of a route table v2 (inline in
- * `virtualHubRouteTableV2s` or a `virtualHubs/routeTables` child).
+ * `virtualHubRouteTableV2s` or a `virtualHubs/routeTables` child). `table` holds `routes`, written at `tableAt`.
  */
-function readAddressRoutes(g: NetworkGraph, hubKey: string, r: SourceResource, routes: Value | undefined, base: (string | number)[], v2: boolean): void {
-  const entries = list(routes);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    const p = prop(e, 'properties') ?? e;
-    const prefixes = readStrings(prop(p, v2 ? 'destinations' : 'addressPrefixes'));
-    const at = locationIn(r, ...base, i);
-    if (routes instanceof Unknown || prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || x.trim() === '0.0.0.0/0')) {
-      const hop = v2 ? list(prop(p, 'nextHops'))[0] : prop(p, 'nextHopIpAddress');
-      addAddressRoute(g, hubKey, { name: str(prop(e, 'name'), `route ${i + 1}`), nextHopIp: strOrUnknown(hop), at });
+function readAddressRoutes(g: NetworkGraph, hubKey: string, table: Value | undefined, tableAt: Location, v2: boolean): void {
+  const routes = arrayAt(g, table, tableAt, 'routes');
+  const listAt = placeOf(table, tableAt, 'routes');
+  const list = entries(routes);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    const at = entryAt(listAt, i);
+    const wrong = notAnObject(g, e, at);
+    if (wrong) {
+      addAddressRoute(g, hubKey, { name: `route ${i + 1}`, nextHopIp: wrong, at });
+      continue;
+    }
+    const written = typed(g, 'object', e, at, 'properties');
+    const p = written ?? e;
+    const pAt = written === undefined ? at : placeOf(e, at, 'properties');
+    const prefixes = readStrings(g, p, pAt, v2 ? 'destinations' : 'addressPrefixes');
+    if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || x.trim() === '0.0.0.0/0')) {
+      const hops = v2 ? arrayAt(g, p, pAt, 'nextHops') : undefined;
+      const hop = v2 ? (hops instanceof Unknown ? hops : typed(g, 'string', entries(hops!)[0], entryAt(placeOf(p, pAt, 'nextHops'), 0))) : typed(g, 'string', p, pAt, 'nextHopIpAddress');
+      addAddressRoute(g, hubKey, { name: str(typed(g, 'string', e, at, 'name'), `route ${i + 1}`), nextHopIp: strOrUnknown(hop), at });
     }
   }
-  if (routes instanceof Unknown) addAddressRoute(g, hubKey, { name: 'routes', nextHopIp: routes, at: locationIn(r, ...base) });
+  if (routes instanceof Unknown) addAddressRoute(g, hubKey, { name: 'routes', nextHopIp: routes, at: listAt });
+}
+
+/** A `virtualHubs/routeTables` child resource: its routes, as readAddressRoutes reads a table v2. */
+function readHubRouteTableV2(g: NetworkGraph, hubKey: string, r: SourceResource): void {
+  const p = typed(g, 'object', r.body, r.at, 'properties');
+  const pAt = locationIn(r, 'properties');
+  if (p instanceof Unknown) addAddressRoute(g, hubKey, { name: r.name, nextHopIp: p, at: pAt });
+  else readAddressRoutes(g, hubKey, p, pAt, true);
 }
 
 function readHub(g: NetworkGraph, r: SourceResource, key: string): VirtualHub {
-  const p = prop(r.body, 'properties');
-  const hub: VirtualHub = { kind: 'virtualHub', virtualWan: g.ref(prop(p, 'virtualWan')), firewall: g.ref(prop(p, 'azureFirewall')), ...nodeBase(r) };
+  const p = typed(g, 'object', r.body, r.at, 'properties');
+  const pAt = locationIn(r, 'properties');
+  // A hub's SKU is a string (`Basic`, `Standard`), not the resource-level SKU object.
+  typed(g, 'string', p, pAt, 'sku');
+  const hub: VirtualHub = { kind: 'virtualHub', virtualWan: refAt(g, p, pAt, 'virtualWan'), firewall: refAt(g, p, pAt, 'azureFirewall'), ...nodeBase(r) };
   if (r.existing) return hub;
   for (const [member, what] of [
     ['vpnGateway', 'VPN gateway'],
     ['expressRouteGateway', 'ExpressRoute gateway'],
   ] as const) {
-    const ref = g.ref(prop(p, member));
-    if (ref && ref.kind !== 'unknown') addSource(g, { kind: 'found', key }, { what: `${what} '${lastSegment(ref.kind === 'found' ? ref.key : ref.id)}'`, at: locationIn(r, 'properties', member) });
+    const ref = refAt(g, p, pAt, member);
+    // A gateway reference of the wrong type may name a gateway: a source all the same.
+    if (ref) addSource(g, { kind: 'found', key }, { what: ref.kind === 'unknown' ? `the ${what} of the hub (${ref.value.origin})` : `${what} '${lastSegment(ref.kind === 'found' ? ref.key : ref.id)}'`, at: locationIn(r, 'properties', member) });
   }
-  readAddressRoutes(g, key, r, prop(p, 'routeTable', 'routes'), ['properties', 'routeTable', 'routes'], false);
-  const v2 = list(prop(p, 'virtualHubRouteTableV2s'));
-  for (let i = 0; i < v2.length; i++) readAddressRoutes(g, key, r, prop(v2[i], 'properties', 'routes'), ['properties', 'virtualHubRouteTableV2s', i, 'properties', 'routes'], true);
+  const routeTable = typed(g, 'object', p, pAt, 'routeTable');
+  const routeTableAt = placeOf(p, pAt, 'routeTable');
+  if (routeTable instanceof Unknown) addAddressRoute(g, key, { name: 'routeTable', nextHopIp: routeTable, at: routeTableAt });
+  else readAddressRoutes(g, key, routeTable, routeTableAt, false);
+  const v2 = arrayAt(g, p, pAt, 'virtualHubRouteTableV2s');
+  if (v2 instanceof Unknown) addAddressRoute(g, key, { name: 'virtualHubRouteTableV2s', nextHopIp: v2, at: placeOf(p, pAt, 'virtualHubRouteTableV2s') });
+  const tables = entries(v2);
+  for (let i = 0; i < tables.length; i++) {
+    const at = locationIn(r, 'properties', 'virtualHubRouteTableV2s', i);
+    const tp = typed(g, 'object', tables[i], at, 'properties');
+    const tpAt = placeOf(tables[i], at, 'properties');
+    if (tp instanceof Unknown) addAddressRoute(g, key, { name: `route table ${i + 1}`, nextHopIp: tp, at: tpAt });
+    else readAddressRoutes(g, key, tp, tpAt, true);
+  }
   // Older API versions declare the VNet connections inline; a child resource of the same name replaces one.
-  const inline = list(prop(p, 'virtualNetworkConnections'));
+  const inline = entries(arrayAt(g, p, pAt, 'virtualNetworkConnections'));
   for (let i = 0; i < inline.length; i++) {
-    const name = str(prop(inline[i], 'name'), '');
-    const c = readConnection(g, key, name, inline[i], locationIn(r, 'properties', 'virtualNetworkConnections', i), r);
+    const at = locationIn(r, 'properties', 'virtualNetworkConnections', i);
+    if (notAnObject(g, inline[i], at) || inline[i] === null) continue;
+    const name = str(typed(g, 'string', inline[i], at, 'name'), '');
+    const c = readConnection(g, key, name, inline[i], at, r);
     if (!g.routing.hubConnections.has(c.key)) g.routing.hubConnections.set(c.key, c);
   }
   return hub;
@@ -246,10 +317,10 @@ export function readVirtualWan(g: NetworkGraph, r: SourceResource, type: string,
       return true;
     }
     case GRAPH_TYPES.hubRouteTableV2:
-      if (!r.existing) readAddressRoutes(g, hubOf(key, 'routetables'), r, prop(r.body, 'properties', 'routes'), ['properties', 'routes'], true);
+      if (!r.existing) readHubRouteTableV2(g, hubOf(key, 'routetables'), r);
       return true;
     case GRAPH_TYPES.nva: {
-      const hub = g.ref(prop(r.body, 'properties', 'virtualHub'));
+      const hub = refAt(g, r.body, r.at, 'properties', 'virtualHub');
       g.nodes.set(key, { kind: 'nva', virtualHub: hub, ...nodeBase(r) });
       // An SD-WAN appliance in a hub peers with the hub router over BGP and may advertise a default route.
       if (!r.existing) addSource(g, hub, { what: `network virtual appliance '${r.name}'`, at: r.at });
@@ -258,7 +329,7 @@ export function readVirtualWan(g: NetworkGraph, r: SourceResource, type: string,
     case GRAPH_TYPES.vpnGateway:
     case GRAPH_TYPES.expressRouteGateway:
       if (!r.existing)
-        addSource(g, g.ref(prop(r.body, 'properties', 'virtualHub')), { what: `${type === GRAPH_TYPES.vpnGateway ? 'VPN gateway' : 'ExpressRoute gateway'} '${r.name}'`, at: r.at });
+        addSource(g, refAt(g, r.body, r.at, 'properties', 'virtualHub'), { what: `${type === GRAPH_TYPES.vpnGateway ? 'VPN gateway' : 'ExpressRoute gateway'} '${r.name}'`, at: r.at });
       return true;
     case GRAPH_TYPES.hubBgpConnection:
       if (!r.existing) addSource(g, { kind: 'found', key: hubOf(key, 'bgpconnections') }, { what: `BGP connection '${lastSegment(r.name)}'`, at: r.at });

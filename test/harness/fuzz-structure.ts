@@ -14,12 +14,20 @@ export type Path = readonly (string | number)[];
 
 /**
  * The property names the network readers read, taken from their source (every quoted name in a `prop(…)`,
- * `getProp(…)` or typed-reader call of engine/network/read-*.ts and graph.ts), so the set follows the readers as they change. `id`
- * is read by every reference (graph.ts `ref`), `type` by the resource dispatch.
+ * `getProp(…)` or typed-reader call of engine/network/read-*.ts and graph.ts), so the set follows the readers as they
+ * change; with, for the typed readers, the JSON types each name is read as (`typed(g, 'number', …, 'capacity')`:
+ * capacity is a number; every name on the way to it an object; `arrayAt`/`refListAt` read an array, `refAt` an
+ * object). `id` is read by every reference (graph.ts `ref`), `type` by the resource dispatch.
  */
-function readKeysFromSource(): ReadonlySet<string> {
+function readKeysFromSource(): { keys: ReadonlySet<string>; shapes: ReadonlyMap<string, ReadonlySet<JsonType>> } {
   const dir = join(REPO, 'engine', 'network');
   const keys = new Set<string>(['type', 'id']);
+  const shapes = new Map<string, Set<JsonType>>();
+  const shape = (k: string, t: JsonType): void => {
+    const set = shapes.get(k);
+    if (set) set.add(t);
+    else shapes.set(k, new Set([t]));
+  };
   for (const f of readdirSync(dir)) {
     if (!/^(read-.*|graph)\.ts$/.test(f)) continue;
     const src = readFileSync(join(dir, f), 'utf8');
@@ -27,12 +35,21 @@ function readKeysFromSource(): ReadonlySet<string> {
     // way; `typed`'s first quoted word is the JSON shape it expects, not a property.
     for (const call of src.matchAll(/\b((?:get)?[pP]rop|typed|arrayAt|refAt|refListAt)\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
       const names = [...call[2].matchAll(/'([A-Za-z0-9_$]+)'/g)].map((k) => k[1]);
-      for (const k of call[1] === 'typed' ? names.slice(1) : names) keys.add(k);
+      const path = call[1] === 'typed' ? names.slice(1) : names;
+      for (const k of path) keys.add(k);
+      if (path.length === 0 || /prop/i.test(call[1])) continue;
+      for (let i = 0; i < path.length - 1; i++) shape(path[i], 'object');
+      const last = call[1] === 'typed' ? SHAPE_TYPES[names[0]] : call[1] === 'refAt' ? 'object' : 'array';
+      if (last) shape(path[path.length - 1], last);
     }
   }
-  return keys;
+  return { keys, shapes };
 }
-export const READ_KEYS: ReadonlySet<string> = readKeysFromSource();
+const SHAPE_TYPES: Readonly<Record<string, JsonType | undefined>> = { array: 'array', object: 'object', string: 'string', boolean: 'bool', number: 'number' };
+const READ = readKeysFromSource();
+export const READ_KEYS: ReadonlySet<string> = READ.keys;
+/** The JSON types the typed readers read each property name as (see readKeysFromSource); a name not here: any. */
+export const READ_SHAPES: ReadonlyMap<string, ReadonlySet<JsonType>> = READ.shapes;
 const GRAPH_TYPE_SET: ReadonlySet<string> = new Set(Object.values(GRAPH_TYPES));
 
 // ---- a value whose text may hold a key twice -------------------------------------------------------------------
@@ -250,6 +267,31 @@ export interface Applied {
   readonly note: string;
 }
 
+/** Whether `v`, written literally, is of a type the readers accept for a name read as `shapes` (read-typed.ts `fits`). */
+function fitsShapes(v: unknown, shapes: ReadonlySet<JsonType>): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === 'string' && v.startsWith('[') && !v.startsWith('[[')) return true;
+  const t = typeOf(v);
+  if (shapes.has(t)) return true;
+  if (typeof v === 'string' && shapes.has('number') && /^\s*\d+\s*$/.test(v)) return true;
+  return typeof v === 'string' && shapes.has('bool') && /^(true|false)$/i.test(v);
+}
+
+/**
+ * Whether the node at `path`, or a node on the way to it, is already of a type the readers do not accept in the seed
+ * (a fixture of wrong types, reported as template-invalid): a mutation there changes what is already wrong (or fixes
+ * it), so it claims no damage.
+ */
+function alreadyWrong(root: unknown, path: Path): boolean {
+  let cur = root;
+  for (const seg of path) {
+    cur = cur === null || typeof cur !== 'object' ? undefined : (cur as Record<string | number, unknown>)[seg];
+    const shapes = typeof seg === 'string' ? READ_SHAPES.get(seg) : undefined;
+    if (shapes && !fitsShapes(cur, shapes)) return true;
+  }
+  return false;
+}
+
 const pathText = (p: Path): string => p.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
 
 /**
@@ -272,7 +314,13 @@ export function applyStruct(root: unknown, m: StructMutation): Applied {
       const from = typeOf(was);
       const to = m.to === from ? JSON_TYPES[(JSON_TYPES.indexOf(m.to) + 1) % JSON_TYPES.length] : m.to;
       const value = editAt(root, t.path, () => valueOfType(to, was));
-      const damaging = to !== 'null' && !named(t);
+      // An expression replaced by a value of a type the readers read that name as is no damage
+      // (`"capacity": "[parameters('n')]"` → 12): the expression may give that very type. A literal's own type is the
+      // one Azure accepts there, so any other is damage.
+      const key = t.path[t.path.length - 1];
+      const expression = typeof was === 'string' && was.startsWith('[') && !was.startsWith('[[');
+      const accepted = expression && typeof key === 'string' && READ_SHAPES.get(key)?.has(to) === true;
+      const damaging = to !== 'null' && !named(t) && !accepted && !alreadyWrong(root, t.path);
       return { value, note: `retype ${pathText(t.path)} ${from} → ${to}`, ...(damaging ? { damage: { resource: t.resource, path: t.path, why: `${from} retyped as ${to}` } } : {}) };
     }
     case 'delete': {
@@ -311,7 +359,7 @@ export function applyStruct(root: unknown, m: StructMutation): Applied {
       return {
         value,
         note: `duplicate ${pathText(t.path)}: ${m.first ? 'original then' : 'then original after'} ${JSON.stringify(other).slice(0, 80)}`,
-        ...(differs && !named(t) ? { damage: { resource: t.resource, path: t.path, why: `key "${key}" written twice with different values` } } : {}),
+        ...(differs && !named(t) && !alreadyWrong(root, t.path) ? { damage: { resource: t.resource, path: t.path, why: `key "${key}" written twice with different values` } } : {}),
       };
     }
     case 'deepen': {
@@ -321,7 +369,7 @@ export function applyStruct(root: unknown, m: StructMutation): Applied {
       let v = was;
       for (let i = 0; i < m.depth; i++) v = m.inArray ? [v] : { value: v };
       const value = editAt(root, t.path, () => v);
-      const damaging = typeOf(v) !== typeOf(was) && was !== null && !named(t);
+      const damaging = typeOf(v) !== typeOf(was) && was !== null && !named(t) && !alreadyWrong(root, t.path);
       return { value, note: `deepen ${pathText(t.path)} ${m.depth} × ${m.inArray ? 'array' : 'object'}`, ...(damaging ? { damage: { resource: t.resource, path: t.path, why: `${typeOf(was)} wrapped in ${m.depth} ${m.inArray ? 'arrays' : 'objects'}` } } : {}) };
     }
     case 'share': {

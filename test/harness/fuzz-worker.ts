@@ -1,10 +1,11 @@
 // The long fuzz run's runner: each CLI run in a child process with a heap cap (--max-old-space-size), stopped when
-// it passes the time bound (a hang inside one synchronous evaluation cannot be interrupted in-process). A child
+// it passes the time bound in CPU time, or three times it in wall-clock time (a hang inside one synchronous evaluation cannot be interrupted in-process). A child
 // process rather than a worker thread: a worker's resourceLimits do not catch every out-of-memory (a large
 // allocation aborts the whole process, the run with it), a child's abort ends only the child. A stopped child is
 // replaced by a fresh one for the next case. Run as the child (FUZZ_CHILD=1), this file answers run requests.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunResult, Runner } from './fuzz-oracle.js';
 
@@ -16,6 +17,25 @@ if (process.env.FUZZ_CHILD === '1' && process.send) {
   });
   process.on('disconnect', () => process.exit(0));
   process.send('ready');
+}
+
+/** How many times the time bound a run may take in wall-clock time, whatever CPU time it spent. */
+const WALL_CAP = 3;
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** The CPU time (user + system) process `pid` has spent, from /proc; undefined where there is no /proc. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name (in parentheses, may hold spaces): state, then utime and stime are the 12th and 13th.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A runner whose runs take at most `boundMs` and `heapMiB` of old-generation heap; `close()` ends the child. */
@@ -59,11 +79,21 @@ export function workerRunner(boundMs: number, heapMiB: number): Runner & { close
         }
         resolve(r);
       };
-      const stopped = (why: 'time' | 'memory'): RunResult => ({ code: -1, out: '', err: '', ms: performance.now() - t0, stopped: why });
+      const stopped = (why: 'time' | 'memory'): RunResult => ({ code: -1, out: '', err: '', ms: performance.now() - t0, ...(used === undefined ? {} : { cpuMs: used }), stopped: why });
       const onMessage = (r: RunResult): void => finish(r, false);
       const onExit = (code: number | null, signal: string | null): void =>
         finish(/heap out of memory|Allocation failed/.test(stderr()) ? stopped('memory') : { code: -1, out: '', err: `the fuzz child exited (${code ?? signal}): ${stderr().slice(-1500)}`, ms: performance.now() - t0 }, true);
-      const timer = setTimeout(() => finish(stopped('time'), true), boundMs);
+      // The bound is CPU time (fuzz-oracle.ts RunResult.cpuMs): at each check, a child that has spent less than the
+      // bound gets the rest of it, up to WALL_CAP times the bound in wall-clock time (a run blocked without spending CPU).
+      const cpu0 = cpuMsOf(p.pid);
+      let used: number | undefined;
+      const check = (): void => {
+        const now = cpuMsOf(p.pid);
+        used = cpu0 === undefined || now === undefined ? undefined : now - cpu0;
+        if (used === undefined || used >= boundMs || performance.now() - t0 >= boundMs * WALL_CAP) finish(stopped('time'), true);
+        else timer = setTimeout(check, Math.max(100, boundMs - used));
+      };
+      let timer = setTimeout(check, boundMs);
       p.on('message', onMessage);
       p.on('exit', onExit);
       p.send(text);

@@ -35,6 +35,8 @@ function edited(file: string, path: Path, f: (node: unknown) => unknown): () => 
 const ARGS = ['main.json', '--format', 'json'];
 /** What a correct run says about a value the graph cannot read as meant: an error finding or an unknown verdict. */
 const SAID = { exit: [0, 1], output: /"ruleId": "template-invalid"|"verdict": "unknown"/ } as const;
+/** A wrong type the graph reads is one template-invalid finding at its line (an unknown verdict alone does not say which value is wrong). */
+const INVALID = { exit: [1], output: /"ruleId": "template-invalid"/ } as const;
 const LIMIT = { exit: [1], output: /limit-exceeded/ } as const;
 
 export const fuzzFoundInputs: readonly HostileInput[] = [
@@ -110,4 +112,82 @@ export const fuzzFoundInputs: readonly HostileInput[] = [
     args: ARGS,
     expect: LIMIT,
   },
+  {
+    // Over 10 s in the 30,000-case run on a machine at load 10-13; it stops at limit-exceeded in 0.7-1.5 s on a
+    // quieter one (the nested map's lambda calls spend the budget): kept so bench:hostile times it.
+    name: "fuzz: a public IP's name is json(string()) of a 4,107 × 4,107 nested map",
+    files: edited('examples/aks/main.json', ['resources', 0, 'name'], () => shareExpression({ builder: 3, consumer: 7, n: 37 })),
+    args: ARGS,
+    expect: LIMIT,
+  },
+  // The 30,000-case run with seed 202612100 (bench/RESULTS.md), each kind at its shrunk place in a bundled template.
+  {
+    name: "fuzz: a firewall's sku.tier written as a number (tier is not read for firewalls; Azure refuses it)",
+    files: mutated('examples/hub-spoke/main.json', ['resources', 2, 'properties', 'sku', 'tier'], (at) => ({ k: 'retype', at, to: 'number' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a scale set's sku.capacity written as a string that is not a number",
+    files: mutated('fixtures/egress/doa-flexible-scale-set/main.json', ['resources', 1, 'sku', 'capacity'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: 'fuzz: vnetSubnetID as a number in an inline AKS profile that a child agentPools resource replaces',
+    files: mutated('fixtures/egress/aks-child-agent-pool/main.json', ['resources', 3, 'properties', 'agentPoolProfiles', 1, 'vnetSubnetID'], (at) => ({ k: 'retype', at, to: 'number' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a secondary ipconfig's publicIPAddress wrapped in an object (a reference without an id)",
+    files: mutated('fixtures/egress/dualstack-no-primary-flag/main.json', ['resources', 2, 'properties', 'ipConfigurations', 1, 'properties', 'publicIPAddress'], (at) => ({ k: 'deepen', at, depth: 1, inArray: false })),
+    args: ARGS,
+    expect: SAID,
+  },
+  {
+    name: "fuzz: a secondary ipconfig's publicIPAddress id written as a number",
+    files: edited('fixtures/egress/dualstack-no-primary-flag/main.json', ['resources', 2, 'properties', 'ipConfigurations', 1, 'properties', 'publicIPAddress', 'id'], () => 12),
+    args: ARGS,
+    expect: INVALID,
+  },
+  {
+    name: 'fuzz: a loadBalancerBackendAddressPools entry wrapped in an array',
+    files: mutated('examples/multi-nic/main.json', ['resources', 5, 'properties', 'ipConfigurations', 0, 'properties', 'loadBalancerBackendAddressPools', 0], (at) => ({ k: 'deepen', at, depth: 1, inArray: true })),
+    args: ARGS,
+    expect: INVALID,
+  },
+  {
+    name: "fuzz: a hub route table route's destinationType written as a number",
+    files: mutated('fixtures/egress/vwan-default-route-table/main.json', ['resources', 3, 'properties', 'routes', 0, 'destinationType'], (at) => ({ k: 'retype', at, to: 'number' })),
+    args: ARGS,
+    expect: SAID,
+  },
+  // The Virtual WAN and gateway readers, typed like the others (each fails on the readers that read with silent fallbacks).
+  {
+    name: "vwan: a routing intent policy's nextHop written as a number",
+    files: mutated('fixtures/egress/vwan-firewall-addresses/main.json', ['resources', 3, 'properties', 'routingPolicies', 0, 'nextHop'], (at) => ({ k: 'retype', at, to: 'number' })),
+    args: ARGS,
+    expect: INVALID,
+  },
+  {
+    name: "vwan: a hub connection's enableInternetSecurity written as a string that is not a Boolean",
+    files: mutated('fixtures/egress/vwan-default-route-table/main.json', ['resources', 7, 'properties', 'enableInternetSecurity'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: INVALID,
+  },
+  {
+    name: "gateways: a peering's useRemoteGateways written as a string that is not a Boolean",
+    files: mutated('fixtures/egress/gateway-remote-gateways/main.json', ['resources', 5, 'properties', 'virtualNetworkPeerings', 0, 'properties', 'useRemoteGateways'], (at) => ({ k: 'retype', at, to: 'string' })),
+    args: ARGS,
+    expect: INVALID,
+  },
+  {
+    name: "gateways: a gateway's gatewayDefaultSite wrapped in an object (a reference without an id)",
+    files: mutated('fixtures/egress/gateway-default-site/main.json', ['resources', 6, 'properties', 'gatewayDefaultSite'], (at) => ({ k: 'deepen', at, depth: 1, inArray: false })),
+    args: ARGS,
+    expect: INVALID,
+  },
 ];
+
+
