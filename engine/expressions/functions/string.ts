@@ -1,7 +1,7 @@
 // String functions of the ARM expression language: base64*, dataUri*, format, guid, uniqueString, join, json,
 // padLeft, replace, split, string, substring, toLower/toUpper, trim, uri*. Imports its own folder only.
 // Reference: https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-string
-import type { FnDef } from '../evaluator.js';
+import type { CallContext, FnDef } from '../evaluator.js';
 import { MAX_VALUE_LENGTH } from '../evaluator.js';
 import type { Value } from '../value.js';
 import { Lambda, Unknown, findUnknown, newObject, toJsonText, typeName } from '../value.js';
@@ -185,6 +185,7 @@ export function parseArmJson(text: string, fname: string): Value {
  */
 class ArmJsonReader {
   pos = 0;
+  private readonly stack: Value[] = [];
   constructor(
     readonly text: string,
     readonly fname: string,
@@ -295,14 +296,20 @@ class ArmJsonReader {
     }
     if (c === '[') {
       this.pos++;
-      const a: Value[] = [];
+      // The elements go on one shared stack and the array is cut from it at its end: an array grown by push() from
+      // empty keeps room for 17 elements, several times what a short array needs (json() of a large text built
+      // millions of them).
+      const stack = this.stack;
+      const base = stack.length;
       for (;;) {
         this.skip();
         if (this.text[this.pos] === ']') {
           this.pos++;
+          const a = stack.slice(base);
+          stack.length = base;
           return a;
         }
-        a.push(this.readValue(depth + 1));
+        stack.push(this.readValue(depth + 1));
         this.skip();
         if (this.text[this.pos] === ',') this.pos++;
         else if (this.text[this.pos] !== ']') this.bad("',' or ']' was expected");
@@ -366,6 +373,12 @@ function substringError(fname: string, index: number, length: number | undefined
   );
 }
 
+/** `text`, after charging the budget one unit per character: what json() parses it into is as large. */
+function charged(c: CallContext, text: string, fname: string): string {
+  c.budget.charge(text.length, fname);
+  return text;
+}
+
 function uriOf(base: string, relative: string, fname: string): string {
   try {
     return new URL(relative, new URL(base)).href;
@@ -380,7 +393,7 @@ export const string: Record<string, FnDef> = {
   base64tojson: {
     min: 1,
     max: 1,
-    fn: ([v], _c, n) => parseArmJson(utf8Decoder.decode(base64Bytes(str(v, n, 0), n)), n),
+    fn: ([v], c, n) => parseArmJson(charged(c, utf8Decoder.decode(base64Bytes(str(v, n, 0), n)), n), n),
   },
   // Learn: dataUri('Hello') is 'data:text/plain;charset=utf8;base64,SGVsbG8='.
   datauri: {
@@ -427,7 +440,8 @@ export const string: Record<string, FnDef> = {
       return items.map((x) => armString(x, n)).join(delimiter);
     },
   },
-  json: { min: 1, max: 1, fn: ([v], _c, n) => parseArmJson(str(v, n, 0), n) },
+  // Parsing builds up to one value per two characters, each a heap object: one unit per character, before it starts.
+  json: { min: 1, max: 1, fn: ([v], c, n) => parseArmJson(charged(c, str(v, n, 0), n), n) },
   padleft: {
     placeholders: 'opaque',
     min: 2,

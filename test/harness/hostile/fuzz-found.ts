@@ -120,6 +120,14 @@ export const fuzzFoundInputs: readonly HostileInput[] = [
     args: ARGS,
     expect: LIMIT,
   },
+  {
+    // The 200,000-case run of 2026-12-05 (bench/RESULTS.md): a 12.6-million-character text that json() parsed into
+    // 4 million arrays inside the budget, 6-10 s of CPU and 860 MB; json() now pays one unit per character first.
+    name: "fuzz: a public IP's name is json(string()) of an array doubled 21 times",
+    files: edited('examples/aks/main.json', ['resources', 0, 'name'], () => shareExpression({ builder: 0, consumer: 7, n: 21 })),
+    args: ARGS,
+    expect: LIMIT,
+  },
   // The 30,000-case run with seed 202612100 (bench/RESULTS.md), each kind at its shrunk place in a bundled template.
   {
     name: "fuzz: a firewall's sku.tier written as a number (tier is not read for firewalls; Azure refuses it)",
