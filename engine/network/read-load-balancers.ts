@@ -36,6 +36,8 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
       privateIp: strOrUnknown(typed(g, 'string', f, at, 'properties', 'privateIPAddress')),
       at,
     };
+    // Not read for a frontend, but Azure refuses it of another type: a finding, as for a NIC's IP configuration.
+    typed(g, 'string', f, at, 'properties', 'privateIPAddressVersion');
     lb.frontends.push(fe);
     g.frontends.set(fe.key, fe);
   }

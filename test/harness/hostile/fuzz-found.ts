@@ -128,6 +128,13 @@ export const fuzzFoundInputs: readonly HostileInput[] = [
     args: ARGS,
     expect: LIMIT,
   },
+  {
+    // Same run: a load balancer frontend's privateIPAddressVersion retyped (a corpus template; here a bundled one).
+    name: "fuzz: a load balancer frontend's privateIPAddressVersion written as a number",
+    files: edited('examples/multi-nic/main.json', ['resources', 3, 'properties', 'frontendIPConfigurations', 0, 'properties'], (p) => ({ ...(p as object), privateIPAddressVersion: 4 })),
+    args: ARGS,
+    expect: INVALID,
+  },
   // The 30,000-case run with seed 202612100 (bench/RESULTS.md), each kind at its shrunk place in a bundled template.
   {
     name: "fuzz: a firewall's sku.tier written as a number (tier is not read for firewalls; Azure refuses it)",
