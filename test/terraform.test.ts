@@ -309,4 +309,20 @@ hubRoute('a route into a hub route table of the plan applies to the connections 
   const other = lintWith(false).vms[0];
   assert.equal([other.verdict, other.egress.map((e) => `${e.name} ${e.via}`)], ['deterministic', ['pip-vm1 instance-public-ip']]);
 });
+hubRoute("a hub connection's static routes known only after apply leave the spokes of that hub unknown, not read as none", () => {
+  const file = 'terraform/vwan-hub-learns-default-route/plan.json';
+  const plan = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
+    planned_values: { root_module: { resources: { address: string; values: { routing: Record<string, unknown>[] } }[] } };
+    resource_changes: { address: string; change: { after: { routing: Record<string, unknown>[] }; after_unknown: { routing: Record<string, unknown>[] } } }[];
+  };
+  const address = 'azurerm_virtual_hub_connection.nva';
+  delete plan.planned_values.root_module.resources.find((r) => r.address === address)!.values.routing[0].static_vnet_route;
+  const change = plan.resource_changes.find((c) => c.address === address)!.change;
+  delete change.after.routing[0].static_vnet_route;
+  change.after_unknown.routing[0].static_vnet_route = true;
+  const vm = lintDocument({ file: 'plan.json', text: JSON.stringify(plan) }, { rules }).vms.find((v) => v.name === 'vm-b')!;
+  assert.is(vm.verdict, 'unknown');
+  assert.match(vm.paths[0].because.join('\n'), 'static_vnet_route');
+});
+
 hubRoute.run();

@@ -25,21 +25,10 @@ export function virtualHub(tr: Translation, inst: Instance, t: Translated): void
   const r = tr.reader;
   put(t, ['properties', 'virtualWan'], idRef(r.value(inst, ['virtual_wan_id'], 'id')), ['virtual_wan_id']);
   put(t, ['properties', 'addressPrefix'], r.value(inst, ['address_prefix'], 'value'), ['address_prefix']);
-  const n = blocks(r, inst, ['route']);
-  if (n === 0 && !r.unknownAt(inst, ['route'])) return;
-  if (r.unknownAt(inst, ['route'])) {
-    put(t, ['properties', 'routeTable', 'routes'], r.value(inst, ['route'], 'value'), ['route']);
-    return;
-  }
-  setAt(t.body, ['properties', 'routeTable', 'routes'], []);
-  for (let i = 0; i < n; i++) {
-    const arm: ArmPath = ['properties', 'routeTable', 'routes', i];
-    const p: Step[] = ['route', i];
-    block(t, arm, p);
-    setAt(t.body, arm, obj());
-    put(t, [...arm, 'addressPrefixes'], r.value(inst, [...p, 'address_prefixes'], 'value'), [...p, 'address_prefixes']);
-    put(t, [...arm, 'nextHopIpAddress'], r.value(inst, [...p, 'next_hop_ip_address'], 'value'), [...p, 'next_hop_ip_address']);
-  }
+  blockList(tr, inst, t, ['properties', 'routeTable', 'routes'], ['route'], [
+    ['addressPrefixes', 'address_prefixes', 'value'],
+    ['nextHopIpAddress', 'next_hop_ip_address', 'value'],
+  ], false);
 }
 
 /**
@@ -54,61 +43,58 @@ export function hubConnection(tr: Translation, inst: Instance, t: Translated): v
   if (blocks(r, inst, ['routing']) === 0) return;
   const routing: ArmPath = ['properties', 'routingConfiguration'];
   put(t, [...routing, 'associatedRouteTable'], idRef(r.value(inst, ['routing', 0, 'associated_route_table_id'], 'id')), ['routing', 0, 'associated_route_table_id']);
-  const n = blocks(r, inst, ['routing', 0, 'static_vnet_route']);
-  if (n === 0) return;
-  setAt(t.body, [...routing, 'vnetRoutes', 'staticRoutes'], []);
-  for (let i = 0; i < n; i++) {
-    const arm: ArmPath = [...routing, 'vnetRoutes', 'staticRoutes', i];
-    const p: Step[] = ['routing', 0, 'static_vnet_route', i];
-    block(t, arm, p);
-    setAt(t.body, arm, obj());
-    put(t, [...arm, 'name'], r.value(inst, [...p, 'name'], 'value'), [...p, 'name']);
-    put(t, [...arm, 'addressPrefixes'], r.value(inst, [...p, 'address_prefixes'], 'value'), [...p, 'address_prefixes']);
-    put(t, [...arm, 'nextHopIpAddress'], r.value(inst, [...p, 'next_hop_ip_address'], 'value'), [...p, 'next_hop_ip_address']);
-  }
+  blockList(tr, inst, t, [...routing, 'vnetRoutes', 'staticRoutes'], ['routing', 0, 'static_vnet_route'], [
+    ['name', 'name', 'value'],
+    ['addressPrefixes', 'address_prefixes', 'value'],
+    ['nextHopIpAddress', 'next_hop_ip_address', 'value'],
+  ], false);
 }
 
 /** azurerm_virtual_hub_routing_intent: its `routing_policy` blocks (`destinations` Internet or PrivateTraffic, `next_hop`). */
 export function routingIntent(tr: Translation, inst: Instance, t: Translated): void {
-  const r = tr.reader;
-  if (r.unknownAt(inst, ['routing_policy'])) {
-    put(t, ['properties', 'routingPolicies'], r.value(inst, ['routing_policy'], 'value'), ['routing_policy']);
-    return;
-  }
-  const n = blocks(r, inst, ['routing_policy']);
-  setAt(t.body, ['properties', 'routingPolicies'], []);
-  for (let i = 0; i < n; i++) {
-    const arm: ArmPath = ['properties', 'routingPolicies', i];
-    const p: Step[] = ['routing_policy', i];
-    block(t, arm, p);
-    setAt(t.body, arm, obj());
-    put(t, [...arm, 'name'], r.value(inst, [...p, 'name'], 'value'), [...p, 'name']);
-    put(t, [...arm, 'destinations'], r.value(inst, [...p, 'destinations'], 'value'), [...p, 'destinations']);
+  blockList(tr, inst, t, ['properties', 'routingPolicies'], ['routing_policy'], [
+    ['name', 'name', 'value'],
+    ['destinations', 'destinations', 'value'],
     // ARM's nextHop is the id itself, not a reference object.
-    put(t, [...arm, 'nextHop'], r.value(inst, [...p, 'next_hop'], 'id'), [...p, 'next_hop']);
-  }
+    ['nextHop', 'next_hop', 'id'],
+  ], true);
 }
 
 /** azurerm_virtual_hub_route_table: its `route` blocks (`destinations_type`, `destinations`, `next_hop_type`, `next_hop`). */
 export function hubRouteTable(tr: Translation, inst: Instance, t: Translated): void {
+  blockList(tr, inst, t, ['properties', 'routes'], ['route'], [
+    ['name', 'name', 'value'],
+    ['destinationType', 'destinations_type', 'value'],
+    ['destinations', 'destinations', 'value'],
+    // next_hop_type "Defaults to ResourceId" (the provider's docs).
+    ['nextHopType', 'next_hop_type', 'value', 'ResourceId'],
+    ['nextHop', 'next_hop', 'id'],
+  ], true);
+}
+
+/** One attribute of a block as an ARM property: ARM's name, Terraform's, how it is read, and its default. */
+type Field = readonly [arm: string, tf: string, want: 'id' | 'value', fallback?: string];
+
+/**
+ * Terraform's blocks at `tf` as ARM's array at `arm`, one object of `fields` per block. A list known only after
+ * apply is carried whole (its Unknown makes what reads it unknown, never an empty list); with no block, the array is
+ * written empty when `empty` says so, else left out.
+ */
+function blockList(tr: Translation, inst: Instance, t: Translated, arm: ArmPath, tf: readonly Step[], fields: readonly Field[], empty: boolean): void {
   const r = tr.reader;
-  if (r.unknownAt(inst, ['route'])) {
-    put(t, ['properties', 'routes'], r.value(inst, ['route'], 'value'), ['route']);
+  if (r.unknownAt(inst, tf)) {
+    put(t, arm, r.value(inst, tf, 'value'), tf);
     return;
   }
-  const n = blocks(r, inst, ['route']);
-  setAt(t.body, ['properties', 'routes'], []);
+  const n = blocks(r, inst, tf);
+  if (n === 0 && !empty) return;
+  setAt(t.body, arm, []);
   for (let i = 0; i < n; i++) {
-    const arm: ArmPath = ['properties', 'routes', i];
-    const p: Step[] = ['route', i];
-    block(t, arm, p);
-    setAt(t.body, arm, obj());
-    put(t, [...arm, 'name'], r.value(inst, [...p, 'name'], 'value'), [...p, 'name']);
-    put(t, [...arm, 'destinationType'], r.value(inst, [...p, 'destinations_type'], 'value'), [...p, 'destinations_type']);
-    put(t, [...arm, 'destinations'], r.value(inst, [...p, 'destinations'], 'value'), [...p, 'destinations']);
-    // next_hop_type "Defaults to ResourceId" (the provider's docs).
-    put(t, [...arm, 'nextHopType'], r.value(inst, [...p, 'next_hop_type'], 'value') ?? 'ResourceId', [...p, 'next_hop_type']);
-    put(t, [...arm, 'nextHop'], r.value(inst, [...p, 'next_hop'], 'id'), [...p, 'next_hop']);
+    const at: ArmPath = [...arm, i];
+    const p: Step[] = [...tf, i];
+    block(t, at, p);
+    setAt(t.body, at, obj());
+    for (const [armName, tfName, want, fallback] of fields) put(t, [...at, armName], r.value(inst, [...p, tfName], want) ?? fallback, [...p, tfName]);
   }
 }
 
