@@ -1,12 +1,10 @@
 // Benchmark: expansion and full lint of every corpus template against a parse-only baseline (the same files read
 // and JSON.parse'd in the same process). Medians of several runs; ratios are what to compare across machines.
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { clearParseCache, expandDocument, lintDocument } from '../engine/index.js';
-import type { DocumentInput } from '../engine/index.js';
 import { diskHost } from '../api/files.js';
 import { rules } from '../rules/index.js';
-import { corpusEntries } from './corpus-files.js';
+import { corpusEntries, cpuMs, documentOf, parseOnly } from './corpus-files.js';
 
 const dir = process.argv[2] ?? '../shared/corpus';
 const runs = Number(process.env.BENCH_RUNS ?? 9);
@@ -24,38 +22,11 @@ try {
 }
 const host = diskHost(process.cwd(), { root: dir });
 
-function parseOnly(): number {
-  let n = 0;
-  for (const e of entries!) {
-    const text = readFileSync(e.template, 'utf8');
-    try {
-      n += Object.keys(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)).length;
-    } catch {
-      n++;
-    }
-    if (e.parameters) {
-      const p = readFileSync(e.parameters, 'utf8');
-      try {
-        n += Object.keys(JSON.parse(p.charCodeAt(0) === 0xfeff ? p.slice(1) : p)).length;
-      } catch {
-        n++;
-      }
-    }
-  }
-  return n;
-}
-
-/** A corpus entry as the pipeline takes it, its texts read as the baseline reads them. */
-function document(e: { template: string; parameters?: string }): DocumentInput {
-  const text = readFileSync(e.template, 'utf8');
-  return e.parameters ? { file: e.template, text, parameters: { file: e.parameters, text: readFileSync(e.parameters, 'utf8') } } : { file: e.template, text };
-}
-
 function expandAll(): number {
   clearParseCache();
   let n = 0;
   for (const e of entries!) {
-    const { deployment } = expandDocument(document(e), { host });
+    const { deployment } = expandDocument(documentOf(e), { host });
     n += deployment.resources.length;
   }
   return n;
@@ -65,7 +36,7 @@ function lintAll(): number {
   clearParseCache();
   let n = 0;
   for (const e of entries!) {
-    const r = lintDocument(document(e), { rules, host });
+    const r = lintDocument(documentOf(e), { rules, host });
     n += r.vms.length + r.findings.length;
   }
   return n;
@@ -76,15 +47,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-// CPU time of this process (user + system), not wall time: the machines are shared, and other processes'
-// load inflates wall time far more than this process's own CPU time.
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
 const jobs = [
-  ['parse', parseOnly],
+  ['parse', () => parseOnly(entries!)],
   ['expand', expandAll],
   ['lint', lintAll],
 ] as const;

@@ -4,14 +4,14 @@
 // same load, and the median of the per-pair ratios is what is printed. Usage, after `npx tsc -p tsconfig.bench.json`
 // in the other checkout (a `git worktree add --detach ../base <rev>` with node_modules linked):
 //   npm run bench:compare -- ../base [corpus folder]
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clearParseCache, lintDocument } from '../engine/index.js';
 import type { DocumentInput } from '../engine/index.js';
 import { diskHost } from '../api/files.js';
 import { rules } from '../rules/index.js';
-import { corpusEntries } from './corpus-files.js';
+import { corpusEntries, cpuMs, documentOf, parseOnly } from './corpus-files.js';
+import { median } from './measure.js';
 
 const other = process.argv[2];
 const dir = process.argv[3] ?? '../shared/corpus';
@@ -48,31 +48,7 @@ const engines: Record<'this' | 'other', Engine> = {
   },
 };
 
-const docs: DocumentInput[] = entries.map((e) => {
-  const text = readFileSync(e.template, 'utf8');
-  return e.parameters ? { file: e.template, text, parameters: { file: e.parameters, text: readFileSync(e.parameters, 'utf8') } } : { file: e.template, text };
-});
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** The baseline of bench:corpus: every file read and JSON.parse'd. */
-function parseOnly(): number {
-  let n = 0;
-  for (const e of entries!) {
-    for (const file of e.parameters ? [e.template, e.parameters] : [e.template]) {
-      const text = readFileSync(file, 'utf8');
-      try {
-        n += Object.keys(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as object).length;
-      } catch {
-        n++;
-      }
-    }
-  }
-  return n;
-}
+const docs: DocumentInput[] = entries.map(documentOf);
 
 function lintAll(engine: Engine): number {
   engine.clear();
@@ -87,11 +63,9 @@ function timed(f: () => unknown): number {
   return cpuMs() - t0;
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
 // Warm-up: both engines' code optimised before anything is measured.
 for (let i = 0; i < 3; i++) {
-  parseOnly();
+  parseOnly(entries);
   lintAll(engines.this);
   lintAll(engines.other);
 }
@@ -101,10 +75,10 @@ const perPair: number[] = [];
 for (let i = 0; i < pairs; i++) {
   // The order alternates, so neither engine always runs first after the baseline.
   const order = i % 2 === 0 ? (['this', 'other'] as const) : (['other', 'this'] as const);
-  const p1 = timed(parseOnly);
+  const p1 = timed(() => parseOnly(entries!));
   const t: Record<string, number> = {};
   for (const name of order) t[name] = timed(() => lintAll(engines[name]));
-  const p = (p1 + timed(parseOnly)) / 2;
+  const p = (p1 + timed(() => parseOnly(entries!))) / 2;
   ratioThis.push(t.this / p);
   ratioOther.push(t.other / p);
   perPair.push(t.this / t.other);
