@@ -36,7 +36,8 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
       privateIp: strOrUnknown(typed(g, 'string', f, at, 'properties', 'privateIPAddress')),
       at,
     };
-    // Not read for a frontend, but Azure refuses it of another type: a finding, as for a NIC's IP configuration.
+    // Not read for a frontend, but its type is a string ('IPv4' or 'IPv6': learn.microsoft.com/azure/templates/
+    // microsoft.network/loadbalancers) and Azure refuses another: a finding, as for a NIC's IP configuration.
     typed(g, 'string', f, at, 'properties', 'privateIPAddressVersion');
     lb.frontends.push(fe);
     g.frontends.set(fe.key, fe);
