@@ -193,8 +193,15 @@ function declareInstance(run: TemplateRun, decl: ValueObject, pointer: string, p
 // segments: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-providers-and-types.
 const RESOURCE_TYPE = /^[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9-]*)+(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)+$/;
 
+/** Types already found valid: a template names a few types many times (copy loops), so each is tested once. */
+const VALID_TYPES = new Set<string>();
+
 function validType(type: string): boolean {
-  return RESOURCE_TYPE.test(type);
+  if (VALID_TYPES.has(type)) return true;
+  if (!RESOURCE_TYPE.test(type)) return false;
+  if (VALID_TYPES.size >= 4096) VALID_TYPES.clear();
+  VALID_TYPES.add(type);
+  return true;
 }
 
 /** Resources of a Bicep extension (languageVersion 2.0 'imports'/'extensions') have types of their own form. */
@@ -207,14 +214,17 @@ function extensible(run: TemplateRun, decl: ValueObject): boolean {
  * reads member names case-insensitively, so one hides the other, and which one it keeps is not documented.
  */
 function caseConflicts(run: TemplateRun, decl: ValueObject, pointer: string): void {
-  const keys = Object.keys(decl);
-  if (keys.length < 2) return;
   // Keys of one object are distinct, so when each is a member name spelt as ARM spells it, no two differ in case only.
-  let i = 0;
-  while (i < keys.length && RESOURCE_MEMBERS.has(keys[i])) i++;
-  if (i === keys.length) return;
+  let spelt = true;
+  for (const k in decl) {
+    if (!RESOURCE_MEMBERS.has(k)) {
+      spelt = false;
+      break;
+    }
+  }
+  if (spelt) return;
   const seen = new Map<string, string>();
-  for (const k of keys) {
+  for (const k of Object.keys(decl)) {
     const lower = k.toLowerCase();
     const first = seen.get(lower);
     if (first === undefined) seen.set(lower, k);
