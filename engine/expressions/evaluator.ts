@@ -141,8 +141,10 @@ function propOf(target: Value, name: string): Value {
   throw new ExpressionError(`Cannot read property '${name}' of a value of type ${typeName(target)}.`);
 }
 
-function indexOf(target: Value, index: Value): Value {
-  if (target instanceof Unknown) return mapUnknown(target, `[${JSON.stringify(index)}]`, (c) => indexOf(c, index));
+function indexOf(target: Value, index: Value, indexLabel?: string): Value {
+  // An index that is itself unknown is shown as written (`[copyIndex('ipLoop')]`), not as its JSON.
+  if (target instanceof Unknown)
+    return mapUnknown(target, `[${index instanceof Unknown ? (indexLabel ?? index.label ?? '?') : JSON.stringify(index)}]`, (c) => indexOf(c, index, indexLabel));
   if (index instanceof Unknown) return new Unknown(index.cause, index.origin);
   if (Array.isArray(target)) {
     if (typeof index !== 'number' || !Number.isInteger(index))
@@ -178,7 +180,25 @@ function mapUnknown(u: Unknown, suffix: string, f: (c: Value) => Value): Unknown
     }
   }
   const label = u.label !== undefined && u.label.length <= 300 ? u.label + suffix : undefined;
-  return new Unknown(u.cause, u.origin.length > 300 ? u.origin : u.origin + suffix, candidates, u.source ? { id: u.source.id, path: u.source.path + suffix } : undefined, label);
+  return new Unknown(u.cause, accessed(u.origin, suffix), candidates, u.source ? { id: u.source.id, path: u.source.path + suffix } : undefined, label);
+}
+
+const RUNTIME_TAIL = ' (assigned at deployment)';
+/** An origin that ends in an access or a call (`reference('net').outputs`, `utcNow()`): a member read from it reads on. */
+const ACCESS_END = /(?:\)|\]|\.[A-Za-z_$][\w$-]*)$/;
+
+/**
+ * The origin of a member read from an Unknown. One that names an access reads on with the member; a sentence saying
+ * why the value is unknown ("the template of deployment 'net' was not analysed") stays as it is, since a member
+ * after it would read as part of its last word.
+ */
+function accessed(origin: string, suffix: string): string {
+  if (origin.length > 300) return origin;
+  if (origin.endsWith(RUNTIME_TAIL)) {
+    const path = origin.slice(0, -RUNTIME_TAIL.length);
+    return ACCESS_END.test(path) ? path + suffix + RUNTIME_TAIL : origin;
+  }
+  return ACCESS_END.test(origin) ? origin + suffix : origin;
 }
 
 /** An argument as a placeholder's label shows it: a placeholder alone by its label, text quoted, anything else as JSON. */
@@ -325,7 +345,7 @@ class Ctx implements CallContext {
         }
         // An access to an Unknown prints the index into its origin.
         if (obj instanceof Unknown) this.budget.chargeTree(index, INDEX);
-        return indexOf(obj, index);
+        return indexOf(obj, index, index instanceof Unknown ? exprLabel(e.index) : undefined);
       }
       case 'call':
         return this.call(e);
