@@ -67,8 +67,6 @@ test('a strict JSON template without duplicate keys has none reported, comments 
   assert.equal(lintText(jsonc).findings, []);
 });
 
-test.run();
-
 test('AKS: the cluster the inputs start from is decided through its outbound IP; each wrong type on the path makes the pool unknown', () => {
   const clean = lintText(templateText(aksTemplate()));
   assert.equal(clean.findings, []);
@@ -81,3 +79,5 @@ test('AKS: the cluster the inputs start from is decided through its outbound IP;
     assert.ok(report.vms.length > 0 && report.vms.every((v) => v.verdict === 'unknown'), `${input.name}: ${report.vms.map((v) => `${v.name} ${v.verdict}`).join(', ')}`);
   }
 });
+
+test.run();

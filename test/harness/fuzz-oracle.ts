@@ -160,6 +160,8 @@ export interface CaseResult {
   readonly text: string;
   readonly applied: Applied;
   readonly run: RunResult;
+  /** The oracle compared the mutated report with the seed's (a damaging mutation, both reports read). */
+  readonly judged: boolean;
 }
 
 /** Runs one structural case and throws naming the broken invariant (with what the mutation did). */
@@ -175,15 +177,20 @@ export async function checkStructCase(seeds: readonly SeedTemplate[], c: StructC
   } catch (e) {
     fail((e as Error).message);
   }
+  let judged = false;
   if (applied.damage) {
     const mutated = reportOf(r);
     const seed = await cache.seed(i);
-    // Exit 2 without a report is a refusal that says why (checked above: no crash text): not silent.
-    if (mutated && seed) {
+    if (!mutated) {
+      // No report: only a refusal (exit 2) that says why on stderr is not silent (crash text is checked above).
+      if (r.code !== 2 || r.err.trim() === '') fail(`Exit ${r.code} without a JSON report${r.err.trim() === '' ? ' and without a word on stderr' : ''}.`);
+    } else if (seed) {
+      // (A seed without a report has nothing to compare with: the case is not judged, and the tests count judged cases.)
       const without = applied.damage.resource < 0 ? undefined : await cache.without(i, applied.damage.resource);
       const broken = oracle(seed, without, mutated, applied.damage);
       if (broken) fail(`Oracle: ${broken}`);
+      judged = true;
     }
   }
-  return { text, applied, run: r };
+  return { text, applied, run: r, judged };
 }
