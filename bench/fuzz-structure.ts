@@ -45,9 +45,14 @@ export async function structJob(seeds: readonly SeedTemplate[], firstSeed: numbe
   let done = 0;
   let batch = 0;
   const t0 = performance.now();
+  let judged = 0;
+  let lastJudged = false;
   const check = async (c: StructCase): Promise<Error | undefined> => {
     const e = await checkStructCase(seeds, c, run, cache, bounds).then(
-      () => undefined,
+      (r) => {
+        lastJudged = r.judged;
+        return undefined;
+      },
       (x: Error) => x,
     );
     return e && (oracleOn || !e.message.startsWith('Oracle:')) ? e : undefined;
@@ -60,8 +65,10 @@ export async function structJob(seeds: readonly SeedTemplate[], firstSeed: numbe
     const batchSeed = firstSeed + batch++;
     const sample = fc.sample(structCaseArb(seeds.length, { maxShare }), { seed: batchSeed, numRuns: Math.min(BATCH, cases - done) });
     for (const c of sample) {
+      lastJudged = false;
       const e = await check(c);
       done++;
+      if (lastJudged) judged++;
       if (!e) continue;
       failures++;
       const kind = kindOf(e.message);
@@ -79,7 +86,7 @@ export async function structJob(seeds: readonly SeedTemplate[], firstSeed: numbe
       console.log(`  counterexample: ${JSON.stringify(small)}`);
       console.log(`  text (${text.length} chars): ${JSON.stringify(text.length > 1500 ? `${text.slice(0, 700)} … ${text.slice(-700)}` : text)}`);
     }
-    console.log(`fuzz: structure: ${done}/${cases} (${((performance.now() - t0) / 1000).toFixed(1)} s, ${failures} failing cases)`);
+    console.log(`fuzz: structure: ${done}/${cases} (${((performance.now() - t0) / 1000).toFixed(1)} s, ${judged} judged by the oracle, ${failures} failing cases)`);
   }
   await runner.close();
   console.log(`fuzz: structure: ${failures} failing case${failures === 1 ? '' : 's'} in ${done}; by kind:`);
