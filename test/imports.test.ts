@@ -95,32 +95,4 @@ test('start-up: linting strict JSON does not load jsonc-parser (kept lazy for pr
   assert.equal(got, { code: 1, jsonc: false });
 });
 
-/**
- * The tests of each suite a test file registers after the suite's run(): uvu runs what was registered by then, so a
- * test added later never runs and is never reported (graph-types.test.ts had one).
- */
-function registeredAfterRun(text: string): string[] {
-  const names = ['test', ...[...text.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*=\s*suite\(/g)].map((m) => m[1])];
-  const out: string[] = [];
-  for (const name of names) {
-    const run = text.indexOf(`${name}.run()`);
-    if (run < 0) continue;
-    const after = text.slice(run + name.length + 6);
-    const late = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?:\\.(?:skip|only|before|after)(?:\\.each)?)?\\(`).exec(after);
-    if (late) out.push(`${name}: ${after.slice(late.index, late.index + 60).split('\n')[0]}`);
-  }
-  return out;
-}
-
-test('every test file registers its tests before it runs their suite', () => {
-  // Written in pieces, so that this file's own text does not declare a suite named s.
-  const sample = ['const s', ' = suite', "('x');\ns('a', () => {});\ns.run();\ns('late', () => {});\n"].join('');
-  assert.equal(registeredAfterRun(sample), ["s: s('late', () => {});"]);
-  assert.equal(registeredAfterRun("test('a', () => {});\ntest.run();\n"), []);
-  const late = files('test')
-    .filter((f) => f.endsWith('.test.ts'))
-    .flatMap((f) => registeredAfterRun(readFileSync(join(root, f), 'utf8')).map((l) => `${f}: ${l}`));
-  assert.equal(late, []);
-});
-
 test.run();
