@@ -162,6 +162,11 @@ export interface LoadBalancer extends NodeBase {
   readonly pools: Pool[];
   readonly lbRules: LbRule[];
   readonly outboundRules: OutboundRule[];
+  /**
+   * Lists of the load balancer not known as written (of the wrong JSON type, or known only at deployment): any path
+   * through one of its pools may get its outbound from what they hold.
+   */
+  readonly unknownLists?: readonly { readonly list: string; readonly value: Unknown; readonly at: Location }[];
 }
 
 /** The public IP of an ipconfig: a reference to a public IP resource, or a VM-/scale-set-managed configuration. */

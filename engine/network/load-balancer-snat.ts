@@ -15,6 +15,24 @@ function family(v6: boolean): string {
   return v6 ? 'IPv6' : 'IPv4';
 }
 
+/** The method a list of a load balancer decides when it is not known. */
+const METHOD_OF_LIST: Readonly<Record<string, Method>> = { outboundRules: 'lb-outbound-rule', loadBalancingRules: 'lb-rule-snat' };
+
+/**
+ * A list of `lb` not known as written that may decide a path in one of its pools: its frontends (which of them are
+ * public), or its outbound or load-balancing rules unless every frontend is known and none is public (then no rule
+ * can give outbound). A pool list that is not known does not decide a path whose pool was found (declared as a child
+ * resource): rules name pools by id.
+ */
+function undecidedList(lb: LoadBalancer): { readonly list: string; readonly value: Unknown; readonly at: Location } | undefined {
+  const lists = lb.unknownLists;
+  if (lists === undefined || lists.length === 0) return undefined;
+  const frontends = lists.find((u) => u.list === 'frontendIPConfigurations');
+  if (frontends) return frontends;
+  if (!lb.frontends.some(isPublicFrontend)) return undefined;
+  return lists.find((u) => u.list === 'outboundRules' || u.list === 'loadBalancingRules');
+}
+
 /** Step 4 for the paths of one graph, with the index of IP-based pools it builds on first use. */
 export class LoadBalancerSnat {
   // Built on first use: a Map access per lookup, not a scan of every pool per path (quadratic); pools in graph order, as the scan had.
@@ -34,11 +52,19 @@ export class LoadBalancerSnat {
     let viaOutboundRule = false;
     for (const pref of ipc.pools) {
       const c = this.g.check(pref)!;
-      if (c.kind !== 'found') return unknownOutcome(because, `the load balancer pool of ipconfig '${ipc.name}': ${describeRef(c)}`, ipc.at);
+      if (c.kind !== 'found') {
+        // A pool of a load balancer in the files whose pool list is not known as written may be in that list.
+        const owner = c.kind === 'missing' ? this.g.nodes.get(c.id.slice(0, c.id.lastIndexOf('/backendaddresspools/'))) : undefined;
+        const list = owner?.kind === 'loadBalancer' ? owner.unknownLists?.find((u) => u.list === 'backendAddressPools') : undefined;
+        if (owner && list) return unknownOutcome(because, `the backendAddressPools of load balancer '${owner.name}': ${list.value.origin}`, list.at);
+        return unknownOutcome(because, `the load balancer pool of ipconfig '${ipc.name}': ${describeRef(c)}`, ipc.at);
+      }
       const pool = this.g.pools.get(c.key);
       if (!pool) return unknownOutcome(because, `the load balancer pool '${c.key}' is not in the analysed files`, ipc.at);
       const lb = this.g.nodes.get(pool.lbKey) as LoadBalancer;
       if (lb.existing) return unknownOutcome(because, `load balancer '${lb.name}' is an existing resource outside the analysed files`, lb.at);
+      const undecided = undecidedList(lb);
+      if (undecided) return unknownOutcome(because, `the ${undecided.list} of load balancer '${lb.name}': ${undecided.value.origin}`, undecided.at, METHOD_OF_LIST[undecided.list]);
       const before = outbound.length + implicit.length;
       for (const rule of lb.outboundRules) {
         // A pool that is not known (written with the wrong type, or known only at deployment) may be this one.

@@ -7,11 +7,19 @@ import { Unknown } from '../expressions/value.js';
 import type { Frontend, LoadBalancer, NetworkGraph, Pool, Ref } from './graph.js';
 import { keyOf } from './ids.js';
 import { boolOrUnknown, locationIn, nodeBase, refAt, refListAt, skuOr, str, strOrUnknown } from './read-values.js';
-import { arrayAt, entries, typed } from './read-typed.js';
+import { arrayAt, entries, placeOf, typed } from './read-typed.js';
+
+/** The entries of a load balancer's list; an unknown list (wrong type, known only at deployment) is kept on `unknown`. */
+function lbList(g: NetworkGraph, r: SourceResource, list: string, unknown: { list: string; value: Unknown; at: Location }[]): readonly Value[] {
+  const read = arrayAt(g, r.body, r.at, 'properties', list);
+  if (read instanceof Unknown) unknown.push({ list, value: read, at: placeOf(r.body, r.at, 'properties', list) });
+  return entries(read);
+}
 
 export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
   const key = keyOf(r);
   const b = r.body;
+  const unknownLists: { list: string; value: Unknown; at: Location }[] = [];
   const lb: LoadBalancer = {
     kind: 'loadBalancer',
     sku: skuOr(typed(g, 'string', b, r.at, 'sku', 'name'), 'Basic'),
@@ -19,9 +27,10 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
     pools: [],
     lbRules: [],
     outboundRules: [],
+    unknownLists,
     ...nodeBase(r),
   };
-  const frontendList = entries(arrayAt(g, b, r.at, 'properties', 'frontendIPConfigurations'));
+  const frontendList = lbList(g, r, 'frontendIPConfigurations', unknownLists);
   for (let i = 0; i < frontendList.length; i++) {
     const f = frontendList[i];
     const at = locationIn(r, 'properties', 'frontendIPConfigurations', i);
@@ -42,9 +51,9 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
     lb.frontends.push(fe);
     g.frontends.set(fe.key, fe);
   }
-  const poolList = entries(arrayAt(g, b, r.at, 'properties', 'backendAddressPools'));
+  const poolList = lbList(g, r, 'backendAddressPools', unknownLists);
   for (let i = 0; i < poolList.length; i++) addPool(g, lb, poolList[i], locationIn(r, 'properties', 'backendAddressPools', i));
-  const ruleList = entries(arrayAt(g, b, r.at, 'properties', 'loadBalancingRules'));
+  const ruleList = lbList(g, r, 'loadBalancingRules', unknownLists);
   for (let i = 0; i < ruleList.length; i++) {
     const x = ruleList[i];
     const at = locationIn(r, 'properties', 'loadBalancingRules', i);
@@ -60,7 +69,7 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
       at,
     });
   }
-  const outboundList = entries(arrayAt(g, b, r.at, 'properties', 'outboundRules'));
+  const outboundList = lbList(g, r, 'outboundRules', unknownLists);
   for (let i = 0; i < outboundList.length; i++) {
     const x = outboundList[i];
     const at = locationIn(r, 'properties', 'outboundRules', i);
