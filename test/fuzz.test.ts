@@ -107,6 +107,18 @@ test('the graph-read keys come from the readers, and targets are only nodes the 
   assert.not.ok(paths.some((p) => p.includes('tags') || p.includes('apiVersion')));
 });
 
+test("targets: a resource's properties.sku only where the readers check it (a firewall's, not an AKS cluster's)", () => {
+  const sku = { name: 'Basic', tier: 'Free' };
+  const t = { resources: [
+    { type: 'Microsoft.ContainerService/managedClusters', name: 'aks', properties: { sku, dnsPrefix: 'aks' } },
+    { type: 'Microsoft.Network/azureFirewalls', name: 'fw', properties: { sku: { name: 'AZFW_VNet', tier: 'Standard' } } },
+  ] };
+  const paths = targetsOf(t).map((x) => x.path.join('/'));
+  // Found by the long run: the AKS cluster's properties.sku (not in its schema) retyped was claimed as damage.
+  assert.not.ok(paths.some((p) => p.startsWith('resources/0/properties/sku')), paths.join(' '));
+  assert.ok(paths.includes('resources/1/properties/sku/tier'), paths.join(' '));
+});
+
 test('retype: another JSON type at the node, damage claimed except for null and names', () => {
   const at = targetAt(SMALL.value, ID_PATH);
   const a = applyStruct(SMALL.value, { k: 'retype', at, to: 'number' });

@@ -51,6 +51,8 @@ export const READ_KEYS: ReadonlySet<string> = READ.keys;
 /** The JSON types the typed readers read each property name as (see readKeysFromSource); a name not here: any. */
 export const READ_SHAPES: ReadonlyMap<string, ReadonlySet<JsonType>> = READ.shapes;
 const GRAPH_TYPE_SET: ReadonlySet<string> = new Set(Object.values(GRAPH_TYPES));
+/** The graph types whose `properties.sku` the readers check (read-firewalls.ts, read-gateways.ts `checkSku`). */
+const PROPERTIES_SKU_TYPES: ReadonlySet<string> = new Set([GRAPH_TYPES.firewall, GRAPH_TYPES.vnetGateway]);
 
 // ---- a value whose text may hold a key twice -------------------------------------------------------------------
 
@@ -119,12 +121,18 @@ export function targetsOf(root: unknown, limit = 5000): Target[] {
   for (let ri = 0; ri < resources.length && out.length < limit; ri++) {
     const r = resources[ri];
     if (!GRAPH_TYPE_SET.has(r.type.toLowerCase())) continue;
+    const readsPropertiesSku = PROPERTIES_SKU_TYPES.has(r.type.toLowerCase());
     const walk = (v: unknown, at: Path): void => {
       if (out.length >= limit) return;
       if (at.length > PRETTY_DEPTH - 2) return;
       if (at.length > r.path.length) out.push({ path: at, resource: ri });
       if (Array.isArray(v)) for (let i = 0; i < v.length; i++) walk(v[i], [...at, i]);
-      else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) if (READ_KEYS.has(k)) walk((v as Record<string, unknown>)[k], [...at, k]);
+      else if (v !== null && typeof v === 'object') {
+        // `properties.sku` is read (checkSku) only where the type has one; elsewhere (an AKS cluster's, which its
+        // schema does not have) it is not read, and the provider does not read it either.
+        const inProperties = at.length === r.path.length + 1 && at[at.length - 1] === 'properties';
+        for (const k of Object.keys(v)) if (READ_KEYS.has(k) && !(inProperties && k === 'sku' && !readsPropertiesSku)) walk((v as Record<string, unknown>)[k], [...at, k]);
+      }
     };
     walk(getAt(root, r.path), r.path);
   }
