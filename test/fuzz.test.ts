@@ -117,6 +117,15 @@ test("targets: a resource's properties.sku only where the readers check it (a fi
   // Found by the long run: the AKS cluster's properties.sku (not in its schema) retyped was claimed as damage.
   assert.not.ok(paths.some((p) => p.startsWith('resources/0/properties/sku')), paths.join(' '));
   assert.ok(paths.includes('resources/1/properties/sku/tier'), paths.join(' '));
+  // A NIC's own primary (read-only) and a hub's own addressPrefix are not read; a subnet's addressPrefix is.
+  const others = { resources: [
+    { type: 'Microsoft.Network/networkInterfaces', name: 'nic', properties: { primary: true, ipConfigurations: [] } },
+    { type: 'Microsoft.Network/virtualHubs', name: 'hub', properties: { addressPrefix: '10.0.0.0/23' } },
+    { type: 'Microsoft.Network/virtualNetworks/subnets', name: 'v/s', properties: { addressPrefix: '10.1.0.0/24' } },
+  ] };
+  const otherPaths = targetsOf(others).map((x) => x.path.join('/'));
+  assert.not.ok(otherPaths.includes('resources/0/properties/primary') || otherPaths.includes('resources/1/properties/addressPrefix'), otherPaths.join(' '));
+  assert.ok(otherPaths.includes('resources/2/properties/addressPrefix'), otherPaths.join(' '));
 });
 
 test('retype: another JSON type at the node, damage claimed except for null and names', () => {

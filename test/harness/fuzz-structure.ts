@@ -53,6 +53,16 @@ export const READ_SHAPES: ReadonlyMap<string, ReadonlySet<JsonType>> = READ.shap
 const GRAPH_TYPE_SET: ReadonlySet<string> = new Set(Object.values(GRAPH_TYPES));
 /** The graph types whose `properties.sku` the readers check (read-firewalls.ts, read-gateways.ts `checkSku`). */
 const PROPERTIES_SKU_TYPES: ReadonlySet<string> = new Set([GRAPH_TYPES.firewall, GRAPH_TYPES.vnetGateway]);
+/**
+ * Members of `properties` named as a member the readers read elsewhere, but not read for this type (READ_KEYS goes
+ * by name), each found by the long run as a claimed damage that was none: a NIC's own `primary` (read-only: Azure
+ * sets it; the VM's networkInterfaces[].properties.primary is what the graph reads) and a hub's `addressPrefix` (its
+ * own address space; a subnet's addressPrefix is what the graph reads).
+ */
+const NOT_READ: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  [GRAPH_TYPES.nic, new Set(['primary'])],
+  [GRAPH_TYPES.virtualHub, new Set(['addressPrefix'])],
+]);
 
 // ---- a value whose text may hold a key twice -------------------------------------------------------------------
 
@@ -122,6 +132,7 @@ export function targetsOf(root: unknown, limit = 5000): Target[] {
     const r = resources[ri];
     if (!GRAPH_TYPE_SET.has(r.type.toLowerCase())) continue;
     const readsPropertiesSku = PROPERTIES_SKU_TYPES.has(r.type.toLowerCase());
+    const notRead = NOT_READ.get(r.type.toLowerCase());
     const walk = (v: unknown, at: Path): void => {
       if (out.length >= limit) return;
       if (at.length > PRETTY_DEPTH - 2) return;
@@ -131,7 +142,10 @@ export function targetsOf(root: unknown, limit = 5000): Target[] {
         // `properties.sku` is read (checkSku) only where the type has one; elsewhere (an AKS cluster's, which its
         // schema does not have) it is not read, and the provider does not read it either.
         const inProperties = at.length === r.path.length + 1 && at[at.length - 1] === 'properties';
-        for (const k of Object.keys(v)) if (READ_KEYS.has(k) && !(inProperties && k === 'sku' && !readsPropertiesSku)) walk((v as Record<string, unknown>)[k], [...at, k]);
+        for (const k of Object.keys(v)) {
+          if (!READ_KEYS.has(k) || (inProperties && ((k === 'sku' && !readsPropertiesSku) || notRead?.has(k)))) continue;
+          walk((v as Record<string, unknown>)[k], [...at, k]);
+        }
       }
     };
     walk(getAt(root, r.path), r.path);
