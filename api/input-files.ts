@@ -99,8 +99,12 @@ export function readInputFile(abs: string, what: string, kind: InputKind): strin
       total += n;
       if (total > cap) throw new InputFileError(`Cannot read ${what}: it is larger than ${sizeText(cap)}, and egress-lint reads at most ${sizeText(cap)} of a ${KIND_WORDS[kind]}.`);
     }
-    const text = decodeText(Buffer.concat(chunks, total));
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const decoded = decodeText(Buffer.concat(chunks, total));
+    const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+    const deep = tooDeepAt(text, MAX_INPUT_DEPTH);
+    if (deep !== undefined)
+      throw new InputFileError(`Cannot read ${what}: its values nest more than ${MAX_INPUT_DEPTH.toLocaleString('en-US')} levels deep (line ${lineOf(text, deep)}), and egress-lint reads at most ${MAX_INPUT_DEPTH.toLocaleString('en-US')} levels of a ${KIND_WORDS[kind]}.`);
+    return text;
   } catch (e) {
     if (e instanceof InputFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
@@ -108,4 +112,62 @@ export function readInputFile(abs: string, what: string, kind: InputKind): strin
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * How deep the values of a file read here may nest. The JSON(C) readers of configuration and lock files recurse per
+ * level, so a file of a few kilobytes of brackets would overflow the stack; real ones nest fewer than ten levels.
+ */
+export const MAX_INPUT_DEPTH = 1000;
+
+const STRUCTURAL = /["[\]{}/]/g;
+
+/**
+ * The offset of the first bracket or brace that opens level `max + 1` of JSON(C) text, outside strings and comments;
+ * undefined when the text nests no deeper than `max`. One native scan from structural character to structural character.
+ */
+export function tooDeepAt(text: string, max: number): number | undefined {
+  let depth = 0;
+  const re = STRUCTURAL;
+  re.lastIndex = 0;
+  while (re.test(text)) {
+    const at = re.lastIndex - 1;
+    const c = text.charCodeAt(at);
+    if (c === 34) {
+      // A string: to its closing quote (one not escaped by an odd run of backslashes).
+      let j = at + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) return undefined;
+        let k = q - 1;
+        while (text.charCodeAt(k) === 92) k--;
+        if (((q - 1 - k) & 1) === 0) {
+          re.lastIndex = q + 1;
+          break;
+        }
+        j = q + 1;
+      }
+    } else if (c === 47) {
+      const next = text.charCodeAt(at + 1);
+      if (next === 47) {
+        const end = text.indexOf('\n', at);
+        if (end < 0) return undefined;
+        re.lastIndex = end;
+      } else if (next === 42) {
+        const end = text.indexOf('*/', at + 2);
+        if (end < 0) return undefined;
+        re.lastIndex = end + 2;
+      }
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) return at;
+    } else depth--;
+  }
+  return undefined;
+}
+
+/** The 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }

@@ -3,6 +3,7 @@
 // over an input), each within the time a user would wait.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { MAX_INPUT_DEPTH, tooDeepAt } from '../api/input-files.js';
 import { inputsInputs } from './harness/hostile/inputs.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
 
@@ -88,6 +89,18 @@ test('a folder search finds a template under any name the file system allows, or
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the nesting check counts brackets outside strings and comments, and says where the first too deep one is', () => {
+  const nest = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+  assert.is(tooDeepAt(nest(MAX_INPUT_DEPTH), MAX_INPUT_DEPTH), undefined);
+  assert.is(tooDeepAt(nest(MAX_INPUT_DEPTH + 1), MAX_INPUT_DEPTH), MAX_INPUT_DEPTH);
+  // Brackets in strings (an escaped quote does not end one) and in comments are not nesting.
+  const text = `{"a": "${'['.repeat(50)}\\"${'{'.repeat(50)}", // ${'['.repeat(50)}\n /* ${'{'.repeat(50)} */ "b": [[1]]}`;
+  assert.is(tooDeepAt(text, 3), undefined);
+  assert.is(tooDeepAt(text, 2), text.indexOf('[[1') + 1);
+  // An escaped backslash before a quote ends the string there.
+  assert.is(tooDeepAt('["\\\\", [[]]]', 2), 8);
 });
 
 test.run();
