@@ -8,6 +8,7 @@ import type { Finding } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { MAX_TEMPLATE_BYTES, decodeText } from './files.js';
 import { missedNames } from './discover-names.js';
+import { checkGlob } from './limits.js';
 
 export interface Target {
   /** Path relative to the working directory, with forward slashes. */
@@ -186,6 +187,7 @@ function plainGlob(pattern: string): string {
 export async function discover(paths: readonly string[], cwd: string, ignore: readonly string[] = [], options: DiscoverOptions = {}): Promise<Discovery> {
   const bicep = options.bicep === true;
   const base = resolve(cwd);
+  for (const p of ignore) checkGlob('The ignore glob', p);
   const ignores = ignore.map((p) => plainGlob(p));
   const extensions = [...JSON_EXTENSIONS, ...(bicep ? BICEP_EXTENSIONS : [])];
   const toCwd = (fromBase: string): string => slash(relative(cwd, resolve(base, fromBase)));
@@ -210,7 +212,10 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
       folders.push(abs);
       const rel = slash(relative(base, abs));
       patterns.push(`${rel ? glob!.convertPathToPattern(rel) : '.'}/**/*.{${extensions.join(',')}}`);
-    } else if (/[*?[\]{}]/.test(p)) patterns.push(plainGlob(p));
+    } else if (/[*?[\]{}]/.test(p)) {
+      checkGlob('The glob', p);
+      patterns.push(plainGlob(p));
+    }
     else if (code === 'ELOOP') throw new UsageError(`${p} is a loop of symbolic links.`);
     else if (st) throw new UsageError(`${p} is neither a file nor a folder.`);
     else throw new UsageError(`No such file or folder: ${p}`);

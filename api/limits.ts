@@ -13,3 +13,66 @@ export const MAX_ENTRIES = { ignore: 1000, parameters: 1000, links: 1000, invent
 export function checkCount(what: string, n: number, max: number): void {
   if (n > max) throw new UsageError(`${what} has ${n.toLocaleString('en-US')} entries; egress-lint takes at most ${max.toLocaleString('en-US')}.`);
 }
+
+/**
+ * The most patterns one glob may expand to. The glob matchers (micromatch, through fast-glob and globby) expand brace
+ * groups before matching: `{a,b}` written 22 times is 4 million patterns, gigabytes and minutes. Far above any real
+ * glob (`**\/*.{json,bicep}` is two).
+ */
+export const MAX_GLOB_EXPANSIONS = 1000;
+
+/**
+ * How many patterns the brace groups of `glob` expand to, counted without expanding them (saturating just past
+ * `cap`): alternatives `{a,b,c}` add up, groups one after another multiply, ranges `{1..50}`, `{a..z}` and
+ * `{0..100..10}` count their members; a backslash escapes the next character, and an unclosed `{` counts as written.
+ */
+export function globExpansions(glob: string, cap: number = MAX_GLOB_EXPANSIONS): number {
+  const limit = cap + 1;
+  const mul = (a: number, b: number): number => Math.min(limit, a * b);
+  // One frame per open brace: the alternatives finished so far (summed) and the running product of the current one.
+  const stack: { start: number; sum: number; prod: number; comma: boolean; nested: boolean }[] = [];
+  let top = 1;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 123) {
+      if (stack.length > 0) stack[stack.length - 1].nested = true;
+      stack.push({ start: i, sum: 0, prod: 1, comma: false, nested: false });
+    } else if (c === 44 && stack.length > 0) {
+      const f = stack[stack.length - 1];
+      f.sum = Math.min(limit, f.sum + f.prod);
+      f.prod = 1;
+      f.comma = true;
+    } else if (c === 125 && stack.length > 0) {
+      const f = stack.pop()!;
+      const n = f.comma ? Math.min(limit, f.sum + f.prod) : f.nested ? f.prod : rangeSize(glob.slice(f.start + 1, i), limit);
+      if (stack.length > 0) stack[stack.length - 1].prod = mul(stack[stack.length - 1].prod, n);
+      else top = mul(top, n);
+    }
+  }
+  // Unclosed groups: what they hold so far, as if closed (an upper bound of what is matched literally).
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    const n = Math.min(limit, f.sum + f.prod);
+    if (stack.length > 0) stack[stack.length - 1].prod = mul(stack[stack.length - 1].prod, n);
+    else top = mul(top, n);
+  }
+  return top;
+}
+
+/** The members of a brace range (`1..50`, `a..z`, `0..100..10`); 1 for anything else (braces matched literally). */
+function rangeSize(body: string, limit: number): number {
+  const m = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?$/.exec(body);
+  if (!m) return 1;
+  const numeric = /\d/.test(m[1]) && /\d/.test(m[2]);
+  if (!numeric && (/\d/.test(m[1]) || /\d/.test(m[2]))) return 1;
+  const span = numeric ? Math.abs(Number(m[2]) - Number(m[1])) : Math.abs(m[2].charCodeAt(0) - m[1].charCodeAt(0));
+  const step = m[3] === undefined ? 1 : Math.max(1, Math.abs(Number(m[3])));
+  return Math.min(limit, Math.floor(span / step) + 1);
+}
+
+/** A glob of `what` that expands to more than MAX_GLOB_EXPANSIONS patterns: a UsageError naming it, before it is compiled. */
+export function checkGlob(what: string, glob: string): void {
+  if (globExpansions(glob) > MAX_GLOB_EXPANSIONS)
+    throw new UsageError(`${what} ${JSON.stringify(glob.length > 80 ? `${glob.slice(0, 77)}...` : glob)} expands to more than ${MAX_GLOB_EXPANSIONS.toLocaleString('en-US')} patterns (its brace groups multiply); egress-lint takes at most ${MAX_GLOB_EXPANSIONS.toLocaleString('en-US')}.`);
+}

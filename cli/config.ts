@@ -11,7 +11,7 @@ import type { Rule, RuleLevel } from '../engine/index.js';
 import { UsageError } from '../api/errors.js';
 import { displayPath } from '../api/files.js';
 import { InputFileError, readInputFile } from '../api/input-files.js';
-import { MAX_ENTRIES } from '../api/limits.js';
+import { MAX_ENTRIES, checkGlob } from '../api/limits.js';
 
 export const CONFIG_FILE = 'egress-lint.config.json';
 
@@ -286,6 +286,12 @@ export async function loadConfig(file: string, cwd: string, rules: readonly Rule
     throw new ConfigError(lines.map((l) => `${shown}: ${l}`).join('\n'));
   }
   const config = value as Config;
+  try {
+    for (const g of config.ignore ?? []) checkGlob('ignore entry', g);
+    for (const g of Object.keys(config.parameters ?? {})) checkGlob('parameters key', g);
+  } catch (e) {
+    throw e instanceof UsageError ? new ConfigError(`${shown}: ${e.message}`) : e;
+  }
   const allow = parseAllowList(config.allow ?? []);
   if (allow.errors.length) throw new ConfigError(allow.errors.map((e) => `${shown}: ${e}.`).join('\n'));
   for (const [key, param] of Object.entries(config.parameters ?? {})) {

@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_INPUT_DEPTH, tooDeepAt } from '../api/input-files.js';
+import { globExpansions } from '../api/limits.js';
 import { inputsInputs } from './harness/hostile/inputs.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
 
@@ -101,6 +102,20 @@ test('the nesting check counts brackets outside strings and comments, and says w
   assert.is(tooDeepAt(text, 2), text.indexOf('[[1') + 1);
   // An escaped backslash before a quote ends the string there.
   assert.is(tooDeepAt('["\\\\", [[]]]', 2), 8);
+});
+
+test('glob expansions are counted without expanding: alternatives add, groups multiply, ranges count, escapes and unclosed braces are literal', () => {
+  assert.is(globExpansions('**/*.{json,bicep}'), 2);
+  assert.is(globExpansions('{a,{b,c}}x{1..10}'), 30);
+  assert.is(globExpansions('{a,b}{c,d}{e,f}'), 8);
+  assert.is(globExpansions('{a..z}'), 26);
+  assert.is(globExpansions('{0..100..10}'), 11);
+  assert.is(globExpansions('\\{a,b}'), 1);
+  assert.is(globExpansions('plain/**/*.json'), 1);
+  // Saturates just past the cap, whatever the real count (4 million, 100,000).
+  assert.is(globExpansions('{a,b}'.repeat(22)), 1001);
+  assert.is(globExpansions('x{1..100000}'), 1001);
+  assert.is(globExpansions('{a,b}'.repeat(9)), 512);
 });
 
 test.run();

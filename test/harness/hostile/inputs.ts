@@ -52,6 +52,24 @@ export const inputsInputs: readonly HostileInput[] = [
   { name: '-c naming a named pipe with no writer', files: () => ({ 'main.json': EMPTY }), prepare: fifo('pipe.json'), args: ['-c', 'pipe.json', 'main.json'], expect: { exit: [2], output: /configuration file pipe\.json: it is a named pipe \(FIFO\)/ } },
   { name: '-c naming a folder', files: () => ({ 'main.json': EMPTY, 'conf/x.json': '{}' }), args: ['-c', 'conf', 'main.json'], expect: { exit: [2], output: /configuration file conf: it is a folder/ } },
   {
+    name: '--ignore with a glob whose brace groups expand to 4 million patterns',
+    files: () => ({ 'main.json': EMPTY }),
+    args: ['main.json', '--ignore', `${'{a,b}'.repeat(22)}.json`],
+    expect: { exit: [2], output: /The ignore glob "\{a,b\}.*" expands to more than 1,000 patterns/ },
+  },
+  {
+    name: 'a path glob whose brace groups expand to 4 million patterns',
+    files: () => ({ 'main.json': EMPTY }),
+    args: [`${'{a,b}'.repeat(22)}.json`, 'main.json'],
+    expect: { exit: [2], output: /The glob "\{a,b\}.*" expands to more than 1,000 patterns/ },
+  },
+  {
+    name: 'a configuration ignore entry and a parameters key with a range of 100,000',
+    files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': JSON.stringify({ ignore: ['legacy/**'], parameters: { 'env{1..100000}/main.json': 'p.json' } }) }),
+    args: ['main.json'],
+    expect: { exit: [2], output: /egress-lint\.config\.json: parameters key "env\{1\.\.100000\}\/main\.json" expands to more than 1,000 patterns/ },
+  },
+  {
     name: 'a configuration file of 16 KB nesting 8,000 levels',
     files: () => ({ 'main.json': EMPTY, 'deep.json': `{"ignore":\n${'['.repeat(8000)}${']'.repeat(8000)}}` }),
     args: ['-c', 'deep.json', 'main.json'],
