@@ -107,11 +107,19 @@ export function typed(sink: ShapeSink, shape: Shape, base: Value | undefined, at
   return fits(cur, shape) ? cur : wrongType(sink, base, at, path, path.length, shape, cur);
 }
 
-/** Where the member at `path` under `base` (written at `at`) is written, keys spelled as the template spells them. */
-export function placeOf(base: Value | undefined, at: Location, ...path: string[]): Location {
+/**
+ * Where the member at `path` under `base` (written at `at`) is written, keys spelled as the template spells them (ARM
+ * reads member names case-insensitively, so `"Properties"` is `properties`); a number is an index in an array.
+ */
+export function placeOf(base: Value | undefined, at: Location, ...path: (string | number)[]): Location {
   let pointer = at.pointer;
   let cur = base;
   for (const p of path) {
+    if (typeof p === 'number') {
+      pointer = pointerJoin(pointer, p);
+      cur = Array.isArray(cur) ? (cur as readonly Value[])[p] : undefined;
+      continue;
+    }
     pointer = pointerJoin(pointer, keyIn(cur, p));
     cur = isObject(cur) ? getProp(cur, p) : undefined;
   }
