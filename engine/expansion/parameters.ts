@@ -30,6 +30,9 @@ export function isTemplate(value: unknown): boolean {
 /** Parameter values from a parameter file. Values are literal: ARM does not evaluate expressions in them. */
 export function readParameterFile(doc: TemplateDoc): ParameterValues {
   const findings: RawFinding[] = doc.problems.map((p) => ({ ruleId: 'template-invalid', message: p.message, at: { file: doc.file, pointer: '', offset: p.offset } }));
+  // A key written twice (a parameter given two values): ARM keeps the last one, as JSON.parse did, and the other is
+  // ignored without a word. Reported as a template's duplicates are (expand.ts), at the later key.
+  for (const p of doc.duplicates ?? []) findings.push({ ruleId: 'template-invalid', message: p.message, at: { file: doc.file, pointer: '', offset: p.offset } });
   // "The parameter file is also limited to 4 MB" (https://learn.microsoft.com/azure/azure-resource-manager/templates/best-practices#template-limits).
   const bytes = doc.text.length * 3 > ARM_LIMITS.templateBytes ? utf8Length(doc.text) : 0;
   if (bytes > ARM_LIMITS.templateBytes)

@@ -24,7 +24,7 @@ export interface GatewayDefault {
 }
 
 /** Prefixes that cover the Internet, or one half of it (a half sends that half on-premises). */
-function covers(prefix: string, v6: boolean): boolean {
+export function covers(prefix: string, v6: boolean): boolean {
   const p = prefix.trim();
   return v6 ? p === '::/0' || p === '::/1' || p === '8000::/1' : p === '0.0.0.0/0' || p === '0.0.0.0/1' || p === '128.0.0.0/1';
 }

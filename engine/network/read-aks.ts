@@ -6,7 +6,6 @@
 // so the resolution order treats them as it treats declared ones; aks-outbound.ts decides what the outbound type
 // changes in that order. Imports template/, expressions/ and resources/ only, besides engine/network/.
 import type { Location } from '../template/finding.js';
-import { pointerJoin } from '../template/template.js';
 import type { SourceResource } from '../resources/types.js';
 import type { Value } from '../expressions/value.js';
 import { Unknown } from '../expressions/value.js';
@@ -14,7 +13,7 @@ import type { AksPool, Frontend, IpConfig, IpConfigPublicIp, LoadBalancer, NatGa
 import { GRAPH_TYPES } from './reads.js';
 import { keyOf, lastSegment } from './ids.js';
 import { boolOrUnknown, decisive, locationIn, maybeWhy, prop, refListAt, str, strOrUnknown } from './read-values.js';
-import { arrayAt, entries, typed, unknownOf } from './read-typed.js';
+import { arrayAt, entries, placeOf, typed, unknownOf } from './read-typed.js';
 
 /** The type AKS gives agent pools, as reports show it. */
 const POOL_TYPE = 'Microsoft.ContainerService/managedClusters/agentPools';
@@ -47,12 +46,10 @@ function countOf(v: Value | undefined, what: string, cluster: string): number | 
   return n;
 }
 
-/** A location inside `base` when the value is written there, else `base`. */
-function written(base: Location, value: Value | undefined, ...segments: string[]): Location {
+/** Where member `key` of `parent` (written at `base`) is written when it is set, else `base`. */
+function written(base: Location, parent: Value | undefined, value: Value | undefined, key: string): Location {
   if (value === undefined || value === null) return base;
-  let p = base.pointer;
-  for (const s of segments) p = pointerJoin(p, s);
-  return { file: base.file, pointer: p };
+  return placeOf(parent, base, key);
 }
 
 /** An id property that names a subnet or prefix: absent, null and '' all mean none. */
@@ -178,7 +175,7 @@ export class AksReader {
       outboundType: strOrUnknown(ot) ?? 'loadBalancer',
       loadBalancerSku: strOrUnknown(sku) ?? 'standard',
       networkAt,
-      outboundAt: written(networkAt, ot instanceof Unknown ? undefined : ot, 'outboundType'),
+      outboundAt: written(networkAt, np, ot instanceof Unknown ? undefined : ot, 'outboundType'),
       inline,
       unknownPools,
     };
@@ -227,7 +224,7 @@ export class AksReader {
     let pods: AksPool['pods'];
     const nodeKey = subnet?.kind === 'found' ? subnet.key : undefined;
     if (podRef && !(podRef.kind === 'found' && podRef.key === nodeKey)) {
-      const ipc: IpConfig = { key: `${nic.key}/ipconfigurations/pods`, name: 'pods', nicKey: nic.key, primary: true, subnet: podRef, publicIp: undefined, privateIp: undefined, version: 'IPv4', pools: [], at: written(at, prop(p, 'podSubnetID'), 'podSubnetID') };
+      const ipc: IpConfig = { key: `${nic.key}/ipconfigurations/pods`, name: 'pods', nicKey: nic.key, primary: true, subnet: podRef, publicIp: undefined, privateIp: undefined, version: 'IPv4', pools: [], at: written(at, at === pAt ? p : undefined, prop(p, 'podSubnetID'), 'podSubnetID') };
       this.g.ipConfigs.set(ipc.key, ipc);
       pods = { nic, ipc };
     }
@@ -283,7 +280,7 @@ export class AksReader {
     if (on !== true) return undefined;
     const prefixValue = typed(this.g, 'string', p, pAt, 'nodePublicIPPrefixID');
     const prefix = prefixValue instanceof Unknown ? { kind: 'unknown' as const, value: prefixValue } : idRef(this.g, prefixValue);
-    const cfg: IpConfigPublicIp = { kind: 'managed', name: `${pool}-node-public-ip`, sku: 'Standard', tier: 'Regional', allocation: 'Static', prefix, version: 'IPv4', at: written(at, flag, 'enableNodePublicIP') };
+    const cfg: IpConfigPublicIp = { kind: 'managed', name: `${pool}-node-public-ip`, sku: 'Standard', tier: 'Regional', allocation: 'Static', prefix, version: 'IPv4', at: written(at, at === pAt ? p : undefined, flag, 'enableNodePublicIP') };
     return cfg;
   }
 
@@ -349,7 +346,7 @@ export class AksReader {
   private outboundPool(c: Cluster): string {
     if (c.outboundPool !== undefined) return c.outboundPool;
     const profile = typed(this.g, 'object', c.r.body, c.r.at, 'properties', 'networkProfile', 'loadBalancerProfile');
-    const at = written(c.networkAt, profile instanceof Unknown ? undefined : profile, 'loadBalancerProfile');
+    const at = written(c.networkAt, prop(c.r.body, 'properties', 'networkProfile'), profile instanceof Unknown ? undefined : profile, 'loadBalancerProfile');
     const key = `${c.key}/aks/loadbalancers/kubernetes`;
     const { ips, prefixes, unknown } = this.outboundIps(c, profile, ['managedOutboundIPs', 'count'], 'managed-outbound', at);
     const frontends: Frontend[] = [];
@@ -396,7 +393,7 @@ export class AksReader {
   private managedNat(c: Cluster): string {
     const np = prop(c.r.body, 'properties', 'networkProfile');
     const profile = typed(this.g, 'object', np, c.networkAt, 'natGatewayProfile');
-    const at = written(c.networkAt, profile instanceof Unknown ? undefined : profile, 'natGatewayProfile');
+    const at = written(c.networkAt, np, profile instanceof Unknown ? undefined : profile, 'natGatewayProfile');
     const key = `${c.key}/aks/natgateways/${c.r.name.toLowerCase()}-managed-nat-gateway`;
     const { ips, prefixes, unknown } = this.outboundIps(c, profile, ['managedOutboundIPProfile', 'count'], 'managed-nat', at);
     const v2 = typeof c.outboundType === 'string' && c.outboundType.toLowerCase() === 'managednatgatewayv2';

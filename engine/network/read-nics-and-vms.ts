@@ -10,7 +10,7 @@ import { GRAPH_TYPES } from './reads.js';
 import { keyOf } from './ids.js';
 import { allocationOf, undecidedField } from './read-addresses.js';
 import { boolOrUnknown, locationIn, maybeWhy, nodeBase, refAt, refListAt, skuOr, str, strOrUnknown, undecidedOf } from './read-values.js';
-import { arrayAt, entries, typed, unknownOf } from './read-typed.js';
+import { arrayAt, entries, placeOf, typed, unknownOf } from './read-typed.js';
 
 /** `declaredAt` is where the ipConfigurations array is declared (entry i is at its pointer + /i). */
 function readIpConfigs(g: NetworkGraph, nicKey: string, configList: readonly Value[], declaredAt: Location, managed: boolean): IpConfig[] {
@@ -21,7 +21,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, configList: readonly Val
     const name = str(typed(g, 'string', c, l, 'name'), `ipconfig${i + 1}`);
     let publicIp: IpConfig['publicIp'];
     if (managed) {
-      const cfgAt: Location = { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddressConfiguration') };
+      const cfgAt = placeOf(c, l, 'properties', 'publicIPAddressConfiguration');
       const cfg = typed(g, 'object', c, l, 'properties', 'publicIPAddressConfiguration');
       if (cfg instanceof Unknown) publicIp = cfg;
       else if (isObject(cfg)) {
@@ -45,7 +45,7 @@ function readIpConfigs(g: NetworkGraph, nicKey: string, configList: readonly Val
       if (pip instanceof Unknown) publicIp = pip;
       else {
         const ref = refAt(g, c, l, 'properties', 'publicIPAddress');
-        if (ref) publicIp = { kind: 'ref', ref, at: { file: l.file, pointer: pointerJoin(pointerJoin(l.pointer, 'properties'), 'publicIPAddress') } };
+        if (ref) publicIp = { kind: 'ref', ref, at: placeOf(c, l, 'properties', 'publicIPAddress') };
       }
     }
     const pools = refListAt(g, c, l, 'properties', 'loadBalancerBackendAddressPools');
@@ -101,7 +101,7 @@ function readManagedNics(g: NetworkGraph, r: SourceResource, vm: Vm, configList:
       maybeWhy: maybeWhy(r.condition),
       existing: false,
       kind: 'nic',
-      ipConfigs: readIpConfigs(g, key, entries(ips), { file: cloc.file, pointer: pointerJoin(pointerJoin(cloc.pointer, 'properties'), 'ipConfigurations') }, true),
+      ipConfigs: readIpConfigs(g, key, entries(ips), placeOf(c, cloc, 'properties', 'ipConfigurations'), true),
       ipForwarding: typed(g, 'boolean', c, cloc, 'properties', 'enableIPForwarding') === true,
       managed: true,
       unknownIpConfigs: unknownOf(ips),

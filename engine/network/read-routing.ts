@@ -7,8 +7,7 @@ import { Unknown, isObject, newObject } from '../expressions/value.js';
 import type { NetworkGraph, Route, RouteTable, Subnet } from './graph.js';
 import { keyOf } from './ids.js';
 import { boolOrUnknown, locationIn, maybeWhy, nodeBase, refAt, str, strOrUnknown } from './read-values.js';
-import { arrayAt, entries, jsonTypeOf, typed, unknownOf } from './read-typed.js';
-import { pointerJoin } from '../template/template.js';
+import { arrayAt, entries, jsonTypeOf, placeOf, typed, unknownOf } from './read-typed.js';
 
 /** A route, inline in a route table (`name` from the entry) or a child resource (`name` given). */
 export function readRoute(g: NetworkGraph, v: Value, loc: Location, name?: string): Route | undefined {
@@ -18,7 +17,7 @@ export function readRoute(g: NetworkGraph, v: Value, loc: Location, name?: strin
     return undefined;
   }
   const p = typed(g, 'object', v, loc, 'properties') ?? v;
-  const at = p === v ? loc : { file: loc.file, pointer: pointerJoin(loc.pointer, 'properties') };
+  const at = p === v ? loc : placeOf(v, loc, 'properties');
   return {
     name: name ?? str(typed(g, 'string', v, loc, 'name'), ''),
     addressPrefix: strOrUnknown(typed(g, 'string', p, at, 'addressPrefix')) ?? '',
@@ -54,17 +53,16 @@ export function readRouteTable(g: NetworkGraph, r: SourceResource): RouteTable {
  */
 export function readSubnet(g: NetworkGraph, vnetKey: string, key: string, name: string, v: Value, loc: Location, r: SourceResource, vnet: SourceResource | undefined): Subnet {
   const p = typed(g, 'object', v, loc, 'properties') ?? newObject();
-  const at: Location = { file: loc.file, pointer: pointerJoin(loc.pointer, 'properties') };
+  const at = placeOf(v, loc, 'properties');
   const prefixes: (string | Unknown)[] = [];
   const one = strOrUnknown(typed(g, 'string', p, at, 'addressPrefix'));
   if (one !== undefined) prefixes.push(one);
   const many = arrayAt(g, p, at, 'addressPrefixes');
   if (many instanceof Unknown) prefixes.push(many);
   const list = entries(many);
-  const listAt = pointerJoin(at.pointer, 'addressPrefixes');
   for (let i = 0; i < list.length; i++) {
     // An entry that is not a string is a finding and an unknown prefix, not a prefix left out.
-    const s = strOrUnknown(typed(g, 'string', list[i], { file: at.file, pointer: pointerJoin(listAt, String(i)) }));
+    const s = strOrUnknown(typed(g, 'string', list[i], placeOf(p, at, 'addressPrefixes', i)));
     if (s !== undefined) prefixes.push(s);
   }
   return {

@@ -90,6 +90,50 @@ function wrongType(sink: ShapeSink, base: Value | undefined, at: Location, path:
   return new Unknown('error', what);
 }
 
+/** Another key of `obj` that reads as `key` (the same name in another case), after the one getProp reads; else undefined. */
+function caseTwin(obj: Readonly<Record<string, Value>>, key: string): string | undefined {
+  const n = key.length;
+  let lower: string | undefined;
+  let first: string | undefined;
+  for (const k in obj) {
+    if (k.length !== n) continue;
+    if (k !== key) {
+      lower ??= key.toLowerCase();
+      if (k.toLowerCase() !== lower) continue;
+    }
+    if (first === undefined) first = k;
+    else return k;
+  }
+  return undefined;
+}
+
+/**
+ * Two keys of one object that differ only in case (`"natgateway"` and `"natGateway"`): Azure matches member names
+ * case-insensitively and does not document which one it keeps, so the member is reported at the later key and read
+ * as an Unknown naming both.
+ */
+function caseConflict(sink: ShapeSink, base: Value | undefined, at: Location, path: readonly string[], depth: number, obj: Readonly<Record<string, Value>>, later: string): Unknown {
+  const place = placeOf(base, at, ...path.slice(0, depth));
+  let first = path[depth];
+  for (const k in obj) {
+    if (k !== later && k.toLowerCase() === later.toLowerCase()) {
+      first = k;
+      break;
+    }
+  }
+  const pointer = pointerJoin(place.pointer, later);
+  const key = `${at.file}\u0000${pointer}`;
+  if (!sink.problemPlaces.has(key)) {
+    sink.problemPlaces.add(key);
+    sink.problems.push({
+      ruleId: 'template-invalid',
+      message: `'${first}' and '${later}' are both written: Azure reads member names case-insensitively and does not document which one it keeps, so egress-lint does not decide what depends on it.`,
+      at: { file: at.file, pointer },
+    });
+  }
+  return new Unknown('error', `'${first}' and '${later}' are both written (member names that differ only in case)`);
+}
+
 /**
  * The member at `path` under `base` (written at `at`), checked to be of `shape`: the value when it is, undefined
  * when it (or an object on the way) is absent or null, the Unknown when it (or an object on the way) is unknown,
@@ -101,17 +145,27 @@ export function typed(sink: ShapeSink, shape: Shape, base: Value | undefined, at
     if (cur === undefined || cur === null) return undefined;
     if (cur instanceof Unknown) return cur;
     if (!isObject(cur)) return wrongType(sink, base, at, path, i, 'object', cur);
+    const twin = caseTwin(cur, path[i]);
+    if (twin !== undefined) return caseConflict(sink, base, at, path, i, cur, twin);
     cur = getProp(cur, path[i]);
   }
   if (cur === undefined || cur === null || cur instanceof Unknown) return cur ?? undefined;
   return fits(cur, shape) ? cur : wrongType(sink, base, at, path, path.length, shape, cur);
 }
 
-/** Where the member at `path` under `base` (written at `at`) is written, keys spelled as the template spells them. */
-export function placeOf(base: Value | undefined, at: Location, ...path: string[]): Location {
+/**
+ * Where the member at `path` under `base` (written at `at`) is written, keys spelled as the template spells them (ARM
+ * reads member names case-insensitively, so `"Properties"` is `properties`); a number is an index in an array.
+ */
+export function placeOf(base: Value | undefined, at: Location, ...path: (string | number)[]): Location {
   let pointer = at.pointer;
   let cur = base;
   for (const p of path) {
+    if (typeof p === 'number') {
+      pointer = pointerJoin(pointer, p);
+      cur = Array.isArray(cur) ? (cur as readonly Value[])[p] : undefined;
+      continue;
+    }
     pointer = pointerJoin(pointer, keyIn(cur, p));
     cur = isObject(cur) ? getProp(cur, p) : undefined;
   }

@@ -84,9 +84,7 @@ export function refList(g: NetworkGraph, v: Value | undefined): { refs: Ref[]; u
 
 /** Pointer into the declaration for a value inside `properties` (the body mirrors the declaration). */
 export function locationIn(r: SourceResource, ...segments: (string | number)[]): Location {
-  let p = r.at.pointer;
-  for (const s of segments) p = pointerJoin(p, s);
-  return { file: r.at.file, pointer: p };
+  return placeOf(r.body, r.at, ...segments);
 }
 
 /** What an unknown condition depends on (its origin without the 'condition: ' label), or undefined when it is known. */

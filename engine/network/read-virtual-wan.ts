@@ -12,6 +12,7 @@ import { lastSegment } from './ids.js';
 import { pointerJoin } from '../template/template.js';
 import { boolOrUnknown, locationIn, maybeWhy, nodeBase, refAt, str, strOrUnknown } from './read-values.js';
 import { arrayAt, entries, placeOf, typed, unknownOf } from './read-typed.js';
+import { covers } from './gateways.js';
 
 export interface VirtualHub extends NodeBase {
   readonly kind: 'virtualHub';
@@ -75,9 +76,11 @@ export interface HubRouteTable extends HubChild {
   readonly unknownRoutes: Unknown | undefined;
 }
 
-/** A 0.0.0.0/0 route of a hub's own route table that sends traffic to an IP address (older API versions). */
+/** A 0.0.0.0/0 route (or one for a half of it) of a hub's own route table that sends traffic to an IP address (older API versions). */
 export interface HubAddressRoute {
   readonly name: string;
+  /** The prefix it routes that covers the Internet (0.0.0.0/0, 0.0.0.0/1, 128.0.0.0/1); undefined when unknown. */
+  readonly prefix?: string;
   readonly nextHopIp: string | Unknown | undefined;
   readonly at: Location;
 }
@@ -121,7 +124,8 @@ function readConnection(g: NetworkGraph, hubKey: string, name: string, v: Value 
   for (let i = 0; i < statics.length; i++) {
     const sAt = entryAt(staticsAt, i);
     const prefixes = readStrings(g, statics[i], sAt, 'addressPrefixes');
-    if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || x.trim() === '0.0.0.0/0'))
+    // 0.0.0.0/1 and 128.0.0.0/1 carry the Internet as 0.0.0.0/0 does, and win over it (gateways.ts `covers`).
+    if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || covers(x, false)))
       addSource(g, { kind: 'found', key: hubKey }, { what: `static route '${str(typed(g, 'string', statics[i], sAt, 'name'), '')}' of connection '${name}' (0.0.0.0/0 to an appliance in that spoke)`, at });
   }
   return {
@@ -153,6 +157,18 @@ function readStrings(g: NetworkGraph, base: Value | undefined, at: Location, key
     if (s !== undefined) values.push(s);
   }
   return { values, unknown: undefined };
+}
+
+/** The prefix of a route's list that covers the Internet, 0.0.0.0/0 first; undefined when an unknown entry may be it. */
+function internetPrefix(prefixes: { values: (string | Unknown)[]; unknown: Unknown | undefined }): string | undefined {
+  if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown)) return undefined;
+  let half: string | undefined;
+  for (const x of prefixes.values) {
+    const p = (x as string).trim();
+    if (p === '0.0.0.0/0') return p;
+    if (covers(p, false)) half ??= p;
+  }
+  return half;
 }
 
 /** An entry of a list that must be an object: the Unknown that stands for it when it is of another type (reported). */
@@ -236,10 +252,10 @@ function readAddressRoutes(g: NetworkGraph, hubKey: string, table: Value | undef
     const p = written ?? e;
     const pAt = written === undefined ? at : placeOf(e, at, 'properties');
     const prefixes = readStrings(g, p, pAt, v2 ? 'destinations' : 'addressPrefixes');
-    if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || x.trim() === '0.0.0.0/0')) {
+    if (prefixes.unknown || prefixes.values.some((x) => x instanceof Unknown || covers(x, false))) {
       const hops = v2 ? arrayAt(g, p, pAt, 'nextHops') : undefined;
       const hop = v2 ? (hops instanceof Unknown ? hops : typed(g, 'string', entries(hops!)[0], entryAt(placeOf(p, pAt, 'nextHops'), 0))) : typed(g, 'string', p, pAt, 'nextHopIpAddress');
-      addAddressRoute(g, hubKey, { name: str(typed(g, 'string', e, at, 'name'), `route ${i + 1}`), nextHopIp: strOrUnknown(hop), at });
+      addAddressRoute(g, hubKey, { name: str(typed(g, 'string', e, at, 'name'), `route ${i + 1}`), prefix: internetPrefix(prefixes), nextHopIp: strOrUnknown(hop), at });
     }
   }
   if (routes instanceof Unknown) addAddressRoute(g, hubKey, { name: 'routes', nextHopIp: routes, at: listAt });

@@ -7,7 +7,7 @@
 import type { Location } from '../template/finding.js';
 import { Unknown } from '../expressions/value.js';
 import type { Firewall, NetworkGraph, Ref } from './graph.js';
-import type { HubConnection, HubRouteTable, RoutingIntent } from './read-virtual-wan.js';
+import type { HubConnection, HubRoute, HubRouteTable, RoutingIntent } from './read-virtual-wan.js';
 import type { Appliances } from './appliances.js';
 import { lastSegment } from './ids.js';
 import { GRAPH_TYPES } from './reads.js';
@@ -23,6 +23,8 @@ export interface HubAppliance {
   readonly nextHop: Ref | undefined;
   /** Set when what decides it may not be deployed. */
   readonly maybe: string | undefined;
+  /** The route is 0.0.0.0/1 + 128.0.0.0/1: the VNet learns it whatever enableInternetSecurity says. */
+  readonly split: boolean;
   readonly at: Location;
 }
 
@@ -33,14 +35,17 @@ export type HubDefault =
   | { readonly kind: 'undecided'; readonly reason: string; readonly at: Location; readonly otherwise: boolean };
 
 type Advertised =
-  | { readonly kind: 'appliance'; readonly via: string; readonly nextHop: HubAppliance['nextHop']; readonly maybe: string | undefined; readonly at: Location }
-  | { readonly kind: 'undecided'; readonly reason: string; readonly at: Location; readonly otherwise: boolean };
+  /** `split`: the route covers the Internet as 0.0.0.0/1 and 128.0.0.0/1, which are not the default route. */
+  | { readonly kind: 'appliance'; readonly via: string; readonly nextHop: HubAppliance['nextHop']; readonly maybe: string | undefined; readonly at: Location; readonly split?: boolean }
+  | { readonly kind: 'undecided'; readonly reason: string; readonly at: Location; readonly otherwise: boolean; readonly split?: boolean };
 
 /** What the files leave undecided; `otherwise` false when they do show a default route, only not where it leads. */
 const undecided = (reason: string, at: Location, otherwise = true): Advertised => ({ kind: 'undecided', reason, at, otherwise });
 
-function isDefault(d: string): boolean {
-  return d.trim() === '0.0.0.0/0';
+/** Which part of the Internet a destination covers: all of it, one half of it, or none. */
+function coverage(d: string): 'all' | 'low' | 'high' | undefined {
+  const p = d.trim();
+  return p === '0.0.0.0/0' ? 'all' : p === '0.0.0.0/1' ? 'low' : p === '128.0.0.0/1' ? 'high' : undefined;
 }
 
 function refName(ref: Ref): string {
@@ -62,26 +67,67 @@ export function describeNextHop(g: NetworkGraph, hop: Ref | undefined): string {
   return `'${nameOf(g, hop)}'`;
 }
 
-/** The 0.0.0.0/0 route of a hub route table in the files, or what the files cannot decide about it. */
+function refKey(ref: Ref | undefined): string {
+  if (!ref) return '';
+  return ref.kind === 'found' ? `found:${ref.key}` : ref.kind === 'missing' ? `missing:${ref.id.toLowerCase()}` : `unknown:${ref.value.origin}`;
+}
+
+/** Whether two hub routes send traffic to the same next hop (an unknown next hop is the same as no other). */
+function sameHubHop(a: HubRoute, b: HubRoute): boolean {
+  if (a === b) return true;
+  const ta = a.nextHopType;
+  const tb = b.nextHopType;
+  if (ta instanceof Unknown || tb instanceof Unknown) return false;
+  if ((ta ?? 'resourceid').toLowerCase() !== (tb ?? 'resourceid').toLowerCase()) return false;
+  if (a.nextHop?.kind === 'unknown' || b.nextHop?.kind === 'unknown') return false;
+  return refKey(a.nextHop) === refKey(b.nextHop);
+}
+
+/** Where one route of a hub route table sends the part of the Internet it covers. */
+function routeAdvertises(r: HubRoute, table: HubRouteTable, hubName: string, prefix: string, split: boolean): Advertised {
+  const hop = r.nextHopType;
+  if (hop instanceof Unknown) return undecided(`the next hop type of route '${r.name}' of hub route table '${table.name}': ${hop.origin}`, r.at);
+  if (hop !== undefined && hop.toLowerCase() !== 'resourceid') return undecided(`route '${r.name}' of hub route table '${table.name}' sends ${prefix} to next hop type '${hop}'`, r.at);
+  return { kind: 'appliance', via: `route '${r.name}' of hub route table '${table.name}'`, nextHop: r.nextHop, maybe: table.maybe ? mayNotBeDeployed('hub route table', table) : undefined, at: r.at, split };
+}
+
+/**
+ * The route of a hub route table that carries the VNet's Internet traffic, or what the files cannot decide about it.
+ * 0.0.0.0/1 and 128.0.0.0/1 are more specific than 0.0.0.0/0 and win over it by longest prefix match
+ * (https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing), as for a subnet's route table
+ * (route-table.ts): both halves to the same next hop act as a default route, to different next hops or one half alone
+ * the egress depends on the destination.
+ */
 function tableDefault(table: HubRouteTable, hubName: string): Advertised | undefined {
   if (table.unknownRoutes) return undecided(`the routes of hub route table '${table.name}' of virtual hub '${hubName}': ${table.unknownRoutes.origin}`, table.at);
+  let all: HubRoute | undefined;
+  let low: HubRoute | undefined;
+  let high: HubRoute | undefined;
   for (const r of table.routes) {
     const type = r.destinationType;
     if (type instanceof Unknown) return undecided(`the destination type of route '${r.name}' of hub route table '${table.name}': ${type.origin}`, r.at);
     if (type !== undefined && type.toLowerCase() !== 'cidr') continue;
     if (r.unknownDestinations) return undecided(`the destinations of route '${r.name}' of hub route table '${table.name}': ${r.unknownDestinations.origin}`, r.at);
-    let hit = false;
     for (const d of r.destinations) {
       if (d instanceof Unknown) return undecided(`a destination of route '${r.name}' of hub route table '${table.name}': ${d.origin}`, r.at);
-      if (isDefault(d)) hit = true;
+      const c = coverage(d);
+      if (c === 'all') all ??= r;
+      else if (c === 'low') low ??= r;
+      else if (c === 'high') high ??= r;
     }
-    if (!hit) continue;
-    const hop = r.nextHopType;
-    if (hop instanceof Unknown) return undecided(`the next hop type of route '${r.name}' of hub route table '${table.name}': ${hop.origin}`, r.at);
-    if (hop !== undefined && hop.toLowerCase() !== 'resourceid') return undecided(`route '${r.name}' of hub route table '${table.name}' sends 0.0.0.0/0 to next hop type '${hop}'`, r.at);
-    return { kind: 'appliance', via: `route '${r.name}' of hub route table '${table.name}'`, nextHop: r.nextHop, maybe: table.maybe ? mayNotBeDeployed('hub route table', table) : undefined, at: r.at };
   }
-  return undefined;
+  if (low && high) {
+    if (sameHubHop(low, high)) return routeAdvertises(low, table, hubName, '0.0.0.0/1 and 128.0.0.0/1', true);
+    const reason = `routes '${low.name}' (0.0.0.0/1) and '${high.name}' (128.0.0.0/1) of hub route table '${table.name}' of virtual hub '${hubName}' send the two halves of the Internet to different next hops: the egress depends on the destination`;
+    return { kind: 'undecided', reason, at: low.at, otherwise: false, split: true };
+  }
+  const half = low ?? high;
+  if (half) {
+    const prefix = half === low ? '0.0.0.0/1' : '128.0.0.0/1';
+    const reason = `route '${half.name}' of hub route table '${table.name}' of virtual hub '${hubName}' sends half of the Internet (${prefix}) to ${half.nextHop ? `'${refName(half.nextHop)}'` : 'its next hop'}: the egress depends on the destination`;
+    return { kind: 'undecided', reason, at: half.at, otherwise: false, split: true };
+  }
+  return all ? routeAdvertises(all, table, hubName, '0.0.0.0/0', false) : undefined;
 }
 
 /** Forced tunnel mode: a private routing policy plus 0.0.0.0/0 in the defaultRouteTable (https://learn.microsoft.com/azure/virtual-wan/about-internet-routing). */
@@ -143,7 +189,9 @@ function hubAdvertises(g: NetworkGraph, c: HubConnection): Advertised | undefine
   // connections they reach is not documented for 0.0.0.0/0: the files do not decide.
   for (const r of g.routing.hubAddressRoutes.get(hubKey) ?? []) {
     const hop = typeof r.nextHopIp === 'string' ? `the appliance at ${r.nextHopIp}` : 'an appliance at an address known only at deployment';
-    return undecided(`route '${r.name}' of virtual hub '${hubName}' (a hub route table of an older API version) sends 0.0.0.0/0 to ${hop}, and may be what connection '${c.name}' learns`, r.at);
+    const reason = `route '${r.name}' of virtual hub '${hubName}' (a hub route table of an older API version) sends ${r.prefix ?? '0.0.0.0/0'} to ${hop}, and may be what connection '${c.name}' learns`;
+    // A half of the Internet is not the default route that enableInternetSecurity filters.
+    return { kind: 'undecided', reason, at: r.at, otherwise: true, split: r.prefix !== undefined && r.prefix !== '0.0.0.0/0' };
   }
   for (const s of g.routing.hubSources.get(hubKey) ?? [])
     return undecided(`virtual hub '${hubName}' may learn a default route through its ${s.what} and propagate it to connection '${c.name}': routes learned from on-premises or an appliance may send Internet traffic there`, s.at);
@@ -154,20 +202,30 @@ function hubAdvertises(g: NetworkGraph, c: HubConnection): Advertised | undefine
 }
 
 function connectionDefault(g: NetworkGraph, c: HubConnection, anywhere: Unknown | undefined): HubDefault | undefined {
-  // enableInternetSecurity false: the hub does not give this connection its default route.
-  if (c.internetSecurity === false) return undefined;
   const adv = hubAdvertises(g, c);
   if (!adv) return undefined;
+  // enableInternetSecurity ("Propagate default route") is about 0.0.0.0/0 only
+  // (https://learn.microsoft.com/azure/virtual-wan/virtual-wan-expressroute-portal#to-advertise-default-route-00000-to-endpoints):
+  // with it false the hub does not give this connection its default route, but 0.0.0.0/1 and 128.0.0.0/1 are
+  // ordinary routes of the table the connection is associated with, whose destinations its traffic is sent to
+  // (https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing#association).
+  const split = adv.split === true;
+  if (c.internetSecurity === false && !split) return undefined;
   const hubName = g.nodes.get(c.hubKey)?.name ?? lastSegment(c.hubKey);
-  const what = adv.kind === 'appliance' ? `${adv.via} of virtual hub '${hubName}' sends 0.0.0.0/0 to ${describeNextHop(g, adv.nextHop)}` : adv.reason;
+  const what = adv.kind === 'appliance' ? `${adv.via} of virtual hub '${hubName}' sends ${split ? '0.0.0.0/1 and 128.0.0.0/1' : '0.0.0.0/0'} to ${describeNextHop(g, adv.nextHop)}` : adv.reason;
   if (anywhere) return { kind: 'undecided', reason: `connection '${c.name}' to virtual hub '${hubName}' joins a VNet known only at deployment (${anywhere.origin}) and may be this one: ${what}`, at: c.at, otherwise: true };
+  if (split) return adv.kind === 'undecided' ? adv : appliance(hubName, c, adv, true);
   const flag = c.internetSecurity;
   if (flag instanceof Unknown) return { kind: 'undecided', reason: `whether connection '${c.name}' gives this VNet the default route of virtual hub '${hubName}' (enableInternetSecurity: ${flag.origin}): ${what}`, at: c.at, otherwise: false };
   if (flag === undefined)
     return { kind: 'undecided', reason: `connection '${c.name}' to virtual hub '${hubName}' does not set enableInternetSecurity, which decides whether the hub's default route reaches this VNet, and Azure documents no default for it: ${what}`, at: c.at, otherwise: false };
   if (adv.kind === 'undecided') return adv;
+  return appliance(hubName, c, adv, false);
+}
+
+function appliance(hubName: string, c: HubConnection, adv: Advertised & { kind: 'appliance' }, split: boolean): HubDefault {
   const maybe = adv.maybe ?? (c.maybe ? mayNotBeDeployed('virtual hub connection', c) : undefined);
-  return { kind: 'appliance', hub: { hubName, connection: c.name, via: adv.via, nextHop: adv.nextHop, maybe, at: adv.at } };
+  return { kind: 'appliance', hub: { hubName, connection: c.name, via: adv.via, nextHop: adv.nextHop, maybe, split, at: adv.at } };
 }
 
 /** What the virtual hub VNet `vnetKey` is connected to gives it for 0.0.0.0/0; undefined when nothing. */
@@ -195,8 +253,10 @@ function methodOf(id: string): Method {
 export function hubOutcome(g: NetworkGraph, appliances: Appliances, h: HubAppliance, hasPublicIp: boolean, because: string[], notes: PathNote[]): Outcome {
   const hop = describeNextHop(g, h.nextHop);
   const source = `${h.via} of virtual hub '${h.hubName}'`;
-  because.push(`${source} sends 0.0.0.0/0 to ${hop}, and connection '${h.connection}' gives it to this VNet (enableInternetSecurity): it replaces the system route, so neither a NAT gateway of the subnet nor a public IP of the NIC carries Internet traffic`);
-  if (hasPublicIp) notes.push({ kind: 'route-overrides-public-ip', message: `${source} (0.0.0.0/0 → ${hop})`, at: h.at, learned: { source, prefix: '0.0.0.0/0', nextHop: hop } });
+  const prefix = h.split ? '0.0.0.0/1 and 128.0.0.0/1' : '0.0.0.0/0';
+  const gives = h.split ? `connection '${h.connection}' is associated with that table: they are more specific than the system route` : `connection '${h.connection}' gives it to this VNet (enableInternetSecurity): it replaces the system route`;
+  because.push(`${source} sends ${prefix} to ${hop}, and ${gives}, so neither a NAT gateway of the subnet nor a public IP of the NIC carries Internet traffic`);
+  if (hasPublicIp) notes.push({ kind: 'route-overrides-public-ip', message: `${source} (${prefix} → ${hop})`, at: h.at, learned: { source, prefix, nextHop: hop } });
   let out: Outcome;
   if (!h.nextHop) out = unknownOutcome(because, `${source} names no next hop`, h.at);
   else {
@@ -210,9 +270,9 @@ export function hubOutcome(g: NetworkGraph, appliances: Appliances, h: HubApplia
     else if (ref.kind === 'unknown') out = unknownOutcome(because, `the next hop of ${source}: ${ref.value.origin}`, h.at);
     else if (g.routing.hubConnections.has(ref.kind === 'found' ? ref.key : ref.id))
       // A route to a VNet connection sends traffic to an appliance in that spoke, by the connection's static routes.
-      out = unknownOutcome(because, `${source} sends 0.0.0.0/0 to connection ${hop}, to an appliance in that spoke VNet, whose egress the files do not decide`, h.at, 'appliance');
+      out = unknownOutcome(because, `${source} sends ${prefix} to connection ${hop}, to an appliance in that spoke VNet, whose egress the files do not decide`, h.at, 'appliance');
     else if (ref.kind === 'missing') out = unknownOutcome(because, `${hop}, the next hop of ${source}, is not in the analysed files`, h.at, methodOf(ref.id));
-    else out = unknownOutcome(because, `${source} sends 0.0.0.0/0 to ${hop}, whose egress the files do not decide`, h.at, 'appliance');
+    else out = unknownOutcome(because, `${source} sends ${prefix} to ${hop}, whose egress the files do not decide`, h.at, 'appliance');
   }
   if (h.maybe !== undefined && outcomeVerdict(out) !== 'unknown') out = unknownOutcome(because, h.maybe, h.at, out.method, out.egress);
   return Object.assign({}, out, { decidedAt: h.at });
