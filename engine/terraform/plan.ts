@@ -80,6 +80,8 @@ export interface Instance {
   readonly config: ConfigResource | undefined;
   /** Where its resource change is (a plan's), whose `after_unknown` shows what is known only after apply. */
   readonly changePointer: string | undefined;
+  /** Why none of its attributes can be read (its values are not an object: reported as template-invalid). */
+  readonly invalid?: string;
 }
 
 /** What a plan or state holds: its instances, indexes over them, the configuration and the root variables. */
@@ -251,8 +253,9 @@ export function resourceKey(moduleAddress: string, localAddress: string): string
 
 interface Change {
   readonly unknown: Json | undefined;
-  readonly after: JsonObject | undefined;
-  readonly before: JsonObject | undefined;
+  /** As written: an `after` or `before` that is not an object is reported where the instance is read. */
+  readonly after: Json | undefined;
+  readonly before: Json | undefined;
   readonly pointer: string;
   readonly actions: readonly string[];
   readonly entry: JsonObject;
@@ -271,6 +274,8 @@ class ModelBuilder {
   constructor(
     readonly root: ConfigModule | undefined,
     readonly changes: ReadonlyMap<string, Change>,
+    readonly file: string,
+    readonly findings: RawFinding[],
   ) {}
 
   /** The configuration of a module instance, looked up once per module instance. */
@@ -294,6 +299,8 @@ class ModelBuilder {
     // The address says which module instance it is in (the values representation nests it in that module too).
     const moduleAddress = moduleOfAddress(address);
     const change = this.changes.get(address);
+    // Values that are there but not an object say nothing of the resource: never read as a resource with no attributes.
+    const invalid = values !== undefined && !isJsonObject(values) ? this.invalidValues(address, pointer, valuesKey, values) : undefined;
     const inst: Instance = {
       address,
       module: moduleAddress,
@@ -302,17 +309,28 @@ class ModelBuilder {
       name,
       index,
       values: isJsonObject(values) ? values : EMPTY,
-      unknown: unknownOverride ?? change?.unknown,
+      unknown: invalid !== undefined ? true : (unknownOverride ?? change?.unknown),
       pointer,
       valuesKey,
       config: this.configOf(moduleAddress)?.resources.get(local),
       changePointer: change?.pointer,
+      invalid,
     };
     this.instances.push(inst);
     const key = resourceKey(moduleAddress, local);
     const list = this.byResource.get(key);
     if (list) list.push(inst);
     else this.byResource.set(key, [inst]);
+  }
+
+  /** Reports an instance's values that are not an object, and says why its attributes are read as unknown. */
+  private invalidValues(address: string, pointer: string, valuesKey: ValuesKey, values: Json): string {
+    const at = valuesKey === 'values' ? pointerJoin(pointer, 'values') : pointerJoin(pointerJoin(pointer, 'change'), valuesKey === 'change/before' ? 'before' : 'after');
+    const written = values === null ? 'null' : Array.isArray(values) ? 'an array' : `a ${typeof values}`;
+    const what = valuesKey === 'values' ? 'values' : valuesKey === 'change/before' ? 'change.before' : 'change.after';
+    const is = valuesKey === 'values' ? 'are' : 'is';
+    this.findings.push({ ruleId: 'template-invalid', message: `The ${what} of Terraform resource '${address}' ${is} ${written}, not an object: none of its attributes can be read, so each is unknown.`, at: { file: this.file, pointer: at } });
+    return `the ${what} of ${address} in the file ${is} ${written}, not an object`;
   }
 
   /** Every resource of a values representation module and of its child modules ('unchanged': data sources and those without a change). */
@@ -351,8 +369,8 @@ function readChanges(doc: JsonObject): Map<string, Change> {
     const before = member(change, 'before');
     out.set(address, {
       unknown: member(change, 'after_unknown'),
-      after: isJsonObject(after) ? after : undefined,
-      before: isJsonObject(before) ? before : undefined,
+      after,
+      before,
       pointer: pointerJoin(pointerJoin('', 'resource_changes'), i),
       actions: Array.isArray(actions) ? actions.filter((a): a is string => typeof a === 'string') : [],
       entry: rc,
@@ -411,7 +429,7 @@ export function readModel(file: string, doc: unknown): Model {
   const root = isJsonObject(config) ? readConfigModule(member(config, 'root_module')) : undefined;
   const changes = readChanges(doc);
   const deferred = readDeferred(doc);
-  const b = new ModelBuilder(root, changes);
+  const b = new ModelBuilder(root, changes, file, findings);
   if (findings.some((f) => f.at.pointer === '/format_version')) return { kind: isPlan ? 'plan' : 'state', instances: [], byResource: new Map(), root, variables, findings, deferred };
   if (isPlan) {
     const prior = member(member(member(doc, 'prior_state'), 'values'), 'root_module');

@@ -266,6 +266,7 @@ export class Reader {
    * name, or the value itself); else an Unknown saying why; undefined when it is unset (a default applies).
    */
   value(inst: Instance, path: readonly Step[], want: 'id' | 'name' | 'value', expect?: string): Value | undefined {
+    if (inst.invalid !== undefined) return new Unknown('error', `${inst.address}.${pathText(path)} cannot be read: ${inst.invalid}`);
     if (!this.unknownAt(inst, path)) {
       const k = this.known(inst, path);
       return k === undefined ? undefined : (k as Value);
