@@ -189,6 +189,12 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
     if (!TRANSLATORS.has(d.type) && !FOLDERS.has(d.type)) continue;
     tr.unresolved.push({ name: d.address, at: { file: doc.file, pointer: d.pointer }, reason: `Terraform deferred its change to a later plan (${d.reason}), so this plan does not show what it deploys`, what: `resource '${d.address}' (${d.type})` });
   }
+  // A plan made with -target leaves out what it does not target: a resource declared but neither planned nor in its
+  // prior state may be created by the next full apply, and could change any path.
+  for (const d of model.untargeted) {
+    if (!TRANSLATORS.has(d.type) && !FOLDERS.has(d.type)) continue;
+    tr.unresolved.push({ name: d.address, at: { file: doc.file, pointer: d.pointer }, reason: 'it is declared in the configuration but not in this plan (made with -target), so the plan does not show what it deploys', what: `resource '${d.address}' (${d.type})` });
+  }
   const resources: SourceResource[] = [];
   const wording = new Wording();
   for (const t of tr.list) {
