@@ -19,7 +19,7 @@ import { legacyVirtualMachine, networkInterface, orchestratedScaleSet, scaleSet,
 import { backendPool, lbOutboundRule, lbRule, loadBalancer, nicPoolAssociation, poolAddress } from './azurerm-lb.js';
 import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
 import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
-import { azapiUpdate } from './azapi-update.js';
+import { azapiAction, azapiUpdate } from './azapi-update.js';
 import { gatewayConnection, localNetworkGateway, routeServer, routeServerIdentity, virtualNetworkGateway, virtualNetworkPeering } from './azurerm-gateways.js';
 import { hubConnection, hubGateway, hubRoute, hubRouteTable, routingIntent, virtualHub, virtualWan } from './azurerm-virtual-wan.js';
 import { readBlocks } from './tf-blocks.js';
@@ -152,6 +152,7 @@ const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
   ['azurerm_lb_backend_address_pool_address', poolAddress],
   ['azurerm_network_interface_backend_address_pool_association', nicPoolAssociation],
   ['azapi_update_resource', azapiUpdate],
+  ['azapi_resource_action', azapiAction],
   ['azurerm_virtual_hub_route_table_route', hubRoute],
 ]);
 
