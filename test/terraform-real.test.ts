@@ -72,3 +72,20 @@ targeted('a deposed object in prior_state (one a plan destroys) is not read as s
   assert.equal(vm.egress.map((e) => e.name), ['pip-vm1']);
 });
 targeted.run();
+
+const shapes = suite('values that are not an object');
+shapes('a change whose after is not an object (its resource only in resource_changes) is template-invalid, and the path through it unknown', () => {
+  const p = plan('terraform/seed-1-nic-public-ip/plan.json');
+  const address = 'azurerm_public_ip.vm1';
+  p.planned_values.root_module.resources = p.planned_values.root_module.resources.filter((r) => r.address !== address);
+  const i = p.resource_changes.findIndex((c) => c.address === address);
+  assert.ok(i >= 0);
+  (p.resource_changes[i].change as { after: unknown }).after = 'Standard';
+  const r = lint(p);
+  const invalid = r.findings.filter((f) => f.ruleId === 'template-invalid');
+  assert.equal(invalid.map((f) => f.pointer), [`/resource_changes/${i}/change/after`]);
+  assert.match(invalid[0].message, `The change.after of Terraform resource '${address}' is a string, not an object`);
+  assert.is(r.vms[0].verdict, 'unknown');
+  assert.not.ok(r.findings.some((f) => f.ruleId === 'retired-sku'));
+});
+shapes.run();
