@@ -140,7 +140,10 @@ function withDoc(docs: ReadonlyMap<string, TemplateDoc>, extra: TemplateDoc | un
 function terraformDeployment(doc: TemplateDoc, session: Pick<SessionOptions, 'host' | 'scope'>): Deployment {
   const options: TerraformOptions = session.host ? { host: session.host } : {};
   const set = readTerraform(doc, options);
-  return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set);
+  // A key written twice (JSON.parse keeps the last one): reported as expand.ts reports an ARM template's.
+  const findings: RawFinding[] = [...set.findings];
+  for (const p of doc.duplicates ?? []) findings.push({ ruleId: 'template-invalid', message: p.message, at: { file: doc.file, pointer: '', offset: p.offset } });
+  return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set, { findings });
 }
 
 /** Lints one document: the whole pipeline but the session phase. Never throws for template content. */

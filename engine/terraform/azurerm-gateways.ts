@@ -23,6 +23,12 @@ export function virtualNetworkGateway(tr: Translation, inst: Instance, t: Transl
   const bgp = either(r, inst, ['bgp_enabled', 'enable_bgp']);
   put(t, ['properties', 'enableBgp'], bgp.v, [bgp.name]);
   put(t, ['properties', 'gatewayDefaultSite'], idRef(r.value(inst, ['default_local_network_gateway_id'], 'id')), ['default_local_network_gateway_id']);
+  // A list known only after apply (a dynamic block over a computed value) is carried whole: its Unknown makes the
+  // GatewaySubnet, so which VNet the gateway serves, unknown rather than no VNet at all.
+  if (r.unknownAt(inst, ['ip_configuration'])) {
+    put(t, ['properties', 'ipConfigurations'], r.value(inst, ['ip_configuration'], 'value'), ['ip_configuration']);
+    return;
+  }
   const n = blocks(r, inst, ['ip_configuration']);
   setAt(t.body, ['properties', 'ipConfigurations'], []);
   for (let i = 0; i < n; i++) {

@@ -40,6 +40,17 @@ export function hubConnection(tr: Translation, inst: Instance, t: Translated): v
   const r = tr.reader;
   put(t, ['properties', 'remoteVirtualNetwork'], idRef(r.value(inst, ['remote_virtual_network_id'], 'id')), ['remote_virtual_network_id']);
   put(t, ['properties', 'enableInternetSecurity'], r.value(inst, ['internet_security_enabled'], 'value'), ['internet_security_enabled']);
+  // `routing` is optional and computed: unwritten, Azure associates the connection with its hub's defaultRouteTable
+  // (https://learn.microsoft.com/azure/virtual-wan/about-virtual-hub-routing#association) and the plan shows it
+  // known only after apply. Written but known only after apply (a dynamic block over a computed value), which route
+  // table it names is not known: never read as the default one.
+  if (r.unknownAt(inst, ['routing'])) {
+    if (!r.hasBlocks(inst, 'routing')) return;
+    // The plan's configuration leaves a dynamic block out: only the .tf source showed it.
+    const why = r.configExpression(inst, ['routing']) === undefined ? new Unknown('runtime', `${inst.address}.routing is known only after apply, and it is written in a dynamic "routing" block`) : r.value(inst, ['routing'], 'value');
+    put(t, ['properties', 'routingConfiguration'], why, ['routing']);
+    return;
+  }
   if (blocks(r, inst, ['routing']) === 0) return;
   const routing: ArmPath = ['properties', 'routingConfiguration'];
   put(t, [...routing, 'associatedRouteTable'], idRef(r.value(inst, ['routing', 0, 'associated_route_table_id'], 'id')), ['routing', 0, 'associated_route_table_id']);

@@ -19,7 +19,7 @@ import { legacyVirtualMachine, networkInterface, orchestratedScaleSet, scaleSet,
 import { backendPool, lbOutboundRule, lbRule, loadBalancer, nicPoolAssociation, poolAddress } from './azurerm-lb.js';
 import { firewall, kubernetesCluster, nodePool } from './azurerm-services.js';
 import { azapiIdentity, azapiResource, resourceGroupIdentity } from './azapi.js';
-import { azapiUpdate } from './azapi-update.js';
+import { azapiAction, azapiUpdate } from './azapi-update.js';
 import { gatewayConnection, localNetworkGateway, routeServer, routeServerIdentity, virtualNetworkGateway, virtualNetworkPeering } from './azurerm-gateways.js';
 import { hubConnection, hubGateway, hubRoute, hubRouteTable, routingIntent, virtualHub, virtualWan } from './azurerm-virtual-wan.js';
 import { readBlocks } from './tf-blocks.js';
@@ -152,6 +152,7 @@ const FOLDERS: ReadonlyMap<string, Folder> = new Map<string, Folder>([
   ['azurerm_lb_backend_address_pool_address', poolAddress],
   ['azurerm_network_interface_backend_address_pool_association', nicPoolAssociation],
   ['azapi_update_resource', azapiUpdate],
+  ['azapi_resource_action', azapiAction],
   ['azurerm_virtual_hub_route_table_route', hubRoute],
 ]);
 
@@ -188,6 +189,12 @@ export function readTerraform(doc: TemplateDoc, options: TerraformOptions = {}):
   for (const d of model.deferred) {
     if (!TRANSLATORS.has(d.type) && !FOLDERS.has(d.type)) continue;
     tr.unresolved.push({ name: d.address, at: { file: doc.file, pointer: d.pointer }, reason: `Terraform deferred its change to a later plan (${d.reason}), so this plan does not show what it deploys`, what: `resource '${d.address}' (${d.type})` });
+  }
+  // A plan made with -target leaves out what it does not target: a resource declared but neither planned nor in its
+  // prior state may be created by the next full apply, and could change any path.
+  for (const d of model.untargeted) {
+    if (!TRANSLATORS.has(d.type) && !FOLDERS.has(d.type)) continue;
+    tr.unresolved.push({ name: d.address, at: { file: doc.file, pointer: d.pointer }, reason: 'it is declared in the configuration but not in this plan (made with -target), so the plan does not show what it deploys', what: `resource '${d.address}' (${d.type})` });
   }
   const resources: SourceResource[] = [];
   const wording = new Wording();

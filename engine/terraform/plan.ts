@@ -80,6 +80,8 @@ export interface Instance {
   readonly config: ConfigResource | undefined;
   /** Where its resource change is (a plan's), whose `after_unknown` shows what is known only after apply. */
   readonly changePointer: string | undefined;
+  /** Why none of its attributes can be read (its values are not an object: reported as template-invalid). */
+  readonly invalid?: string;
 }
 
 /** What a plan or state holds: its instances, indexes over them, the configuration and the root variables. */
@@ -95,6 +97,8 @@ export interface Model {
   readonly findings: RawFinding[];
   /** Resource changes Terraform deferred to a later plan (`deferred_changes`): what they will be, this plan does not say. */
   readonly deferred: readonly Deferred[];
+  /** Of a plan that is not complete (made with -target): the managed resources of its configuration it has no instance of. */
+  readonly untargeted: readonly Deferred[];
 }
 
 /** A resource change Terraform deferred (`deferred_changes[]`): its address, type, reason and entry. */
@@ -251,8 +255,9 @@ export function resourceKey(moduleAddress: string, localAddress: string): string
 
 interface Change {
   readonly unknown: Json | undefined;
-  readonly after: JsonObject | undefined;
-  readonly before: JsonObject | undefined;
+  /** As written: an `after` or `before` that is not an object is reported where the instance is read. */
+  readonly after: Json | undefined;
+  readonly before: Json | undefined;
   readonly pointer: string;
   readonly actions: readonly string[];
   readonly entry: JsonObject;
@@ -271,6 +276,8 @@ class ModelBuilder {
   constructor(
     readonly root: ConfigModule | undefined,
     readonly changes: ReadonlyMap<string, Change>,
+    readonly file: string,
+    readonly findings: RawFinding[],
   ) {}
 
   /** The configuration of a module instance, looked up once per module instance. */
@@ -294,6 +301,8 @@ class ModelBuilder {
     // The address says which module instance it is in (the values representation nests it in that module too).
     const moduleAddress = moduleOfAddress(address);
     const change = this.changes.get(address);
+    // Values that are there but not an object say nothing of the resource: never read as a resource with no attributes.
+    const invalid = values !== undefined && !isJsonObject(values) ? this.invalidValues(address, pointer, valuesKey, values) : undefined;
     const inst: Instance = {
       address,
       module: moduleAddress,
@@ -302,17 +311,28 @@ class ModelBuilder {
       name,
       index,
       values: isJsonObject(values) ? values : EMPTY,
-      unknown: unknownOverride ?? change?.unknown,
+      unknown: invalid !== undefined ? true : (unknownOverride ?? change?.unknown),
       pointer,
       valuesKey,
       config: this.configOf(moduleAddress)?.resources.get(local),
       changePointer: change?.pointer,
+      invalid,
     };
     this.instances.push(inst);
     const key = resourceKey(moduleAddress, local);
     const list = this.byResource.get(key);
     if (list) list.push(inst);
     else this.byResource.set(key, [inst]);
+  }
+
+  /** Reports an instance's values that are not an object, and says why its attributes are read as unknown. */
+  private invalidValues(address: string, pointer: string, valuesKey: ValuesKey, values: Json): string {
+    const at = valuesKey === 'values' ? pointerJoin(pointer, 'values') : pointerJoin(pointerJoin(pointer, 'change'), valuesKey === 'change/before' ? 'before' : 'after');
+    const written = values === null ? 'null' : Array.isArray(values) ? 'an array' : `a ${typeof values}`;
+    const what = valuesKey === 'values' ? 'values' : valuesKey === 'change/before' ? 'change.before' : 'change.after';
+    const is = valuesKey === 'values' ? 'are' : 'is';
+    this.findings.push({ ruleId: 'template-invalid', message: `The ${what} of Terraform resource '${address}' ${is} ${written}, not an object: none of its attributes can be read, so each is unknown.`, at: { file: this.file, pointer: at } });
+    return `the ${what} of ${address} in the file ${is} ${written}, not an object`;
   }
 
   /** Every resource of a values representation module and of its child modules ('unchanged': data sources and those without a change). */
@@ -351,8 +371,8 @@ function readChanges(doc: JsonObject): Map<string, Change> {
     const before = member(change, 'before');
     out.set(address, {
       unknown: member(change, 'after_unknown'),
-      after: isJsonObject(after) ? after : undefined,
-      before: isJsonObject(before) ? before : undefined,
+      after,
+      before,
       pointer: pointerJoin(pointerJoin('', 'resource_changes'), i),
       actions: Array.isArray(actions) ? actions.filter((a): a is string => typeof a === 'string') : [],
       entry: rc,
@@ -377,6 +397,37 @@ function readDeferred(doc: JsonObject): Deferred[] {
   return out;
 }
 
+/** The configuration address (module path without instance keys, and the module-local address) of each instance. */
+function instancesByConfig(instances: readonly Instance[]): Set<string> {
+  const out = new Set<string>();
+  for (const inst of instances) out.add(`${inst.module.replace(/\[[^\]]*\]/g, '')}|${localAddress(inst.mode, inst.type, inst.name)}`);
+  return out;
+}
+
+/** The managed resources of a configuration module (and of the modules it calls) that have no instance. */
+function readUntargeted(m: Json | undefined, pointer: string, modulePath: string, seen: ReadonlySet<string>, out: Deferred[]): Deferred[] {
+  const list = member(m, 'resources');
+  if (Array.isArray(list)) {
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i];
+      const type = member(r, 'type');
+      const name = member(r, 'name');
+      if (member(r, 'mode') === 'data' || typeof type !== 'string' || typeof name !== 'string') continue;
+      const local = localAddress('managed', type, name);
+      if (seen.has(`${modulePath}|${local}`)) continue;
+      out.push({ address: modulePath === '' ? local : `${modulePath}.${local}`, type, reason: '', pointer: pointerJoin(pointerJoin(pointer, 'resources'), i) });
+    }
+  }
+  const calls = member(m, 'module_calls');
+  if (isJsonObject(calls)) {
+    for (const name of Object.keys(calls)) {
+      const at = pointerJoin(pointerJoin(pointerJoin(pointer, 'module_calls'), name), 'module');
+      readUntargeted(member(calls[name], 'module'), at, modulePath === '' ? `module.${name}` : `${modulePath}.module.${name}`, seen, out);
+    }
+  }
+  return out;
+}
+
 /**
  * Reads plan or state JSON. A plan's resources are its `planned_values` (what exists after apply), with the unknown
  * values of its `resource_changes` and the data sources Terraform read while planning (kept in `prior_state`); a
@@ -390,12 +441,12 @@ function readDeferred(doc: JsonObject): Deferred[] {
 export function readModel(file: string, doc: unknown): Model {
   const findings: RawFinding[] = [];
   const variables = new Map<string, Json>();
-  if (!isJsonObject(doc)) return { kind: 'state', instances: [], byResource: new Map(), root: undefined, variables, findings, deferred: [] };
+  if (!isJsonObject(doc)) return { kind: 'state', instances: [], byResource: new Map(), root: undefined, variables, findings, deferred: [], untargeted: [] };
   if (isStateFile(doc)) {
     // The state file's layout is Terraform's own and not a stable interface; `terraform show -json` prints it in the
     // documented values representation (https://developer.hashicorp.com/terraform/internals/json-format).
     findings.push({ ruleId: 'template-invalid', message: 'This is a Terraform state file (terraform.tfstate), not the JSON that `terraform show -json` prints: run `terraform show -json > state.json` and lint state.json.', at: { file, pointer: '/version' } });
-    return { kind: 'state', instances: [], byResource: new Map(), root: undefined, variables, findings, deferred: [] };
+    return { kind: 'state', instances: [], byResource: new Map(), root: undefined, variables, findings, deferred: [], untargeted: [] };
   }
   const version = member(doc, 'format_version');
   // "Reject any input which reports an unsupported major version" (json-format, format_version).
@@ -411,8 +462,8 @@ export function readModel(file: string, doc: unknown): Model {
   const root = isJsonObject(config) ? readConfigModule(member(config, 'root_module')) : undefined;
   const changes = readChanges(doc);
   const deferred = readDeferred(doc);
-  const b = new ModelBuilder(root, changes);
-  if (findings.some((f) => f.at.pointer === '/format_version')) return { kind: isPlan ? 'plan' : 'state', instances: [], byResource: new Map(), root, variables, findings, deferred };
+  const b = new ModelBuilder(root, changes, file, findings);
+  if (findings.some((f) => f.at.pointer === '/format_version')) return { kind: isPlan ? 'plan' : 'state', instances: [], byResource: new Map(), root, variables, findings, deferred, untargeted: [] };
   if (isPlan) {
     const prior = member(member(member(doc, 'prior_state'), 'values'), 'root_module');
     b.walk(member(planned, 'root_module'), '/planned_values/root_module', 'all');
@@ -430,5 +481,10 @@ export function readModel(file: string, doc: unknown): Model {
   } else {
     b.walk(member(member(doc, 'values'), 'root_module'), '/values/root_module', 'all');
   }
-  return { kind: isPlan ? 'plan' : 'state', instances: b.instances, byResource: b.byResource, root, variables, findings, deferred };
+  // "complete": false (Terraform 1.8 and later) says a plan was made with -target: a resource of the configuration
+  // that is neither planned nor in its prior state may be created by the next full apply
+  // (https://developer.hashicorp.com/terraform/internals/json-format). Without the field (earlier releases), a
+  // resource with no instance is one whose count or for_each gives none, and is read so.
+  const untargeted = isPlan && member(doc, 'complete') === false ? readUntargeted(member(config, 'root_module'), '/configuration/root_module', '', instancesByConfig(b.instances), []) : [];
+  return { kind: isPlan ? 'plan' : 'state', instances: b.instances, byResource: b.byResource, root, variables, findings, deferred, untargeted };
 }

@@ -239,9 +239,14 @@ export class Reader {
     return new Unknown('runtime', `${inst.address}.${pathText(path)} is known only after apply, and it is written \`${text}\`, an index the plan does not evaluate, so which instance it names is not known`);
   }
 
-  /** True when the configuration writes blocks (or an expression) of this name for the instance. */
+  /**
+   * True when the configuration writes blocks (or an expression) of this name for the instance. A `dynamic` block is
+   * not in the plan's configuration (it lists static blocks only); its .tf source, when read, shows it.
+   */
   hasBlocks(inst: Instance, name: string): boolean {
-    return member(inst.config?.expressions, name) !== undefined;
+    if (member(inst.config?.expressions, name) !== undefined) return true;
+    const block = this.blocks?.get(inst);
+    return block !== undefined && (block.has(pointerJoin(block.pointer, name)) || block.has(pointerJoin(pointerJoin(block.pointer, name), 0)));
   }
 
   /** The configuration block the plan's block `n` was written as: by its constant name, else by position. */
@@ -266,6 +271,7 @@ export class Reader {
    * name, or the value itself); else an Unknown saying why; undefined when it is unset (a default applies).
    */
   value(inst: Instance, path: readonly Step[], want: 'id' | 'name' | 'value', expect?: string): Value | undefined {
+    if (inst.invalid !== undefined) return new Unknown('error', `${inst.address}.${pathText(path)} cannot be read: ${inst.invalid}`);
     if (!this.unknownAt(inst, path)) {
       const k = this.known(inst, path);
       return k === undefined ? undefined : (k as Value);

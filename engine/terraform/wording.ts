@@ -162,10 +162,6 @@ interface Form {
 /** Every form of every table: ARM text → azurerm type → its words. Forms are looked up longest first. */
 const FORMS = new Map<string, Map<string, Form>>();
 
-function isWord(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z0-9_]/.test(c);
-}
-
 /** True when a form is a property name, not an English word (`primary` alone is both: only `primary: true` is). */
 function distinctive(form: string): boolean {
   return /[A-Z.\s]/.test(form);
@@ -249,16 +245,22 @@ function formAt(text: string, start: number, withPhrases: boolean): string | und
   return undefined;
 }
 
-/** The spans of a text quoted as names (`'subnet-a'`): a resource named like a property keeps its name. */
-function quotedAt(text: string, index: number): boolean {
-  let open = -1;
-  for (let i = 0; i < index; i++) {
-    if (text[i] !== "'") continue;
-    if (open < 0) {
-      if (!isWord(text[i - 1])) open = i;
-    } else if (!isWord(text[i + 1])) open = -1;
+const QUOTE = 39;
+
+/**
+ * The spans of a text quoted as names (`'subnet-a'`): a resource named like a property keeps its name. Given the
+ * quote open at `from` (its index, or -1), the one open at `to`: a quote opens after a non-word character and closes
+ * before one (`it's` neither). Read on from where the last call stopped, so a text is read once however many forms.
+ */
+function quoteOpenAt(text: string, from: number, to: number, open: number): number {
+  let o = open;
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) !== QUOTE) continue;
+    if (o < 0) {
+      if (!isWordCode(text.charCodeAt(i - 1))) o = i;
+    } else if (!isWordCode(text.charCodeAt(i + 1))) o = -1;
   }
-  return open >= 0;
+  return o;
 }
 
 /** True when a phrase is said of a finding about `at`: a phrase of its type, or of any resource of a plan. */
@@ -334,6 +336,9 @@ export class Wording {
     let out = '';
     let last = 0;
     let i = 0;
+    // The quote open at `scanned` (quoteOpenAt).
+    let scanned = 0;
+    let open = -1;
     while (i < text.length) {
       if (!isWordCode(text.charCodeAt(i))) {
         i++;
@@ -343,7 +348,11 @@ export class Wording {
       let start = i;
       if (end - i === 10 && text.startsWith('properties', i) && text.charCodeAt(end) === DOT) start = end + 1;
       const form = i > 0 && text.charCodeAt(i - 1) === DOT ? undefined : formAt(text, start, withPhrases);
-      if (form === undefined || quotedAt(text, i)) {
+      if (form !== undefined) {
+        open = quoteOpenAt(text, scanned, i, open);
+        scanned = i;
+      }
+      if (form === undefined || open >= 0) {
         i = end;
         continue;
       }

@@ -3,6 +3,7 @@ import { budgetInputs } from './budget.js';
 import { fuzzFoundInputs } from './fuzz-found.js';
 import { aksTypeInputs, graphTypeInputs } from './graph-types.js';
 import { inputsInputs } from './inputs.js';
+import { terraformInputs } from './terraform.js';
 import type { HostileInput } from './types.js';
 
-export const HOSTILE_INPUTS: readonly HostileInput[] = [...budgetInputs, ...inputsInputs, ...graphTypeInputs, ...aksTypeInputs, ...fuzzFoundInputs];
+export const HOSTILE_INPUTS: readonly HostileInput[] = [...budgetInputs, ...inputsInputs, ...graphTypeInputs, ...aksTypeInputs, ...fuzzFoundInputs, ...terraformInputs];
