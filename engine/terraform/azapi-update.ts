@@ -5,8 +5,11 @@
 // with them. Its target is `resource_id` (or `parent_id` and `name`); a body the plan does not show leaves the
 // target's paths unknown, naming it. azapi_resource_action
 // (registry.terraform.io/providers/Azure/azapi/latest/docs/resources/resource_action) sends `body` to `resource_id`
-// with `method` (POST by default): with no `action`, a PATCH or a PUT writes the resource itself and is folded the
-// same way; any other request (a named action, POST, DELETE) may change the resource in ways its body does not say.
+// with `method` (POST by default): with no `action`, a PUT writes the resource itself and is folded the same way; any
+// other request may change the resource in ways its body does not say, a PATCH included: for the network resources a
+// PATCH updates tags only (learn.microsoft.com/rest/api/virtualnetwork/route-tables/update-tags, and likewise for
+// public IPs, NICs, NAT gateways, load balancers and virtual networks) and a subnet has none, so what its body sets
+// may not be applied at all.
 // Imports expressions/ only, besides engine/terraform/.
 import { Unknown, isObject } from '../expressions/value.js';
 import type { Value } from '../expressions/value.js';
@@ -56,9 +59,9 @@ export function azapiUpdate(tr: Translation, inst: Instance): void {
 }
 
 /**
- * azapi_resource_action: a PATCH (merged, as azapi_update_resource's body) or a PUT (what it writes replaces) of the
- * resource itself is folded into it; any other request on a resource of the plan leaves its paths unknown, naming it.
- * One run only at destroy (`when = "destroy"`) changes nothing that is deployed.
+ * azapi_resource_action: a PUT of the resource itself (what it writes replaces) is folded into it; any other request
+ * on a resource of the plan (a PATCH, which a network resource takes for its tags only) leaves its paths unknown,
+ * naming it. One run only at destroy (`when = "destroy"`) changes nothing that is deployed.
  */
 export function azapiAction(tr: Translation, inst: Instance): void {
   const r = tr.reader;
@@ -66,7 +69,7 @@ export function azapiAction(tr: Translation, inst: Instance): void {
   const method = r.value(inst, ['method'], 'value') ?? 'POST';
   const action = r.value(inst, ['action'], 'value') ?? '';
   const m = typeof method === 'string' ? method.toUpperCase() : undefined;
-  if (action === '' && (m === 'PATCH' || m === 'PUT')) return fold(tr, inst, m);
+  if (action === '' && m === 'PUT') return fold(tr, inst, m);
   const id = targetId(tr, inst);
   if (id instanceof Unknown) return tr.unfollowable(inst, 'resource_id', id);
   const part = tr.part(id, childList(tr, inst));
