@@ -142,7 +142,11 @@ function terraformDeployment(doc: TemplateDoc, session: Pick<SessionOptions, 'ho
   const set = readTerraform(doc, options);
   // A key written twice (JSON.parse keeps the last one): reported as expand.ts reports an ARM template's.
   const findings: RawFinding[] = [...set.findings];
-  for (const p of doc.duplicates ?? []) findings.push({ ruleId: 'template-invalid', message: p.message, at: { file: doc.file, pointer: '', offset: p.offset } });
+  // Its message speaks of ARM's reader; Terraform never writes a key twice, so here the file was edited after it.
+  for (const p of doc.duplicates ?? []) {
+    const message = p.message.replace('Azure Resource Manager reads the last one and the other is ignored', 'egress-lint reads the last one, and Terraform never writes a key twice (the file was edited after Terraform wrote it)');
+    findings.push({ ruleId: 'template-invalid', message, at: { file: doc.file, pointer: '', offset: p.offset } });
+  }
   return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set, { findings });
 }
 
