@@ -70,6 +70,15 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [2], output: /egress-lint\.config\.json: parameters key "env\{1\.\.100000\}\/main\.json" expands to more than 1,000 patterns/ },
   },
   {
+    name: 'three inventory files of 50 MiB each, each under its cap',
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: (dir) => {
+      for (const n of ['a', 'b', 'c']) sparse(`inv-${n}.json`, 50 * 1024 * 1024)(dir);
+    },
+    args: ['main.json', '--inventory', 'inv-a.json', '--inventory', 'inv-b.json', '--inventory', 'inv-c.json'],
+    expect: { exit: [2], output: /The inventory files come to more than 128 MiB together \(at inv-c\.json\)/ },
+  },
+  {
     name: 'a configuration file of 16 KB nesting 8,000 levels',
     files: () => ({ 'main.json': EMPTY, 'deep.json': `{"ignore":\n${'['.repeat(8000)}${']'.repeat(8000)}}` }),
     args: ['-c', 'deep.json', 'main.json'],
