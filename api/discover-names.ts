@@ -2,8 +2,8 @@
 // patterns to regular expressions whose `.` matches no line break, so a file below a folder named "a\nb" is never
 // found; and a name that is not valid UTF-8 reaches Node as text with U+FFFD in it, which names no file at all. A
 // second, plain walk of the searched folders finds both, so neither is dropped silently: the first kind is linted,
-// the second reported.
-import { readdirSync } from 'node:fs';
+// the second reported. It also reports the symbolic links the search does not follow.
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Characters a glob's `.` does not match (JavaScript's line terminators). */
@@ -14,6 +14,11 @@ export interface MissedNames {
   readonly lineBreaks: string[];
   /** Files and folders (absolute paths, invalid bytes shown as U+FFFD) whose name is not valid UTF-8. */
   readonly notUtf8: string[];
+  /**
+   * Symbolic links (absolute paths) the search does not follow: to a folder, or to a file with one of the extensions
+   * searched. Following them could loop or leave the folder; named on the command line, their target is linted.
+   */
+  readonly symlinks: string[];
 }
 
 /**
@@ -21,7 +26,7 @@ export interface MissedNames {
  * links followed) and returns the names the glob matcher cannot see. Only names are read, never file contents.
  */
 export function missedNames(dirs: readonly string[], extensions: readonly string[]): MissedNames {
-  const out: MissedNames = { lineBreaks: [], notUtf8: [] };
+  const out: MissedNames = { lineBreaks: [], notUtf8: [], symlinks: [] };
   const ext = new RegExp(`\\.(${extensions.map((e) => e.replace(/[^A-Za-z0-9]/g, '')).join('|')})$`, 'i');
   const stack: { path: string; raw: Buffer; broken: boolean }[] = dirs.map((d) => ({ path: d, raw: Buffer.from(d), broken: LINE_BREAK.test(d) }));
   const seen = new Set<string>();
@@ -46,11 +51,25 @@ export function missedNames(dirs: readonly string[], extensions: readonly string
         continue;
       }
       const broken = dir.broken || LINE_BREAK.test(name);
+      if (e.isSymbolicLink()) {
+        if (ext.test(name) || isFolder(path)) out.symlinks.push(path);
+        continue;
+      }
       if (e.isDirectory()) stack.push({ path, raw: Buffer.concat([dir.raw, Buffer.from('/'), raw]), broken });
       else if (broken && e.isFile() && ext.test(name)) out.lineBreaks.push(path);
     }
   }
   out.lineBreaks.sort();
   out.notUtf8.sort();
+  out.symlinks.sort();
   return out;
+}
+
+/** Whether a path (a symbolic link) leads to a folder. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -239,6 +239,12 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
       }
     }
     for (const abs of missed.notUtf8) notes.push(`${JSON.stringify(toCwd(abs))}: skipped: its name is not valid UTF-8, so it cannot be opened by name; rename it to lint it.`);
+    if (missed.symlinks.length) {
+      const gitignored = glob!.isGitIgnoredSync({ cwd: base });
+      for (const abs of missed.symlinks) {
+        if (!gitignored(abs)) notes.push(`${toCwd(abs)}: skipped: a symbolic link, which the folder search does not follow; name it (or its target) to lint it.`);
+      }
+    }
   }
 
   // Files named one by one: the ignore globs apply (as for ESLint), .gitignore does not (you named the file).

@@ -1,7 +1,7 @@
 // Issue 21, items 2 and 4: files other than templates (config, lock, inventory, parameters) and discovery. A correct
 // run refuses a bounded-size or wrong-kind file with exit 2 naming it, and never drops or overwrites a file silently.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, symlinkSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostileInput } from './types.js';
 import { templateText } from './types.js';
@@ -77,6 +77,16 @@ export const inputsInputs: readonly HostileInput[] = [
     },
     args: ['main.json', '--inventory', 'inv-a.json', '--inventory', 'inv-b.json', '--inventory', 'inv-c.json'],
     expect: { exit: [2], output: /The inventory files come to more than 128 MiB together \(at inv-c\.json\)/ },
+  },
+  {
+    name: 'a folder search meeting symbolic links to a template and to a folder',
+    files: () => ({ 'real/main.json': EMPTY, 'scan/own.json': EMPTY }),
+    prepare: (dir) => {
+      symlinkSync('../real/main.json', join(dir, 'scan/link.json'));
+      symlinkSync('../real', join(dir, 'scan/folder'));
+    },
+    args: ['scan'],
+    expect: { exit: [0], output: /scan\/folder: skipped: a symbolic link, which the folder search does not follow[^]*scan\/link\.json: skipped: a symbolic link/ },
   },
   {
     name: 'a configuration file of 16 KB nesting 8,000 levels',
