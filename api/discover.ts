@@ -169,6 +169,21 @@ function explicitKind(abs: string, headText: string): 'template' | 'other' {
 }
 
 /** A glob relative to the working directory as globby takes it: forward slashes, no leading './' or '/'. */
+/** The folders of a glob before its first segment with a glob character ('infra/prod' of 'infra/prod/**\/*.json'). */
+function staticBase(pattern: string): string {
+  const segments = pattern.split('/');
+  const i = segments.findIndex((x) => /[*?[\]{}]/.test(x));
+  return segments.slice(0, i < 0 ? segments.length : i).join('/') || '.';
+}
+
+function isFolder(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function plainGlob(pattern: string): string {
   return pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
 }
@@ -197,6 +212,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
   const patterns: string[] = [];
   const explicit: string[] = [];
   const folders: string[] = [];
+  const globBases: { glob: string; dir: string }[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let st;
@@ -215,8 +231,9 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     } else if (/[*?[\]{}]/.test(p)) {
       checkGlob('The glob', p);
       patterns.push(plainGlob(p));
-    }
-    else if (code === 'ELOOP') throw new UsageError(`${p} is a loop of symbolic links.`);
+      const from = staticBase(plainGlob(p));
+      if (isFolder(resolve(cwd, from))) globBases.push({ glob: p, dir: resolve(cwd, from) });
+    } else if (code === 'ELOOP') throw new UsageError(`${p} is a loop of symbolic links.`);
     else if (st) throw new UsageError(`${p} is neither a file nor a folder.`);
     else throw new UsageError(`No such file or folder: ${p}`);
   }
@@ -243,6 +260,18 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
       const gitignored = glob!.isGitIgnoredSync({ cwd: base });
       for (const abs of missed.symlinks) {
         if (!gitignored(abs)) notes.push(`${toCwd(abs)}: skipped: a symbolic link, which the folder search does not follow; name it (or its target) to lint it.`);
+      }
+    }
+  }
+
+  if (globBases.length) {
+    // A glob cannot match a path with a line break in it: such a file below a glob's fixed folders is named.
+    const have = new Set(found);
+    const gitignored = glob!.isGitIgnoredSync({ cwd: base });
+    for (const { glob: g, dir } of globBases) {
+      for (const abs of missedNames([dir], extensions).lineBreaks) {
+        const f = toCwd(abs);
+        if (!have.has(f) && !gitignored(abs)) notes.push(`${JSON.stringify(f)}: not searched by ${JSON.stringify(g)}: its path holds a line break, which glob patterns cannot match; name its folder to lint it.`);
       }
     }
   }

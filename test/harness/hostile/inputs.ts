@@ -89,6 +89,12 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [0], output: /scan\/folder: skipped: a symbolic link, which the folder search does not follow[^]*scan\/link\.json: skipped: a symbolic link/ },
   },
   {
+    name: 'a glob over a folder whose name holds a line break',
+    files: () => ({ 'a\nb/main.json': EMPTY, 'ok.json': EMPTY }),
+    args: ['**/*.json'],
+    expect: { exit: [0], output: /"a\\nb\/main\.json": not searched by "\*\*\/\*\.json": its path holds a line break/ },
+  },
+  {
     name: 'a configuration file of 16 KB nesting 8,000 levels',
     files: () => ({ 'main.json': EMPTY, 'deep.json': `{"ignore":\n${'['.repeat(8000)}${']'.repeat(8000)}}` }),
     args: ['-c', 'deep.json', 'main.json'],
