@@ -7,7 +7,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { Rule, RuleLevel } from '../engine/index.js';
 import type { Target } from '../api/discover.js';
-import { displayPath } from '../api/files.js';
+import { displayPath, gitTopLevel } from '../api/files.js';
 import { inputProblem } from '../api/input-files.js';
 import { CONFIG_FILE, ConfigError, MAX_ENTRIES, loadConfig } from './config.js';
 import type { LoadedConfig, ScopeField } from './config.js';
@@ -61,6 +61,14 @@ export function mergeOnto(parent: FolderConfig, loaded: LoadedConfig): FolderCon
   for (const [prefix, folder] of Object.entries(c.links ?? {})) own[prefix] = at(folder);
   const allow = c.allow !== undefined ? { value: c.allow, from: loaded } : parent.allow;
   const lock = c.lock !== undefined ? { value: at(c.lock), from: loaded } : parent.lock;
+  // egress-lint lock writes this file: never outside the repository that holds the configuration (its folder when
+  // there is none), as linked templates are never read from outside it.
+  if (c.lock !== undefined) {
+    const root = gitTopLevel(loaded.dir) ?? loaded.dir;
+    const rel = relative(root, at(c.lock));
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+      throw new ConfigError(`${loaded.file}: lock "${c.lock}" is outside ${gitTopLevel(loaded.dir) ? 'the repository' : 'the folder of this file'} (${root}); name a lock file inside it.`);
+  }
   const maxWarnings = c.maxWarnings !== undefined ? { value: c.maxWarnings, from: loaded } : parent.maxWarnings;
   // Every ignore glob that applies to a template is matched against every file searched: the files of a folder and
   // those above it count together.

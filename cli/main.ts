@@ -274,7 +274,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     progress.end();
   }
 
-  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io);
+  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io, inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag }));
   let egress;
   if (policy && compares) {
     const options = { io, rules, policyOf, paths, ignore: flags.ignore ?? [], configs, flags: runFlags, inventories, exclude: plan.inventoryFiles };
@@ -359,8 +359,8 @@ async function checkParameterFile(file: string, cwd: string): Promise<void> {
  * `egress-lint lock`: each template's VMs go to its lock file (--lock, else its configuration's `lock`, else
  * egress.lock.json in the working directory); one lock file after the other, the highest exit code.
  */
-async function writeLocks(results: readonly LintResult[], policyOf: (file: string) => Promise<{ readonly lock?: string }>, fallback: string, io: Io): Promise<number> {
-  const { lockCommand } = await import('./commands/lock.js');
+async function writeLocks(results: readonly LintResult[], policyOf: (file: string) => Promise<{ readonly lock?: string }>, fallback: string, io: Io, inputs: readonly InputFile[]): Promise<number> {
+  const [{ lockCommand }, { checkOutputs }] = await Promise.all([import('./commands/lock.js'), import('./outputs.js')]);
   const groups = new Map<string, LintResult[]>();
   for (const r of results) {
     const lock = (await policyOf(r.file)).lock ?? fallback;
@@ -368,6 +368,10 @@ async function writeLocks(results: readonly LintResult[], policyOf: (file: strin
     if (group) group.push(r);
     else groups.set(lock, [r]);
   }
+  // A lock written over a file the run reads (a template, its parameter file, a configuration) would destroy it:
+  // refused, every lock file, before any is written. The lock files themselves are read, and rewritten.
+  const others = inputs.filter((i) => i.what !== 'the lock file');
+  for (const lock of groups.keys()) checkOutputs([{ flag: 'the lock file', file: lock, fix: 'name another lock file' }], others, io.cwd);
   let code = 0;
   for (const lock of [...groups.keys()].sort()) {
     const elsewhere = new Set<string>();

@@ -21,7 +21,7 @@ export interface InputFile {
  * Throws when an output file is one of the inputs, or when two outputs are the same file (the second would replace
  * the first). `outputs` are as given on the command line (relative to `cwd`), each with the flag that named it.
  */
-export function checkOutputs(outputs: readonly { readonly flag: string; readonly file: string }[], inputs: readonly InputFile[], cwd: string): void {
+export function checkOutputs(outputs: readonly { readonly flag: string; readonly file: string; readonly fix?: string }[], inputs: readonly InputFile[], cwd: string): void {
   if (outputs.length === 0) return;
   const read = new Map<string, InputFile>();
   const seen = new Set<string>();
@@ -35,7 +35,7 @@ export function checkOutputs(outputs: readonly { readonly flag: string; readonly
   for (const o of outputs) {
     const real = realPath(resolve(cwd, o.file));
     const input = read.get(real);
-    if (input) throw new OutputError(`${o.flag} ${o.file} would overwrite ${input.what} ${displayPath(input.abs, cwd)}, which this run reads; write the report to another file.`);
+    if (input) throw new OutputError(`${o.flag} ${o.file} would overwrite ${input.what} ${displayPath(input.abs, cwd)}, which this run reads; ${o.fix ?? 'write the report to another file'}.`);
     const earlier = written.get(real);
     if (earlier !== undefined) throw new OutputError(`${o.flag} ${o.file} is the same file as ${earlier}; give each report its own file.`);
     written.set(real, `${o.flag} ${o.file}`);

@@ -20,6 +20,11 @@ const fifo = (name: string) => (dir: string) => execFileSync('mkfifo', [join(dir
 
 const GIB = 1024 * 1024 * 1024;
 
+/** The file stays as it was written. */
+const fileKept = (name: string, text: string) => (dir: string) => (readFileSync(join(dir, name), 'utf8') === text ? undefined : `${name} was overwritten`);
+
+const symlink = (target: string, name: string) => (dir: string) => execFileSync('ln', ['-s', target, join(dir, name)]);
+
 /** The template stays as it was written (a report over it would replace it). */
 const templateKept = (name: string) => (dir: string) => (readFileSync(join(dir, name), 'utf8') === EMPTY ? undefined : `${name} was overwritten`);
 
@@ -101,5 +106,37 @@ export const inputsInputs: readonly HostileInput[] = [
     args: ['main.json', '--format', 'json', '-o', 'reports/today/egress.json'],
     expect: { exit: [0] },
     check: (dir) => (existsSync(join(dir, 'reports/today/egress.json')) && /"version": 1/.test(readFileSync(join(dir, 'reports/today/egress.json'), 'utf8')) ? undefined : 'reports/today/egress.json was not written'),
+  },
+  { name: "'lock' with --lock naming the template it locks", files: () => ({ 'main.json': EMPTY }), args: ['lock', 'main.json', '--lock', 'main.json'], expect: { exit: [2], output: /the lock file .*main\.json would overwrite the template main\.json/ }, check: templateKept('main.json') },
+  {
+    name: "'lock' where egress.lock.json is a symbolic link to the template",
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: symlink('main.json', 'egress.lock.json'),
+    args: ['lock', 'main.json'],
+    expect: { exit: [2], output: /would overwrite the template main\.json/ },
+    check: templateKept('main.json'),
+  },
+  {
+    name: "'lock' where egress.lock.json is a symbolic link to a file the run does not read",
+    files: () => ({ 'main.json': EMPTY, 'notes.txt': 'mine\n' }),
+    prepare: symlink('notes.txt', 'egress.lock.json'),
+    args: ['lock', 'main.json'],
+    expect: { exit: [2], output: /egress\.lock\.json is a symbolic link/ },
+    check: fileKept('notes.txt', 'mine\n'),
+  },
+  { name: "'lock' with --lock naming a file that is not a lock file", files: () => ({ 'main.json': EMPTY, 'notes.txt': 'mine\n' }), args: ['lock', 'main.json', '--lock', 'notes.txt'], expect: { exit: [2], output: /notes\.txt is not a lock file/ }, check: fileKept('notes.txt', 'mine\n') },
+  {
+    name: "'lock' with --lock naming an empty file",
+    files: () => ({ 'main.json': EMPTY, 'new.lock.json': '' }),
+    args: ['lock', 'main.json', '--lock', 'new.lock.json'],
+    expect: { exit: [0], output: /Wrote new\.lock\.json/ },
+    check: (dir) => (/"version"/.test(readFileSync(join(dir, 'new.lock.json'), 'utf8')) ? undefined : 'new.lock.json was not written'),
+  },
+  {
+    name: "a configuration's lock outside the repository",
+    files: () => ({ 'repo/main.json': EMPTY, 'repo/.git/HEAD': 'ref: refs/heads/main\n', 'repo/egress-lint.config.json': '{ "lock": "../victim.txt" }', 'victim.txt': 'mine\n' }),
+    args: ['lock', 'repo/main.json'],
+    expect: { exit: [2], output: /egress-lint\.config\.json: lock "\.\.\/victim\.txt" is outside the repository/ },
+    check: fileKept('victim.txt', 'mine\n'),
   },
 ];
