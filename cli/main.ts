@@ -239,7 +239,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const lockFlag = flags.lock !== undefined ? resolve(io.cwd, flags.lock) : undefined;
   // A report written over a file this run reads would destroy it: refused before any work.
   const outputs = [...(flags.output !== undefined && mode === 'lint' ? [{ flag: '-o', file: flags.output }] : []), ...reports.map((r) => ({ flag: '--report', file: r.file }))];
-  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, inputsOf(io.cwd, targets, plan, { ...flags, lock: lockFlag }), io.cwd);
+  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, await inputsOf(io.cwd, targets, plan, { ...flags, lock: lockFlag }), io.cwd);
   /** A file's rule levels and lock file: its configuration's, under the flags. */
   const policyOf = async (file: string) => {
     const fc = await configs.forFile(resolve(io.cwd, file));
@@ -274,7 +274,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     progress.end();
   }
 
-  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io, inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag }));
+  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io, await inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag }));
   let egress;
   if (policy && compares) {
     const options = { io, rules, policyOf, paths, ignore: flags.ignore ?? [], configs, flags: runFlags, inventories, exclude: plan.inventoryFiles };
@@ -285,6 +285,8 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const workspace = io.env.GITHUB_WORKSPACE ? resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
   const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}), ...(workspace ? { workspace } : {}), ...(flags.quiet ? { quiet: true } : {}) };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
+  // What the run read that the list of inputs could not name before it (linked templates): checked again.
+  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, [...(await inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag })), ...linkedOf(io.cwd, results)], io.cwd);
   write(io, flags, formatter(results, { ...ctx, color, ...(maxBytes !== undefined ? { maxBytes } : {}) }));
   for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false, ...((r.maxBytes ?? maxBytes) !== undefined ? { maxBytes: r.maxBytes ?? maxBytes } : {}) }));
   const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);
@@ -315,10 +317,12 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
 }
 
 /** Every file the run reads that a report could overwrite: templates, parameter files, configuration, lock and inventory files. */
-function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { parameters?: string; config?: string; lock?: string }): InputFile[] {
+async function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { parameters?: string; config?: string; lock?: string }): Promise<InputFile[]> {
   const out: InputFile[] = [];
+  const { bicepReads } = await import('./bicep-reads.js');
   for (const t of targets) {
     out.push({ abs: resolve(cwd, t.template), what: 'the template' });
+    if (t.kind !== undefined) for (const f of bicepReads(resolve(cwd, t.template))) out.push({ abs: f, what: `a file ${t.template} names` });
     if (t.parameters !== undefined) out.push({ abs: resolve(cwd, t.parameters), what: 'the parameter file' });
   }
   if (flags.parameters !== undefined) out.push({ abs: resolve(cwd, flags.parameters), what: 'the parameter file' });
@@ -332,15 +336,27 @@ function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { 
   return out;
 }
 
+/** The linked templates the results read (`linked`, relative to the working directory or absolute). */
+function linkedOf(cwd: string, results: readonly LintResult[]): InputFile[] {
+  const out: InputFile[] = [];
+  for (const r of results) for (const f of r.linked ?? []) out.push({ abs: resolve(cwd, f), what: 'the linked template' });
+  return out;
+}
+
 /** expand and eval never write their output over the template, its parameter file or the configuration they read. */
 async function checkCommandOutput(template: string | undefined, flags: Flags, io: Io): Promise<void> {
-  const [{ checkOutputs }, { parameterFileFor }] = await Promise.all([import('./outputs.js'), import('../api/discover.js')]);
+  const [{ checkOutputs }, { parameterFileFor }, { ConfigTree }] = await Promise.all([import('./outputs.js'), import('../api/discover.js'), import('./config-tree.js')]);
   const inputs: InputFile[] = [];
   if (template !== undefined) {
     inputs.push({ abs: resolve(io.cwd, template), what: 'the template' });
     inputs.push({ abs: resolve(io.cwd, flags.parameters ?? parameterFileFor(template)), what: 'the parameter file' });
   } else if (flags.parameters !== undefined) inputs.push({ abs: resolve(io.cwd, flags.parameters), what: 'the parameter file' });
   if (flags.config !== undefined) inputs.push({ abs: resolve(io.cwd, flags.config), what: 'the configuration file' });
+  // The configuration files that apply to the template (or, for eval without one, to the working directory).
+  const rules = (await import('../rules/index.js')).rules;
+  const configs = await ConfigTree.open(io.cwd, flags.config, rules);
+  const fc = await configs.forFile(resolve(io.cwd, template ?? 'x.json'));
+  for (const f of fc.files) inputs.push({ abs: f.file, what: 'the configuration file' });
   checkOutputs([{ flag: '-o', file: flags.output! }], inputs, io.cwd);
 }
 

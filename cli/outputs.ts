@@ -6,6 +6,8 @@ import { UsageError } from '../api/errors.js';
 import { displayPath } from '../api/files.js';
 import { realPath } from './config-tree.js';
 
+const SOURCE_NAME = /\.(tf|bicep|bicepparam)$/i;
+
 /** An output file the run may not write: exit 2 naming it, without the "run --help" hint. */
 class OutputError extends UsageError {
   readonly noHint = true;
@@ -33,6 +35,9 @@ export function checkOutputs(outputs: readonly { readonly flag: string; readonly
   }
   const written = new Map<string, string>();
   for (const o of outputs) {
+    // The .tf files beside a plan and the modules of a Bicep file are read without being named as inputs: a report
+    // never takes a source file's name.
+    if (SOURCE_NAME.test(o.file)) throw new OutputError(`${o.flag} ${o.file} names a Terraform or Bicep source file, which a run may read (the .tf files of a plan, a Bicep module); ${o.fix ?? 'write the report to another file'}.`);
     const real = realPath(resolve(cwd, o.file));
     const input = read.get(real);
     if (input) throw new OutputError(`${o.flag} ${o.file} would overwrite ${input.what} ${displayPath(input.abs, cwd)}, which this run reads; ${o.fix ?? 'write the report to another file'}.`);

@@ -139,4 +139,29 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [2], output: /egress-lint\.config\.json: lock "\.\.\/victim\.txt" is outside the repository/ },
     check: fileKept('victim.txt', 'mine\n'),
   },
+  {
+    name: '-o naming a linked template the run reads',
+    files: () => ({
+      'main.json': templateText({ resources: [{ type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'net', properties: { mode: 'Incremental', templateLink: { relativePath: 'nested/vnet.json' } } }] }),
+      'nested/vnet.json': EMPTY,
+    }),
+    args: ['main.json', '-o', 'nested/vnet.json'],
+    expect: { exit: [2], output: /-o nested\/vnet\.json would overwrite the linked template nested\/vnet\.json/ },
+    check: templateKept('nested/vnet.json'),
+  },
+  { name: '-o naming a .tf file (read beside a Terraform plan)', files: () => ({ 'main.json': EMPTY, 'main.tf': 'resource "x" "y" {}\n' }), args: ['main.json', '-o', 'main.tf'], expect: { exit: [2], output: /-o main\.tf names a Terraform or Bicep source file/ }, check: fileKept('main.tf', 'resource "x" "y" {}\n') },
+  {
+    name: "--report naming the JSON template of a .bicepparam's using",
+    files: () => ({ 'main.json': EMPTY, 'prod.bicepparam': "using './main.json'\n" }),
+    args: ['prod.bicepparam', '--report', 'json=main.json'],
+    expect: { exit: [2], output: /--report main\.json would overwrite a file prod\.bicepparam names main\.json/ },
+    check: templateKept('main.json'),
+  },
+  {
+    name: "'expand' with -o naming the configuration file found beside the template",
+    files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': '{}' }),
+    args: ['expand', 'main.json', '-o', 'egress-lint.config.json'],
+    expect: { exit: [2], output: /would overwrite the configuration file egress-lint\.config\.json/ },
+    check: fileKept('egress-lint.config.json', '{}'),
+  },
 ];
