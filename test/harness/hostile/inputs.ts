@@ -164,4 +164,12 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [2], output: /would overwrite the configuration file egress-lint\.config\.json/ },
     check: fileKept('egress-lint.config.json', '{}'),
   },
+  {
+    name: '-o naming a hard link to the template',
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: (dir) => execFileSync('ln', [join(dir, 'main.json'), join(dir, 'hard.json')]),
+    args: ['main.json', '-o', 'hard.json'],
+    expect: { exit: [2], output: /-o hard\.json would overwrite the template main\.json/ },
+    check: templateKept('main.json'),
+  },
 ];
