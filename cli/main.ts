@@ -361,6 +361,22 @@ async function checkCommandOutput(template: string | undefined, flags: Flags, io
 }
 
 /**
+ * expand and eval read the template and the parameter file as lint mode does: a named pipe, device or socket (which
+ * could wait forever for a writer) stops the run (exit 2) before anything is read. A missing file or a folder is
+ * left to the command, which says so in its own words.
+ */
+async function checkCommandInputs(template: string | undefined, flags: Flags, io: Io): Promise<void> {
+  const [{ statSync }, { inputProblem }] = await Promise.all([import('node:fs'), import('../api/input-files.js')]);
+  for (const [file, what] of [[template, 'template'], [flags.parameters, 'parameter file']] as const) {
+    if (file === undefined) continue;
+    const st = statSync(resolve(io.cwd, file), { throwIfNoEntry: false });
+    if (!st || st.isFile() || st.isDirectory()) continue;
+    const problem = inputProblem(resolve(io.cwd, file), `the ${what} ${file}`, 'parameters');
+    if (problem) throw problem;
+  }
+}
+
+/**
  * The parameter file of --parameters must be there, a regular file within INPUT_CAPS.parameters: a missing one, a
  * folder, a pipe or device (which would never end) or a huge file stops the run (exit 2), as a missing inventory
  * does. What is there but cannot be used (broken JSON) is the template's finding.
@@ -420,6 +436,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const [first, ...rest] = positionals;
+    if (first === 'expand' || first === 'eval') await checkCommandInputs(first === 'expand' ? rest[0] : flags.template, flags, io);
     if ((first === 'expand' || first === 'eval') && flags.output !== undefined) await checkCommandOutput(first === 'expand' ? rest[0] : flags.template, flags, io);
     if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, await configuredScope(flags, io, rest[0]), write);
     if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, await configuredScope(flags, io, flags.template), write);

@@ -172,4 +172,7 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [2], output: /-o hard\.json would overwrite the template main\.json/ },
     check: templateKept('main.json'),
   },
+  { name: "'expand' with --parameters naming a named pipe with no writer", files: () => ({ 'main.json': EMPTY }), prepare: fifo('pp.json'), args: ['expand', 'main.json', '--parameters', 'pp.json'], expect: { exit: [2], output: /parameter file pp\.json: it is a named pipe/ } },
+  { name: "'eval' with --template naming a named pipe with no writer", files: () => ({}), prepare: fifo('tt.json'), args: ['eval', '1', '--template', 'tt.json'], expect: { exit: [2], output: /template tt\.json: it is a named pipe/ } },
+  { name: "'expand' of a named pipe with no writer", files: () => ({}), prepare: fifo('tt.json'), args: ['expand', 'tt.json'], expect: { exit: [2], output: /template tt\.json: it is a named pipe/ } },
 ];
