@@ -3,7 +3,7 @@
 // markdownlint-cli2 (.markdownlint-cli2.jsonc) and EditorConfig do. The files merge, the nearest first: rules, scope,
 // parameters and links key by key; ignore and inventory add up (each relative to its own file's folder); allow, lock
 // and maxWarnings come from the nearest file that sets them. --config names one file for every template instead.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { Rule, RuleLevel } from '../engine/index.js';
 import type { Target } from '../api/discover.js';
@@ -141,7 +141,11 @@ export class ConfigTree implements Configs {
     // The repository root ends the search: a file in a parent folder of a checkout never applies inside it.
     const parent = existsSync(join(dir, '.git')) || up === dir ? NO_CONFIG : undefined;
     const file = join(dir, CONFIG_FILE);
-    if (!existsSync(file)) return parent ?? this.forDir(up);
+    // lstat, not exists: a symbolic link to a file that is missing is a configuration that cannot be read (exit 2),
+    // never one silently absent.
+    const link = lstatSync(file, { throwIfNoEntry: false });
+    if (!link) return parent ?? this.forDir(up);
+    if (link.isSymbolicLink() && !existsSync(file)) throw new ConfigError(`Cannot read the configuration file ${displayPath(file, this.cwd)}: it is a symbolic link to ${readlinkSync(file)}, which does not exist.`);
     const loaded = await loadConfig(file, this.cwd, this.rules);
     return mergeOnto(loaded.config.root === true ? NO_CONFIG : (parent ?? (await this.forDir(up))), loaded);
   }

@@ -175,4 +175,11 @@ export const inputsInputs: readonly HostileInput[] = [
   { name: "'expand' with --parameters naming a named pipe with no writer", files: () => ({ 'main.json': EMPTY }), prepare: fifo('pp.json'), args: ['expand', 'main.json', '--parameters', 'pp.json'], expect: { exit: [2], output: /parameter file pp\.json: it is a named pipe/ } },
   { name: "'eval' with --template naming a named pipe with no writer", files: () => ({}), prepare: fifo('tt.json'), args: ['eval', '1', '--template', 'tt.json'], expect: { exit: [2], output: /template tt\.json: it is a named pipe/ } },
   { name: "'expand' of a named pipe with no writer", files: () => ({}), prepare: fifo('tt.json'), args: ['expand', 'tt.json'], expect: { exit: [2], output: /template tt\.json: it is a named pipe/ } },
+  {
+    name: 'egress-lint.config.json a symbolic link to a missing file',
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: symlink('missing.json', 'egress-lint.config.json'),
+    args: ['main.json'],
+    expect: { exit: [2], output: /configuration file egress-lint\.config\.json: it is a symbolic link to missing\.json, which does not exist/ },
+  },
 ];
