@@ -212,6 +212,10 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   }
   if (flags.parameters && paths.length !== 1) throw new UsageError('--parameters applies to one template: give exactly one path.');
   if (flags.parameters !== undefined) await checkParameterFile(flags.parameters, io.cwd);
+  if (mode === 'lock') {
+    const given = [flags.output !== undefined ? '-o' : '', flags.report?.length ? '--report' : '', flags.format !== undefined ? '--format' : ''].filter(Boolean);
+    if (given.length) throw new UsageError(`'egress-lint lock' writes the lock file (--lock names it) and prints what changed: ${given.join(', ')} ${given.length === 1 ? 'does' : 'do'} not apply to it.`);
+  }
   if (mode === 'lock' && flags.base !== undefined) throw new UsageError("--base compares with a commit, and 'egress-lint lock' writes the lock from the files as they are: give one or the other.");
 
   // Each template's configuration (the files of its folder and above, or --config), then the flags on top of it.

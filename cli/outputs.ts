@@ -2,7 +2,7 @@
 // reads (a template, a parameter file, a configuration, lock or inventory file), compared by device and inode so that a
 // hard link, a symbolic link or a './' spelling is caught too. (main.ts writes them, creating their missing folders.)
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../api/errors.js';
 import { displayPath } from '../api/files.js';
 import { realPath } from './config-tree.js';
@@ -21,6 +21,15 @@ class OutputError extends UsageError {
 function identity(abs: string): string {
   const st = statSync(abs, { throwIfNoEntry: false });
   return st ? `${st.dev}:${st.ino}` : realPath(abs);
+}
+
+/** The nearest existing folder on the way to `abs` when it is not a folder (a file), else undefined. */
+function fileOnTheWay(abs: string): string | undefined {
+  for (let d = dirname(abs); ; d = dirname(d)) {
+    const st = statSync(d, { throwIfNoEntry: false });
+    if (st) return st.isDirectory() ? undefined : d;
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 /** A file the run reads, and what it is to the run ("the template", "the lock file"). */
@@ -48,6 +57,8 @@ export function checkOutputs(outputs: readonly { readonly flag: string; readonly
     // The .tf files beside a plan and the modules of a Bicep file are read without being named as inputs: a report
     // never takes a source file's name.
     if (SOURCE_NAME.test(o.file)) throw new OutputError(`${o.flag} ${o.file} names a Terraform or Bicep source file, which a run may read (the .tf files of a plan, a Bicep module); ${o.fix ?? 'write the report to another file'}.`);
+    const notFolder = fileOnTheWay(resolve(cwd, o.file));
+    if (notFolder !== undefined) throw new OutputError(`${o.flag} ${o.file}: ${displayPath(notFolder, cwd)} is a file, not a folder, so the report cannot be written there; ${o.fix ?? 'write the report to another file'}.`);
     const real = identity(resolve(cwd, o.file));
     const input = read.get(real);
     if (input) throw new OutputError(`${o.flag} ${o.file} would overwrite ${input.what} ${displayPath(input.abs, cwd)}, which this run reads; ${o.fix ?? 'write the report to another file'}.`);

@@ -182,4 +182,18 @@ export const inputsInputs: readonly HostileInput[] = [
     args: ['main.json'],
     expect: { exit: [2], output: /configuration file egress-lint\.config\.json: it is a symbolic link to missing\.json, which does not exist/ },
   },
+  {
+    name: "'lock' with -o, --report and --format",
+    files: () => ({ 'main.json': EMPTY }),
+    args: ['lock', 'main.json', '-o', 'out.txt', '--report', 'json=r.json', '--format', 'json'],
+    expect: { exit: [2], output: /'egress-lint lock' writes the lock file .*: -o, --report, --format do not apply to it\.\nRun 'egress-lint --help'/ },
+    check: (dir) => (existsSync(join(dir, 'egress.lock.json')) ? 'egress.lock.json was written' : undefined),
+  },
+  {
+    name: '--report into a "folder" that is a file',
+    files: () => ({ 'main.json': EMPTY }),
+    args: ['main.json', '--report', 'json=main.json/x'],
+    expect: { exit: [2], output: /^egress-lint: --report main\.json\/x: main\.json is a file, not a folder, so the report cannot be written there; write the report to another file\.\n$/ },
+    check: templateKept('main.json'),
+  },
 ];
