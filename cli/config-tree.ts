@@ -3,11 +3,11 @@
 // markdownlint-cli2 (.markdownlint-cli2.jsonc) and EditorConfig do. The files merge, the nearest first: rules, scope,
 // parameters and links key by key; ignore and inventory add up (each relative to its own file's folder); allow, lock
 // and maxWarnings come from the nearest file that sets them. --config names one file for every template instead.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { Rule, RuleLevel } from '../engine/index.js';
 import type { Target } from '../api/discover.js';
-import { displayPath } from '../api/files.js';
+import { displayPath, gitTopLevel } from '../api/files.js';
 import { inputProblem } from '../api/input-files.js';
 import { CONFIG_FILE, ConfigError, MAX_ENTRIES, loadConfig } from './config.js';
 import type { LoadedConfig, ScopeField } from './config.js';
@@ -61,6 +61,14 @@ export function mergeOnto(parent: FolderConfig, loaded: LoadedConfig): FolderCon
   for (const [prefix, folder] of Object.entries(c.links ?? {})) own[prefix] = at(folder);
   const allow = c.allow !== undefined ? { value: c.allow, from: loaded } : parent.allow;
   const lock = c.lock !== undefined ? { value: at(c.lock), from: loaded } : parent.lock;
+  // egress-lint lock writes this file: never outside the repository that holds the configuration (its folder when
+  // there is none), as linked templates are never read from outside it.
+  if (c.lock !== undefined) {
+    const root = gitTopLevel(loaded.dir) ?? loaded.dir;
+    const rel = relative(root, at(c.lock));
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+      throw new ConfigError(`${loaded.file}: lock "${c.lock}" is outside ${gitTopLevel(loaded.dir) ? 'the repository' : 'the folder of this file'} (${root}); name a lock file inside it.`);
+  }
   const maxWarnings = c.maxWarnings !== undefined ? { value: c.maxWarnings, from: loaded } : parent.maxWarnings;
   // Every ignore glob that applies to a template is matched against every file searched: the files of a folder and
   // those above it count together.
@@ -133,7 +141,11 @@ export class ConfigTree implements Configs {
     // The repository root ends the search: a file in a parent folder of a checkout never applies inside it.
     const parent = existsSync(join(dir, '.git')) || up === dir ? NO_CONFIG : undefined;
     const file = join(dir, CONFIG_FILE);
-    if (!existsSync(file)) return parent ?? this.forDir(up);
+    // lstat, not exists: a symbolic link to a file that is missing is a configuration that cannot be read (exit 2),
+    // never one silently absent.
+    const link = lstatSync(file, { throwIfNoEntry: false });
+    if (!link) return parent ?? this.forDir(up);
+    if (link.isSymbolicLink() && !existsSync(file)) throw new ConfigError(`Cannot read the configuration file ${displayPath(file, this.cwd)}: it is a symbolic link to ${readlinkSync(file)}, which does not exist.`);
     const loaded = await loadConfig(file, this.cwd, this.rules);
     return mergeOnto(loaded.config.root === true ? NO_CONFIG : (parent ?? (await this.forDir(up))), loaded);
   }

@@ -212,6 +212,10 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   }
   if (flags.parameters && paths.length !== 1) throw new UsageError('--parameters applies to one template: give exactly one path.');
   if (flags.parameters !== undefined) await checkParameterFile(flags.parameters, io.cwd);
+  if (mode === 'lock') {
+    const given = [flags.output !== undefined ? '-o' : '', flags.report?.length ? '--report' : '', flags.format !== undefined ? '--format' : ''].filter(Boolean);
+    if (given.length) throw new UsageError(`'egress-lint lock' writes the lock file (--lock names it) and prints what changed: ${given.join(', ')} ${given.length === 1 ? 'does' : 'do'} not apply to it.`);
+  }
   if (mode === 'lock' && flags.base !== undefined) throw new UsageError("--base compares with a commit, and 'egress-lint lock' writes the lock from the files as they are: give one or the other.");
 
   // Each template's configuration (the files of its folder and above, or --config), then the flags on top of it.
@@ -239,7 +243,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const lockFlag = flags.lock !== undefined ? resolve(io.cwd, flags.lock) : undefined;
   // A report written over a file this run reads would destroy it: refused before any work.
   const outputs = [...(flags.output !== undefined && mode === 'lint' ? [{ flag: '-o', file: flags.output }] : []), ...reports.map((r) => ({ flag: '--report', file: r.file }))];
-  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, inputsOf(io.cwd, targets, plan, { ...flags, lock: lockFlag }), io.cwd);
+  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, await inputsOf(io.cwd, targets, plan, { ...flags, lock: lockFlag }), io.cwd);
   /** A file's rule levels and lock file: its configuration's, under the flags. */
   const policyOf = async (file: string) => {
     const fc = await configs.forFile(resolve(io.cwd, file));
@@ -274,7 +278,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     progress.end();
   }
 
-  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io);
+  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io, await inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag }));
   let egress;
   if (policy && compares) {
     const options = { io, rules, policyOf, paths, ignore: flags.ignore ?? [], configs, flags: runFlags, inventories, exclude: plan.inventoryFiles };
@@ -285,6 +289,8 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const workspace = io.env.GITHUB_WORKSPACE ? resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
   const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}), ...(workspace ? { workspace } : {}), ...(flags.quiet ? { quiet: true } : {}) };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
+  // What the run read that the list of inputs could not name before it (linked templates): checked again.
+  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, [...(await inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag })), ...linkedOf(io.cwd, results)], io.cwd);
   write(io, flags, formatter(results, { ...ctx, color, ...(maxBytes !== undefined ? { maxBytes } : {}) }));
   for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false, ...((r.maxBytes ?? maxBytes) !== undefined ? { maxBytes: r.maxBytes ?? maxBytes } : {}) }));
   const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);
@@ -315,10 +321,12 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
 }
 
 /** Every file the run reads that a report could overwrite: templates, parameter files, configuration, lock and inventory files. */
-function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { parameters?: string; config?: string; lock?: string }): InputFile[] {
+async function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { parameters?: string; config?: string; lock?: string }): Promise<InputFile[]> {
   const out: InputFile[] = [];
+  const { bicepReads } = await import('./bicep-reads.js');
   for (const t of targets) {
     out.push({ abs: resolve(cwd, t.template), what: 'the template' });
+    if (t.kind !== undefined) for (const f of bicepReads(resolve(cwd, t.template))) out.push({ abs: f, what: `a file ${t.template} names` });
     if (t.parameters !== undefined) out.push({ abs: resolve(cwd, t.parameters), what: 'the parameter file' });
   }
   if (flags.parameters !== undefined) out.push({ abs: resolve(cwd, flags.parameters), what: 'the parameter file' });
@@ -332,16 +340,44 @@ function inputsOf(cwd: string, targets: readonly Target[], plan: Plan, flags: { 
   return out;
 }
 
+/** The linked templates the results read (`linked`, relative to the working directory or absolute). */
+function linkedOf(cwd: string, results: readonly LintResult[]): InputFile[] {
+  const out: InputFile[] = [];
+  for (const r of results) for (const f of r.linked ?? []) out.push({ abs: resolve(cwd, f), what: 'the linked template' });
+  return out;
+}
+
 /** expand and eval never write their output over the template, its parameter file or the configuration they read. */
 async function checkCommandOutput(template: string | undefined, flags: Flags, io: Io): Promise<void> {
-  const [{ checkOutputs }, { parameterFileFor }] = await Promise.all([import('./outputs.js'), import('../api/discover.js')]);
+  const [{ checkOutputs }, { parameterFileFor }, { ConfigTree }] = await Promise.all([import('./outputs.js'), import('../api/discover.js'), import('./config-tree.js')]);
   const inputs: InputFile[] = [];
   if (template !== undefined) {
     inputs.push({ abs: resolve(io.cwd, template), what: 'the template' });
     inputs.push({ abs: resolve(io.cwd, flags.parameters ?? parameterFileFor(template)), what: 'the parameter file' });
   } else if (flags.parameters !== undefined) inputs.push({ abs: resolve(io.cwd, flags.parameters), what: 'the parameter file' });
   if (flags.config !== undefined) inputs.push({ abs: resolve(io.cwd, flags.config), what: 'the configuration file' });
+  // The configuration files that apply to the template (or, for eval without one, to the working directory).
+  const rules = (await import('../rules/index.js')).rules;
+  const configs = await ConfigTree.open(io.cwd, flags.config, rules);
+  const fc = await configs.forFile(resolve(io.cwd, template ?? 'x.json'));
+  for (const f of fc.files) inputs.push({ abs: f.file, what: 'the configuration file' });
   checkOutputs([{ flag: '-o', file: flags.output! }], inputs, io.cwd);
+}
+
+/**
+ * expand and eval read the template and the parameter file as lint mode does: a named pipe, device or socket (which
+ * could wait forever for a writer) stops the run (exit 2) before anything is read. A missing file or a folder is
+ * left to the command, which says so in its own words.
+ */
+async function checkCommandInputs(template: string | undefined, flags: Flags, io: Io): Promise<void> {
+  const [{ statSync }, { inputProblem }] = await Promise.all([import('node:fs'), import('../api/input-files.js')]);
+  for (const [file, what] of [[template, 'template'], [flags.parameters, 'parameter file']] as const) {
+    if (file === undefined) continue;
+    const st = statSync(resolve(io.cwd, file), { throwIfNoEntry: false });
+    if (!st || st.isFile() || st.isDirectory()) continue;
+    const problem = inputProblem(resolve(io.cwd, file), `the ${what} ${file}`, 'parameters');
+    if (problem) throw problem;
+  }
 }
 
 /**
@@ -359,8 +395,8 @@ async function checkParameterFile(file: string, cwd: string): Promise<void> {
  * `egress-lint lock`: each template's VMs go to its lock file (--lock, else its configuration's `lock`, else
  * egress.lock.json in the working directory); one lock file after the other, the highest exit code.
  */
-async function writeLocks(results: readonly LintResult[], policyOf: (file: string) => Promise<{ readonly lock?: string }>, fallback: string, io: Io): Promise<number> {
-  const { lockCommand } = await import('./commands/lock.js');
+async function writeLocks(results: readonly LintResult[], policyOf: (file: string) => Promise<{ readonly lock?: string }>, fallback: string, io: Io, inputs: readonly InputFile[]): Promise<number> {
+  const [{ lockCommand }, { checkOutputs }] = await Promise.all([import('./commands/lock.js'), import('./outputs.js')]);
   const groups = new Map<string, LintResult[]>();
   for (const r of results) {
     const lock = (await policyOf(r.file)).lock ?? fallback;
@@ -368,6 +404,10 @@ async function writeLocks(results: readonly LintResult[], policyOf: (file: strin
     if (group) group.push(r);
     else groups.set(lock, [r]);
   }
+  // A lock written over a file the run reads (a template, its parameter file, a configuration) would destroy it:
+  // refused, every lock file, before any is written. The lock files themselves are read, and rewritten.
+  const others = inputs.filter((i) => i.what !== 'the lock file');
+  for (const lock of groups.keys()) checkOutputs([{ flag: 'the lock file', file: lock, fix: 'name another lock file' }], others, io.cwd);
   let code = 0;
   for (const lock of [...groups.keys()].sort()) {
     const elsewhere = new Set<string>();
@@ -400,6 +440,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const [first, ...rest] = positionals;
+    if (first === 'expand' || first === 'eval') await checkCommandInputs(first === 'expand' ? rest[0] : flags.template, flags, io);
     if ((first === 'expand' || first === 'eval') && flags.output !== undefined) await checkCommandOutput(first === 'expand' ? rest[0] : flags.template, flags, io);
     if (first === 'expand') return (await import('./commands/expand.js')).expandCommand(rest, flags, io, await configuredScope(flags, io, rest[0]), write);
     if (first === 'eval') return (await import('./commands/eval.js')).evalCommand(rest, flags, io, await configuredScope(flags, io, flags.template), write);

@@ -1,6 +1,6 @@
 // `egress-lint lock [paths]`: writes the egress lock file (default egress.lock.json in the working directory) from
 // the templates as they are now, keeping the entries of templates this run did not lint, and says what changed.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TEMPLATE_PROBLEMS, analysed, describeChange, diffLocks, identityLabel, keepKnownAddresses, parseLock, serialiseLock } from '../../engine/index.js';
 import type { LintResult, LockFile, LockVm } from '../../engine/index.js';
@@ -14,13 +14,35 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** A lock file the run may not write: exit 2 naming it, without the "run --help" hint. */
+class LockTargetError extends UsageError {
+  readonly noHint = true;
+}
+
+/** A JSON object with a `vms` member: a lock file, even one this egress-lint cannot read. */
+function lockShaped(text: string): boolean {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, 'vms');
+  } catch {
+    return false;
+  }
+}
+
 /** The previous lock, or undefined when there is none or it cannot be read (it is replaced, with a note). */
 function previous(abs: string, shown: string, io: Io): LockFile | undefined {
-  if (!existsSync(abs)) return undefined;
+  const st = lstatSync(abs, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  // Written through, a symbolic link would replace whatever it points at (a template, a file outside the repository).
+  if (st.isSymbolicLink()) throw new LockTargetError(`${shown} is a symbolic link; egress-lint lock writes a lock file only as a file of its own: remove the link or name another lock file.`);
   // Only a regular file, of at most INPUT_CAPS.lock bytes: a FIFO or device named as the lock stops the run (exit 2).
   const text = readInputFile(abs, `the lock file ${shown}`, 'lock');
+  if (text.trim() === '') return undefined;
   const parsed = parseLock(text);
   if ('lock' in parsed) return parsed.lock;
+  // A lock this egress-lint cannot read (another version, an entry broken by hand) is replaced; any other file (a
+  // template, a report) is someone's work and stays.
+  if (!lockShaped(text)) throw new LockTargetError(`${shown} is not a lock file (${parsed.errors[0]}); egress-lint lock does not replace it: name another lock file.`);
   io.stderr.write(`egress-lint: replacing ${shown}, which is not a lock file this egress-lint reads (${parsed.errors[0]}).\n`);
   return undefined;
 }

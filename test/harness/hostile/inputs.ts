@@ -20,6 +20,11 @@ const fifo = (name: string) => (dir: string) => execFileSync('mkfifo', [join(dir
 
 const GIB = 1024 * 1024 * 1024;
 
+/** The file stays as it was written. */
+const fileKept = (name: string, text: string) => (dir: string) => (readFileSync(join(dir, name), 'utf8') === text ? undefined : `${name} was overwritten`);
+
+const symlink = (target: string, name: string) => (dir: string) => execFileSync('ln', ['-s', target, join(dir, name)]);
+
 /** The template stays as it was written (a report over it would replace it). */
 const templateKept = (name: string) => (dir: string) => (readFileSync(join(dir, name), 'utf8') === EMPTY ? undefined : `${name} was overwritten`);
 
@@ -162,5 +167,94 @@ export const inputsInputs: readonly HostileInput[] = [
     args: ['main.json', '--format', 'json', '-o', 'reports/today/egress.json'],
     expect: { exit: [0] },
     check: (dir) => (existsSync(join(dir, 'reports/today/egress.json')) && /"version": 1/.test(readFileSync(join(dir, 'reports/today/egress.json'), 'utf8')) ? undefined : 'reports/today/egress.json was not written'),
+  },
+  { name: "'lock' with --lock naming the template it locks", files: () => ({ 'main.json': EMPTY }), args: ['lock', 'main.json', '--lock', 'main.json'], expect: { exit: [2], output: /the lock file .*main\.json would overwrite the template main\.json/ }, check: templateKept('main.json') },
+  {
+    name: "'lock' where egress.lock.json is a symbolic link to the template",
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: symlink('main.json', 'egress.lock.json'),
+    args: ['lock', 'main.json'],
+    expect: { exit: [2], output: /would overwrite the template main\.json/ },
+    check: templateKept('main.json'),
+  },
+  {
+    name: "'lock' where egress.lock.json is a symbolic link to a file the run does not read",
+    files: () => ({ 'main.json': EMPTY, 'notes.txt': 'mine\n' }),
+    prepare: symlink('notes.txt', 'egress.lock.json'),
+    args: ['lock', 'main.json'],
+    expect: { exit: [2], output: /egress\.lock\.json is a symbolic link/ },
+    check: fileKept('notes.txt', 'mine\n'),
+  },
+  { name: "'lock' with --lock naming a file that is not a lock file", files: () => ({ 'main.json': EMPTY, 'notes.txt': 'mine\n' }), args: ['lock', 'main.json', '--lock', 'notes.txt'], expect: { exit: [2], output: /notes\.txt is not a lock file/ }, check: fileKept('notes.txt', 'mine\n') },
+  {
+    name: "'lock' with --lock naming an empty file",
+    files: () => ({ 'main.json': EMPTY, 'new.lock.json': '' }),
+    args: ['lock', 'main.json', '--lock', 'new.lock.json'],
+    expect: { exit: [0], output: /Wrote new\.lock\.json/ },
+    check: (dir) => (/"version"/.test(readFileSync(join(dir, 'new.lock.json'), 'utf8')) ? undefined : 'new.lock.json was not written'),
+  },
+  {
+    name: "a configuration's lock outside the repository",
+    files: () => ({ 'repo/main.json': EMPTY, 'repo/.git/HEAD': 'ref: refs/heads/main\n', 'repo/egress-lint.config.json': '{ "lock": "../victim.txt" }', 'victim.txt': 'mine\n' }),
+    args: ['lock', 'repo/main.json'],
+    expect: { exit: [2], output: /egress-lint\.config\.json: lock "\.\.\/victim\.txt" is outside the repository/ },
+    check: fileKept('victim.txt', 'mine\n'),
+  },
+  {
+    name: '-o naming a linked template the run reads',
+    files: () => ({
+      'main.json': templateText({ resources: [{ type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'net', properties: { mode: 'Incremental', templateLink: { relativePath: 'nested/vnet.json' } } }] }),
+      'nested/vnet.json': EMPTY,
+    }),
+    args: ['main.json', '-o', 'nested/vnet.json'],
+    expect: { exit: [2], output: /-o nested\/vnet\.json would overwrite the linked template nested\/vnet\.json/ },
+    check: templateKept('nested/vnet.json'),
+  },
+  { name: '-o naming a .tf file (read beside a Terraform plan)', files: () => ({ 'main.json': EMPTY, 'main.tf': 'resource "x" "y" {}\n' }), args: ['main.json', '-o', 'main.tf'], expect: { exit: [2], output: /-o main\.tf names a Terraform or Bicep source file/ }, check: fileKept('main.tf', 'resource "x" "y" {}\n') },
+  {
+    name: "--report naming the JSON template of a .bicepparam's using",
+    files: () => ({ 'main.json': EMPTY, 'prod.bicepparam': "using './main.json'\n" }),
+    args: ['prod.bicepparam', '--report', 'json=main.json'],
+    expect: { exit: [2], output: /--report main\.json would overwrite a file prod\.bicepparam names main\.json/ },
+    check: templateKept('main.json'),
+  },
+  {
+    name: "'expand' with -o naming the configuration file found beside the template",
+    files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': '{}' }),
+    args: ['expand', 'main.json', '-o', 'egress-lint.config.json'],
+    expect: { exit: [2], output: /would overwrite the configuration file egress-lint\.config\.json/ },
+    check: fileKept('egress-lint.config.json', '{}'),
+  },
+  {
+    name: '-o naming a hard link to the template',
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: (dir) => execFileSync('ln', [join(dir, 'main.json'), join(dir, 'hard.json')]),
+    args: ['main.json', '-o', 'hard.json'],
+    expect: { exit: [2], output: /-o hard\.json would overwrite the template main\.json/ },
+    check: templateKept('main.json'),
+  },
+  { name: "'expand' with --parameters naming a named pipe with no writer", files: () => ({ 'main.json': EMPTY }), prepare: fifo('pp.json'), args: ['expand', 'main.json', '--parameters', 'pp.json'], expect: { exit: [2], output: /parameter file pp\.json: it is a named pipe/ } },
+  { name: "'eval' with --template naming a named pipe with no writer", files: () => ({}), prepare: fifo('tt.json'), args: ['eval', '1', '--template', 'tt.json'], expect: { exit: [2], output: /template tt\.json: it is a named pipe/ } },
+  { name: "'expand' of a named pipe with no writer", files: () => ({}), prepare: fifo('tt.json'), args: ['expand', 'tt.json'], expect: { exit: [2], output: /template tt\.json: it is a named pipe/ } },
+  {
+    name: 'egress-lint.config.json a symbolic link to a missing file',
+    files: () => ({ 'main.json': EMPTY }),
+    prepare: symlink('missing.json', 'egress-lint.config.json'),
+    args: ['main.json'],
+    expect: { exit: [2], output: /configuration file egress-lint\.config\.json: it is a symbolic link to missing\.json, which does not exist/ },
+  },
+  {
+    name: "'lock' with -o, --report and --format",
+    files: () => ({ 'main.json': EMPTY }),
+    args: ['lock', 'main.json', '-o', 'out.txt', '--report', 'json=r.json', '--format', 'json'],
+    expect: { exit: [2], output: /'egress-lint lock' writes the lock file .*: -o, --report, --format do not apply to it\.\nRun 'egress-lint --help'/ },
+    check: (dir) => (existsSync(join(dir, 'egress.lock.json')) ? 'egress.lock.json was written' : undefined),
+  },
+  {
+    name: '--report into a "folder" that is a file',
+    files: () => ({ 'main.json': EMPTY }),
+    args: ['main.json', '--report', 'json=main.json/x'],
+    expect: { exit: [2], output: /^egress-lint: --report main\.json\/x: main\.json is a file, not a folder, so the report cannot be written there; write the report to another file\.\n$/ },
+    check: templateKept('main.json'),
   },
 ];
