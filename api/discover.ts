@@ -247,7 +247,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     const missed = missedNames(folders, extensions);
     if (missed.lineBreaks.length) {
       const have = new Set(found);
-      const gitignored = glob!.isGitIgnoredSync({ cwd: base });
+      const gitignored = glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false });
       for (const abs of missed.lineBreaks) {
         const f = toCwd(abs);
         if (have.has(f) || gitignored(abs)) continue;
@@ -257,7 +257,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     }
     for (const abs of missed.notUtf8) notes.push(`${JSON.stringify(toCwd(abs))}: skipped: its name is not valid UTF-8, so it cannot be opened by name; rename it to lint it.`);
     if (missed.symlinks.length) {
-      const gitignored = glob!.isGitIgnoredSync({ cwd: base });
+      const gitignored = glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false });
       for (const abs of missed.symlinks) {
         if (!gitignored(abs)) notes.push(`${toCwd(abs)}: skipped: a symbolic link, which the folder search does not follow; name it (or its target) to lint it.`);
       }
@@ -267,7 +267,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
   if (globBases.length) {
     // A glob cannot match a path with a line break in it: such a file below a glob's fixed folders is named.
     const have = new Set(found);
-    const gitignored = glob!.isGitIgnoredSync({ cwd: base });
+    const gitignored = glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false });
     for (const { glob: g, dir } of globBases) {
       for (const abs of missedNames([dir], extensions).lineBreaks) {
         const f = toCwd(abs);

@@ -594,6 +594,15 @@ test('symbolic link loops during discovery: the folder search ends, a named loop
   const through = await cli(dir, ['infra/self/self/parent/infra/self']);
   assert.is(through.code, 0);
   assert.is(through.files.length, 1);
+  // The notes about links and line breaks check .gitignore without following links (a loop would never end).
+  const odd = scratchDir({ 'a\nb/main.json': template({ resources: [] }) });
+  symlinkSync('.', join(odd, 'self'));
+  const walked = await cli(odd, ['.']);
+  assert.is(walked.code, 0);
+  assert.is(walked.files.length, 1);
+  assert.match(walked.err, /self: skipped: a symbolic link/);
+  const globbed = await cli(odd, ['**/*.json']);
+  assert.match(globbed.err, /not searched by "\*\*\/\*\.json": its path holds a line break/);
 });
 
 // ---- 14. very long expressions -----------------------------------------------------------------------------------
