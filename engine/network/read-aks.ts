@@ -153,6 +153,11 @@ export class AksReader {
     const networkAt = np === undefined || np === null ? r.at : locationIn(r, 'properties', 'networkProfile');
     const ot = npRead instanceof Unknown ? npRead : typed(this.g, 'string', np, networkAt, 'outboundType');
     const sku = npRead instanceof Unknown ? npRead : typed(this.g, 'string', np, networkAt, 'loadBalancerSku');
+    // The outbound profiles are objects in AKS's schema (https://learn.microsoft.com/azure/templates/
+    // microsoft.containerservice/managedclusters), and Azure refuses another type whichever the outbound type is: a
+    // finding, as for a SKU, though only the profile of the cluster's outbound type is read for its addresses.
+    typed(this.g, 'object', r.body, r.at, 'properties', 'networkProfile', 'loadBalancerProfile');
+    typed(this.g, 'object', r.body, r.at, 'properties', 'networkProfile', 'natGatewayProfile');
     const pools = arrayAt(this.g, r.body, r.at, 'properties', 'agentPoolProfiles');
     let unknownPools = unknownOf(pools);
     const inline = new Map<string, { value: Value; at: Location; name: string }>();

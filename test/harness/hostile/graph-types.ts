@@ -197,6 +197,9 @@ export const aksTypeInputs: readonly HostileInput[] = [
   aksInput("an AKS cluster's outboundIPs as a string", /'outboundIPs' must be an object, not a string/, (c) => {
     at(c, 'properties', 'networkProfile', 'loadBalancerProfile').outboundIPs = 'pip';
   }),
+  aksInput("an AKS cluster's natGatewayProfile as a number, not read for its outbound type (loadBalancer)", /'properties\.networkProfile\.natGatewayProfile' must be an object, not a number/, (c) => {
+    at(c, 'properties', 'networkProfile').natGatewayProfile = 12;
+  }),
   aksInput("an AKS pool's count as a word", /'count' must be a number, not a string/, (c) => {
     at(c, 'properties', 'agentPoolProfiles', 0).count = 'three';
   }),
