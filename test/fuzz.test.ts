@@ -128,6 +128,17 @@ test("targets: a resource's properties.sku only where the readers check it (a fi
   assert.ok(otherPaths.includes('resources/2/properties/addressPrefix'), otherPaths.join(' '));
 });
 
+test('retype: a literal the readers accept (the string "false" for a Boolean) retyped to the one type they read is no damage; to another, it is', () => {
+  assert.equal([...(READ_SHAPES.get('defaultOutboundAccess') ?? [])], ['bool']);
+  // Found by the long run on the final engine: the string "false" retyped as true was claimed as damage (corpus github-enterprise).
+  const vnet = { resources: [{ type: 'Microsoft.Network/virtualNetworks', name: 'v', properties: { subnets: [{ name: 's', properties: { defaultOutboundAccess: 'false' } }] } }] };
+  const path = ['resources', 0, 'properties', 'subnets', 0, 'properties', 'defaultOutboundAccess'];
+  const at = targetAt(vnet, path);
+  assert.ok(at >= 0);
+  assert.is(applyStruct(vnet, { k: 'retype', at, to: 'bool' }).damage, undefined);
+  assert.equal(applyStruct(vnet, { k: 'retype', at, to: 'number' }).damage?.path, path);
+});
+
 test('retype: another JSON type at the node, damage claimed except for null and names', () => {
   const at = targetAt(SMALL.value, ID_PATH);
   const a = applyStruct(SMALL.value, { k: 'retype', at, to: 'number' });

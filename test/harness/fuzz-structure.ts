@@ -341,7 +341,11 @@ export function applyStruct(root: unknown, m: StructMutation): Applied {
       // one Azure accepts there, so any other is damage.
       const key = t.path[t.path.length - 1];
       const expression = typeof was === 'string' && was.startsWith('[') && !was.startsWith('[[');
-      const accepted = expression && typeof key === 'string' && READ_SHAPES.get(key)?.has(to) === true;
+      const shapes = typeof key === 'string' ? READ_SHAPES.get(key) : undefined;
+      // A value of the one type the readers read that name as is well typed, whatever the seed wrote there (the
+      // string "false" → true): it may mean something else, but it is no wrong type, and the VM need not change.
+      const wellTyped = shapes !== undefined && shapes.size === 1 && shapes.has(to);
+      const accepted = (expression && shapes?.has(to) === true) || wellTyped;
       const damaging = to !== 'null' && !named(t) && !accepted && !alreadyWrong(root, t.path);
       return { value, note: `retype ${pathText(t.path)} ${from} → ${to}`, ...(damaging ? { damage: { resource: t.resource, path: t.path, why: `${from} retyped as ${to}` } } : {}) };
     }
