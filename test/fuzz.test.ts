@@ -102,6 +102,10 @@ test('the graph-read keys come from the readers, and targets are only nodes the 
   for (const k of ['destinationType', 'routingPolicies', 'nextHop', 'enableInternetSecurity', 'staticRoutes', 'useRemoteGateways', 'gatewayDefaultSite', 'localNetworkAddressSpace', 'tier', 'capacity'])
     assert.ok(READ_KEYS.has(k), k);
   assert.not.ok(READ_KEYS.has('tags'));
+  // Each list read by a literal call (a helper that took the name as a variable hid the load balancer's lists and made
+  // 'properties' read as an array, so a seed's wrong-typed properties looked acceptable: found by the structure run).
+  for (const k of ['frontendIPConfigurations', 'loadBalancingRules', 'outboundRules', 'backendAddressPools']) assert.equal([...(READ_SHAPES.get(k) ?? [])], ['array'], k);
+  assert.equal([...(READ_SHAPES.get('properties') ?? [])], ['object']);
   const paths = targetsOf(SMALL.value).map((t) => t.path.join('/'));
   assert.ok(paths.includes(ID_PATH.join('/')));
   assert.not.ok(paths.some((p) => p.includes('tags') || p.includes('apiVersion')));

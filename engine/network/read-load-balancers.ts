@@ -9,9 +9,11 @@ import { keyOf } from './ids.js';
 import { boolOrUnknown, locationIn, nodeBase, refAt, refListAt, skuOr, str, strOrUnknown } from './read-values.js';
 import { arrayAt, entries, placeOf, typed } from './read-typed.js';
 
-/** The entries of a load balancer's list; an unknown list (wrong type, known only at deployment) is kept on `unknown`. */
-function lbList(g: NetworkGraph, r: SourceResource, list: string, unknown: { list: string; value: Unknown; at: Location }[]): readonly Value[] {
-  const read = arrayAt(g, r.body, r.at, 'properties', list);
+/**
+ * The entries of a load balancer's list as `arrayAt` read it; an unknown list (wrong type, known only at deployment)
+ * is kept on `unknown`. (Each list is read by a literal `arrayAt` call: the fuzz harness finds the names it reads there.)
+ */
+function lbList(r: SourceResource, list: string, read: readonly Value[] | Unknown, unknown: { list: string; value: Unknown; at: Location }[]): readonly Value[] {
   if (read instanceof Unknown) unknown.push({ list, value: read, at: placeOf(r.body, r.at, 'properties', list) });
   return entries(read);
 }
@@ -30,7 +32,7 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
     unknownLists,
     ...nodeBase(r),
   };
-  const frontendList = lbList(g, r, 'frontendIPConfigurations', unknownLists);
+  const frontendList = lbList(r, 'frontendIPConfigurations', arrayAt(g, b, r.at, 'properties', 'frontendIPConfigurations'), unknownLists);
   for (let i = 0; i < frontendList.length; i++) {
     const f = frontendList[i];
     const at = locationIn(r, 'properties', 'frontendIPConfigurations', i);
@@ -51,9 +53,9 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
     lb.frontends.push(fe);
     g.frontends.set(fe.key, fe);
   }
-  const poolList = lbList(g, r, 'backendAddressPools', unknownLists);
+  const poolList = lbList(r, 'backendAddressPools', arrayAt(g, b, r.at, 'properties', 'backendAddressPools'), unknownLists);
   for (let i = 0; i < poolList.length; i++) addPool(g, lb, poolList[i], locationIn(r, 'properties', 'backendAddressPools', i));
-  const ruleList = lbList(g, r, 'loadBalancingRules', unknownLists);
+  const ruleList = lbList(r, 'loadBalancingRules', arrayAt(g, b, r.at, 'properties', 'loadBalancingRules'), unknownLists);
   for (let i = 0; i < ruleList.length; i++) {
     const x = ruleList[i];
     const at = locationIn(r, 'properties', 'loadBalancingRules', i);
@@ -69,7 +71,7 @@ export function readLb(g: NetworkGraph, r: SourceResource): LoadBalancer {
       at,
     });
   }
-  const outboundList = lbList(g, r, 'outboundRules', unknownLists);
+  const outboundList = lbList(r, 'outboundRules', arrayAt(g, b, r.at, 'properties', 'outboundRules'), unknownLists);
   for (let i = 0; i < outboundList.length; i++) {
     const x = outboundList[i];
     const at = locationIn(r, 'properties', 'outboundRules', i);
