@@ -239,6 +239,10 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
   }
 
   const notes: string[] = [];
+  // The .gitignore predicate of the notes below, made once (it reads every .gitignore under the base) and only when a
+  // note needs it; links are not followed (a link to '.' would never end).
+  let ignoredBy: ((abs: string) => boolean) | undefined;
+  const gitignored = (abs: string): boolean => (ignoredBy ??= glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false }))(abs);
   const found = patterns.length
     ? (await glob!.globby(patterns, { cwd: base, gitignore: true, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false, dot: false })).map(toCwd)
     : [];
@@ -247,7 +251,6 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     const missed = missedNames(folders, extensions);
     if (missed.lineBreaks.length) {
       const have = new Set(found);
-      const gitignored = glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false });
       for (const abs of missed.lineBreaks) {
         const f = toCwd(abs);
         if (have.has(f) || gitignored(abs)) continue;
@@ -256,18 +259,14 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
       }
     }
     for (const abs of missed.notUtf8) notes.push(`${JSON.stringify(toCwd(abs))}: skipped: its name is not valid UTF-8, so it cannot be opened by name; rename it to lint it.`);
-    if (missed.symlinks.length) {
-      const gitignored = glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false });
-      for (const abs of missed.symlinks) {
-        if (!gitignored(abs)) notes.push(`${toCwd(abs)}: skipped: a symbolic link, which the folder search does not follow; name it (or its target) to lint it.`);
-      }
+    for (const abs of missed.symlinks) {
+      if (!gitignored(abs)) notes.push(`${toCwd(abs)}: skipped: a symbolic link, which the folder search does not follow; name it (or its target) to lint it.`);
     }
   }
 
   if (globBases.length) {
     // A glob cannot match a path with a line break in it: such a file below a glob's fixed folders is named.
     const have = new Set(found);
-    const gitignored = glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false });
     for (const { glob: g, dir } of globBases) {
       for (const abs of missedNames([dir], extensions).lineBreaks) {
         const f = toCwd(abs);

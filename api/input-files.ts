@@ -4,6 +4,7 @@
 // down while being parsed. Templates have their own reader (files.ts: a template too big is a finding, not exit 2).
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { lineColumnAt } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { MAX_TEMPLATE_BYTES, decodeText } from './files.js';
 
@@ -103,7 +104,7 @@ export function readInputFile(abs: string, what: string, kind: InputKind): strin
     const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
     const deep = tooDeepAt(text, MAX_INPUT_DEPTH);
     if (deep !== undefined)
-      throw new InputFileError(`Cannot read ${what}: its values nest more than ${MAX_INPUT_DEPTH.toLocaleString('en-US')} levels deep (line ${lineOf(text, deep)}), and egress-lint reads at most ${MAX_INPUT_DEPTH.toLocaleString('en-US')} levels of a ${KIND_WORDS[kind]}.`);
+      throw new InputFileError(`Cannot read ${what}: its values nest more than ${MAX_INPUT_DEPTH.toLocaleString('en-US')} levels deep (line ${lineColumnAt(text, deep).line + 1}), and egress-lint reads at most ${MAX_INPUT_DEPTH.toLocaleString('en-US')} levels of a ${KIND_WORDS[kind]}.`);
     return text;
   } catch (e) {
     if (e instanceof InputFileError) throw e;
@@ -165,9 +166,3 @@ export function tooDeepAt(text: string, max: number): number | undefined {
   return undefined;
 }
 
-/** The 1-based line of an offset. */
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
