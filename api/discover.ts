@@ -5,6 +5,7 @@ import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } fr
 import type { ParseError } from 'jsonc-parser';
 import { isTerraformJson, jsonc } from '../engine/index.js';
 import type { Finding } from '../engine/index.js';
+import { ignoreMatcher } from './ignore-globs.js';
 import { UsageError } from './errors.js';
 import { MAX_TEMPLATE_BYTES, decodeText } from './files.js';
 import { missedNames } from './discover-names.js';
@@ -168,7 +169,6 @@ function explicitKind(abs: string, headText: string): 'template' | 'other' {
   return Object.keys(value).some((k) => k.toLowerCase() === 'resources') ? 'template' : 'other';
 }
 
-/** A glob relative to the working directory as globby takes it: forward slashes, no leading './' or '/'. */
 /** The folders of a glob before its first segment with a glob character ('infra/prod' of 'infra/prod/**\/*.json'). */
 function staticBase(pattern: string): string {
   const segments = pattern.split('/');
@@ -184,6 +184,7 @@ function isFolder(abs: string): boolean {
   }
 }
 
+/** A glob relative to the working directory as globby takes it: forward slashes, no leading './' or '/'. */
 function plainGlob(pattern: string): string {
   return pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
 }
@@ -251,11 +252,12 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     const missed = missedNames(folders, extensions);
     if (missed.lineBreaks.length) {
       const have = new Set(found);
+      // The ignore globs are matched against the path itself, as the search would have matched them (and, as there,
+      // what they leave out is not named).
+      const ignored = ignores.length ? await ignoreMatcher(ignores) : undefined;
       for (const abs of missed.lineBreaks) {
         const f = toCwd(abs);
-        if (have.has(f) || gitignored(abs)) continue;
-        found.push(f);
-        if (ignores.length) notes.push(`${JSON.stringify(f)}: its path holds a line break, which glob patterns cannot match: searched, but the --ignore globs are not applied to it.`);
+        if (!have.has(f) && !gitignored(abs) && !ignored?.(slash(relative(base, abs)))) found.push(f);
       }
     }
     for (const abs of missed.notUtf8) notes.push(`${JSON.stringify(toCwd(abs))}: skipped: its name is not valid UTF-8, so it cannot be opened by name; rename it to lint it.`);
@@ -278,10 +280,10 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
   // Files named one by one: the ignore globs apply (as for ESLint), .gitignore does not (you named the file).
   let named = explicit.map((a) => slash(relative(cwd, a)));
   if (ignores.length && explicit.length) {
-    const inside = explicit.filter((a) => !relative(base, a).startsWith('..') && !isAbsolute(relative(base, a)));
-    const kept = new Set((await glob!.globby(inside.map((a) => glob!.convertPathToPattern(slash(relative(base, a)))), { cwd: base, gitignore: false, ignore: ignores, dot: true })).map(toCwd));
+    const ignored = await ignoreMatcher(ignores);
     named = named.filter((f, i) => {
-      if (!inside.includes(explicit[i]) || kept.has(f)) return true;
+      const rel = relative(base, explicit[i]);
+      if (rel.startsWith('..') || isAbsolute(rel) || !ignored(slash(rel))) return true;
       notes.push(`${f}: skipped: it matches an ignore glob.`);
       return false;
     });

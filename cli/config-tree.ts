@@ -8,6 +8,7 @@ import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } fr
 import type { Rule, RuleLevel } from '../engine/index.js';
 import type { Target } from '../api/discover.js';
 import { displayPath, gitTopLevel } from '../api/files.js';
+import { ignoreMatcher } from '../api/ignore-globs.js';
 import { inputProblem } from '../api/input-files.js';
 import { CONFIG_FILE, ConfigError, MAX_ENTRIES, loadConfig } from './config.js';
 import type { LoadedConfig, ScopeField } from './config.js';
@@ -241,9 +242,8 @@ const PLAIN_EXTENSION = /^[A-Za-z0-9_-]+$/;
  * The files (absolute paths) that the `ignore` globs of their own configuration leave out. Files that share a
  * configuration are matched together with globby's matcher (the one the folder search uses): one walk of their
  * common folder with the globs and one without them; a file is ignored when only the second finds it. A file
- * neither walk sees (a name the walk does not look for, node_modules, a symbolic link) is matched by its own path,
- * and taken for ignored only when its path matches without the globs: a name the matcher cannot match is never
- * silently taken for an ignored one.
+ * neither walk sees (a name the walk does not look for, node_modules, a symbolic link, a line break in its path) is
+ * matched by its own path against the same globs (api/ignore-globs.ts).
  */
 export async function ignoredAmong(files: readonly string[], configs: Configs): Promise<Set<string>> {
   const groups = new Map<FolderConfig['ignore'], string[]>();
@@ -282,10 +282,8 @@ export async function ignoredAmong(files: readonly string[], configs: Configs): 
       else unseen.push(f);
     }
     if (unseen.length === 0) continue;
-    const own = unseen.map((f) => convertPathToPattern(slash(relative(base, f))));
-    const keptOwn = await found(base, own, globs);
-    const seenOwn = await found(base, own, []);
-    for (const f of unseen) if (!keptOwn.has(f) && seenOwn.has(f)) out.add(f);
+    const ignored = await ignoreMatcher(globs);
+    for (const f of unseen) if (ignored(slash(relative(base, f)))) out.add(f);
   }
   return out;
 }

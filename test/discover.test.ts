@@ -83,6 +83,17 @@ search('--ignore globs and .gitignore leave files out of searches; node_modules 
   assert.equal(brief(await discover(['gen/main.json'], dir)), ['gen/main.json'], 'a file named explicitly is linted even when .gitignore lists it');
 });
 
+named('the ignore globs leave out named files as globby leaves them out of a search (one matcher for all the files)', async () => {
+  const files = ['t/f1.json', 't/sub/a.json', 't/f10.json', '.hidden/b.json', 'u/.c.json'];
+  const dir = repo(Object.fromEntries(files.map((f) => [f, VM])));
+  const { globby } = await import('globby');
+  const globs = ['t', 't/', 't/**', 't/sub', 't/sub/**', '**/sub', '**/sub/**', 'sub', '*.json', '**/*.json', 'f1.json', '**/f1.json', 't/f1*', './t/f1.json', '!t/f1.json', 't/{f1,f2}.json', 'T/f1.json', '.hidden', '**/.c.json', 't/f1?.json', 't/[a-f]1.json'];
+  for (const g of globs) {
+    const kept = await globby(files, { cwd: dir, gitignore: false, ignore: [g.replace(/^\.\//, '')], dot: true });
+    assert.equal(brief(await discover(files, dir, [g])), [...kept].sort(), `--ignore ${g}`);
+  }
+});
+
 search('Bicep files only with the bicep option (the CLI sets it; it compiles them)', async () => {
   const dir = repo({ 'main.bicep': 'param x string\n', 'main.json': VM });
   assert.equal(brief(await discover(['.'], dir)), ['main.json']);
