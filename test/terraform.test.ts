@@ -41,8 +41,14 @@ const PAIRS: readonly (readonly [string, string])[] = [
   ['terraform/state-vwan-default-route-table/state.json', 'egress/vwan-default-route-table/main.json'],
 ];
 
+/** A fixture linted as the CLI lints it: the .tf source beside a plan is read (it shows what the plan leaves out). */
 function lint(file: string): LintResult {
-  return lintDocument({ file, text: readFileSync(join(FIXTURES, file), 'utf8') }, { rules });
+  return lintDocument({ file, text: readFileSync(join(FIXTURES, file), 'utf8') }, { rules, host: diskHost(FIXTURES) });
+}
+
+/** A changed copy of a fixture's plan, linted with the .tf source beside the fixture. */
+function lintCopy(file: string, plan: unknown): LintResult {
+  return lintDocument({ file, text: JSON.stringify(plan) }, { rules, host: diskHost(FIXTURES) });
 }
 
 /** Words as they are: the ARM side of a comparison. */
@@ -264,7 +270,7 @@ function withRouteTable(expression: unknown, value?: string): LintResult {
     delete change.after_unknown.route_table_id;
   }
   plan.configuration.root_module.resources.find((r) => r.address === address)!.expressions.route_table_id = expression;
-  return lintDocument({ file: 'plan.json', text: JSON.stringify(plan) }, { rules });
+  return lintCopy(file, plan);
 }
 hubRoute('a route into a hub route table the plan does not have leaves the path unknown, naming the route', () => {
   const id = '/subscriptions/3b1f8c2e-5d7a-4e9b-9c1a-6f2d8e4b7a10/resourceGroups/rg-other/providers/Microsoft.Network/virtualHubs/hub-other/hubRouteTables/rt1';
@@ -301,7 +307,7 @@ hubRoute('a route into a hub route table of the plan applies to the connections 
       change.after_unknown.routing = [{ associated_route_table_id: true, static_vnet_route: [] }];
       copy.configuration.root_module.resources.find((r) => r.address === conn)!.expressions.routing = [{ associated_route_table_id: { references: [`${table}.id`, table] } }];
     }
-    return lintDocument({ file: 'plan.json', text: JSON.stringify(copy) }, { rules });
+    return lintCopy(file, copy);
   };
   const associated = lintWith(true).vms[0];
   assert.is(associated.verdict, 'unknown');
@@ -320,7 +326,7 @@ hubRoute("a hub connection's static routes known only after apply leave the spok
   const change = plan.resource_changes.find((c) => c.address === address)!.change;
   delete change.after.routing[0].static_vnet_route;
   change.after_unknown.routing[0].static_vnet_route = true;
-  const vm = lintDocument({ file: 'plan.json', text: JSON.stringify(plan) }, { rules }).vms.find((v) => v.name === 'vm-b')!;
+  const vm = lintCopy(file, plan).vms.find((v) => v.name === 'vm-b')!;
   assert.is(vm.verdict, 'unknown');
   assert.match(vm.paths[0].because.join('\n'), 'static_vnet_route');
 });

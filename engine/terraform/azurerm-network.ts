@@ -142,7 +142,15 @@ export function routeTable(tr: Translation, inst: Instance, t: Translated): void
   if (enabled !== undefined) put(t, ['properties', 'disableBgpRoutePropagation'], not(enabled), ['bgp_route_propagation_enabled']);
   else put(t, ['properties', 'disableBgpRoutePropagation'], r.value(inst, ['disable_bgp_route_propagation'], 'value'), ['disable_bgp_route_propagation']);
   if (r.unknownAt(inst, ['route'])) {
+    // Not written in the plan's configuration: a dynamic block the plan does not show could add a 0.0.0.0/0, so
+    // without the source the table's routes are not known, unless azurerm_route resources write into the table: the
+    // provider does not take inline routes beside them ("you cannot use a Route Table with in-line Routes in
+    // conjunction with any Route resources", registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/route_table).
     if (r.configExpression(inst, ['route']) !== undefined || r.hasBlocks(inst, 'route')) put(t, ['properties', 'routes'], new Unknown('runtime', `${inst.address}.route is known only after apply`), ['route']);
+    else if (!r.hasChild(inst, 'azurerm_route')) {
+      const unseen = r.unseenDynamic(inst, 'route');
+      if (unseen) put(t, ['properties', 'routes'], unseen, ['route']);
+    }
     return;
   }
   const n = blocks(r, inst, ['route']);

@@ -45,7 +45,11 @@ export function hubConnection(tr: Translation, inst: Instance, t: Translated): v
   // known only after apply. Written but known only after apply (a dynamic block over a computed value), which route
   // table it names is not known: never read as the default one.
   if (r.unknownAt(inst, ['routing'])) {
-    if (!r.hasBlocks(inst, 'routing')) return;
+    if (!r.hasBlocks(inst, 'routing')) {
+      const unseen = r.unseenDynamic(inst, 'routing');
+      if (unseen) put(t, ['properties', 'routingConfiguration'], unseen, ['routing']);
+      return;
+    }
     // The plan's configuration leaves a dynamic block out: only the .tf source showed it.
     const why = r.configExpression(inst, ['routing']) === undefined ? new Unknown('runtime', `${inst.address}.routing is known only after apply, and it is written in a dynamic "routing" block`) : r.value(inst, ['routing'], 'value');
     put(t, ['properties', 'routingConfiguration'], why, ['routing']);

@@ -243,6 +243,25 @@ export class Reader {
    * True when the configuration writes blocks (or an expression) of this name for the instance. A `dynamic` block is
    * not in the plan's configuration (it lists static blocks only); its .tf source, when read, shows it.
    */
+  /**
+   * For a block known only after apply that the plan's configuration does not write: undefined when the .tf source
+   * of the instance was read (and does not write it either: unwritten), else the Unknown that says the plan alone
+   * cannot tell an unwritten block from a `dynamic` one over values known only after apply (the plan leaves dynamic
+   * blocks out of its configuration; hashicorp/terraform#28346).
+   */
+  unseenDynamic(inst: Instance, name: string): Unknown | undefined {
+    if (this.blocks?.has(inst)) return undefined;
+    return new Unknown('runtime', `${inst.address}.${name} is known only after apply, and the plan cannot show whether a dynamic "${name}" block writes it (its module's .tf source is not beside the plan)`);
+  }
+
+  /** Whether an instance of `childType`, a child by its parent attribute (azurerm_route of its route table), names `parent`. */
+  hasChild(parent: Instance, childType: string): boolean {
+    const info = this.types.get(childType);
+    const id = this.identity(parent)?.id.toLowerCase();
+    if (!info?.parent || id === undefined) return false;
+    return this.model.instances.some((i) => i.type === childType && this.parentId(i, info).toLowerCase() === id);
+  }
+
   hasBlocks(inst: Instance, name: string): boolean {
     if (member(inst.config?.expressions, name) !== undefined) return true;
     const block = this.blocks?.get(inst);

@@ -141,7 +141,7 @@ const PHRASES_BY_TYPE: readonly (readonly [string, string, readonly string[]])[]
   // unresolved-egress's help speaks of linked templates and parameter files; a plan has neither ('*': any resource).
   [
     "Lint the files that declare the missing resources together (linked templates, parameter files), or replace values known only at deployment with literals or parameters that have values. A linked template is read from disk when it is linked by templateLink.relativePath, or by a uri built from deployment().properties.templateLink.uri or _artifactsLocation, or when 'links' in egress-lint.config.json maps its URL prefix to a local folder; a template spec or any other URL is never read.",
-    'A plan or state is read on its own: resources outside it (data sources, resources of another configuration) are not read, and neither are values a plan does not describe (local values, dynamic blocks, a conditional or splat between resources). Reference the resources it creates directly; for a plan, lint the state after apply, which knows the ids and addresses of what it deploys.',
+    'A plan or state is read on its own: resources outside it (data sources, resources of another configuration) are not read, and neither are values a plan does not describe (local values, dynamic blocks, a conditional or splat between resources). Reference the resources it creates directly; lint a plan in the folder of its configuration, so that the .tf source beside it shows the blocks the plan leaves out; or lint the state after apply, which knows the ids and addresses of what it deploys.',
     ['*'],
   ],
 ];
