@@ -4,13 +4,17 @@
 
 /**
  * Whether a path (relative to the ignore globs' folder, '/'-separated) is one the folder search's ignore globs leave
- * out, matched as fast-glob matches them (micromatch, `dot`, a leading '!' dropped): the path itself, or a folder on
+ * out, matched as fast-glob matches them (micromatch, `dot`, a leading '!' dropped; `**` spans line breaks too): the path itself, or a folder on
  * its way (`infra` and `infra/` leave out what is below). One regular expression per glob, each path tested against
  * them: naming 20,000 files with an ignore glob took minutes as one globby call with a pattern per file.
  */
 export async function ignoreMatcher(globs: readonly string[]): Promise<(rel: string) => boolean> {
   const { default: micromatch } = await import('micromatch');
-  const res = globs.map((g) => micromatch.makeRe(g.startsWith('!') ? g.slice(1) : g, { dot: true, posix: true, strictSlashes: false }));
+  // With the 's' flag: micromatch writes `**` with '.', which does not match a line break, and a name may hold one.
+  const res = globs.map((g) => {
+    const re = micromatch.makeRe(g.startsWith('!') ? g.slice(1) : g, { dot: true, posix: true, strictSlashes: false });
+    return new RegExp(re.source, `${re.flags.replace('s', '')}s`);
+  });
   const any = (p: string): boolean => res.some((re) => re.test(p));
   return (rel) => {
     if (any(rel)) return true;
