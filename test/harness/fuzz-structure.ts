@@ -55,8 +55,10 @@ const GRAPH_TYPE_SET: ReadonlySet<string> = new Set(Object.values(GRAPH_TYPES));
 const PROPERTIES_SKU_TYPES: ReadonlySet<string> = new Set([GRAPH_TYPES.firewall, GRAPH_TYPES.vnetGateway]);
 /**
  * Members of `properties` named as a member the readers read elsewhere, but not read for this type (READ_KEYS goes
- * by name), each found by the long run as a claimed damage that was none: a NIC's own `primary` (read-only: Azure
- * sets it; the VM's networkInterfaces[].properties.primary is what the graph reads) and a hub's `addressPrefix` (its
+ * by name), each found by the long run as a claimed damage that was none: a NIC's own `primary` (Azure sets it:
+ * "Whether this is a primary network interface on a virtual machine", a read-only member in the SDKs generated from
+ * the REST specification, learn.microsoft.com/dotnet/api/azure.resourcemanager.network.networkinterfacedata.primary; the VM's
+ * networkInterfaces[].properties.primary is what the graph reads) and a hub's `addressPrefix` (its
  * own address space; a subnet's addressPrefix is what the graph reads).
  */
 const NOT_READ: ReadonlyMap<string, ReadonlySet<string>> = new Map([
