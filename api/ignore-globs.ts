@@ -4,9 +4,10 @@
 
 /**
  * Whether a path (relative to the ignore globs' folder, '/'-separated) is one the folder search's ignore globs leave
- * out, matched as fast-glob matches them (micromatch, `dot`, a leading '!' dropped; `**` spans line breaks too): the path itself, or a folder on
- * its way (`infra` and `infra/` leave out what is below). One regular expression per glob, each path tested against
- * them: naming 20,000 files with an ignore glob took minutes as one globby call with a pattern per file.
+ * out, matched as fast-glob matches them (micromatch, `dot`, a leading '!' dropped; `**` spans line breaks too): the
+ * path itself, or a folder on its way (`infra` and `infra/` leave out what is below). One regular expression per
+ * glob, each path tested against them: naming 20,000 files with an ignore glob took minutes as one globby call with
+ * a pattern per file.
  */
 export async function ignoreMatcher(globs: readonly string[]): Promise<(rel: string) => boolean> {
   const { default: micromatch } = await import('micromatch');

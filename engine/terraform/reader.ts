@@ -143,6 +143,7 @@ export class Reader {
   private readonly computing = new Set<Instance>();
   private readonly synthetic = new Map<string, Instance>();
   private readonly byArmName = new Map<string, Instance[]>();
+  private readonly parentsOf = new Map<string, Set<string>>();
   private depth = 0;
   /** The .tf block of each instance whose module source was read (its expressions as written). */
   blocks: ReadonlyMap<Instance, Block> | undefined;
@@ -240,10 +241,6 @@ export class Reader {
   }
 
   /**
-   * True when the configuration writes blocks (or an expression) of this name for the instance. A `dynamic` block is
-   * not in the plan's configuration (it lists static blocks only); its .tf source, when read, shows it.
-   */
-  /**
    * For a block known only after apply that the plan's configuration does not write: undefined when the .tf source
    * of the instance was read (and does not write it either: unwritten), else the Unknown that says the plan alone
    * cannot tell an unwritten block from a `dynamic` one over values known only after apply (the plan leaves dynamic
@@ -256,12 +253,22 @@ export class Reader {
 
   /** Whether an instance of `childType`, a child by its parent attribute (azurerm_route of its route table), names `parent`. */
   hasChild(parent: Instance, childType: string): boolean {
-    const info = this.types.get(childType);
+    let parents = this.parentsOf.get(childType);
+    if (!parents) {
+      // The parent ids of every instance of the type, found once: a plan of many tables asks for each.
+      parents = new Set();
+      const info = this.types.get(childType);
+      if (info?.parent) for (const i of this.model.instances) if (i.type === childType) parents.add(this.parentId(i, info).toLowerCase());
+      this.parentsOf.set(childType, parents);
+    }
     const id = this.identity(parent)?.id.toLowerCase();
-    if (!info?.parent || id === undefined) return false;
-    return this.model.instances.some((i) => i.type === childType && this.parentId(i, info).toLowerCase() === id);
+    return id !== undefined && parents.has(id);
   }
 
+  /**
+   * True when the configuration writes blocks (or an expression) of this name for the instance. A `dynamic` block is
+   * not in the plan's configuration (it lists static blocks only); its .tf source, when read, shows it.
+   */
   hasBlocks(inst: Instance, name: string): boolean {
     if (member(inst.config?.expressions, name) !== undefined) return true;
     const block = this.blocks?.get(inst);
