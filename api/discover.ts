@@ -48,6 +48,9 @@ const SCHEMA_TEMPLATE = /deploymentTemplate\.json/i;
 // (https://developer.hashicorp.com/terraform/internals/json-format).
 const TERRAFORM_FORMAT = /"format_version"\s*:\s*"/;
 const TERRAFORM_VERSION = /"terraform_version"\s*:\s*"/;
+// The same JSON with its keys sorted (`jq -S`, a tool that re-writes it) has the configuration first, and those two
+// keys beyond the first 4 KB: what a plan's configuration or values start with sends it to a whole read.
+const TERRAFORM_SORTED = /"(?:applyable|provider_config|root_module|planned_values|prior_state|resource_changes)"\s*:/;
 const SCHEMA_PARAMETERS = /deploymentParameters\.json/i;
 const JSON_EXTENSIONS = ['json', 'jsonc'];
 const BICEP_EXTENSIONS = ['bicep', 'bicepparam'];
@@ -66,6 +69,18 @@ function head(file: string, bytes = 4096): string {
     return '';
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether a file is `terraform show -json` output, read whole (up to the template size cap). */
+function terraformJson(abs: string): boolean {
+  if (!isFile(abs) || statSync(abs).size > MAX_TEMPLATE_BYTES) return false;
+  const buf = readWhole(abs);
+  if (!buf) return false;
+  try {
+    return isTerraformJson(JSON.parse(decodeText(buf).replace(/^\uFEFF/, '')));
+  } catch {
+    return false;
   }
 }
 
@@ -334,7 +349,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
           } else templates.add(template);
         } else notes.push(`${f}: skipped: a parameter file without its template beside it (${templatesFor(f, false)[0]}); lint the template with --parameters ${f}.`);
       }
-    } else if (SCHEMA_TEMPLATE.test(text) || (TERRAFORM_FORMAT.test(text) && TERRAFORM_VERSION.test(text))) templates.add(f);
+    } else if (SCHEMA_TEMPLATE.test(text) || (TERRAFORM_FORMAT.test(text) && TERRAFORM_VERSION.test(text)) || (TERRAFORM_SORTED.test(text) && terraformJson(abs))) templates.add(f);
     else if (namedSet.has(f) && explicitKind(abs, text) === 'template') templates.add(f);
     else {
       skipped.push(f);

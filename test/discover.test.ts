@@ -54,9 +54,17 @@ named('Terraform plan and state JSON (terraform show -json) are recognised by co
   // As Terraform prints it: one line, format_version first; and sorted by jq -S, with format_version far down.
   const oneLine = JSON.stringify(JSON.parse(plan));
   const sorted = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(plan) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))), null, 2);
-  const dir = repo({ 'infra/tfplan.json': oneLine, 'infra/sorted.json': sorted, 'infra/state.json': '{"format_version":"1.0","terraform_version":"1.9.8","values":{"root_module":{}}}', 'infra/other.json': '{ "format_version": "1.0" }' });
-  assert.equal(brief(await discover(['infra'], dir)), ['infra/state.json', 'infra/tfplan.json'], 'a folder search reads the first 4 KB');
-  assert.equal(brief(await discover(['infra/sorted.json', 'infra/other.json'], dir)), ['infra/sorted.json'], 'a file named is read whole');
+  const dir = repo({
+    'infra/tfplan.json': oneLine,
+    'infra/sorted.json': sorted,
+    'infra/state.json': '{"format_version":"1.0","terraform_version":"1.9.8","values":{"root_module":{}}}',
+    'infra/other.json': '{ "format_version": "1.0" }',
+    'infra/lookalike.json': '{ "configuration": { "root_module": {} }, "format_version": "1.0" }',
+  });
+  assert.ok(sorted.indexOf('"format_version"') > 4096, 'the sorted plan has format_version beyond the first 4 KB');
+  // A folder search reads the first 4 KB; a plan's configuration or values there send the file to a whole read.
+  assert.equal(brief(await discover(['infra'], dir)), ['infra/sorted.json', 'infra/state.json', 'infra/tfplan.json']);
+  assert.equal(brief(await discover(['infra/sorted.json', 'infra/other.json', 'infra/lookalike.json'], dir)), ['infra/sorted.json'], 'a file named is read whole');
 });
 
 named('UTF-16 templates are recognised by their $schema', async () => {
