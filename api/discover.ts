@@ -199,6 +199,11 @@ function isFolder(abs: string): boolean {
   }
 }
 
+/** A file extension as a glob that matches it in any case (`main.JSON` is a template as `main.json` is). */
+function anyCase(extension: string): string {
+  return extension.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+}
+
 /** A glob relative to the working directory as globby takes it: forward slashes, no leading './' or '/'. */
 function plainGlob(pattern: string): string {
   return pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
@@ -243,7 +248,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
     else if (st?.isDirectory()) {
       folders.push(abs);
       const rel = slash(relative(base, abs));
-      patterns.push(`${rel ? glob!.convertPathToPattern(rel) : '.'}/**/*.{${extensions.join(',')}}`);
+      patterns.push(`${rel ? glob!.convertPathToPattern(rel) : '.'}/**/*.{${extensions.map(anyCase).join(',')}}`);
     } else if (/[*?[\]{}]/.test(p)) {
       checkGlob('The glob', p);
       patterns.push(plainGlob(p));

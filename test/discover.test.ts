@@ -102,6 +102,12 @@ search('the ignore globs leave out named files as globby leaves them out of a se
   }
 });
 
+search('a folder search finds templates whatever the case of their extension (main.JSON), as a named file is', async () => {
+  const dir = repo({ 'a/main.JSON': VM, 'b/main.Jsonc': VM, 'c/main.json': VM, 'd/main.Bicep': 'param x string\n' });
+  assert.equal(brief(await discover(['.'], dir)), ['a/main.JSON', 'b/main.Jsonc', 'c/main.json']);
+  assert.equal(brief(await discover(['.'], dir, [], { bicep: true })), ['a/main.JSON', 'b/main.Jsonc', 'c/main.json', 'd/main.Bicep (bicep)']);
+});
+
 search('Bicep files only with the bicep option (the CLI sets it; it compiles them)', async () => {
   const dir = repo({ 'main.bicep': 'param x string\n', 'main.json': VM });
   assert.equal(brief(await discover(['.'], dir)), ['main.json']);
