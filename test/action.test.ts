@@ -453,8 +453,8 @@ docs('.pre-commit-hooks.yaml: the hook the README configures, for JSON, JSONC, B
   assert.is(hook!.pass_filenames, 'true');
   assert.ok(pkg.scripts.prepare, 'pre-commit installs from a git checkout: prepare builds dist/');
   const files = new RegExp(hook!.files);
-  for (const f of ['infra/main.json', 'a.jsonc', 'main.bicep', 'prod.bicepparam']) assert.ok(files.test(f), f);
-  for (const f of ['action.yml', 'main.json.bak', 'README.md']) assert.not.ok(files.test(f), f);
+  for (const f of ['infra/main.json', 'a.jsonc', 'main.bicep', 'prod.bicepparam', 'MAIN.JSON', 'a.Jsonc', 'main.Bicep', 'prod.BicepParam']) assert.ok(files.test(f), f);
+  for (const f of ['action.yml', 'main.json.bak', 'README.md', 'main.bicepparams', 'main.jsonl']) assert.not.ok(files.test(f), f);
   const config = readmeBlocks().find((b) => typeof b.yaml === 'object' && !Array.isArray(b.yaml) && 'repos' in b.yaml)?.yaml as { repos: { repo: string; hooks: { id: string }[] }[] };
   assert.ok(config, 'the README shows a .pre-commit-config.yaml');
   assert.equal(config.repos[0].hooks.map((h) => h.id), ['egress-lint']);
