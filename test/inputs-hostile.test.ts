@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_INPUT_DEPTH, tooDeepAt } from '../api/input-files.js';
-import { globExpansions } from '../api/limits.js';
+import { globBacktracks, globExpansions } from '../api/limits.js';
 import { inputsInputs } from './harness/hostile/inputs.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
 
@@ -102,6 +102,15 @@ test('the nesting check counts brackets outside strings and comments, and says w
   assert.is(tooDeepAt(text, 2), text.indexOf('[[1') + 1);
   // An escaped backslash before a quote ends the string there.
   assert.is(tooDeepAt('["\\\\", [[]]]', 2), 8);
+});
+
+test('globs the matcher could backtrack on for minutes are told apart from the globs people write', () => {
+  for (const g of ['**/*.json', 'infra/legacy/**', '*.test.*', '*-*-*.json', 'a**b*c*d', '**/a/**/b/**', '@(a|b).json', '!(legacy)/**', '*(1).json', 'main (1).json', '\\*\\*\\*\\*x'])
+    assert.is(globBacktracks(g), undefined, g);
+  assert.is(globBacktracks('*a*a*a*b'), `has 4 '*' wildcards in the path segment "*a*a*a*b"`);
+  assert.is(globBacktracks('**/a/**/b/**/c/**/d'), "has 4 '**' segments");
+  assert.match(globBacktracks('x+(ab|abab)') ?? '', /repeats a group of alternatives/);
+  assert.match(globBacktracks('*(a|b)c') ?? '', /repeats a group of alternatives/);
 });
 
 test('glob expansions are counted without expanding: alternatives add, groups multiply, ranges count, escapes and unclosed braces are literal', () => {

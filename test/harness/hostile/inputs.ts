@@ -77,6 +77,20 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [0], output: /t\/f19999\.json: skipped: it matches an ignore glob\.[\s\S]*0 VMs in 8889 templates|0 VMs in 8889 templates[\s\S]*t\/f19999\.json: skipped: it matches an ignore glob\./ },
   },
   {
+    // micromatch compiles each '*' to a lazy '[^/]*?': on a name the glob nearly matches it backtracks through every
+    // split (this one ran more than two minutes on a 40-character name).
+    name: "--ignore with 13 '*' in one segment, over a file whose name it nearly matches",
+    files: () => ({ 'main.json': EMPTY, [`${'a'.repeat(40)}.json`]: EMPTY }),
+    args: ['.', '--ignore', '*a*a*a*a*a*a*a*a*a*a*a*a*b'],
+    expect: { exit: [2], output: /The ignore glob "\*a\*a.*" has 13 '\*' wildcards in the path segment .*egress-lint takes at most 3 '\*' in a path segment/ },
+  },
+  {
+    name: "a configuration ignore entry repeating overlapping alternatives, over a name it nearly matches",
+    files: () => ({ 'main.json': EMPTY, [`x${'ab'.repeat(60)}z.json`]: EMPTY, 'egress-lint.config.json': JSON.stringify({ ignore: ['x+(ab|abab).json'] }) }),
+    args: ['.'],
+    expect: { exit: [2], output: /ignore entry "x\+\(ab\|abab\)\.json" repeats a group of alternatives/ },
+  },
+  {
     name: 'a configuration ignore entry and a parameters key with a range of 100,000',
     files: () => ({ 'main.json': EMPTY, 'egress-lint.config.json': JSON.stringify({ ignore: ['legacy/**'], parameters: { 'env{1..100000}/main.json': 'p.json' } }) }),
     args: ['main.json'],
