@@ -1,7 +1,12 @@
 // Finds the templates to lint: files, folders and globs (globby, .gitignore respected), recognised by $schema;
 // parameter files are paired with their template by name and never linted as templates; Bicep files by extension.
+import * as fs from 'node:fs';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import type { PathLike } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import type * as Globby from 'globby';
 import type { ParseError } from 'jsonc-parser';
 import { isTerraformJson, jsonc } from '../engine/index.js';
 import type { Finding } from '../engine/index.js';
@@ -9,7 +14,7 @@ import { ignoreMatcher } from './ignore-globs.js';
 import { UsageError } from './errors.js';
 import { MAX_TEMPLATE_BYTES, decodeText } from './files.js';
 import { missedNames } from './discover-names.js';
-import { checkGlob } from './limits.js';
+import { checkGitignore, checkGlob } from './limits.js';
 
 export interface Target {
   /** Path relative to the working directory, with forward slashes. */
@@ -199,6 +204,26 @@ function isFolder(abs: string): boolean {
   }
 }
 
+/**
+ * globby's search (`.gitignore` respected, node_modules and links skipped), each .gitignore it reads checked first:
+ * it compiles their rules as globs to skip ignored folders, and a rule it would backtrack on for minutes stops the
+ * run naming the file and line (checkGitignore), as such a glob given on the command line does.
+ */
+async function searchWith(glob: typeof Globby, patterns: readonly string[], base: string, ignores: readonly string[]): Promise<string[]> {
+  const readFile = async (file: PathLike | FileHandle, encoding: BufferEncoding): Promise<string> => {
+    const text = await fsPromises.readFile(file, encoding);
+    if (typeof file === 'string' && basename(file) === '.gitignore') checkGitignore(relative(base, file) || file, text);
+    return text;
+  };
+  try {
+    return await glob.globby([...patterns], { cwd: base, gitignore: true, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false, dot: false, fs: { ...fs, promises: { ...fsPromises, readFile } } as unknown as typeof fs });
+  } catch (e) {
+    // globby wraps what reading an ignore file throws ("Failed to read ignore file at …"), the cause kept.
+    if (e instanceof Error && e.cause instanceof UsageError) throw e.cause;
+    throw e;
+  }
+}
+
 /** A file extension as a glob that matches it in any case (`main.JSON` is a template as `main.json` is). */
 function anyCase(extension: string): string {
   return extension.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
@@ -264,9 +289,7 @@ export async function discover(paths: readonly string[], cwd: string, ignore: re
   // note needs it; links are not followed (a link to '.' would never end).
   let ignoredBy: ((abs: string) => boolean) | undefined;
   const gitignored = (abs: string): boolean => (ignoredBy ??= glob!.isGitIgnoredSync({ cwd: base, followSymbolicLinks: false }))(abs);
-  const found = patterns.length
-    ? (await glob!.globby(patterns, { cwd: base, gitignore: true, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false, dot: false })).map(toCwd)
-    : [];
+  const found = patterns.length ? (await searchWith(glob!, patterns, base, ignores)).map(toCwd) : [];
   if (folders.length) {
     // Names the glob matcher cannot see: found by a plain walk of the folders, never dropped silently.
     const missed = missedNames(folders, extensions);

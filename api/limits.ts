@@ -109,3 +109,18 @@ export function checkGlob(what: string, glob: string): void {
   if (slow)
     throw new UsageError(`${what} ${shown} ${slow}: the glob matcher could take minutes on names it nearly matches; egress-lint takes at most ${MAX_GLOB_WILDCARDS} '*' in a path segment, ${MAX_GLOB_WILDCARDS} '**' segments and no repeated group of alternatives.`);
 }
+
+/**
+ * The lines of a .gitignore file the glob matchers could backtrack on (globBacktracks): globby turns its rules into
+ * fast-glob ignore patterns to skip ignored folders, compiled as globs are. A UsageError naming the file and line.
+ */
+export function checkGitignore(file: string, text: string): void {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const rule = lines[i].replace(/(?<!\\)\s+$/, '');
+    if (rule === '' || rule.startsWith('#')) continue;
+    const slow = globBacktracks(rule.replace(/^!/, ''));
+    if (slow)
+      throw new UsageError(`${file}:${i + 1}: the .gitignore rule ${JSON.stringify(rule.length > 80 ? `${rule.slice(0, 77)}...` : rule)} ${slow}: the glob matcher could take minutes on names it nearly matches; egress-lint takes at most ${MAX_GLOB_WILDCARDS} '*' in a path segment, ${MAX_GLOB_WILDCARDS} '**' segments and no repeated group of alternatives.`);
+  }
+}

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_INPUT_DEPTH, tooDeepAt } from '../api/input-files.js';
-import { globBacktracks, globExpansions } from '../api/limits.js';
+import { checkGitignore, globBacktracks, globExpansions } from '../api/limits.js';
 import { inputsInputs } from './harness/hostile/inputs.js';
 import { runHostile, unmet } from './harness/hostile/run.js';
 
@@ -111,6 +111,11 @@ test('globs the matcher could backtrack on for minutes are told apart from the g
   assert.is(globBacktracks('**/a/**/b/**/c/**/d'), "has 4 '**' segments");
   assert.match(globBacktracks('x+(ab|abab)') ?? '', /repeats a group of alternatives/);
   assert.match(globBacktracks('*(a|b)c') ?? '', /repeats a group of alternatives/);
+});
+
+test('a .gitignore is checked rule by rule: comments and blank lines are skipped, a negated rule is checked as its glob', () => {
+  checkGitignore('.gitignore', '# *a*a*a*a*b\n\nnode_modules/\n*.log\n!keep.log\n**/dist/**\n');
+  assert.throws(() => checkGitignore('infra/.gitignore', 'ok/\r\n!*a*a*a*a*b\r\n'), (e: Error) => /^infra\/\.gitignore:2: the \.gitignore rule "!\*a\*a\*a\*a\*b" has 5 '\*' wildcards/.test(e.message));
 });
 
 test('glob expansions are counted without expanding: alternatives add, groups multiply, ranges count, escapes and unclosed braces are literal', () => {

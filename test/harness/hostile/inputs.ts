@@ -85,6 +85,14 @@ export const inputsInputs: readonly HostileInput[] = [
     expect: { exit: [2], output: /The ignore glob "\*a\*a.*" has 13 '\*' wildcards in the path segment .*egress-lint takes at most 3 '\*' in a path segment/ },
   },
   {
+    // globby turns .gitignore rules into fast-glob ignore patterns (to skip ignored folders), compiled as globs are:
+    // a pull request can add both files, and the folder search ran past a 30 s kill.
+    name: "a .gitignore rule with 13 '*' in one segment, over a file whose name it nearly matches",
+    files: () => ({ 'main.json': EMPTY, [`${'a'.repeat(40)}.json`]: EMPTY, '.gitignore': 'build/\n*a*a*a*a*a*a*a*a*a*a*a*a*b\n' }),
+    args: ['.'],
+    expect: { exit: [2], output: /\.gitignore:2: the \.gitignore rule "\*a\*a.*" has 13 '\*' wildcards/ },
+  },
+  {
     name: "a configuration ignore entry repeating overlapping alternatives, over a name it nearly matches",
     files: () => ({ 'main.json': EMPTY, [`x${'ab'.repeat(60)}z.json`]: EMPTY, 'egress-lint.config.json': JSON.stringify({ ignore: ['x+(ab|abab).json'] }) }),
     args: ['.'],
