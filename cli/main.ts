@@ -243,7 +243,9 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const lockFlag = flags.lock !== undefined ? resolve(io.cwd, flags.lock) : undefined;
   // A report written over a file this run reads would destroy it: refused before any work.
   const outputs = [...(flags.output !== undefined && mode === 'lint' ? [{ flag: '-o', file: flags.output }] : []), ...reports.map((r) => ({ flag: '--report', file: r.file }))];
-  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, await inputsOf(io.cwd, targets, plan, { ...flags, lock: lockFlag }), io.cwd);
+  // The files a report or a lock file could overwrite, listed once (a Bicep input's own reads are found by reading it).
+  const inputs = outputs.length || mode === 'lock' ? await inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag }) : [];
+  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, inputs, io.cwd);
   /** A file's rule levels and lock file: its configuration's, under the flags. */
   const policyOf = async (file: string) => {
     const fc = await configs.forFile(resolve(io.cwd, file));
@@ -278,7 +280,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
     progress.end();
   }
 
-  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io, await inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag }));
+  if (mode === 'lock' && policy) return writeLocks(results, policyOf, resolve(io.cwd, policy.LOCK_FILE), io, inputs);
   let egress;
   if (policy && compares) {
     const options = { io, rules, policyOf, paths, ignore: flags.ignore ?? [], configs, flags: runFlags, inventories, exclude: plan.inventoryFiles };
@@ -290,7 +292,7 @@ async function lintCommand(paths: string[], flags: Flags, io: Io, mode: 'lint' |
   const ctx = { version: version(), cwd: io.cwd, rules, ...(egress ? { egress } : {}), ...(workspace ? { workspace } : {}), ...(flags.quiet ? { quiet: true } : {}) };
   const color = !flags.output && useColor(io.stdout, io.env, flags['no-color'] === true);
   // What the run read that the list of inputs could not name before it (linked templates): checked again.
-  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, [...(await inputsOf(io.cwd, plan.targets, plan, { ...flags, lock: lockFlag })), ...linkedOf(io.cwd, results)], io.cwd);
+  if (outputs.length) (await import('./outputs.js')).checkOutputs(outputs, [...inputs, ...linkedOf(io.cwd, results)], io.cwd);
   write(io, flags, formatter(results, { ...ctx, color, ...(maxBytes !== undefined ? { maxBytes } : {}) }));
   for (const r of reports) writeFile(io, r.file, r.formatter(results, { ...ctx, color: false, ...((r.maxBytes ?? maxBytes) !== undefined ? { maxBytes: r.maxBytes ?? maxBytes } : {}) }));
   const all = results.flatMap((r) => r.findings).filter((f) => !f.suppression);

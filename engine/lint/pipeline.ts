@@ -4,7 +4,7 @@
 // thread or many), the library API, the ESLint plugin, `expand`/`eval` and the test harnesses all come through here.
 import type { RawFinding } from '../template/finding.js';
 import type { TemplateDoc } from '../template/template.js';
-import { loadTemplate } from '../template/template.js';
+import { duplicateKeyMessage, loadTemplate } from '../template/template.js';
 import type { Scope } from '../expressions/scope.js';
 import { DEFAULT_SCOPE } from '../expressions/scope.js';
 import type { Value } from '../expressions/value.js';
@@ -142,11 +142,7 @@ function terraformDeployment(doc: TemplateDoc, session: Pick<SessionOptions, 'ho
   const set = readTerraform(doc, options);
   // A key written twice (JSON.parse keeps the last one): reported as expand.ts reports an ARM template's.
   const findings: RawFinding[] = [...set.findings];
-  // Its message speaks of ARM's reader; Terraform never writes a key twice, so here the file was edited after it.
-  for (const p of doc.duplicates ?? []) {
-    const message = p.message.replace('Azure Resource Manager reads the last one and the other is ignored', 'egress-lint reads the last one, and Terraform never writes a key twice (the file was edited after Terraform wrote it)');
-    findings.push({ ruleId: 'template-invalid', message, at: { file: doc.file, pointer: '', offset: p.offset } });
-  }
+  for (const p of doc.duplicates ?? []) findings.push({ ruleId: 'template-invalid', message: duplicateKeyMessage(p.key, 'terraform'), at: { file: doc.file, pointer: '', offset: p.offset } });
   return Object.assign({ outputs: {}, stats: { evaluated: 0, unknown: {} }, scope: Object.assign({}, DEFAULT_SCOPE, session.scope) }, set, { findings });
 }
 

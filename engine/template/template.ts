@@ -25,6 +25,20 @@ export interface LoadProblem {
   readonly length: number;
 }
 
+/** A key written twice in one object, at its later occurrence; `message` in ARM's words. */
+export interface DuplicateKey extends LoadProblem {
+  readonly key: string;
+}
+
+/**
+ * What a key written twice means to the reader of the file: Azure Resource Manager reads the last one; a Terraform
+ * plan or state is read the same way by egress-lint, and Terraform never writes a key twice.
+ */
+export function duplicateKeyMessage(key: string, reader: 'arm' | 'terraform'): string {
+  const reads = reader === 'arm' ? 'Azure Resource Manager reads the last one and the other is ignored' : 'egress-lint reads the last one, and Terraform never writes a key twice (the file was edited after Terraform wrote it)';
+  return `The key '${key}' is written twice in one object: ${reads}.`;
+}
+
 /** A loaded template document: its value and a way back from pointers to source ranges. */
 export interface TemplateDoc {
   readonly file: string;
@@ -37,7 +51,7 @@ export interface TemplateDoc {
    * Keys written twice in one object (the value keeps the last, as Azure Resource Manager's reader does): each at the
    * later key. The value is usable; the template is not what its author meant.
    */
-  readonly duplicates?: readonly LoadProblem[];
+  readonly duplicates?: readonly DuplicateKey[];
   /** The source range of a JSON pointer ("" is the whole document), or the nearest existing ancestor. */
   range(pointer: string): SourceRange;
   /** Where range(pointer) starts: for a position without an end, which strict JSON finds without scanning the value. */
@@ -137,7 +151,7 @@ function nodeValue(node: Node, depth: number): unknown {
 const LINE_BREAK = /\r\n?|\n/g;
 
 class Doc implements TemplateDoc {
-  duplicates: readonly LoadProblem[] | undefined;
+  duplicates: readonly DuplicateKey[] | undefined;
   private tree: Node | undefined | null = null;
   private strict: StrictJsonLocator | undefined;
   private lineStarts: number[] | undefined;
@@ -356,8 +370,8 @@ function valueKeyCount(value: unknown): number {
 }
 
 /** The keys written twice in one object of a syntax tree, each at its later occurrence. */
-function duplicateKeys(root: Node): LoadProblem[] {
-  const out: LoadProblem[] = [];
+function duplicateKeys(root: Node): DuplicateKey[] {
+  const out: DuplicateKey[] = [];
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -367,7 +381,7 @@ function duplicateKeys(root: Node): LoadProblem[] {
         const key = prop.children?.[0];
         if (key && typeof key.value === 'string') {
           if (seen.has(key.value))
-            out.push({ message: `The key '${key.value}' is written twice in one object: Azure Resource Manager reads the last one and the other is ignored.`, offset: key.offset, length: key.length });
+            out.push({ key: key.value, message: duplicateKeyMessage(key.value, 'arm'), offset: key.offset, length: key.length });
           else seen.add(key.value);
         }
         const v = prop.children?.[1];
